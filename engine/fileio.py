@@ -1,0 +1,123 @@
+"""Safe file reading and writing for workspaces, exports and imports.
+
+Writes are atomic: the data goes to a hidden temporary file next to the target, is flushed to
+disk, and only then renamed over the target, so a crash, a full disk or an exception midway
+leaves the previous file intact and no half-written file behind. Reads are bounded, so opening
+a huge file by mistake fails quickly with a message instead of filling memory, and every
+operating-system error becomes a one-line ValueError that names the path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def _current_umask() -> int:
+    """The process umask (read once at import, before any worker threads exist)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_NEW_FILE_MODE = 0o666 & ~_current_umask()
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once; on any error the old file stays as it was.
+
+    Raises OSError (or whatever interrupted the write) after removing the temporary file.
+    """
+    target = Path(path)
+    directory = target.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        _copy_mode(target, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """``atomic_write_bytes`` of ``text`` as UTF-8, without newline translation."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _copy_mode(target: Path, tmp: str) -> None:
+    """Give the new file the old file's permissions (or the usual ones for a new file):
+    mkstemp creates it readable by its owner only."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = _NEW_FILE_MODE
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable where the platform allows it (POSIX)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def format_size(n: int) -> str:
+    """A byte count for people: '512 bytes', '3.2 KiB', '64 MiB'."""
+    if n < 1024:
+        return f"{n} byte" if n == 1 else f"{n} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024.0
+        if value < 1024.0 or unit == "TiB":
+            text = f"{value:.1f}".removesuffix(".0")
+            return f"{text} {unit}"
+    raise AssertionError("unreachable")
+
+
+def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The whole content of a regular file of at most ``max_bytes`` bytes.
+
+    A larger file is refused from its size alone, before reading it. Missing files, folders,
+    special files and permission problems raise ValueError with a one-line message.
+    """
+    name = os.fspath(path)
+    limit = format_size(max_bytes)
+    try:
+        st = os.stat(name)
+        if stat.S_ISDIR(st.st_mode):
+            raise ValueError(f"{name}: is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(f"{name}: not a regular file")
+        if st.st_size > max_bytes:
+            raise ValueError(
+                f"{name}: file too large ({format_size(st.st_size)}; the limit is {limit})"
+            )
+        with open(name, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ValueError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{name}: is a folder, not a file") from None
+    except PermissionError:
+        raise ValueError(f"{name}: permission denied") from None
+    except OSError as e:
+        reason = e.strerror or type(e).__name__
+        raise ValueError(f"{name}: cannot read ({reason})") from None
+    if len(data) > max_bytes:  # the file grew after stat
+        raise ValueError(f"{name}: file too large (more than the limit of {limit})")
+    return data

@@ -1,0 +1,75 @@
+"""What the network computes over the input plane: the decision map and per-unit maps.
+
+The window draws these, but they are numerical work, so they live here and are tested without
+Qt. Grids are row-major with row 0 at the bottom (x₂ = min) and column 0 at the left
+(x₁ = min), i.e. ``values[row, col]`` is the output at (x₁[col], x₂[row]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine.features import compute_features
+
+if TYPE_CHECKING:
+    from engine.trainer import Trainer
+
+
+@dataclass(frozen=True)
+class PlaneMaps:
+    """Network outputs over a grid of the 2-D input plane.
+
+    * ``output`` — (K, res, res) float32: the output units;
+    * ``units`` — one (n_l, m, m) float32 array per layer, inputs (features) first: every
+      unit's activation on a coarser grid of ``m`` points a side, for the diagram's thumbnails.
+    """
+
+    domain: tuple[float, float, float, float]
+    output: np.ndarray
+    units: tuple[np.ndarray, ...]
+
+
+@dataclass(frozen=True)
+class CurveMaps:
+    """Network output along the 1-D input: ``x`` (res,), ``output`` (K, res), and per unit
+    (n_l, res) arrays per layer, inputs first."""
+
+    domain: tuple[float, float, float, float]
+    x: np.ndarray
+    output: np.ndarray
+    units: tuple[np.ndarray, ...]
+
+
+def grid_points(domain: tuple[float, float, float, float], res: int) -> np.ndarray:
+    """(res², 2) raw inputs covering the domain, row-major from the bottom-left corner."""
+    x1 = np.linspace(domain[0], domain[1], res)
+    x2 = np.linspace(domain[2], domain[3], res)
+    g1, g2 = np.meshgrid(x1, x2)
+    return np.column_stack([g1.ravel(), g2.ravel()])
+
+
+def _layer_values(trainer: Trainer, raw: np.ndarray) -> list[np.ndarray]:
+    feats = compute_features(raw, trainer.scenario.data.features)
+    return [feats] + [a for _, a in trainer.forward(feats)]
+
+
+def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24) -> PlaneMaps:
+    """Decision map (``res`` a side) and unit thumbnails (``unit_res`` a side) for 2-D data."""
+    domain = trainer.dataset.domain
+    out = _layer_values(trainer, grid_points(domain, res))[-1]
+    output = out.T.reshape(-1, res, res).astype(np.float32)
+    small = _layer_values(trainer, grid_points(domain, unit_res))
+    units = tuple(v.T.reshape(-1, unit_res, unit_res).astype(np.float32) for v in small)
+    return PlaneMaps(domain, output, units)
+
+
+def curve_maps(trainer: Trainer, res: int = 200) -> CurveMaps:
+    """The network's function along the single input, for 1-D data."""
+    domain = trainer.dataset.domain
+    x = np.linspace(domain[0], domain[1], res)
+    values = _layer_values(trainer, x[:, None])
+    units = tuple(v.T.astype(np.float32) for v in values)
+    return CurveMaps(domain, x, values[-1].T.copy(), units)

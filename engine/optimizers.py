@@ -1,0 +1,192 @@
+"""Optimisers and regularisation, applied to the flat parameter array in a few NumPy calls.
+
+Hyperparameters live in full-length arrays that the update calls read, so a learning-rate
+change between steps is a ``fill`` and needs no recompilation or reset.
+
+* SGD:       θ ← θ − η·g
+* Momentum:  v ← μ·v + g,  θ ← θ − η·v                       (PyTorch's form)
+* Adam:      m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,
+             θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)   (PyTorch's form)
+
+Regularisation adds to g before the update, on weights only (never biases):
+L2 adds λ·w (the gradient of ½λ·Σw²), L1 adds λ·sign(w) (the gradient of λ·Σ|w|).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+Call = Callable[[], object]
+
+OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """Which optimiser, its learning rate and its other hyperparameters."""
+
+    kind: str = "sgd"
+    learning_rate: float = 0.03
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    regularization: str = "none"
+    reg_rate: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in OPTIMIZERS:
+            raise ValueError(f"optimizer: unknown {self.kind!r} (known: {', '.join(OPTIMIZERS)})")
+        if self.regularization not in REGULARIZATIONS:
+            raise ValueError(
+                f"regularization: unknown {self.regularization!r} (known: none, l1, l2)"
+            )
+        _number("learning_rate", self.learning_rate, low=0.0, low_ok=False)
+        _number("momentum", self.momentum, low=0.0, high=1.0)
+        _number("beta1", self.beta1, low=0.0, high=1.0)
+        _number("beta2", self.beta2, low=0.0, high=1.0)
+        _number("epsilon", self.epsilon, low=0.0, low_ok=False)
+        _number("reg_rate", self.reg_rate, low=0.0)
+
+
+def _number(name: str, v: object, low: float, high: float | None = None, low_ok: bool = True):
+    """Refuse a hyperparameter that is not a finite number in [low, high) (or (low, high))."""
+    if not isinstance(v, int | float) or isinstance(v, bool) or not np.isfinite(v):
+        raise ValueError(f"{name}: must be a finite number, got {v!r}")
+    if v < low or (v == low and not low_ok) or (high is not None and v >= high):
+        lo = f"≥ {low}" if low_ok else f"> {low}"
+        hi = f" and < {high}" if high is not None else ""
+        raise ValueError(f"{name}: must be {lo}{hi}, got {v}")
+
+
+class Optimizer:
+    """Update state for one flat parameter array (velocity, Adam moments, step count)."""
+
+    def __init__(self, spec: OptimizerSpec, params: np.ndarray, weight_mask: np.ndarray) -> None:
+        n = params.size
+        self.spec = spec
+        self._params = params
+        self._mask = weight_mask
+        self._lr = np.full(n, spec.learning_rate)
+        self._reg = weight_mask * spec.reg_rate
+        self._tmp = np.empty(n)
+        self._tmp2 = np.empty(n)
+        self.velocity = np.zeros(n)
+        self.m = np.zeros(n)
+        self.v = np.zeros(n)
+        self.t = 0
+        self._b1 = np.full(n, spec.beta1)
+        self._b2 = np.full(n, spec.beta2)
+        self._1mb1 = np.full(n, 1.0 - spec.beta1)
+        self._1mb2 = np.full(n, 1.0 - spec.beta2)
+        self._mu = np.full(n, spec.momentum)
+        self._eps = np.full(n, spec.epsilon)
+        self._step_size = np.empty(n)
+        self._inv_bc2 = np.empty(n)
+
+    def update_spec(self, spec: OptimizerSpec) -> bool:
+        """Apply new hyperparameters in place. Returns True when the call list must be rebuilt
+        (a different optimiser or regularisation kind); a new optimiser starts with fresh state."""
+        old = self.spec
+        self.spec = spec
+        self._lr.fill(spec.learning_rate)
+        np.multiply(self._mask, spec.reg_rate, out=self._reg)
+        self._b1.fill(spec.beta1)
+        self._b2.fill(spec.beta2)
+        self._1mb1.fill(1.0 - spec.beta1)
+        self._1mb2.fill(1.0 - spec.beta2)
+        self._mu.fill(spec.momentum)
+        self._eps.fill(spec.epsilon)
+        if spec.kind != old.kind:
+            self.reset_state()
+        return spec.kind != old.kind or spec.regularization != old.regularization
+
+    def reset_state(self) -> None:
+        self.velocity.fill(0.0)
+        self.m.fill(0.0)
+        self.v.fill(0.0)
+        self.t = 0
+
+    def regularization_calls(self, grad: np.ndarray) -> list[Call]:
+        """Calls that add the regularisation gradient to ``grad`` (weights only)."""
+        p, tmp, reg = self._params, self._tmp, self._reg
+        kind = self.spec.regularization
+        if kind == "l2":
+            return [partial(np.multiply, p, reg, tmp), partial(np.add, grad, tmp, grad)]
+        if kind == "l1":
+            return [
+                partial(np.sign, p, tmp),
+                partial(np.multiply, tmp, reg, tmp),
+                partial(np.add, grad, tmp, grad),
+            ]
+        return []
+
+    def update_calls(self, grad: np.ndarray) -> list[Call]:
+        """Calls that apply one update θ ← θ − step(g)."""
+        p, tmp = self._params, self._tmp
+        kind = self.spec.kind
+        if kind == "sgd":
+            return [partial(np.multiply, grad, self._lr, tmp), partial(np.subtract, p, tmp, p)]
+        if kind == "momentum":
+            vel = self.velocity
+            return [
+                partial(np.multiply, vel, self._mu, vel),
+                partial(np.add, vel, grad, vel),
+                partial(np.multiply, vel, self._lr, tmp),
+                partial(np.subtract, p, tmp, p),
+            ]
+        m, v, tmp2 = self.m, self.v, self._tmp2
+        return [
+            self._adam_tick,
+            partial(np.multiply, m, self._b1, m),
+            partial(np.multiply, grad, self._1mb1, tmp),
+            partial(np.add, m, tmp, m),
+            partial(np.multiply, v, self._b2, v),
+            partial(np.square, grad, tmp),
+            partial(np.multiply, tmp, self._1mb2, tmp),
+            partial(np.add, v, tmp, v),
+            partial(np.sqrt, v, tmp),
+            partial(np.multiply, tmp, self._inv_bc2, tmp),
+            partial(np.add, tmp, self._eps, tmp),
+            partial(np.divide, m, tmp, tmp2),
+            partial(np.multiply, tmp2, self._step_size, tmp2),
+            partial(np.subtract, p, tmp2, p),
+        ]
+
+    def _adam_tick(self) -> None:
+        """Advance Adam's step count and refresh its bias corrections."""
+        self.t += 1
+        s = self.spec
+        self._step_size.fill(s.learning_rate / (1.0 - s.beta1**self.t))
+        self._inv_bc2.fill(1.0 / np.sqrt(1.0 - s.beta2**self.t))
+
+    # -- persistence ---------------------------------------------------------------------------
+    def state(self) -> dict[str, object]:
+        """The optimiser's moving state, for workspaces and step-back."""
+        return {
+            "t": self.t,
+            "velocity": self.velocity.copy(),
+            "m": self.m.copy(),
+            "v": self.v.copy(),
+        }
+
+    def load_state(self, state: dict[str, object]) -> None:
+        n = self._params.size
+        arrays = {}
+        for key in ("velocity", "m", "v"):
+            arr = np.asarray(state[key], dtype=np.float64)
+            if arr.shape != (n,) or not np.all(np.isfinite(arr)):
+                raise ValueError(f"optimizer_state.{key}: expected {n} finite numbers")
+            arrays[key] = arr
+        t = state["t"]
+        if not isinstance(t, int) or isinstance(t, bool) or t < 0:
+            raise ValueError(f"optimizer_state.t: expected a non-negative integer, got {t!r}")
+        self.velocity[:] = arrays["velocity"]
+        self.m[:] = arrays["m"]
+        self.v[:] = arrays["v"]
+        self.t = t

@@ -1,0 +1,179 @@
+"""Step through one training step a phase at a time and keep every intermediate.
+
+Phases, in order, for a network with L weight layers:
+``forward 1 … forward L``, ``loss``, ``backward L … backward 1``, ``update``.
+
+The stepper replays the trainer's own precompiled phase calls, so the parameters after the
+update phase are bit-for-bit those of an ordinary training step. After each phase it copies
+what that phase produced into a ``StepTrace``, in the notebooks' (samples, units) layout:
+
+=================  ==================  =============================================
+field              shape               meaning
+=================  ==================  =============================================
+``x``              (N, n₀)             the inputs (features) of the traced samples
+``y``              (N, K)              their targets
+``z[l]``           (N, n_l)            pre-activation of layer l (1-based; z[0] unused)
+``a[l]``           (N, n_l)            activation of layer l; a[0] is x
+``loss``           float               the batch loss with the training reduction
+``sample_loss``    (N,)                each sample's loss ℓₙ
+``delta[l]``       (N, n_l)            δ = ∂L/∂z of layer l, reduction (1/N) included
+``dW[l]``          (n_{l−1}, n_l)      ∂L/∂W of layer l (data term; no regularisation)
+``db[l]``          (n_l,)              ∂L/∂b of layer l (None without biases)
+``params_before``  [(W, b), …]         parameters when the step began
+``params_after``   [(W, b), …]         parameters after the update
+=================  ==================  =============================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from engine.losses import per_sample_loss
+from engine.program import Phase, StepProgram, units_of
+
+if TYPE_CHECKING:
+    from engine.trainer import Trainer
+
+Layers = list[tuple[np.ndarray, np.ndarray | None]]
+
+
+@dataclass
+class StepTrace:
+    """Every number of one training step, filled in as its phases run (see module doc)."""
+
+    indices: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    params_before: Layers
+    reduction: str
+    loss_name: str
+    learning_rate: float
+    z: dict[int, np.ndarray] = field(default_factory=dict)
+    a: dict[int, np.ndarray] = field(default_factory=dict)
+    delta: dict[int, np.ndarray] = field(default_factory=dict)
+    dW: dict[int, np.ndarray] = field(default_factory=dict)
+    db: dict[int, np.ndarray | None] = field(default_factory=dict)
+    loss: float | None = None
+    sample_loss: np.ndarray | None = None
+    params_after: Layers | None = None
+
+
+class PhaseStepper:
+    """Runs one training step phase by phase; ``back`` undoes phases, the update included."""
+
+    def __init__(
+        self, trainer: Trainer, program: StepProgram, indices: np.ndarray, regular: bool
+    ) -> None:
+        self._trainer = trainer
+        self._prog = program
+        self._regular = regular
+        self.phases: tuple[Phase, ...] = program.phases
+        self.position = 0
+        """How many phases have run; ``phases[position]`` is the next one."""
+        self._flat_before = trainer.params.flat.copy()
+        self._opt_before = trainer.optimizer.state()
+        self._epoch_before = (trainer.epoch, trainer.batch_index)
+        self._history_len = len(trainer.history)
+        self.trace = StepTrace(
+            indices=indices.copy(),
+            x=program.x_rows.T.copy(),
+            y=program.y.T.copy(),
+            params_before=trainer.params.as_list(),
+            reduction=trainer.scenario.train.reduction,
+            loss_name=trainer.scenario.train.loss,
+            learning_rate=trainer.learning_rate,
+        )
+        self.trace.a[0] = self.trace.x
+
+    @property
+    def done(self) -> bool:
+        return self.position == len(self.phases)
+
+    @property
+    def regular(self) -> bool:
+        """True when this step is the epoch's next minibatch (not an extra traced sample)."""
+        return self._regular
+
+    @property
+    def next_phase(self) -> Phase | None:
+        return None if self.done else self.phases[self.position]
+
+    @property
+    def last_phase(self) -> Phase | None:
+        return self.phases[self.position - 1] if self.position else None
+
+    def advance(self) -> Phase:
+        """Run the next phase and record what it produced."""
+        if self.done:
+            raise RuntimeError("this step is complete; start a new one")
+        phase = self.phases[self.position]
+        with np.errstate(all="ignore"):
+            for call in phase.calls:
+                call()
+            self._record(phase)
+        self.position += 1
+        if self.done and self._regular:
+            self._trainer._after_step()
+        return phase
+
+    def run_to_end(self) -> StepTrace:
+        while not self.done:
+            self.advance()
+        return self.trace
+
+    def back(self) -> Phase | None:
+        """Undo the last phase. Undoing the update restores parameters, optimiser state, epoch
+        and history exactly. Returns the phase undone, or None at the start."""
+        if self.position == 0:
+            return None
+        phase = self.phases[self.position - 1]
+        if phase.kind == "update":
+            self._restore()
+            self.trace.params_after = None
+        elif phase.kind == "loss":
+            self.trace.loss = None
+            self.trace.sample_loss = None
+        else:
+            store = (self.trace.z, self.trace.a) if phase.kind == "forward" else (
+                self.trace.delta, self.trace.dW, self.trace.db)
+            for d in store:
+                d.pop(phase.layer, None)
+        self.position -= 1
+        return phase
+
+    def rewind(self) -> None:
+        """Undo every phase run so far."""
+        while self.position:
+            self.back()
+
+    def _restore(self) -> None:
+        t = self._trainer
+        np.copyto(t.params.flat, self._flat_before)
+        t.optimizer.load_state(self._opt_before)
+        if self._regular and (t.epoch, t.batch_index) != self._epoch_before:
+            t.epoch, t.batch_index = self._epoch_before
+            t.history.truncate_after(t.epoch)
+            t.diverged = None
+            t._stepper = self
+
+    def _record(self, phase: Phase) -> None:
+        p, tr = self._prog, self.trace
+        t = self._trainer
+        l = phase.layer
+        if phase.kind == "forward":
+            tr.z[l] = p.z[l].T.copy()
+            tr.a[l] = units_of(p.a[l], t.spec, l).T.copy()
+        elif phase.kind == "loss":
+            depth = len(p.z) - 1
+            values = per_sample_loss(tr.loss_name, p.z[depth].T, p.a[depth].T, p.y.T)
+            tr.sample_loss = values
+            tr.loss = float(np.sum(values) if tr.reduction == "sum" else np.mean(values))
+        elif phase.kind == "backward":
+            tr.delta[l] = p.delta[l].T.copy()
+            tr.dW[l] = t.grad.weights(l - 1)
+            tr.db[l] = t.grad.biases(l - 1)
+        else:
+            tr.params_after = t.params.as_list()

@@ -1,0 +1,82 @@
+"""Backprop Playground: parse the command line, then start the window or a headless command.
+
+    python main.py                         open the window
+    python main.py --screenshot out.png    train a little, save a picture of the window, exit
+    python main.py presets                 list the presets
+    python main.py train PRESET|WORKSPACE --epochs N --out WORKSPACE.json
+    python main.py export WORKSPACE --format npz|json --out PATH
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Build a small neural network, train it, and step through backpropagation "
+        "with the real numbers. With no command, the window opens.",
+        epilog="Exit codes: 0 done, 2 bad input (missing or corrupt file, unknown preset, "
+        "invalid option), 3 training diverged (the workspace is still written).",
+    )
+    p.add_argument("--preset", metavar="NAME", help="preset to open (window and --screenshot)")
+    p.add_argument("--screenshot", metavar="FILE", help="train, save a PNG of the window, exit")
+    p.add_argument(
+        "--epochs", type=int, default=300, metavar="N",
+        help="epochs to train before --screenshot (default 300)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("presets", help="list the presets with a one-line description each")
+
+    t = sub.add_parser(
+        "train", help="train headless and write the trained workspace",
+        description="Train a preset or continue a workspace without a window.",
+    )
+    t.add_argument("source", metavar="PRESET_OR_WORKSPACE")
+    t.add_argument("--epochs", type=int, required=True, metavar="N")
+    t.add_argument("--out", required=True, metavar="WORKSPACE.json")
+    t.add_argument("--seed", type=int, metavar="S",
+                   help="draw the start weights and shuffle order with this seed (presets only)")
+    t.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
+    t.add_argument("--every", type=int, metavar="K",
+                   help="print a progress line every K epochs (default: 10 lines in all)")
+
+    e = sub.add_parser("export", help="write a workspace's weights as npz or json")
+    e.add_argument("source", metavar="WORKSPACE")
+    e.add_argument("--format", required=True, metavar="FMT", help="npz or json")
+    e.add_argument("--out", required=True, metavar="PATH")
+    return p
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from engine import cli
+
+    try:
+        if args.command == "presets":
+            return cli.list_presets()
+        if args.command == "train":
+            return cli.train(args.source, args.epochs, args.out, seed=args.seed, lr=args.lr,
+                             batch_size=args.batch_size, every=args.every)
+        if args.command == "export":
+            return cli.export(args.source, args.format, args.out)
+    except cli.CliError as err:
+        sys.stderr.write(f"error: {err}\n")
+        return cli.EXIT_BAD_INPUT
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command:
+        return run_command(args)
+    from gui.app import run_window
+
+    return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Backprop against central finite differences on randomised architectures."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from engine import activations
+from engine.gradcheck import gradient_check
+from engine.optimizers import OptimizerSpec
+from engine.trainer import Trainer
+from tests.helpers import custom_scenario
+
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+# (loss, output activation, classes, task)
+HEADS = [
+    ("mse", "sigmoid", 2, "classification"),
+    ("mse", "tanh", 2, "classification"),
+    ("mse", "linear", 0, "regression"),
+    ("mse", "relu", 2, "classification"),
+    ("half_se", "leaky_relu", 0, "regression"),
+    ("half_se", "tanh", 2, "classification"),
+    ("bce", "sigmoid", 2, "classification"),
+    ("cce", "softmax", 3, "classification"),
+    ("cce", "softmax", 2, "classification"),
+]
+CASES = [
+    (head, reduction, bias, seed)
+    for seed, (head, reduction, bias) in enumerate(
+        itertools.product(HEADS, ["mean", "sum"], [True, False])
+    )
+]
+
+
+@pytest.mark.parametrize(("head", "reduction", "bias", "seed"), CASES)
+def test_backprop_matches_finite_differences(head, reduction, bias, seed):
+    loss, out, classes, task = head
+    rng = np.random.default_rng(seed)
+    depth = int(rng.integers(0, 4))
+    hidden = [(int(rng.integers(1, 6)), HIDDEN[(seed + i) % len(HIDDEN)]) for i in range(depth)]
+    reg = ["none", "l1", "l2"][seed % 3]
+    s = custom_scenario(
+        rng, hidden, out, loss, reduction=reduction, use_bias=bias, n_classes=classes or 2,
+        task=task, optimizer=OptimizerSpec(regularization=reg, reg_rate=0.01 * (reg != "none")),
+    )
+    report = gradient_check(Trainer(s), np.arange(6))
+    assert report.max_relative_error < 1e-6, (hidden, report)
+    assert len(report.layers) == depth + 1
+
+
+def test_every_hidden_activation_is_covered():
+    covered = {HIDDEN[(seed + i) % len(HIDDEN)] for seed in range(len(CASES)) for i in range(3)}
+    assert covered == set(HIDDEN)
+
+
+def test_a_wrong_derivative_is_caught(monkeypatch):
+    """The check can fail: corrupt tanh's backward pass and the check must notice."""
+    real = activations.backward_calls
+
+    def broken(key, z, a, upstream, out, tmp):
+        calls = real(key, z, a, upstream, out, tmp)
+        if key == "tanh":
+            calls.append(lambda: np.multiply(out, 1.5, out))
+        return calls
+
+    monkeypatch.setattr("engine.program.backward_calls", broken)
+    rng = np.random.default_rng(0)
+    s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce")
+    report = gradient_check(Trainer(s), np.arange(6))
+    assert report.max_relative_error > 1e-3
+    assert report.layers[0].relative_error > 1e-3  # the hidden layer is the wrong one
+    assert report.layers[1].relative_error < 1e-6
+    assert "differ" in report.summary()
+
+
+def test_summary_reads_plainly():
+    rng = np.random.default_rng(1)
+    s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce")
+    summary = gradient_check(Trainer(s), np.arange(4)).summary()
+    assert summary.startswith("backprop agrees with numerical differentiation to")

@@ -1,0 +1,383 @@
+"""Training behaviour: determinism, exact phase stepping, divergence, live changes."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from engine.history import History, Metrics
+from engine.initializers import InitSpec
+from engine.network import LayerSpec, NetworkSpec
+from engine.optimizers import OptimizerSpec
+from engine.presets import get_preset, load_presets
+from engine.trainer import Trainer
+from tests.helpers import custom_scenario
+
+REQUIRED_PRESETS = {
+    "xor_221", "xor_241", "not_111", "worked_example", "single_neuron", "tf_default",
+    "deep_tanh_spiral", "regression_plane", "softmax_spiral3", "vanishing_gradients",
+}
+
+
+def test_required_presets_exist_and_build():
+    presets = load_presets()
+    assert set(presets) >= REQUIRED_PRESETS
+    for key, s in presets.items():
+        t = Trainer(s)
+        assert s.description, key
+        assert t.epoch == 0 and len(t.history) == 1
+        assert np.isfinite(t.history.latest.train_loss), key
+
+
+def test_tf_default_matches_the_original_settings():
+    s = get_preset("tf_default")
+    t = Trainer(s)
+    assert s.data.dataset == "circle"
+    assert [(h.units, h.activation) for h in s.model.hidden] == [(4, "tanh"), (2, "tanh")]
+    assert s.train.batch_size == 10 and s.train.optimizer.learning_rate == 0.03
+    w, b = t.params.as_list()[0]
+    assert np.all(b == 0.1) and np.all(np.abs(w) <= 0.5)
+    assert t.n_train == 250
+
+
+@pytest.mark.parametrize("key", ["tf_default", "xor_221", "softmax_spiral3"])
+def test_same_seed_same_weights_different_seed_different(key):
+    a, b = Trainer(get_preset(key)), Trainer(get_preset(key))
+    a.train(20)
+    b.train(20)
+    assert np.array_equal(a.params.flat, b.params.flat)
+    s = get_preset(key)
+    c = Trainer(replace(s, init=replace(s.init, seed=s.init.seed + 1)))
+    c.train(20)
+    assert not np.array_equal(a.params.flat, c.params.flat)
+
+
+def test_shuffle_seed_changes_the_order_and_so_the_result():
+    s = get_preset("tf_default")
+    a = Trainer(s)
+    b = Trainer(replace(s, train=replace(s.train, seed=s.train.seed + 1)))
+    a.train(2)
+    b.train(2)
+    assert not np.array_equal(a.params.flat, b.params.flat)
+
+
+def test_loss_falls_on_easy_presets():
+    for key, epochs in [("tf_default", 100), ("xor_241", 2000), ("single_neuron", 300),
+                        ("regression_plane", 100), ("softmax_spiral3", 100)]:
+        t = Trainer(get_preset(key))
+        start = t.history.latest.train_loss
+        report = t.train(epochs)
+        assert report.diverged is None and report.epochs_run == epochs
+        assert t.history.latest.train_loss < 0.5 * start, key
+
+
+@pytest.mark.parametrize("key", ["tf_default", "xor_221", "softmax_spiral3", "sine_regression"])
+def test_phase_stepping_equals_an_ordinary_step_bit_for_bit(key):
+    a, b = Trainer(get_preset(key)), Trainer(get_preset(key))
+    a.train(3)
+    b.train(3)
+    a.train_step()
+    stepper = b.begin_step()
+    kinds = []
+    while not stepper.done:
+        kinds.append(stepper.advance().label)
+    depth = b.spec.depth
+    assert kinds == (
+        [f"forward {i}" for i in range(1, depth + 1)] + ["loss"]
+        + [f"backward {i}" for i in range(depth, 0, -1)] + ["update"]
+    )
+    assert np.array_equal(a.params.flat, b.params.flat)
+    assert (a.epoch, a.batch_index) == (b.epoch, b.batch_index)
+
+
+def test_trace_numbers_agree_with_a_readable_reference():
+    rng = np.random.default_rng(7)
+    s = custom_scenario(rng, [(3, "tanh"), (2, "relu")], "softmax", "cce", n_classes=3,
+                        batch_size=5)
+    t = Trainer(s)
+    trace = t.begin_step().run_to_end()
+    x, y = trace.x, trace.y
+    a = x
+    zs, as_ = [], [x]
+    for (w, b), act in zip(trace.params_before, ["tanh", "relu", "softmax"], strict=True):
+        z = a @ w + b
+        if act == "tanh":
+            a = np.tanh(z)
+        elif act == "relu":
+            a = np.maximum(z, 0)
+        else:
+            e = np.exp(z - z.max(1, keepdims=True))
+            a = e / e.sum(1, keepdims=True)
+        zs.append(z)
+        as_.append(a)
+    for layer in (1, 2, 3):
+        np.testing.assert_allclose(trace.z[layer], zs[layer - 1], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(trace.a[layer], as_[layer], rtol=1e-12, atol=1e-14)
+    expected_loss = -np.mean(np.sum(y * np.log(as_[3]), axis=1))
+    assert trace.loss == pytest.approx(expected_loss, rel=1e-12)
+    d3 = (as_[3] - y) / len(x)
+    np.testing.assert_allclose(trace.delta[3], d3, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(trace.dW[3], as_[2].T @ d3, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(trace.db[3], d3.sum(0), rtol=1e-12, atol=1e-15)
+    d2 = (d3 @ trace.params_before[2][0].T) * (zs[1] > 0)
+    np.testing.assert_allclose(trace.delta[2], d2, rtol=1e-12, atol=1e-15)
+    lr = s.train.optimizer.learning_rate
+    for layer, (w, _b) in enumerate(trace.params_before, start=1):
+        np.testing.assert_allclose(trace.params_after[layer - 1][0], w - lr * trace.dW[layer],
+                                   rtol=1e-12, atol=1e-15)
+
+
+def test_step_back_restores_parameters_phase_and_epoch_exactly():
+    t = Trainer(get_preset("xor_221"))  # full batch: each step ends an epoch
+    t.train(5)
+    before = t.params.flat.copy()
+    history_before = t.history.as_arrays()
+    stepper = t.begin_step()
+    stepper.run_to_end()
+    assert t.epoch == 6 and not np.array_equal(before, t.params.flat)
+    undone = stepper.back()
+    assert undone.kind == "update"
+    assert np.array_equal(before, t.params.flat)
+    assert t.epoch == 5 and t.batch_index == 0
+    np.testing.assert_array_equal(t.history.as_arrays()["epoch"], history_before["epoch"])
+    assert stepper.position == len(stepper.phases) - 1 and stepper.trace.params_after is None
+    stepper.back()
+    assert stepper.next_phase.kind == "backward" and 1 not in stepper.trace.delta
+    stepper.run_to_end()
+    again = Trainer(get_preset("xor_221"))
+    again.train(6)
+    assert np.array_equal(again.params.flat, t.params.flat)
+
+
+def test_step_back_restores_adam_state():
+    t = Trainer(get_preset("softmax_spiral3"))
+    t.train(1)
+    state = t.optimizer.state()
+    stepper = t.begin_step()
+    stepper.run_to_end()
+    stepper.back()
+    after = t.optimizer.state()
+    assert after["t"] == state["t"]
+    for k in ("m", "v"):
+        assert np.array_equal(after[k], state[k])
+
+
+def test_train_completes_an_unfinished_phase_step_first():
+    a, b = Trainer(get_preset("tf_default")), Trainer(get_preset("tf_default"))
+    stepper = a.begin_step()
+    stepper.advance()
+    stepper.advance()
+    a.train(2)
+    b.train(2)
+    assert np.array_equal(a.params.flat, b.params.flat) and a.epoch == b.epoch == 2
+
+
+def test_traced_single_sample_is_an_extra_step_on_that_sample():
+    t = Trainer(get_preset("tf_default"))
+    trace = t.begin_step(np.array([17])).run_to_end()
+    assert trace.x.shape == (1, 2) and t.batch_index == 0 and t.epoch == 0
+    np.testing.assert_array_equal(trace.x[0], t.features[t.train_idx[17]])
+
+
+def test_divergence_stops_reports_and_rolls_back():
+    s = get_preset("regression_plane")
+    s = replace(s, train=replace(s.train, optimizer=replace(s.train.optimizer,
+                                                            learning_rate=1e6)))
+    t = Trainer(s)
+    t.train(1)  # may or may not blow up within one epoch
+    report = t.train(50)
+    assert report.diverged is not None
+    assert report.diverged.epoch > t.epoch == report.diverged.rolled_back_to
+    assert t.history.epochs[-1] == t.epoch
+    assert "NaN" in report.diverged.cause or "Inf" in report.diverged.cause
+    assert np.all(np.isfinite(t.params.flat))
+    assert np.isfinite(t.history.latest.train_loss)
+    assert t.diverged is report.diverged
+
+
+def test_learning_rate_changes_without_reset():
+    a, b = Trainer(get_preset("tf_default")), Trainer(get_preset("tf_default"))
+    a.train(3)
+    b.train(3)
+    b.set_learning_rate(0.3)
+    assert np.array_equal(a.params.flat, b.params.flat) and b.epoch == 3
+    before = b.params.flat.copy()
+    b.train_step()
+    a.train_step()
+    # the same gradient, ten times the step
+    np.testing.assert_allclose(b.params.flat - before, 10 * (a.params.flat - before), rtol=1e-9,
+                               atol=1e-15)
+
+
+def test_batch_size_change_keeps_weights_and_finishes_the_epoch():
+    t = Trainer(get_preset("tf_default"))
+    t.train_step()
+    w = t.params.flat.copy()
+    t.set_training(batch_size=25)
+    assert t.batch_index == 0 and t.epoch == 1 and t.batches_per_epoch == 10
+    assert not np.array_equal(w, t.params.flat)  # the epoch was completed, not skipped
+    t.set_training(batch_size=1000)
+    assert t.batch_size == t.n_train and t.batches_per_epoch == 1
+
+
+def test_partial_last_batch():
+    rng = np.random.default_rng(3)
+    s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce", n=10, batch_size=4,
+                        reduction="sum", shuffle=False)
+    t = Trainer(s)
+    start = t.params.as_list()
+    t.train(1)
+    # replay by hand with readable math: batches [0:4], [4:8], [8:10]
+    ref = Trainer(s)
+    for lo, hi in [(0, 4), (4, 8), (8, 10)]:
+        ref.begin_step(np.arange(lo, hi)).run_to_end()
+    np.testing.assert_allclose(t.params.flat, ref.params.flat, rtol=1e-13)
+    assert t.params.as_list()[0][0].shape == start[0][0].shape
+
+
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
+def test_optimizer_updates_match_their_formulas(kind):
+    rng = np.random.default_rng(11)
+    opt = OptimizerSpec(kind=kind, learning_rate=0.05, momentum=0.8, beta1=0.85, beta2=0.99,
+                        epsilon=1e-7)
+    s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce", optimizer=opt, batch_size=12,
+                        shuffle=False)
+    t = Trainer(s)
+    theta = t.params.flat.copy()
+    vel = np.zeros_like(theta)
+    m = np.zeros_like(theta)
+    v = np.zeros_like(theta)
+    for step in range(1, 4):
+        trace = t.begin_step().run_to_end()
+        g = np.concatenate([
+            np.concatenate([trace.db[layer][:, None], trace.dW[layer].T], axis=1).ravel()
+            for layer in (1, 2)
+        ])
+        if kind == "sgd":
+            theta = theta - 0.05 * g
+        elif kind == "momentum":
+            vel = 0.8 * vel + g
+            theta = theta - 0.05 * vel
+        else:
+            m = 0.85 * m + 0.15 * g
+            v = 0.99 * v + 0.01 * g * g
+            m_hat = m / (1 - 0.85**step)
+            v_hat = v / (1 - 0.99**step)
+            theta = theta - 0.05 * m_hat / (np.sqrt(v_hat) + 1e-7)
+        np.testing.assert_allclose(t.params.flat, theta, rtol=1e-10, atol=1e-13)
+
+
+@pytest.mark.parametrize("reg", ["l1", "l2"])
+def test_regularisation_touches_weights_not_biases(reg):
+    rng = np.random.default_rng(5)
+    opt = OptimizerSpec(learning_rate=0.1, regularization=reg, reg_rate=0.5)
+    s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce", optimizer=opt, batch_size=12,
+                        shuffle=False)
+    t = Trainer(s)
+    trace = t.begin_step().run_to_end()
+    for layer, ((w0, b0), (w1, b1)) in enumerate(
+        zip(trace.params_before, trace.params_after, strict=True), start=1
+    ):
+        penalty = w0 if reg == "l2" else np.sign(w0)
+        np.testing.assert_allclose(w1, w0 - 0.1 * (trace.dW[layer] + 0.5 * penalty), rtol=1e-12)
+        np.testing.assert_allclose(b1, b0 - 0.1 * trace.db[layer], rtol=1e-12)
+
+
+def test_no_bias_network_has_no_biases():
+    rng = np.random.default_rng(2)
+    s = custom_scenario(rng, [(3, "sigmoid")], "sigmoid", "bce", use_bias=False)
+    t = Trainer(s)
+    assert all(b is None for _, b in t.params.as_list())
+    trace = t.begin_step().run_to_end()
+    assert trace.db[1] is None
+    with pytest.raises(ValueError, match="no biases"):
+        t.set_bias(0, 0, 1.0)
+
+
+def test_big_networks_build_and_step():
+    rng = np.random.default_rng(0)
+    s = custom_scenario(rng, [(256, "relu")] * 10, "sigmoid", "bce",
+                        init=InitSpec(scheme="he", seed=1))
+    t = Trainer(s)
+    t.train(1)
+    assert t.spec.depth == 11 and np.all(np.isfinite(t.params.flat))
+    zero_hidden = custom_scenario(rng, [], "sigmoid", "bce")
+    assert Trainer(zero_hidden).spec.sizes == (3, 1)
+
+
+@pytest.mark.parametrize(
+    ("loss", "out", "classes", "message"),
+    [
+        ("bce", "softmax", 2, "softmax output needs categorical cross-entropy"),
+        ("bce", "tanh", 2, "binary cross-entropy needs a sigmoid"),
+        ("cce", "sigmoid", 2, "categorical cross-entropy needs a softmax"),
+        ("mse", "sigmoid", 3, "3-class data needs a softmax output"),
+    ],
+)
+def test_impossible_combinations_are_refused(loss, out, classes, message):
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=message):
+        custom_scenario(rng, [(2, "tanh")], out, loss, n_classes=classes)
+
+
+def test_softmax_on_one_output_is_refused():
+    from engine.losses import check_combination
+
+    with pytest.raises(ValueError, match="single output"):
+        check_combination("cce", "softmax", 1)
+
+
+def test_network_spec_limits():
+    with pytest.raises(ValueError, match="units"):
+        NetworkSpec(2, (LayerSpec(0, "tanh"), LayerSpec(1, "tanh")))
+    with pytest.raises(ValueError, match="output only"):
+        NetworkSpec(2, (LayerSpec(2, "softmax"), LayerSpec(2, "softmax")))
+    with pytest.raises(ValueError, match="unknown activation"):
+        NetworkSpec(2, (LayerSpec(2, "relu6"),))
+
+
+def test_weight_edits_are_validated_and_applied():
+    t = Trainer(get_preset("xor_221"))
+    t.set_weight(0, 1, 0, 0.25)
+    assert t.params.weights(0)[1, 0] == 0.25
+    t.set_bias(1, 0, -3.0)
+    assert t.params.biases(1)[0] == -3.0
+    for bad in (float("nan"), float("inf"), "abc"):
+        with pytest.raises(ValueError):
+            t.set_weight(0, 0, 0, bad)
+    with pytest.raises(ValueError, match="no weight"):
+        t.set_weight(0, 5, 0, 1.0)
+
+
+def test_reset_draws_new_weights_and_clears_history():
+    t = Trainer(get_preset("tf_default"))
+    first = t.params.flat.copy()
+    t.train(5)
+    t.reset(seed=99)
+    assert t.epoch == 0 and len(t.history) == 1
+    assert not np.array_equal(first, t.params.flat)
+    assert t.scenario.init.seed == 99  # a saved workspace names the seed in use
+    drawn = t.params.flat.copy()
+    t.train(2)
+    t.reset()  # back to the scenario's own start
+    assert np.array_equal(drawn, t.params.flat)
+
+
+def test_history_stays_bounded_and_spans_the_run():
+    h = History(capacity=100)
+    for e in range(100_000):
+        h.record(Metrics(e, 1.0 / (e + 1), np.nan, np.nan, np.nan))
+    assert len(h) < 100
+    assert h.epochs[0] == 0 and h.epochs[-1] > 99_000 * 0.98
+    assert h.latest.epoch == 99_999
+    assert np.all(np.diff(h.epochs) > 0)
+
+
+def test_accuracy_and_targets_follow_the_output_activation():
+    t = Trainer(get_preset("tf_default"))  # tanh output: targets are −1/+1
+    assert set(np.unique(t.targets)) == {-1.0, 1.0}
+    x = Trainer(get_preset("xor_221"))  # sigmoid output: 0/1
+    assert set(np.unique(x.targets)) == {0.0, 1.0}
+    x.train(3000)
+    assert x.history.latest.train_accuracy == 1.0
+    assert np.all((x.predict(x.dataset.x)[:, 0] > 0.5) == x.dataset.y)
