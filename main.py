@@ -3,8 +3,8 @@
     python main.py                         open the window
     python main.py --screenshot out.png    train a little, save a picture of the window, exit
     python main.py presets                 list the presets
-    python main.py train PRESET|WORKSPACE --epochs N --out WORKSPACE.json
-    python main.py export WORKSPACE --format npz|json --out PATH
+    python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
+    python main.py export WORKSPACE --format npz|json|onnx|py|csv --out PATH
 """
 
 from __future__ import annotations
@@ -44,10 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
     t.add_argument("--every", type=int, metavar="K",
                    help="print a progress line every K epochs (default: 10 lines in all)")
+    t.add_argument("--weights", metavar="FILE",
+                   help="start (epoch 0) from the weights of an npz, json or onnx export; "
+                   "the architecture must match")
 
-    e = sub.add_parser("export", help="write a workspace's weights as npz or json")
+    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)")
     e.add_argument("source", metavar="WORKSPACE")
-    e.add_argument("--format", required=True, metavar="FMT", help="npz or json")
+    e.add_argument("--format", required=True, metavar="FMT",
+                   help="npz, json, onnx (needs the onnx package), py (a standalone NumPy "
+                   "script) or csv (labelled W and b blocks)")
     e.add_argument("--out", required=True, metavar="PATH")
     return p
 
@@ -60,7 +65,8 @@ def run_command(args: argparse.Namespace) -> int:
             return cli.list_presets()
         if args.command == "train":
             return cli.train(args.source, args.epochs, args.out, seed=args.seed, lr=args.lr,
-                             batch_size=args.batch_size, every=args.every)
+                             batch_size=args.batch_size, every=args.every,
+                             weights=args.weights)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
     except cli.CliError as err:

@@ -1,5 +1,8 @@
 """The headless commands behind ``python main.py presets|train|export``.
 
+``train --weights FILE`` starts from the weights of an NPZ, JSON or ONNX export (the network
+must have the same architecture); ``export --format npz|json|onnx|py|csv`` writes the weights.
+
 Each command returns a process exit code and reports problems as one line on stderr, never a
 traceback:
 
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from engine.export import EXPORT_FORMATS, export_weights
+from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
 from engine.trainer import Trainer
 
@@ -64,8 +68,13 @@ def train(
     batch_size: int | None = None,
     every: int | None = None,
     out: TextIO = sys.stdout,
+    weights: str | None = None,
 ) -> int:
-    """Train headless, print progress, then write the trained workspace."""
+    """Train headless, print progress, then write the trained workspace.
+
+    With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
+    weights, with the preset's or workspace's settings; the architecture must match.
+    """
     from engine.workspace import save_workspace
 
     if epochs < 0:
@@ -84,6 +93,8 @@ def train(
                 train=replace(s.train, seed=seed),
             )
             trainer = Trainer(scenario)
+        if weights is not None:
+            trainer = _start_from_weights(trainer, weights)
         if lr is not None:
             trainer.set_learning_rate(lr)
         if batch_size is not None:
@@ -115,6 +126,19 @@ def train(
     return code
 
 
+def _start_from_weights(trainer: Trainer, path: str) -> Trainer:
+    """A new trainer on the same scenario whose start weights (epoch 0) are the file's."""
+    from engine.importer import WeightsError, read_weights, with_start_weights
+
+    try:
+        imported = read_weights(path)
+        scenario = with_start_weights(trainer.scenario, imported)
+        return Trainer(scenario, dataset=trainer.dataset)
+    except WeightsError as e:
+        msg = str(e)
+        raise CliError(msg if path in msg else f"{path}: {msg}") from None
+
+
 def _progress(out: TextIO, trainer: Trainer, total: int, done: int, elapsed: float) -> None:
     m = trainer.history.latest
     if m is None:
@@ -139,6 +163,8 @@ def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout) -> in
     trainer, _ = load_trainer(source)
     try:
         export_weights(trainer, fmt, out_path)
+    except OnnxUnavailableError as e:
+        raise CliError(str(e)) from None
     except (OSError, ValueError) as e:
         raise CliError(f"cannot write {out_path}: {e}") from None
     out.write(f"wrote {out_path}\n")

@@ -1,0 +1,157 @@
+"""ONNX export: the network as a float64 graph of MatMul, Add and activation nodes.
+
+The graph reads ``features`` [N, n_features] — the network's *input features* (x1, x2, x1²,
+sin(x1) … in the scenario's order), not the raw inputs — with a dynamic batch dimension named
+``N``, and writes ``output`` [N, K]. Per layer l = 1 … L::
+
+    layer_l/MatMul:  features (or layer_{l-1}/a) @ layer_l/W  -> layer_l/matmul
+    layer_l/Add:     layer_l/matmul + layer_l/b                -> layer_l/z     (with biases)
+    layer_l/<Act>:   activation(layer_l/z)                     -> layer_l/a   ("output" last)
+
+with the activations Sigmoid, Tanh, Relu, LeakyRelu (alpha 0.01), Identity (linear) and
+Softmax (axis -1). Weights are initializers named ``layer_l/W`` (n_in, n_out) and
+``layer_l/b`` (n_out,). Everything is DOUBLE (float64), so onnxruntime reproduces the engine to
+rounding (about 1e-15). One exception: ONNX stores LeakyRelu's alpha as a float32 attribute,
+0.009999999776…, so the negative side of a leaky ReLU differs by 2.2e-10·|z| (far below the
+1e-6 the tests ask).
+
+The model's doc_string explains the input, and ``metadata_props`` hold the same JSON metadata
+as the NPZ export (key ``backprop_playground``) plus readable ``features``, ``activations``,
+``architecture``, ``use_bias`` and ``loss`` entries. Opset 17 and IR version 8 keep the file
+readable by onnxruntime 1.13 and later.
+
+``onnx`` is an optional dependency, imported only when needed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from engine.export import finite_layers, weights_metadata
+from engine.features import FEATURES
+
+if TYPE_CHECKING:
+    from engine.trainer import Trainer
+
+ONNX_OPSET = 17
+ONNX_IR_VERSION = 8
+INPUT_NAME = "features"
+OUTPUT_NAME = "output"
+BATCH_DIM = "N"
+METADATA_KEY = "backprop_playground"
+ONNX_OPS = {
+    "sigmoid": "Sigmoid",
+    "tanh": "Tanh",
+    "relu": "Relu",
+    "leaky_relu": "LeakyRelu",
+    "linear": "Identity",
+    "softmax": "Softmax",
+}
+"""Engine activation -> ONNX operator."""
+ONNX_MISSING = (
+    'ONNX needs the optional onnx package: pip install -e ".[onnx]" '
+    "(or .venv/bin/pip install onnx)"
+)
+
+
+class OnnxUnavailableError(ImportError):
+    """The optional ``onnx`` package is not installed; the message says how to install it."""
+
+
+def require_onnx() -> Any:
+    """The ``onnx`` module, or OnnxUnavailableError with installation instructions."""
+    try:
+        import onnx
+    except ImportError:
+        raise OnnxUnavailableError(ONNX_MISSING) from None
+    return onnx
+
+
+def _feature_text(keys: list[str]) -> str:
+    return ", ".join(f"{k} = {FEATURES[k].label}" for k in keys)
+
+
+def build_onnx_model(trainer: Trainer) -> Any:
+    """The trainer's network as an ``onnx.ModelProto`` (checked with onnx.checker)."""
+    onnx = require_onnx()
+    from onnx import TensorProto, helper, numpy_helper
+
+    from engine import __version__
+    from engine.activations import LEAKY_SLOPE
+
+    layers = finite_layers(trainer)
+    meta = weights_metadata(trainer)
+    spec = trainer.spec
+    sizes = list(spec.sizes)
+    nodes = []
+    inits = []
+    prev = INPUT_NAME
+    for l, ((w, b), layer) in enumerate(zip(layers, spec.layers, strict=True), start=1):
+        p = f"layer_{l}"
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(w, np.float64), f"{p}/W"))
+        z = f"{p}/z"
+        if b is not None:
+            inits.append(numpy_helper.from_array(np.ascontiguousarray(b, np.float64), f"{p}/b"))
+            nodes.append(helper.make_node("MatMul", [prev, f"{p}/W"], [f"{p}/matmul"],
+                                          name=f"{p}/MatMul"))
+            nodes.append(helper.make_node("Add", [f"{p}/matmul", f"{p}/b"], [z],
+                                          name=f"{p}/Add"))
+        else:
+            nodes.append(helper.make_node("MatMul", [prev, f"{p}/W"], [z], name=f"{p}/MatMul"))
+        out = OUTPUT_NAME if l == spec.depth else f"{p}/a"
+        op = ONNX_OPS[layer.activation]
+        attrs: dict[str, Any] = {}
+        if op == "LeakyRelu":
+            attrs["alpha"] = LEAKY_SLOPE
+        elif op == "Softmax":
+            attrs["axis"] = -1
+        nodes.append(helper.make_node(op, [z], [out], name=f"{p}/{op}", **attrs))
+        prev = out
+
+    features = list(meta["features"])
+    arch = "-".join(str(n) for n in sizes)
+    acts = ", ".join(meta["activations"])
+    doc = (
+        f"Backprop Playground network {arch} (activations {acts}; "
+        f"biases {'yes' if spec.use_bias else 'no'}; trained {trainer.epoch} epochs with "
+        f"loss {meta['loss']}). Input '{INPUT_NAME}' [N, {sizes[0]}] float64 holds the "
+        f"network's input FEATURES, computed from the raw inputs x1 (, x2) in this order: "
+        f"{_feature_text(features)}. Output '{OUTPUT_NAME}' [N, {sizes[-1]}] float64 is the "
+        f"output layer's activation. Convention: {meta['convention']}."
+    )
+    graph = helper.make_graph(
+        nodes,
+        "backprop_playground",
+        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.DOUBLE, [BATCH_DIM, sizes[0]])],
+        [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.DOUBLE,
+                                       [BATCH_DIM, sizes[-1]])],
+        inits,
+        doc_string=doc,
+    )
+    model = helper.make_model(
+        graph,
+        opset_imports=[helper.make_opsetid("", ONNX_OPSET)],
+        ir_version=ONNX_IR_VERSION,
+        producer_name="Backprop Playground",
+        producer_version=__version__,
+        doc_string=doc,
+    )
+    helper.set_model_props(model, {
+        METADATA_KEY: json.dumps(meta),
+        "features": ",".join(features),
+        "feature_formulas": _feature_text(features),
+        "activations": ",".join(meta["activations"]),
+        "architecture": ",".join(str(n) for n in sizes),
+        "use_bias": "true" if spec.use_bias else "false",
+        "loss": meta["loss"],
+    })
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def weights_to_onnx_bytes(trainer: Trainer) -> bytes:
+    """The serialized ONNX model."""
+    return build_onnx_model(trainer).SerializeToString()
