@@ -1,0 +1,137 @@
+"""Immutable pictures of the trainer's state that the worker hands to the window.
+
+The worker builds a ``Snapshot`` in its own thread (copies, plus the engine's maps) at most
+about 30 times a second; widgets only read it. ``generation`` changes whenever the network or
+data is rebuilt, so the window can drop snapshots that were already queued for an older model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.features import FEATURES
+from engine.history import Metrics
+from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
+from engine.trainer import Trainer
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.array(a, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class DataView:
+    """The data set as the views need it; shared by every snapshot of one generation."""
+
+    task: str
+    n_classes: int
+    n_inputs: int
+    domain: tuple[float, float, float, float]
+    x_train: np.ndarray  # (N, d) raw inputs
+    y_train: np.ndarray  # (N,) class labels or targets
+    x_test: np.ndarray
+    y_test: np.ndarray
+    output_activation: str
+    feature_keys: tuple[str, ...]
+
+    @property
+    def feature_labels(self) -> tuple[str, ...]:
+        return tuple(FEATURES[k].label for k in self.feature_keys)
+
+    @classmethod
+    def from_trainer(cls, t: Trainer) -> DataView:
+        ds = t.dataset
+        return cls(
+            task=ds.task,
+            n_classes=ds.n_classes,
+            n_inputs=ds.n_inputs,
+            domain=tuple(float(v) for v in ds.domain),
+            x_train=_frozen(ds.x[t.train_idx]),
+            y_train=_frozen(ds.y[t.train_idx]),
+            x_test=_frozen(ds.x[t.test_idx]),
+            y_test=_frozen(ds.y[t.test_idx]),
+            output_activation=t.spec.layers[-1].activation,
+            feature_keys=tuple(t.scenario.data.features),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Everything the window shows about the model at one moment (all arrays read-only).
+
+    Weights use the public convention: ``weights[l]`` is (n_in, n_out) for layer l + 1.
+    ``grad_weights``/``grad_biases`` are the last training step's ∂L/∂W and ∂L/∂b.
+    """
+
+    generation: int
+    epoch: int
+    batch_index: int
+    batches_per_epoch: int
+    running: bool
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    use_bias: bool
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray | None, ...]
+    grad_weights: tuple[np.ndarray, ...]
+    grad_biases: tuple[np.ndarray | None, ...]
+    metrics: Metrics | None
+    history: dict[str, np.ndarray]
+    maps: PlaneMaps | CurveMaps
+    data: DataView
+    learning_rate: float
+    epochs_per_second: float
+    diverged: str | None
+    title: str
+
+    @property
+    def depth(self) -> int:
+        return len(self.weights)
+
+
+def build_snapshot(
+    trainer: Trainer,
+    generation: int,
+    data: DataView,
+    *,
+    running: bool,
+    epochs_per_second: float = 0.0,
+    map_res: int = 100,
+    unit_res: int = 24,
+) -> Snapshot:
+    """Copy what the views need out of the trainer (call in the worker thread)."""
+    params = trainer.params.as_list()
+    grads = trainer.grad.as_list()
+    if data.n_inputs == 2:
+        maps: PlaneMaps | CurveMaps = plane_maps(trainer, map_res, unit_res)
+    else:
+        maps = curve_maps(trainer, 2 * map_res)
+    history = trainer.history.as_arrays()
+    for v in history.values():
+        v.flags.writeable = False
+    return Snapshot(
+        generation=generation,
+        epoch=trainer.epoch,
+        batch_index=trainer.batch_index,
+        batches_per_epoch=trainer.batches_per_epoch,
+        running=running,
+        sizes=trainer.spec.sizes,
+        activations=tuple(layer.activation for layer in trainer.spec.layers),
+        use_bias=trainer.spec.use_bias,
+        weights=tuple(_frozen(w) for w, _ in params),
+        biases=tuple(None if b is None else _frozen(b) for _, b in params),
+        grad_weights=tuple(_frozen(w) for w, _ in grads),
+        grad_biases=tuple(None if b is None else _frozen(b) for _, b in grads),
+        metrics=trainer.history.latest,
+        history=history,
+        maps=maps,
+        data=data,
+        learning_rate=trainer.learning_rate,
+        epochs_per_second=epochs_per_second,
+        diverged=None if trainer.diverged is None else str(trainer.diverged),
+        title=trainer.scenario.title,
+    )

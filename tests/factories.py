@@ -1,0 +1,19 @@
+"""Build real snapshots from presets for widget tests (no worker thread needed)."""
+
+from __future__ import annotations
+
+from engine.presets import get_preset
+from engine.trainer import Trainer
+from gui.snapshot import DataView, Snapshot, build_snapshot
+
+
+def make_trainer(preset: str = "tf_default", epochs: int = 5) -> Trainer:
+    trainer = Trainer(get_preset(preset))
+    trainer.train(epochs)
+    return trainer
+
+
+def make_snapshot(preset: str = "tf_default", epochs: int = 5, generation: int = 0,
+                  running: bool = False) -> Snapshot:
+    trainer = make_trainer(preset, epochs)
+    return build_snapshot(trainer, generation, DataView.from_trainer(trainer), running=running)
