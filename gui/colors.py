@@ -32,6 +32,14 @@ def signed_lut(n: int = 256) -> np.ndarray:
     return signed_colormap().getLookupTable(0.0, 1.0, n, alpha=True)
 
 
+def map_lut(n: int = 256, tint: float = 0.62) -> np.ndarray:
+    """The signed palette washed towards white, for backgrounds under data points (so the
+    points, drawn in the full colours, stand out as in TensorFlow Playground)."""
+    lut = signed_lut(n).astype(np.float64)
+    lut[:, :3] = 255.0 - (255.0 - lut[:, :3]) * tint
+    return lut.astype(np.uint8)
+
+
 def signed_color(value: float, scale: float, alpha: int = 255) -> QColor:
     """The palette colour of ``value`` with ±``scale`` at the ends."""
     t = 0.5 + 0.5 * float(np.clip(value / scale if scale > 0 else 0.0, -1.0, 1.0))

@@ -35,7 +35,15 @@ from PySide6.QtGui import (
     QPen,
     QValidator,
 )
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.maps import CurveMaps
 from gui.colors import NEGATIVE, POSITIVE, ZERO, activation_levels, signed_color, signed_lut
@@ -344,7 +352,8 @@ class _EdgeItem(pg.GraphicsObject):
         for pen, path in self._thin:
             p.setPen(pen)
             p.drawPath(path)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias and len(self._xy) <= 600)
+        # antialiased wide lines are what is slow (DESIGN-NOTES); keep them for small nets only
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias and len(self._xy) <= 150)
         for pen, lines in self._wide:
             p.setPen(pen)
             p.drawLines(lines)
@@ -708,6 +717,7 @@ class NetworkView(QWidget):
         self._editor.accepted.connect(self._apply_edit)
         self._edit_target: tuple | None = None
 
+        self._drawn_maps: object = None
         self._snap: Snapshot | None = None
         self._arch: tuple | None = None
         self._layout: _Layout | None = None
@@ -736,6 +746,7 @@ class NetworkView(QWidget):
         )
         if arch != self._arch:
             self._arch = arch
+            self._drawn_maps = snap.maps
             self._cancel_edit()
             self._relayout()
         else:
@@ -1091,6 +1102,8 @@ class NetworkView(QWidget):
         while len(self._mosaics) < len(sizes):
             item = pg.ImageItem(axisOrder="row-major")
             item.setZValue(1)
+            # a pixmap cache: the thumbnails change 10×/s, the edges under them 30×/s
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self._vb.addItem(item, ignoreBounds=True)
             self._mosaics.append(item)
         while len(self._mosaics) > len(sizes):
@@ -1163,7 +1176,9 @@ class NetworkView(QWidget):
         self._edge_levels = _levels(flat, self._scale, EDGE_LEVELS)
         self._edges.set_values(self._edge_levels, np.abs(flat))
 
-        self._update_mosaics(snap, lay)
+        if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
+            self._drawn_maps = snap.maps
+            self._update_mosaics(snap, lay)
 
         if snap.use_bias and biases:
             flat_b = np.concatenate([b.ravel() for b in biases])

@@ -93,6 +93,15 @@ class Snapshot:
         return len(self.weights)
 
 
+def compute_maps(
+    trainer: Trainer, data: DataView, map_res: int = 100, unit_res: int = 24
+) -> PlaneMaps | CurveMaps:
+    """The decision map and unit maps (plane) or curves (1-D) for the current weights."""
+    if data.n_inputs == 2:
+        return plane_maps(trainer, map_res, unit_res)
+    return curve_maps(trainer, 2 * map_res)
+
+
 def build_snapshot(
     trainer: Trainer,
     generation: int,
@@ -102,14 +111,16 @@ def build_snapshot(
     epochs_per_second: float = 0.0,
     map_res: int = 100,
     unit_res: int = 24,
+    maps: PlaneMaps | CurveMaps | None = None,
 ) -> Snapshot:
-    """Copy what the views need out of the trainer (call in the worker thread)."""
+    """Copy what the views need out of the trainer (call in the worker thread).
+
+    ``maps`` reuses maps computed earlier (the worker refreshes them less often than the
+    weights while training runs, since they cost the most to compute)."""
     params = trainer.params.as_list()
     grads = trainer.grad.as_list()
-    if data.n_inputs == 2:
-        maps: PlaneMaps | CurveMaps = plane_maps(trainer, map_res, unit_res)
-    else:
-        maps = curve_maps(trainer, 2 * map_res)
+    if maps is None:
+        maps = compute_maps(trainer, data, map_res, unit_res)
     history = trainer.history.as_arrays()
     for v in history.values():
         v.flags.writeable = False

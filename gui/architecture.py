@@ -1,0 +1,221 @@
+"""The strip above the network diagram that edits the architecture.
+
+"+ / −" for the number of hidden layers, and for each hidden layer its unit count and its
+activation; the output layer's activation at the right. Each box sits above its column of the
+diagram (``set_column_centers``). Every change needs new weights, so it is emitted as a
+``"rebuild"`` with the new scenario; the window rebuilds and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.activations import ACTIVATIONS
+from engine.network import LayerSpec
+from engine.scenario import Scenario
+
+MAX_WINDOW_LAYERS = 8
+MAX_WINDOW_UNITS = 32
+BOX_WIDTH = 104
+
+
+def _button(text: str, object_name: str, tip: str) -> QToolButton:
+    b = QToolButton()
+    b.setText(text)
+    b.setObjectName(object_name)
+    b.setAccessibleName(tip)
+    b.setToolTip(tip)
+    b.setAutoRaise(False)
+    b.setFixedSize(22, 22)
+    return b
+
+
+class LayerBox(QFrame):
+    """Units and activation of one layer."""
+
+    def __init__(self, title: str, hidden: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedWidth(BOX_WIDTH)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(2, 2, 2, 2)
+        v.setSpacing(2)
+        row = QHBoxLayout()
+        row.setSpacing(2)
+        self.minus = _button("−", "", f"Remove a unit from {title}")
+        self.plus = _button("+", "", f"Add a unit to {title}")
+        self.label = QLabel()
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if hidden:
+            row.addWidget(self.minus)
+        row.addWidget(self.label, 1)
+        if hidden:
+            row.addWidget(self.plus)
+        else:
+            self.minus.hide()
+            self.plus.hide()
+        v.addLayout(row)
+        self.activation = QComboBox()
+        self.activation.setToolTip(f"Activation of {title}")
+        self.activation.setAccessibleName(f"Activation of {title}")
+        for key, act in ACTIVATIONS.items():
+            if hidden and act.output_only:
+                continue
+            self.activation.addItem(act.title, key)
+        v.addWidget(self.activation)
+
+
+class ArchitectureBar(QWidget):
+    """Layer count, per-layer units and activations; emits ``changed("rebuild", scenario)``."""
+
+    changed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("architectureBar")
+        self._scenario: Scenario | None = None
+        self._centers: list[float] = []
+        self.layer_minus = _button("−", "removeLayerButton", "Remove the last hidden layer")
+        self.layer_plus = _button("+", "addLayerButton", "Add a hidden layer")
+        self.layer_label = QLabel()
+        self.layer_label.setObjectName("hiddenLayerCount")
+        head = QWidget(self)
+        h = QHBoxLayout(head)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.setSpacing(3)
+        h.addWidget(self.layer_minus)
+        h.addWidget(self.layer_plus)
+        h.addWidget(self.layer_label)
+        self._head = head
+        self.boxes: list[LayerBox] = []
+        self.output_box: LayerBox | None = None
+        self.layer_minus.clicked.connect(self._remove_layer)
+        self.layer_plus.clicked.connect(self._add_layer)
+        self.setFixedHeight(62)
+
+    # -- display -------------------------------------------------------------------------------
+    def show_scenario(self, s: Scenario, n_outputs: int) -> None:
+        self._scenario = s
+        hidden = s.model.hidden
+        if len(self.boxes) != len(hidden) or self.output_box is None:
+            self._rebuild_boxes(len(hidden))
+        for k, (box, layer) in enumerate(zip(self.boxes, hidden, strict=True)):
+            box.activation.blockSignals(True)
+            box.activation.setCurrentIndex(box.activation.findData(layer.activation))
+            box.activation.blockSignals(False)
+            box.label.setText(f"{layer.units} unit{'s' * (layer.units != 1)}")
+            box.minus.setEnabled(layer.units > 1)
+            box.plus.setEnabled(layer.units < MAX_WINDOW_UNITS)
+            box.setToolTip(f"Hidden layer {k + 1}")
+        assert self.output_box is not None
+        ob = self.output_box
+        ob.activation.blockSignals(True)
+        ob.activation.setCurrentIndex(ob.activation.findData(s.model.output_activation))
+        ob.activation.blockSignals(False)
+        ob.label.setText(f"output: {n_outputs} unit{'s' * (n_outputs != 1)}")
+        n = len(hidden)
+        self.layer_label.setText(f"{n} hidden layer{'s' * (n != 1)}")
+        self.layer_minus.setEnabled(n > 0)
+        self.layer_plus.setEnabled(n < MAX_WINDOW_LAYERS)
+        self._place()
+
+    def _rebuild_boxes(self, n_hidden: int) -> None:
+        for box in [*self.boxes, self.output_box]:
+            if box is not None:
+                box.deleteLater()
+        self.boxes = []
+        for k in range(n_hidden):
+            box = LayerBox(f"hidden layer {k + 1}", True, self)
+            box.minus.setObjectName(f"removeUnit{k + 1}")
+            box.plus.setObjectName(f"addUnit{k + 1}")
+            box.activation.setObjectName(f"activation{k + 1}")
+            box.minus.clicked.connect(self._units_changed)
+            box.plus.clicked.connect(self._units_changed)
+            box.activation.currentIndexChanged.connect(self._activation_changed)
+            box.show()
+            self.boxes.append(box)
+        self.output_box = LayerBox("the output layer", False, self)
+        self.output_box.activation.setObjectName("outputActivation")
+        self.output_box.activation.currentIndexChanged.connect(self._activation_changed)
+        self.output_box.show()
+
+    def set_column_centers(self, centers: list[float]) -> None:
+        """x centres (in this widget's coordinates) of the diagram's columns, inputs first."""
+        self._centers = list(centers)
+        self._place()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place()
+
+    def _place(self) -> None:
+        boxes = [*self.boxes, self.output_box] if self.output_box is not None else []
+        n_cols = len(boxes) + 1
+        centers = self._centers
+        if len(centers) != n_cols:
+            step = self.width() / max(n_cols, 1)
+            centers = [step * (k + 0.5) for k in range(n_cols)]
+        self._head.adjustSize()
+        self._head.move(2, (self.height() - self._head.height()) // 2)
+        left_limit = self._head.width() + 6
+        for box, cx in zip(boxes, centers[1:], strict=False):
+            x = round(cx - BOX_WIDTH / 2)
+            x = max(left_limit, min(x, self.width() - BOX_WIDTH))
+            box.move(x, 2)
+            box.adjustSize()
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _emit_hidden(self, hidden: tuple[LayerSpec, ...]) -> None:
+        if self._scenario is None:
+            return
+        s = self._scenario
+        self.changed.emit("rebuild", replace(s, model=replace(s.model, hidden=hidden)))
+
+    @Slot()
+    def _add_layer(self) -> None:
+        if self._scenario is None:
+            return
+        hidden = self._scenario.model.hidden
+        template = hidden[-1] if hidden else LayerSpec(4, "tanh")
+        self._emit_hidden((*hidden, template))
+
+    @Slot()
+    def _remove_layer(self) -> None:
+        if self._scenario is not None and self._scenario.model.hidden:
+            self._emit_hidden(self._scenario.model.hidden[:-1])
+
+    @Slot()
+    def _units_changed(self) -> None:
+        if self._scenario is None:
+            return
+        sender = self.sender()
+        hidden = list(self._scenario.model.hidden)
+        for k, box in enumerate(self.boxes):
+            if sender in (box.plus, box.minus):
+                delta = 1 if sender is box.plus else -1
+                units = min(MAX_WINDOW_UNITS, max(1, hidden[k].units + delta))
+                hidden[k] = replace(hidden[k], units=units)
+        self._emit_hidden(tuple(hidden))
+
+    @Slot(int)
+    def _activation_changed(self, _index: int) -> None:
+        if self._scenario is None or self.output_box is None:
+            return
+        s = self._scenario
+        hidden = tuple(
+            replace(layer, activation=box.activation.currentData())
+            for layer, box in zip(s.model.hidden, self.boxes, strict=True)
+        )
+        model = replace(s.model, hidden=hidden,
+                        output_activation=self.output_box.activation.currentData())
+        self.changed.emit("rebuild", replace(s, model=model))

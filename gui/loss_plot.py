@@ -1,0 +1,333 @@
+"""Loss and accuracy over the run, with a hover read-out of any recorded epoch.
+
+The history arrives already bounded (the engine decimates it to at most 20,000 points), so
+this widget only redraws when the history actually changed and lets pyqtgraph's peak
+downsampling and clip-to-view keep each repaint cheap however long the run.
+
+Loss (per sample, left axis) is dark; accuracy (classification only, right axis, 0–100 %) is
+thinner and green so the two scales are never confused. Train is solid, test is dashed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gui.colors import class_color
+from gui.plot_style import cache_axes
+from gui.snapshot import Snapshot
+
+__all__ = ["LossPlot", "format_metric"]
+
+LOSS_COLOR = (40, 40, 40)
+ACCURACY_COLOR = class_color(2)  # Okabe–Ito bluish green: not orange/blue, which mean classes
+LOG_FLOOR = 1e-12
+"""Losses are clipped to this before log scaling, so an exact zero cannot break the axis."""
+
+
+def format_metric(value: float) -> str:
+    """A loss with four useful digits whether it is 0.5 or 3e-7."""
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.4f}"
+    return f"{value:.3g}"
+
+
+def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
+    """'epoch 120 · train loss 0.0123 · …' leaving out what does not apply (NaN)."""
+    parts = [f"epoch {epoch}"]
+    for key, name in (("train_loss", "train loss"), ("test_loss", "test loss")):
+        v = values.get(key, math.nan)
+        if math.isfinite(v):
+            parts.append(f"{name} {format_metric(v)}")
+        elif not math.isnan(v):  # ±inf: the run diverged, say so instead of hiding it
+            parts.append(f"{name} {v}")
+    for key, name in (("train_accuracy", "train acc"), ("test_accuracy", "test acc")):
+        v = values.get(key, math.nan)
+        if math.isfinite(v):
+            parts.append(f"{name} {100.0 * v:.1f}%")
+    return sep.join(parts)
+
+
+class LossPlot(QWidget):
+    """Training and test loss per epoch, accuracy on a second axis, log toggle, hover read-out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lossPlot")
+        self.setAccessibleName("Loss plot")
+        self._history: dict[str, np.ndarray] = {}
+        self._key: tuple[object, ...] | None = None
+        self._classification = True
+
+        self.readout = QLabel("no training yet", self)
+        self.readout.setObjectName("lossReadout")
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.log_check = QCheckBox("Log scale", self)
+        self.log_check.setObjectName("logScale")
+        self.log_check.setToolTip("Logarithmic loss axis: shows progress once the loss is small")
+        self.log_check.toggled.connect(self._set_log)
+
+        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget.setAccessibleName("Loss curves")
+        self.plot_widget.setMinimumHeight(120)
+        plot = self.plot_widget.getPlotItem()
+        self.plot_item = plot
+        plot.setMenuEnabled(False)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setLabel("bottom", "epoch")
+        plot.setLabel("left", "loss (mean per sample)")
+        for axis in ("left", "bottom"):
+            plot.getAxis(axis).enableAutoSIPrefix(False)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        plot.vb.setDefaultPadding(0.02)  # auto range: the whole run, 0 … latest epoch
+        for name in ("left", "bottom", "right"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen(90, 90, 90))
+            axis.setTextPen(pg.mkPen(50, 50, 50))
+
+        self.train_loss_curve = plot.plot(
+            pen=pg.mkPen(LOSS_COLOR, width=2), name="train loss"
+        )
+        self.test_loss_curve = plot.plot(
+            pen=pg.mkPen(LOSS_COLOR, width=2, style=Qt.PenStyle.DashLine), name="test loss"
+        )
+
+        # Accuracy lives in its own ViewBox, x-linked to the loss view, drawn on the right axis.
+        self.accuracy_view = pg.ViewBox(enableMenu=False)
+        self.accuracy_view.setMouseEnabled(x=False, y=False)
+        plot.showAxis("right")
+        right = plot.getAxis("right")
+        right.setLabel("accuracy (%)", color="#{:02x}{:02x}{:02x}".format(*ACCURACY_COLOR))
+        right.setTextPen(pg.mkPen(ACCURACY_COLOR))
+        plot.scene().addItem(self.accuracy_view)
+        right.linkToView(self.accuracy_view)
+        self.accuracy_view.setXLink(plot.vb)
+        self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
+        self.accuracy_view.enableAutoRange(y=False)
+        self.train_acc_curve = pg.PlotDataItem(pen=pg.mkPen(ACCURACY_COLOR, width=1.2),
+                                               name="train accuracy")
+        self.test_acc_curve = pg.PlotDataItem(
+            pen=pg.mkPen(ACCURACY_COLOR, width=1.2, style=Qt.PenStyle.DashLine),
+            name="test accuracy",
+        )
+        for curve in (self.train_acc_curve, self.test_acc_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.accuracy_view.addItem(curve)
+        plot.vb.sigResized.connect(self._sync_views)
+
+        self.legend = pg.LegendItem(offset=(-8, 8), labelTextColor=(40, 40, 40),
+                                    brush=pg.mkBrush(255, 255, 255, 210),
+                                    pen=pg.mkPen(200, 200, 200))
+        self.legend.setParentItem(plot.vb)
+        self.legend.setZValue(20)
+
+        # Hover read-out: a vertical line and a text box at the nearest recorded epoch.
+        self.hover_line = pg.InfiniteLine(angle=90, movable=False,
+                                          pen=pg.mkPen(120, 120, 120, width=1,
+                                                       style=Qt.PenStyle.DotLine))
+        self.hover_text = pg.TextItem(color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 230),
+                                      border=pg.mkPen(170, 170, 170))
+        for item in (self.hover_line, self.hover_text):
+            item.setZValue(30)
+            item.hide()
+            plot.addItem(item, ignoreBounds=True)
+        self._mouse_proxy = pg.SignalProxy(plot.scene().sigMouseMoved, rateLimit=60,
+                                           slot=self._on_mouse_proxy)
+        self.plot_widget.viewport().installEventFilter(self)
+        cache_axes(plot)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 2, 4, 0)
+        top.addWidget(self.readout, 1)
+        top.addWidget(self.log_check, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.plot_widget, 1)
+        self._set_classification(True)
+        self._update_legend()
+
+    # ------------------------------------------------------------------------------ public
+    def set_snapshot(self, snap: Snapshot) -> None:
+        """Show the snapshot's history; cheap when nothing new was recorded."""
+        h = snap.history
+        epochs = h.get("epoch", np.zeros(0))
+        n = len(epochs)
+        last = (int(epochs[-1]), float(h["train_loss"][-1])) if n else (-1, math.nan)
+        key = (snap.generation, n, *last)
+        self._set_readout(snap)
+        self._set_classification(snap.data.task == "classification")
+        if key == self._key:
+            return
+        self._key = key
+        self._history = {k: np.asarray(v) for k, v in h.items()}
+        self._redraw()
+
+    def clear(self) -> None:
+        """Forget the run (a new model was built)."""
+        self._history = {}
+        self._key = None
+        for curve in self._curves():
+            curve.setData([], [])
+        self.test_loss_curve.hide()
+        self.test_acc_curve.hide()
+        self.readout.setText("no training yet")
+        self._hide_hover()
+        self.plot_item.vb.enableAutoRange()
+        self._update_legend()
+
+    def readout_at_epoch(self, epoch: float) -> str:
+        """Values at the recorded epoch nearest to ``epoch`` (one per line), '' if none."""
+        i = self._nearest_index(epoch)
+        if i is None:
+            return ""
+        values = {k: float(v[i]) for k, v in self._history.items() if k != "epoch"}
+        return _describe(int(self._history["epoch"][i]), values, "\n")
+
+    @property
+    def log_scale(self) -> bool:
+        return self.log_check.isChecked()
+
+    # ------------------------------------------------------------------------------ drawing
+    def _curves(self) -> tuple[pg.PlotDataItem, ...]:
+        return (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve,
+                self.test_acc_curve)
+
+    def _redraw(self) -> None:
+        h = self._history
+        x = h["epoch"].astype(np.float64)
+        has_test = False
+        for curve, name, scale in (
+            (self.train_loss_curve, "train_loss", None),
+            (self.test_loss_curve, "test_loss", None),
+            (self.train_acc_curve, "train_accuracy", 100.0),
+            (self.test_acc_curve, "test_accuracy", 100.0),
+        ):
+            y = np.asarray(h[name], dtype=np.float64)
+            if scale is None:
+                # NaN marks gaps (and ±inf a diverged run); a tiny floor keeps log mode valid.
+                y = np.where(np.isfinite(y), np.maximum(y, LOG_FLOOR), np.nan)
+            else:
+                y = y * scale
+            present = bool(np.isfinite(y).any())
+            if name == "test_loss":
+                has_test = present
+            if present or name == "train_loss":
+                curve.setData(x, y, connect="finite")
+            else:
+                curve.setData([], [])
+        self.test_loss_curve.setVisible(has_test)
+        self.test_acc_curve.setVisible(has_test and self._classification)
+        self._update_legend()
+
+    def _set_classification(self, classification: bool) -> None:
+        """Accuracy (right axis) only means something for classification."""
+        if classification == self._classification:
+            return
+        self._classification = classification
+        self.plot_item.getAxis("right").setVisible(classification)
+        self.accuracy_view.setVisible(classification)
+        self.train_acc_curve.setVisible(classification)
+        self.test_acc_curve.setVisible(classification and self.test_loss_curve.isVisible())
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        entries = [(self.train_loss_curve, "train loss")]
+        if self.test_loss_curve.isVisible():
+            entries.append((self.test_loss_curve, "test loss"))
+        if self._classification:
+            entries.append((self.train_acc_curve, "train accuracy"))
+            if self.test_acc_curve.isVisible():
+                entries.append((self.test_acc_curve, "test accuracy"))
+        labels = tuple(label for _, label in entries)
+        if labels == getattr(self, "_legend_labels", None):
+            return  # rebuilding the legend costs ~6 ms; only do it when its entries change
+        self._legend_labels = labels
+        self.legend.clear()
+        for item, label in entries:
+            self.legend.addItem(item, label)
+
+    def _set_readout(self, snap: Snapshot) -> None:
+        m = snap.metrics
+        if m is not None:
+            values = {"train_loss": m.train_loss, "test_loss": m.test_loss,
+                      "train_accuracy": m.train_accuracy, "test_accuracy": m.test_accuracy}
+            text = _describe(m.epoch, values, " · ")
+        elif len(snap.history.get("epoch", ())):
+            h = snap.history
+            text = _describe(int(h["epoch"][-1]),
+                             {k: float(v[-1]) for k, v in h.items() if k != "epoch"}, " · ")
+        else:
+            text = "no training yet"
+        if snap.diverged:
+            text += f" · diverged: {snap.diverged}"
+        if text != self.readout.text():
+            self.readout.setText(text)
+
+    def _set_log(self, on: bool) -> None:
+        self.plot_item.setLogMode(y=on)
+        # PlotItem switches every axis; accuracy stays a linear 0–100 % scale.
+        self.plot_item.getAxis("right").setLogMode(False)
+        self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
+        self.plot_item.vb.enableAutoRange(y=True)
+        self._hide_hover()
+
+    def _sync_views(self) -> None:
+        self.accuracy_view.setGeometry(self.plot_item.vb.sceneBoundingRect())
+        self.accuracy_view.linkedViewChanged(self.plot_item.vb, self.accuracy_view.XAxis)
+
+    # ------------------------------------------------------------------------------ hover
+    def _nearest_index(self, epoch: float) -> int | None:
+        epochs = self._history.get("epoch")
+        if epochs is None or len(epochs) == 0 or not math.isfinite(epoch):
+            return None
+        i = int(np.searchsorted(epochs, epoch))
+        if i >= len(epochs):
+            return len(epochs) - 1
+        if i > 0 and epoch - epochs[i - 1] <= epochs[i] - epoch:
+            return i - 1
+        return i
+
+    def _on_mouse_proxy(self, args: tuple[QPointF]) -> None:
+        self.hover_at_scene_pos(args[0])
+
+    def hover_at_scene_pos(self, pos: QPointF) -> None:
+        """Move the hover line and read-out to the epoch under a scene position."""
+        vb = self.plot_item.vb
+        if not vb.sceneBoundingRect().contains(pos):
+            self._hide_hover()
+            return
+        x = vb.mapSceneToView(pos).x()
+        i = self._nearest_index(x)
+        if i is None:
+            self._hide_hover()
+            return
+        epoch = float(self._history["epoch"][i])
+        self.hover_line.setPos(epoch)
+        self.hover_text.setText(self.readout_at_epoch(epoch))
+        (x0, x1), (_, y1) = vb.viewRange()
+        right_half = epoch > (x0 + x1) / 2
+        self.hover_text.setAnchor((1.0, 0.0) if right_half else (0.0, 0.0))
+        self.hover_text.setPos(epoch, y1)
+        self.hover_line.show()
+        self.hover_text.show()
+
+    def _hide_hover(self) -> None:
+        self.hover_line.hide()
+        self.hover_text.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Hide the read-out when the mouse leaves the plot."""
+        if event.type() == QEvent.Type.Leave:
+            self._hide_hover()
+        return super().eventFilter(watched, event)

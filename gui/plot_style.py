@@ -1,0 +1,18 @@
+"""Shared set-up for the pyqtgraph plots."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
+
+
+def cache_axes(plot: pg.PlotItem) -> None:
+    """Keep each axis as a cached pixmap, redrawn only when its range changes.
+
+    Offscreen, replaying an axis's text-laden QPicture costs about 5 ms, and pyqtgraph
+    repaints the whole view whenever a curve or image changes, so uncached axes made up most
+    of a frame (measured: 30 of 56 ms per window frame on tf_default).
+    """
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

@@ -1,0 +1,370 @@
+"""The only bridge between the window and the engine: a worker that trains in its own thread.
+
+Pattern (measured in DESIGN-NOTES):
+
+* ``TrainingWorker`` is a QObject moved to a QThread. While running it trains in chunks of about
+  10 ms, re-armed by a 0 ms single-shot QTimer, and returns to its event loop between chunks,
+  so commands (queued slots) apply in order between chunks with no locks. Only this thread ever
+  touches the trainer.
+* It publishes an immutable ``Snapshot`` at most every 33 ms (and at once after a command), with
+  a generation number that changes when the model is rebuilt.
+* ``WorkerClient`` lives in the GUI thread. Its signals are the commands; worker signals are
+  connected only to its ``@Slot`` methods, never to lambdas (a lambda would run in the worker
+  thread). It keeps only the newest snapshot and drops stale generations.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from engine.optimizers import OptimizerSpec
+from engine.scenario import Scenario
+from engine.trainer import Trainer
+from gui.snapshot import DataView, Snapshot, build_snapshot, compute_maps
+
+CHUNK_SECONDS = 0.010
+PUBLISH_INTERVAL = 1.0 / 36.0
+MAPS_INTERVAL = 0.1
+"""While running, the maps (the costliest part of a snapshot) are refreshed at most 10×/s;
+weights, losses and the counter still go out 30×/s."""
+MAX_SEED = 2**31 - 1
+
+
+class TrainingWorker(QObject):
+    """Owns the Trainer; every slot runs in the worker thread."""
+
+    snapshotReady = Signal(object)
+    notice = Signal(str)
+    """Plain-language information for the status bar (e.g. "weights were re-initialised")."""
+    failed = Signal(str)
+    """A command was refused; the message says why. Nothing changed."""
+    divergedSignal = Signal(str)
+    runningChanged = Signal(bool)
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self._scenario = scenario
+        self.trainer: Trainer | None = None
+        self._data: DataView | None = None
+        self._generation = 0
+        self._running = False
+        self._stop = False
+        self._speed = 0.0  # epochs per second; 0 = as fast as possible
+        self._timer: QTimer | None = None
+        self._last_publish = 0.0
+        self._maps = None
+        self._maps_time = 0.0
+        self._rate_window: deque[tuple[float, int]] = deque(maxlen=30)
+        self._paced_since = (0.0, 0)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    @Slot()
+    def start(self) -> None:
+        """Build the trainer in this thread and publish the first snapshot."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._tick)
+        try:
+            self._install(Trainer(self._scenario))
+        except ValueError as e:
+            self.failed.emit(f"Could not build the network: {e}")
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop training and end the thread's event loop (the window waits for it)."""
+        self._stop = True
+        self._running = False
+        if self._timer is not None:
+            self._timer.stop()
+        thread = QThread.currentThread()
+        thread.quit()
+
+    def request_stop(self) -> None:
+        """Thread-safe hint, read between epochs, to end the current chunk early."""
+        self._stop = True
+
+    def _install(self, trainer: Trainer) -> None:
+        self.trainer = trainer
+        self._scenario = trainer.scenario
+        self._data = DataView.from_trainer(trainer)
+        self._generation += 1
+        self._rate_window.clear()
+        self._publish(force=True)
+
+    # -- commands ------------------------------------------------------------------------------
+    @Slot()
+    def run(self) -> None:
+        if self.trainer is None or self._running:
+            return
+        self._running = True
+        self._paced_since = (time.perf_counter(), self.trainer.epoch)
+        self.runningChanged.emit(True)
+        self._schedule(0)
+
+    @Slot()
+    def pause(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        if self._timer is not None:
+            self._timer.stop()
+        self.runningChanged.emit(False)
+        self._publish(force=True)
+
+    @Slot()
+    def step(self) -> None:
+        """One whole epoch, then stop (pauses a run)."""
+        if self.trainer is None:
+            return
+        self.pause()
+        report = self.trainer.train(1)
+        if report.diverged is not None:
+            self.divergedSignal.emit(str(report.diverged))
+        self._publish(force=True)
+
+    @Slot(int)
+    def train_epochs(self, n: int) -> None:
+        """Train exactly ``n`` epochs now (paused afterwards); used by --screenshot."""
+        if self.trainer is None:
+            return
+        self.pause()
+        report = self.trainer.train(n) if n > 0 else None
+        if report is not None and report.diverged is not None:
+            self.divergedSignal.emit(str(report.diverged))
+        self._publish(force=True)
+
+    @Slot(object)
+    def reset(self, seed: object = None) -> None:
+        """New initial weights with the given seed (None: the scenario's own start)."""
+        if self.trainer is None:
+            return
+        self.pause()
+        self.trainer.reset(None if seed is None else int(seed))
+        self._generation += 1
+        self._rate_window.clear()
+        self._publish(force=True)
+
+    @Slot(object)
+    def load_scenario(self, scenario: Scenario) -> None:
+        """Rebuild data and network for a new scenario; on error nothing changes."""
+        was_running = self._running
+        try:
+            trainer = Trainer(scenario)
+        except ValueError as e:
+            self.failed.emit(str(e))
+            return
+        self.pause()
+        self._install(trainer)
+        if was_running:
+            self.run()
+
+    @Slot(float)
+    def set_learning_rate(self, lr: float) -> None:
+        if self.trainer is not None:
+            self.set_optimizer(replace(self.trainer.scenario.train.optimizer, learning_rate=lr))
+
+    @Slot(object)
+    def set_optimizer(self, spec: OptimizerSpec) -> None:
+        """Optimiser, learning rate and regularisation change live: weights stay."""
+        if self.trainer is None:
+            return
+        try:
+            self.trainer.set_optimizer(spec)
+        except ValueError as e:
+            self.failed.emit(str(e))
+            return
+        self._scenario = self.trainer.scenario
+        self._publish(force=True)
+
+    @Slot(object)
+    def set_training(self, changes: dict) -> None:
+        """Batch size, shuffle, reduction: live, weights stay."""
+        if self.trainer is None:
+            return
+        try:
+            self.trainer.set_training(**changes)
+        except (ValueError, TypeError) as e:
+            self.failed.emit(str(e))
+            return
+        self._scenario = self.trainer.scenario
+        self._publish(force=True)
+
+    @Slot(int, int, int, float)
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        self._edit(lambda t: t.set_weight(layer, i, j, value))
+
+    @Slot(int, int, float)
+    def set_bias(self, layer: int, j: int, value: float) -> None:
+        self._edit(lambda t: t.set_bias(layer, j, value))
+
+    def _edit(self, change) -> None:
+        if self.trainer is None:
+            return
+        try:
+            change(self.trainer)
+        except ValueError as e:
+            self.failed.emit(str(e))
+            return
+        self._publish(force=True)
+
+    @Slot(float)
+    def set_speed(self, epochs_per_second: float) -> None:
+        """Throttle: 0 trains as fast as possible, otherwise about this many epochs a second."""
+        self._speed = max(0.0, float(epochs_per_second))
+        if self.trainer is not None:
+            self._paced_since = (time.perf_counter(), self.trainer.epoch)
+
+    @Slot()
+    def publish(self) -> None:
+        self._publish(force=True)
+
+    # -- the training loop ---------------------------------------------------------------------
+    def _schedule(self, delay_ms: int) -> None:
+        if self._timer is not None and self._running and not self._stop:
+            self._timer.start(delay_ms)
+
+    @Slot()
+    def _tick(self) -> None:
+        trainer = self.trainer
+        if not self._running or trainer is None or self._stop:
+            return
+        max_epochs = 1_000_000_000
+        if self._speed > 0:
+            start_time, start_epoch = self._paced_since
+            due = int((time.perf_counter() - start_time) * self._speed) - (
+                trainer.epoch - start_epoch)
+            if due <= 0:
+                wait = (trainer.epoch - start_epoch + 1) / self._speed - (
+                    time.perf_counter() - start_time)
+                self._schedule(max(1, min(100, int(wait * 1000))))
+                return
+            max_epochs = due
+        # Train until the next frame is due (at most one chunk), so frames go out on time.
+        budget = min(CHUNK_SECONDS, max(0.001, self._last_publish + PUBLISH_INTERVAL
+                                        - time.perf_counter()))
+        report = trainer.train(max_epochs, time_budget=budget)
+        self._rate_window.append((time.perf_counter(), trainer.epoch))
+        if report.diverged is not None:
+            self._running = False
+            self.runningChanged.emit(False)
+            self.divergedSignal.emit(str(report.diverged))
+            self._publish(force=True)
+            return
+        self._publish(force=False)
+        self._schedule(0)
+
+    def _epochs_per_second(self) -> float:
+        if len(self._rate_window) < 2 or not self._running:
+            return 0.0
+        (t0, e0), (t1, e1) = self._rate_window[0], self._rate_window[-1]
+        return (e1 - e0) / (t1 - t0) if t1 > t0 else 0.0
+
+    def _publish(self, force: bool) -> None:
+        now = time.perf_counter()
+        if self.trainer is None or self._data is None:
+            return
+        if not force and now - self._last_publish < PUBLISH_INTERVAL:
+            return
+        self._last_publish = now
+        if force or not self._running or self._maps is None or (
+                now - self._maps_time >= MAPS_INTERVAL):
+            self._maps = compute_maps(self.trainer, self._data)
+            self._maps_time = now
+        snap = build_snapshot(
+            self.trainer, self._generation, self._data, running=self._running,
+            epochs_per_second=self._epochs_per_second(), maps=self._maps,
+        )
+        self.snapshotReady.emit(snap)
+
+
+class WorkerClient(QObject):
+    """GUI-thread handle on the worker: command signals out, newest snapshot in."""
+
+    runRequested = Signal()
+    pauseRequested = Signal()
+    stepRequested = Signal()
+    trainEpochsRequested = Signal(int)
+    resetRequested = Signal(object)
+    scenarioRequested = Signal(object)
+    learningRateRequested = Signal(float)
+    optimizerRequested = Signal(object)
+    trainingRequested = Signal(object)
+    weightRequested = Signal(int, int, int, float)
+    biasRequested = Signal(int, int, float)
+    speedRequested = Signal(float)
+    publishRequested = Signal()
+    shutdownRequested = Signal()
+
+    snapshotArrived = Signal(object)
+    """Re-emitted in the GUI thread with the newest snapshot of the current generation."""
+    noticeArrived = Signal(str)
+    failureArrived = Signal(str)
+    divergenceArrived = Signal(str)
+    runningChanged = Signal(bool)
+
+    def __init__(self, scenario: Scenario, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("trainingThread")
+        self.worker = TrainingWorker(scenario)
+        self.worker.moveToThread(self.thread)
+        self.latest: Snapshot | None = None
+        self._generation = -1
+        self.running = False
+        w = self.worker
+        self.thread.started.connect(w.start)
+        for signal, slot in (
+            (self.runRequested, w.run), (self.pauseRequested, w.pause),
+            (self.stepRequested, w.step), (self.resetRequested, w.reset),
+            (self.trainEpochsRequested, w.train_epochs),
+            (self.scenarioRequested, w.load_scenario),
+            (self.learningRateRequested, w.set_learning_rate),
+            (self.optimizerRequested, w.set_optimizer), (self.trainingRequested, w.set_training),
+            (self.weightRequested, w.set_weight), (self.biasRequested, w.set_bias),
+            (self.speedRequested, w.set_speed), (self.publishRequested, w.publish),
+            (self.shutdownRequested, w.shutdown),
+        ):
+            signal.connect(slot)
+        w.snapshotReady.connect(self._on_snapshot)
+        w.notice.connect(self._on_notice)
+        w.failed.connect(self._on_failure)
+        w.divergedSignal.connect(self._on_divergence)
+        w.runningChanged.connect(self._on_running)
+        self.thread.start()
+
+    @Slot(object)
+    def _on_snapshot(self, snap: Snapshot) -> None:
+        if snap.generation < self._generation:
+            return  # queued before a reset: stale
+        self._generation = snap.generation
+        self.latest = snap
+        self.snapshotArrived.emit(snap)
+
+    @Slot(str)
+    def _on_notice(self, text: str) -> None:
+        self.noticeArrived.emit(text)
+
+    @Slot(str)
+    def _on_failure(self, text: str) -> None:
+        self.failureArrived.emit(text)
+
+    @Slot(str)
+    def _on_divergence(self, text: str) -> None:
+        self.divergenceArrived.emit(text)
+
+    @Slot(bool)
+    def _on_running(self, running: bool) -> None:
+        self.running = running
+        self.runningChanged.emit(running)
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Stop the worker and wait for its thread; True when it ended in time."""
+        if not self.thread.isRunning():
+            return True
+        self.worker.request_stop()
+        self.shutdownRequested.emit()
+        return self.thread.wait(timeout_ms)

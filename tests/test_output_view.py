@@ -1,0 +1,126 @@
+"""Output view and loss plot: what they draw for each kind of problem (pytest-qt)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from gui.loss_plot import LossPlot
+from gui.output_view import OutputView
+from gui.snapshot import DataView, build_snapshot
+from tests.factories import make_snapshot, make_trainer
+
+
+def distinct_colours(widget) -> int:
+    image: QImage = widget.grab().toImage()
+    return len({image.pixel(x, y) for x in range(0, image.width(), 7)
+                for y in range(0, image.height(), 7)})
+
+
+@pytest.fixture
+def view(qtbot):
+    v = OutputView()
+    qtbot.addWidget(v)
+    v.resize(460, 420)
+    v.show()
+    return v
+
+
+@pytest.mark.parametrize("preset", ["tf_default", "xor_221", "softmax_spiral3",
+                                    "regression_plane", "sine_regression", "not_111"])
+def test_every_kind_of_problem_renders(view, preset):
+    snap = make_snapshot(preset, 30)
+    view.set_snapshot(snap)
+    assert distinct_colours(view) > 12
+    if snap.data.n_inputs == 2:
+        assert view.image.image.shape[:2] == (100, 100)
+        assert view.image.isVisible() and not view.curve.isVisible()
+    else:
+        _x, y = view.curve.getData()
+        np.testing.assert_array_equal(y, snap.maps.output[0])
+    assert len(view.train_points.points()) == len(snap.data.x_train)
+
+
+def test_multiclass_pixels_use_the_class_colours(view):
+    from gui.colors import class_color
+
+    snap = make_snapshot("softmax_spiral3", 150)
+    view.discretize.setChecked(True)
+    view.set_snapshot(snap)
+    rgb = view.image.image[..., :3].reshape(-1, 3)
+    winners = np.argmax(snap.maps.output, axis=0).ravel()
+    for k in range(3):
+        pale = 255 - (255 - np.array(class_color(k))) * 0.6
+        assert np.allclose(rgb[winners == k], pale.astype(np.uint8), atol=1)
+
+
+def test_discretize_changes_the_binary_map(view):
+    snap = make_snapshot("tf_default", 100)
+    view.set_snapshot(snap)
+    smooth = view.image.image.copy()
+    view.discretize.setChecked(True)
+    hard = view.image.image
+    assert not np.array_equal(smooth, hard)
+    assert set(np.unique(hard)) <= {-1.0, 1.0}
+
+
+def test_show_test_data_adds_points(view):
+    snap = make_snapshot("tf_default", 5)
+    view.set_snapshot(snap)
+    assert len(view.test_points.points()) == 0
+    view.show_test.setChecked(True)
+    assert len(view.test_points.points()) == len(snap.data.x_test) > 0
+
+
+def test_unit_map_replaces_the_output_while_hovered_and_follows_training(view):
+    trainer = make_trainer("tf_default", 5)
+    data = DataView.from_trainer(trainer)
+    view.set_snapshot(build_snapshot(trainer, 0, data, running=False))
+    output = view.image.image.copy()
+    view.show_unit_map(1, 2)
+    np.testing.assert_array_equal(view.image.image, view._snap.maps.units[1][2])
+    assert "Layer 1, unit 3" in view.title.text()
+    trainer.train(20)
+    later = build_snapshot(trainer, 0, data, running=False)
+    view.set_snapshot(later)
+    np.testing.assert_array_equal(view.image.image, later.maps.units[1][2])
+    view.clear_unit_map()
+    assert view.image.image.shape == output.shape and view.title.text().startswith("Output")
+
+
+def test_loss_plot_follows_history_and_survives_log_scale(qtbot):
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.resize(420, 320)
+    plot.show()
+    trainer = make_trainer("tf_default", 0)
+    data = DataView.from_trainer(trainer)
+    for _ in range(3):
+        trainer.train(25)
+        plot.set_snapshot(build_snapshot(trainer, 0, data, running=True))
+    x, _y = plot._curves()[0].getData()
+    assert x[-1] == trainer.epoch == 75 and len(x) == 76
+    plot.log_check.setChecked(True)
+    assert plot.log_scale
+    assert "epoch 40" in plot.readout_at_epoch(40.2)
+
+
+def test_repainting_real_plots_hundreds_of_times_does_not_crash(qtbot):
+    """Guards the PySide6 6.12.0 + CPython 3.11 refcount bug (DESIGN-NOTES): a plain
+    pyqtgraph repaint lost references to None until the interpreter aborted."""
+    view, plot = OutputView(), LossPlot()
+    for w in (view, plot):
+        qtbot.addWidget(w)
+        w.resize(400, 300)
+        w.show()
+    trainer = make_trainer("tf_default", 0)
+    data = DataView.from_trainer(trainer)
+    for _ in range(300):
+        trainer.train(1)
+        snap = build_snapshot(trainer, 0, data, running=True, map_res=40, unit_res=8)
+        view.set_snapshot(snap)
+        plot.set_snapshot(snap)
+        view.repaint()
+        plot.repaint()
+    assert plot._curves()[0].getData()[0][-1] == 300
