@@ -87,11 +87,8 @@ class History:
                 self.latest = Metrics(int(self._epochs[n - 1]), *map(float, self._values[n - 1]))
 
     def copy(self) -> History:
-        h = History(self.capacity)
-        h.stride = self.stride
-        h._epochs[:] = self._epochs
-        h._values[:] = self._values
-        h._n = self._n
+        """An independent copy that costs only the recorded entries (for undo checkpoints)."""
+        h = History.from_arrays(self.epochs, self.as_arrays(), self.stride, self.capacity)
         h.latest = self.latest
         return h
 

@@ -47,6 +47,17 @@ class Divergence:
         return f"training diverged in epoch {self.epoch}: {self.cause}"
 
 
+@dataclass(frozen=True, eq=False)
+class Checkpoint:
+    """Everything a training step changes, so it can be undone exactly (see ``restore``)."""
+
+    flat: np.ndarray
+    optimizer_state: dict[str, object]
+    epoch: int
+    batch_index: int
+    history: History
+
+
 @dataclass(frozen=True)
 class TrainReport:
     """What a call to ``train`` did."""
@@ -427,6 +438,36 @@ class Trainer:
             # first batch_index steps.
             self._load_batch(0)
             self.batch_index = batch_index
+
+    def checkpoint(self) -> Checkpoint:
+        """A copy of the state that training changes (for undoing whole steps)."""
+        self.finish_step()
+        return Checkpoint(self.params.flat.copy(), self.optimizer.state(), self.epoch,
+                          self.batch_index, self.history.copy())
+
+    def restore(self, cp: Checkpoint) -> None:
+        """Go back exactly to a checkpoint taken from this trainer (same network)."""
+        if cp.flat.shape != self.params.flat.shape:
+            raise ValueError("that checkpoint belongs to a different network")
+        self.abandon_step()
+        np.copyto(self.params.flat, cp.flat)
+        self.optimizer.load_state(cp.optimizer_state)
+        self.history = cp.history.copy()
+        self.epoch = cp.epoch
+        self.batch_index = 0
+        self.diverged = None
+        self._checkpoint()
+        if cp.batch_index:
+            self._load_batch(0)
+            self.batch_index = cp.batch_index
+
+    def nearest_sample(self, x: float, y: float | None = None) -> int:
+        """Index into the training set of the sample nearest a point of the input plane."""
+        pts = self.dataset.x[self.train_idx]
+        d = (pts[:, 0] - x) ** 2
+        if pts.shape[1] > 1 and y is not None:
+            d = d + (pts[:, 1] - y) ** 2
+        return int(np.argmin(d))
 
     def set_parameters(self, layers: list[tuple[np.ndarray, np.ndarray | None]]) -> None:
         """Replace all weights (validated first; nothing changes on error)."""

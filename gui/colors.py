@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor
 NEGATIVE = (245, 147, 34)  # orange
 ZERO = (232, 234, 235)  # light grey
 POSITIVE = (8, 119, 189)  # blue
-GRADIENT_NEGATIVE = (178, 24, 43)  # red, for ∂L/∂w (a scale distinct from weights)
-GRADIENT_POSITIVE = (33, 102, 172)
+GRADIENT_NEGATIVE = (123, 50, 148)  # purple, for ∂L/∂w and Δw (a scale distinct from weights)
+GRADIENT_POSITIVE = (0, 136, 55)  # green (PRGn: distinct under colour-vision deficiencies)
 CLASS_COLORS = [
     (230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178),
     (213, 94, 0), (204, 121, 167), (0, 0, 0),

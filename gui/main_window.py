@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, fit_to_data, output_units
 from gui.architecture import ArchitectureBar
 from gui.controls import DataPanel, FeaturePanel, TrainingPanel, name
+from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
 from gui.network_view import NetworkView
 from gui.output_view import OutputView
@@ -37,6 +39,8 @@ from gui.worker import MAX_SEED, WorkerClient
 
 LOSS_PLOT_INTERVAL = 0.25
 """Seconds between loss-plot redraws while training runs (it is always drawn when paused)."""
+GRANULARITIES = [("Epoch", "epoch"), ("Batch", "batch"), ("Sample", "sample"),
+                 ("Phase", "phase")]
 SPEEDS = [("max", 0.0), ("1000/s", 1000.0), ("300/s", 300.0), ("100/s", 100.0),
           ("30/s", 30.0), ("10/s", 10.0), ("3/s", 3.0), ("1/s", 1.0)]
 
@@ -60,6 +64,7 @@ class MainWindow(QMainWindow):
         self.client.noticeArrived.connect(self._on_notice)
         self.client.divergenceArrived.connect(self._on_divergence)
         self.client.runningChanged.connect(self._on_running)
+        self.client.gradientCheckArrived.connect(self._on_gradient_report)
         self._render_pending = False
         self._loss_drawn = 0.0
         self.frames_rendered = 0
@@ -79,8 +84,17 @@ class MainWindow(QMainWindow):
                                "Run / pause training (Space)")
         self.run_button.setCheckable(True)
         self.run_button.setMinimumWidth(96)
-        self.step_button = name(QPushButton("Step"), "stepButton", "Step one epoch",
-                                "Train exactly one epoch (Right arrow or S)")
+        self.step_button = name(QPushButton("Step ▸"), "stepButton", "Step",
+                                "Advance by the chosen unit: one phase, sample, batch or epoch "
+                                "(Right arrow or S)")
+        self.step_back_button = name(QPushButton("◂ Back"), "stepBackButton", "Step back",
+                                     "Undo the last phase, or the last whole step "
+                                     "(Left arrow or B)")
+        self.granularity = name(QComboBox(), "granularityPicker", "Step by",
+                                "What one Step does: one phase of backprop, one training step "
+                                "on one sample, one minibatch step, or a whole epoch")
+        for text, key in GRANULARITIES:
+            self.granularity.addItem(text, key)
         self.reset_button = name(QPushButton("Reset"), "resetButton", "Reset weights",
                                  "New initial weights with the next seed; same data (R)")
         self.epoch_label = name(QLabel(), "epochLabel", "Epoch counter", "Completed epochs")
@@ -98,7 +112,10 @@ class MainWindow(QMainWindow):
                                            Qt.ItemDataRole.ToolTipRole)
         self.rate_label = QLabel()
         self.rate_label.setObjectName("rateLabel")
-        for w in (self.run_button, self.step_button, self.reset_button):
+        h.addWidget(self.run_button)
+        h.addWidget(QLabel("Step by"))
+        h.addWidget(self.granularity)
+        for w in (self.step_back_button, self.step_button, self.reset_button):
             h.addWidget(w)
         h.addSpacing(12)
         h.addWidget(self.epoch_label)
@@ -112,6 +129,8 @@ class MainWindow(QMainWindow):
 
         self.run_button.clicked.connect(self.toggle_run)
         self.step_button.clicked.connect(self.step)
+        self.step_back_button.clicked.connect(self.step_back)
+        self.granularity.currentIndexChanged.connect(self._on_granularity)
         self.reset_button.clicked.connect(self.reset)
         self.speed.currentIndexChanged.connect(self._on_speed)
         self.preset_picker.activated.connect(self._on_preset)
@@ -141,6 +160,8 @@ class MainWindow(QMainWindow):
         self.network_view.weightEditRequested.connect(self.client_weight)
         self.network_view.biasEditRequested.connect(self.client_bias)
         self.network_view.unitHovered.connect(self._on_unit_hovered)
+        if hasattr(self.network_view, "weightSelected"):
+            self.network_view.weightSelected.connect(self._on_weight_selected)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(0, 0, 0, 0)
@@ -148,11 +169,19 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.network_view, 1)
 
         self.output_view = OutputView()
+        self.output_view.pointClicked.connect(self._on_point_clicked)
         self.loss_plot = LossPlot()
+        self.inspector = InspectorPanel()
+        self.inspector.traceTargetChanged.connect(self._on_trace_target)
+        self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("bottomTabs")
+        self.tabs.addTab(self.loss_plot, "Loss")
+        self.tabs.addTab(self.inspector, "Inspector (backprop step)")
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)
-        right.addWidget(self.loss_plot)
-        right.setSizes([520, 320])
+        right.addWidget(self.tabs)
+        right.setSizes([470, 370])
 
         self.banner = name(QLabel(), "divergenceBanner", "Training problem")
         self.banner.setWordWrap(True)
@@ -183,6 +212,7 @@ class MainWindow(QMainWindow):
 
     def _build_shortcuts(self) -> None:
         for keys, slot in (("Space", self.toggle_run), ("Right", self.step), ("S", self.step),
+                           ("Left", self.step_back), ("B", self.step_back),
                            ("R", self.reset)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
@@ -202,8 +232,55 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def step(self) -> None:
+        """Advance by the chosen unit (phase, sample, batch or epoch)."""
         self.banner.hide()
-        self.client.stepRequested.emit()
+        unit = self.granularity.currentData()
+        if unit == "epoch":
+            self.client.stepRequested.emit()
+            return
+        if self.tabs.currentWidget() is not self.inspector:
+            self.tabs.setCurrentWidget(self.inspector)
+        {"phase": self.client.phaseStepRequested, "sample": self.client.sampleStepRequested,
+         "batch": self.client.batchStepRequested}[unit].emit()
+
+    @Slot()
+    def step_back(self) -> None:
+        self.banner.hide()
+        self.client.stepBackRequested.emit()
+
+    @Slot(int)
+    def _on_granularity(self, _index: int) -> None:
+        unit = self.granularity.currentData()
+        self.statusBar().showMessage(
+            {"phase": "Step runs one phase: forward layer by layer, loss, backward layer by "
+                      "layer, update. The Inspector tab shows each with its numbers.",
+             "sample": "Step trains one step on a single sample (the traced one, or the next).",
+             "batch": "Step trains on the next minibatch and shows every number of it.",
+             "epoch": "Step trains one whole epoch."}[unit], 8000)
+
+    @Slot(object)
+    def _on_trace_target(self, index: object) -> None:
+        self.client.tracedSampleRequested.emit(index)
+
+    @Slot(float, float, object)
+    def _on_point_clicked(self, x: float, y: float, _modifiers: object) -> None:
+        self.client.traceAtRequested.emit(x, y)
+        self.statusBar().showMessage("Tracing the training sample nearest to your click.", 5000)
+
+    @Slot(int, int, int)
+    def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
+        self.client.weightSelectRequested.emit(layer, i, j)
+
+    @Slot()
+    def _on_gradient_check(self) -> None:
+        self.statusBar().showMessage("Running the gradient check…", 3000)
+        self.client.gradientCheckRequested.emit()
+
+    @Slot(object)
+    def _on_gradient_report(self, report: object) -> None:
+        self.inspector.show_gradient_check(report)
+        self.tabs.setCurrentWidget(self.inspector)
+        self.statusBar().showMessage(report.summary().capitalize() + ".", 8000)
 
     @Slot()
     def reset(self) -> None:
@@ -318,7 +395,11 @@ class MainWindow(QMainWindow):
         rate = snap.epochs_per_second
         self.rate_label.setText(f"{rate:,.0f} epochs/s" if snap.running and rate else "")
         self.network_view.set_snapshot(snap)
+        if hasattr(self.network_view, "set_trace"):
+            self.network_view.set_trace(None if snap.trace is None else snap.trace.display)
         self.output_view.set_snapshot(snap)
+        self.inspector.set_snapshot(snap)
+        self.step_back_button.setEnabled(snap.can_step_back)
         now = time.monotonic()
         if not snap.running or now - self._loss_drawn >= LOSS_PLOT_INTERVAL:
             # the curves move slowly; redrawing their axes 30×/s would cost most of a frame

@@ -45,8 +45,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.explain import TraceDisplay, fmt, sup
 from engine.maps import CurveMaps
-from gui.colors import NEGATIVE, POSITIVE, ZERO, activation_levels, signed_color, signed_lut
+from gui.colors import (
+    GRADIENT_NEGATIVE,
+    GRADIENT_POSITIVE,
+    NEGATIVE,
+    POSITIVE,
+    ZERO,
+    activation_levels,
+    signed_color,
+    signed_lut,
+)
 from gui.snapshot import Snapshot
 
 __all__ = ["NetworkView", "format_value", "parse_finite"]
@@ -56,6 +66,16 @@ TEXT = QColor(60, 64, 67)
 FAINT_TEXT = QColor(120, 124, 128)
 OUTLINE = QColor(175, 178, 182)
 HIGHLIGHT = QColor(25, 25, 25)
+ACTIVE_BAND = QColor(255, 226, 120, 95)
+"""Phase stepping: the soft yellow band behind the column the current phase works on."""
+ACTIVE_CAPTION_BG = "#fff1c1"
+VEIL = QColor(255, 255, 255, 190)
+"""Phase stepping: the white veil over the units of columns not computed yet."""
+FADED_ALPHA = 60
+"""Phase stepping: opacity of the edges into columns not computed yet."""
+MUTED_EDGE = QColor(214, 216, 218)
+"""Phase stepping: edges of layers whose ∂L/∂w is not computed yet."""
+TEXT_BOX = QColor(255, 255, 255, 225)
 
 MAX_THUMB = 48.0
 MIN_THUMB = 10.0
@@ -134,6 +154,27 @@ def _scale_of(arrays: list[np.ndarray]) -> float:
     return max(peak, SCALE_FLOOR)
 
 
+def _diverging(value: float, negative: tuple[int, int, int], positive: tuple[int, int, int],
+               alpha: int = 255) -> QColor:
+    """``value`` in [−1, 1] on a diverging palette through the light grey ZERO."""
+    v = float(np.clip(np.nan_to_num(value), -1.0, 1.0))
+    end = negative if v < 0 else positive
+    f = abs(v)
+    r, g, b = (round(z + (e - z) * f) for z, e in zip(ZERO, end, strict=True))
+    return QColor(r, g, b, alpha)
+
+
+def _peak(arrays: list[np.ndarray]) -> float:
+    """Largest finite |value| over ``arrays`` (1.0 when there is none or it is 0)."""
+    peak = 0.0
+    for a in arrays:
+        m = np.abs(np.asarray(a, dtype=np.float64))
+        m = m[np.isfinite(m)]
+        if m.size:
+            peak = max(peak, float(m.max()))
+    return peak if peak > 0.0 else 1.0
+
+
 def _levels(values: np.ndarray, scale: float, steps: int) -> np.ndarray:
     """Signed integer colour steps in [−steps, steps]; NaN maps to 0 (grey)."""
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
@@ -165,6 +206,7 @@ class _Layout:
     edge_start: np.ndarray  # (L + 1,) offsets of each weight layer in the edge arrays
     bias_side: float
     show_bias_text: bool
+    """Room for one line of text under each unit (the bias, or a phase's value)."""
     caption_y: float
 
     @property
@@ -276,6 +318,8 @@ class _EdgeItem(pg.GraphicsObject):
     """All edges in one item: colour buckets as 1-px paths, the strongest edges as wide lines.
 
     ``set_values`` rebuilds the cached paths (cheap, vectorised); ``paint`` only strokes them.
+    The palette is the weights' orange–blue one, or (phase stepping) the purple–green one of
+    gradients; ``muted`` edges (nothing computed for them yet) form one extra faint-grey bucket.
     """
 
     def __init__(self) -> None:
@@ -288,6 +332,9 @@ class _EdgeItem(pg.GraphicsObject):
         self._antialias = True
         self._extra = 5.0
         self._skip_faint = False
+        self._alpha = 255
+        self._palette = (NEGATIVE, POSITIVE)
+        self._muted_pen = _pen(MUTED_EDGE, 1.0)
 
     def set_segments(self, xy: np.ndarray, rect: QRectF) -> None:
         self.prepareGeometryChange()
@@ -299,21 +346,36 @@ class _EdgeItem(pg.GraphicsObject):
         # Dense networks get thinner wide edges and translucent thin ones, or strong edges
         # would paint the whole diagram solid.
         self._extra = float(np.clip(5.0 * math.sqrt(300 / max(n, 1)), 2.0, 5.0))
-        alpha = 255 if n <= 1500 else 150
+        self._alpha = 255 if n <= 1500 else 150
         # near-zero edges are near-white on white; in dense nets stroking them costs ~20 %
         self._skip_faint = n > 1500
-        self._thin_pens = {
-            q: _pen(signed_color(q / EDGE_LEVELS, 1.0, alpha), 1.0)
-            for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
-        }
+        self._make_pens()
         self.update()
+
+    def _make_pens(self) -> None:
+        self._thin_pens = {
+            q: _pen(self.color(q, self._alpha), 1.0) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
+        }
+
+    def set_palette(self, negative: tuple[int, int, int], positive: tuple[int, int, int]) -> None:
+        """The colours of the two ends (takes effect at the next ``set_values``)."""
+        if (negative, positive) != self._palette:
+            self._palette = (negative, positive)
+            self._make_pens()
+
+    def color(self, level: int, alpha: int = 255) -> QColor:
+        """The colour of signed colour step ``level`` in the current palette."""
+        return _diverging(level / EDGE_LEVELS, *self._palette, alpha)
 
     def width_for(self, level: int) -> float:
         """Pen width in pixels for an edge's colour step: 1 px near 0 up to 3–6 px."""
         return 1.0 + self._extra * abs(level) / EDGE_LEVELS
 
-    def set_values(self, levels: np.ndarray, magnitude: np.ndarray) -> None:
-        """``levels``: signed colour step per edge; ``magnitude``: |w|, to pick the wide ones."""
+    def set_values(self, levels: np.ndarray, magnitude: np.ndarray,
+                   muted: np.ndarray | None = None, faded: np.ndarray | None = None) -> None:
+        """``levels``: signed colour step per edge; ``magnitude``: |value|, to pick the wide
+        ones; ``muted``: optional mask of edges drawn as thin faint grey whatever their value;
+        ``faded``: optional mask of edges drawn in their colour but mostly transparent."""
         n = len(levels)
         mag = np.abs(levels)
         wide = mag >= 1
@@ -322,6 +384,10 @@ class _EdgeItem(pg.GraphicsObject):
             top[np.argpartition(-np.nan_to_num(magnitude), WIDE_EDGES)[:WIDE_EDGES]] = True
             wide &= top
         key = wide * 64 + mag * 2 + (levels > 0)
+        if faded is not None:
+            key = np.where(faded, key + 256, key)
+        if muted is not None:
+            key = np.where(muted, 128, key)
         order = np.argsort(key, kind="stable")
         keys = key[order]
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if n else np.zeros(0, int)
@@ -330,16 +396,24 @@ class _EdgeItem(pg.GraphicsObject):
         wide_groups: list[tuple[QPen, list[QLineF]]] = []
         for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
             k = int(keys[s])
+            fade, k = k >= 256, k % 256
             q = (k % 64) // 2 * (1 if k % 2 else -1)
             seg = self._xy[order[s:e]]
-            if k >= 64:
-                pen = _pen(signed_color(q / EDGE_LEVELS, 1.0), self.width_for(q))
+            if k == 128:
+                path = pg.arrayToQPath(
+                    seg[:, 0::2].ravel(), seg[:, 1::2].ravel(), connect="pairs", finiteCheck=False
+                )
+                thin.insert(0, (self._muted_pen, path))
+            elif k >= 64:
+                alpha = FADED_ALPHA if fade else 255
+                pen = _pen(self.color(q, alpha), self.width_for(q))
                 wide_groups.append((pen, [QLineF(*row) for row in seg.tolist()]))
             elif q != 0 or not self._skip_faint:
                 path = pg.arrayToQPath(
                     seg[:, 0::2].ravel(), seg[:, 1::2].ravel(), connect="pairs", finiteCheck=False
                 )
-                thin.append((self._thin_pens[q], path))
+                pen = _pen(self.color(q, FADED_ALPHA), 1.0) if fade else self._thin_pens[q]
+                thin.append((pen, path))
         self._thin, self._wide = thin, wide_groups
         self.update()
 
@@ -380,6 +454,9 @@ class _DecorItem(pg.GraphicsObject):
         self.label_font.setPixelSize(13)
         self.small_font = QFont()
         self.small_font.setPixelSize(10)
+        self.bold_small_font = QFont(self.small_font)
+        self.bold_small_font.setBold(True)
+        self._active_caption = -1
 
     def set_geometry(
         self,
@@ -409,6 +486,12 @@ class _DecorItem(pg.GraphicsObject):
         self._bias_text = texts
         self.update()
 
+    def set_active_caption(self, column: int) -> None:
+        """Draw this column's caption bold and dark (−1: none)."""
+        if column != self._active_caption:
+            self._active_caption = column
+            self.update()
+
     def boundingRect(self) -> QRectF:
         return self._rect
 
@@ -435,8 +518,123 @@ class _DecorItem(pg.GraphicsObject):
             p.drawText(r, left, text)
         centre = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
         p.setPen(FAINT_TEXT)
-        for r, text in self._captions:
-            p.drawText(r, centre, text)
+        for c, (r, text) in enumerate(self._captions):
+            if c == self._active_caption:
+                p.setPen(TEXT)
+                p.setFont(self.bold_small_font)
+                p.drawText(r.adjusted(-20, 0, 20, 0), centre, text)
+                p.setPen(FAINT_TEXT)
+                p.setFont(self.small_font)
+            else:
+                p.drawText(r, centre, text)
+
+
+class _FillItem(pg.GraphicsObject):
+    """A few filled rectangles: the active column's band (under the edges) or the veil over
+    columns a phase has not reached yet (over everything but the hover halo)."""
+
+    def __init__(self, color: QColor) -> None:
+        super().__init__()
+        self._brush = QBrush(color)
+        self._rects: list[QRectF] = []
+        self._rect = QRectF()
+
+    def set_rects(self, rects: list[QRectF]) -> None:
+        if rects == self._rects:
+            return
+        self.prepareGeometryChange()
+        self._rects = rects
+        self._rect = QRectF()
+        for r in rects:
+            self._rect = self._rect.united(r)
+        self.update()
+
+    def rects(self) -> list[QRectF]:
+        return list(self._rects)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        for r in self._rects:
+            p.fillRect(r, self._brush)
+
+
+class _TraceItem(pg.GraphicsObject):
+    """Phase stepping: each unit's value as a coloured frame and (small networks) a number on
+    a white chip under it, the loss above the output column once it is known, and a tag
+    ("∂L/∂W²", "ΔW¹") over each layer of edges that shows gradients instead of weights."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QRectF()
+        self._frames: list[tuple[QRectF, QPen]] = []
+        self._texts: list[tuple[QRectF, str]] = []
+        self._headline: tuple[QRectF, str] | None = None
+        self._tags: list[tuple[QRectF, str]] = []
+        self.font = QFont()
+        self.font.setPixelSize(11)
+        self.headline_font = QFont()
+        self.headline_font.setPixelSize(13)
+        self.headline_font.setBold(True)
+        self.tag_font = QFont()
+        self.tag_font.setPixelSize(11)
+        self.tag_font.setBold(True)
+        self._tag_pen = _pen(QColor(*GRADIENT_NEGATIVE), 1.0)
+
+    def set_content(self, rect: QRectF, frames: list[tuple[QRectF, QPen]],
+                    texts: list[tuple[QRectF, str]],
+                    headline: tuple[QRectF, str] | None,
+                    tags: list[tuple[QRectF, str]] | None = None) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+        self._frames, self._texts, self._headline = frames, texts, headline
+        self._tags = tags or []
+        self.update()
+
+    def clear(self) -> None:
+        if self._frames or self._texts or self._headline is not None or self._tags:
+            self.set_content(QRectF(), [], [], None)
+
+    def tags(self) -> list[str]:
+        return [text for _, text in self._tags]
+
+    def headline(self) -> str:
+        return "" if self._headline is None else self._headline[1]
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        dark = _pen(QColor(90, 90, 90), 1.0)
+        for r, pen in self._frames:
+            inset = pen.widthF() / 2
+            p.setPen(pen)
+            p.drawRect(r.adjusted(inset, inset, -inset, -inset))
+            p.setPen(dark)
+            p.drawRect(r.adjusted(-0.5, -0.5, 0.5, 0.5))
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        p.setFont(self.font)
+        for r, text in self._texts:
+            p.fillRect(r, TEXT_BOX)
+            p.setPen(HIGHLIGHT)
+            p.drawText(r.adjusted(2, 0, 0, 0), left, text)
+        if self._headline is not None:
+            r, text = self._headline
+            p.fillRect(r, TEXT_BOX)
+            p.setPen(HIGHLIGHT)
+            p.setFont(self.headline_font)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+        p.setFont(self.tag_font)
+        for r, text in self._tags:
+            p.fillRect(r, TEXT_BOX)
+            p.setPen(self._tag_pen)
+            p.drawRect(r)
+            p.setPen(HIGHLIGHT)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
 
 
 class _OverlayItem(pg.GraphicsObject):
@@ -493,17 +691,36 @@ class _OverlayItem(pg.GraphicsObject):
 
 
 class _ColorBar(QWidget):
-    """The signed palette from −scale to +scale, with its end values."""
+    """A diverging palette from −scale to +scale, with its end values and an optional title
+    (the weights' orange–blue, or the purple–green of gradients while phase stepping)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 colors: tuple[tuple[int, int, int], ...] = (NEGATIVE, ZERO, POSITIVE)) -> None:
         super().__init__(parent)
         self._scale = 1.0
+        self._colors = colors
+        self._title = ""
+        self._title_width = 0.0
         self.setFixedSize(140, 20)
 
     def set_scale(self, scale: float) -> None:
         if scale != self._scale:
             self._scale = scale
             self.update()
+
+    def set_title(self, title: str) -> None:
+        """A name drawn left of the bar ("" for none, the normal view's look)."""
+        if title != self._title:
+            self._title = title
+            bold = QFont(self.font())
+            bold.setBold(True)
+            extra = QFontMetricsF(bold).horizontalAdvance(title) + 6 if title else 0
+            self._title_width = extra
+            self.setFixedSize(140 + math.ceil(extra), 20)
+            self.update()
+
+    def title(self) -> str:
+        return self._title
 
     def end_labels(self) -> tuple[str, str]:
         return f"−{self._scale:.2g}", f"+{self._scale:.2g}"
@@ -512,18 +729,29 @@ class _ColorBar(QWidget):
         p = QPainter(self)
         lo, hi = self.end_labels()
         fm = p.fontMetrics()
+        flags = Qt.AlignmentFlag.AlignVCenter
+        x0 = 0.0
+        if self._title:
+            x0 = self._title_width
+            font = p.font()
+            font.setBold(True)
+            p.setFont(font)
+            p.setPen(self.palette().windowText().color())
+            p.drawText(QRectF(0, 0, x0, self.height()), flags | Qt.AlignmentFlag.AlignLeft,
+                       self._title)
+            font.setBold(False)
+            p.setFont(font)
         wl = fm.horizontalAdvance(lo) + 4
         wh = fm.horizontalAdvance(hi) + 4
-        bar = QRectF(wl, 5, self.width() - wl - wh, self.height() - 10)
+        bar = QRectF(x0 + wl, 5, self.width() - x0 - wl - wh, self.height() - 10)
         grad = QLinearGradient(bar.topLeft(), bar.topRight())
-        for t, c in ((0.0, NEGATIVE), (0.5, ZERO), (1.0, POSITIVE)):
+        for t, c in zip((0.0, 0.5, 1.0), self._colors, strict=True):
             grad.setColorAt(t, QColor(*c))
         p.fillRect(bar, grad)
         p.setPen(OUTLINE)
         p.drawRect(bar)
         p.setPen(self.palette().windowText().color())
-        flags = Qt.AlignmentFlag.AlignVCenter
-        p.drawText(QRectF(0, 0, wl, self.height()), flags | Qt.AlignmentFlag.AlignLeft, lo)
+        p.drawText(QRectF(x0, 0, wl, self.height()), flags | Qt.AlignmentFlag.AlignLeft, lo)
         p.drawText(
             QRectF(self.width() - wh, 0, wh, self.height()), flags | Qt.AlignmentFlag.AlignRight, hi
         )
@@ -641,6 +869,14 @@ class NetworkView(QWidget):
 
     Columns: 0 = input features, 1..L = layers (L = output). Weight layer ``l`` (0-based,
     ``snap.weights[l]`` of shape (n_in, n_out)) joins column ``l`` to column ``l + 1``.
+
+    Phase stepping: ``set_trace`` overlays one phase of a training step (an
+    ``engine.explain.TraceDisplay``) on the snapshot: the active column gets a yellow band and
+    a bold caption, columns not computed yet are veiled, every unit shows its value (a or δ)
+    as a coloured frame and, in small networks, as a number, and in backward and update phases
+    the edges show ∂L/∂w or Δw on the purple–green gradient palette with a second legend bar. In
+    that mode a click only selects (``weightSelected`` / ``unitSelected``) and a double-click
+    opens the editor.
     """
 
     unitHovered = Signal(int, int)
@@ -649,6 +885,10 @@ class NetworkView(QWidget):
     """(weight layer, i, j, value), all indices 0-based."""
     biasEditRequested = Signal(int, int, float)
     """(layer, unit j, value), 0-based."""
+    weightSelected = Signal(int, int, int)
+    """(weight layer, i, j), 0-based: a left click on an edge (in every mode)."""
+    unitSelected = Signal(int, int)
+    """(column, unit): a left click on a unit (in every mode)."""
     geometryChanged = Signal()
     """column_centers() changed (architecture or size)."""
 
@@ -678,10 +918,17 @@ class NetworkView(QWidget):
         self._decor.setZValue(3)
         self._overlay = _OverlayItem()
         self._overlay.setZValue(10)
+        self._band = _FillItem(ACTIVE_BAND)
+        self._band.setZValue(-1)
+        self._trace_item = _TraceItem()
+        self._trace_item.setZValue(3.5)
+        self._veil = _FillItem(VEIL)
+        self._veil.setZValue(4)
         self._curves = pg.PlotCurveItem(pen=pg.mkPen(QColor(35, 35, 35), width=1.2),
                                         antialias=True, connect="finite")
         self._curves.setZValue(2)
-        for item in (self._edges, self._decor, self._overlay, self._curves):
+        for item in (self._edges, self._decor, self._overlay, self._curves, self._band,
+                     self._trace_item, self._veil):
             self._vb.addItem(item, ignoreBounds=True)
         self._mosaics: list[pg.ImageItem] = []
         self._buffers: list[np.ndarray] = []
@@ -702,15 +949,40 @@ class NetworkView(QWidget):
             "Edges and bias squares saturate at ±scale, the largest |w| or |b| in the network.\n"
             "Unit thumbnails use their activation's own range (tanh −1…1, sigmoid 0…1)."
         )
+        self._normal_legend = self._legend_text.text()
+        self._normal_colorbar_tip = self._colorbar.toolTip()
+
+        # phase stepping only: the phase's caption, and the gradient palette's legend
+        self._caption = QLabel(self)
+        self._caption.setObjectName("traceCaption")
+        self._caption.setAccessibleName("Phase caption")
+        self._caption.setWordWrap(True)
+        bold = self._caption.font()
+        bold.setBold(True)
+        self._caption.setFont(bold)
+        self._caption.setStyleSheet(
+            f"QLabel#traceCaption {{ background: {ACTIVE_CAPTION_BG}; color: #202124; "
+            "padding: 2px 6px; }"
+        )
+        self._caption.setFixedHeight(2 * QFontMetricsF(bold).lineSpacing() + 6)
+        self._caption.hide()
+        self._grad_bar = _ColorBar(self, (GRADIENT_NEGATIVE, ZERO, GRADIENT_POSITIVE))
+        self._grad_bar.setObjectName("gradientColorBar")
+        self._grad_bar.setFont(small)
+        self._grad_bar.hide()
+        self._two_lines = math.ceil(2 * QFontMetricsF(small).lineSpacing() + 2)
+
         legend = QHBoxLayout()
         legend.setContentsMargins(6, 2, 6, 2)
         legend.setSpacing(8)
         legend.addWidget(self._colorbar)
+        legend.addWidget(self._grad_bar)
         legend.addWidget(self._legend_text, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._canvas, 1)
+        layout.addWidget(self._caption)
         layout.addLayout(legend)
 
         self._editor = _ValueEditor(self)
@@ -723,6 +995,13 @@ class NetworkView(QWidget):
         self._layout: _Layout | None = None
         self._scale = 1.0
         self._edge_levels = np.zeros(0, dtype=np.int64)
+        self._edge_muted: np.ndarray | None = None
+        self._edge_faded: np.ndarray | None = None
+        self._edge_mode = "w"
+        self._trace: TraceDisplay | None = None
+        self._dimmed: set[int] = set()
+        self._unit_texts: dict[tuple[int, int], str] = {}
+        self._legend_state: tuple | None = None
         self._hover: tuple | None = None
         self._hover_global = QPoint()
         self._centers: list[float] = []
@@ -746,7 +1025,6 @@ class NetworkView(QWidget):
         )
         if arch != self._arch:
             self._arch = arch
-            self._drawn_maps = snap.maps
             self._cancel_edit()
             self._relayout()
         else:
@@ -754,6 +1032,68 @@ class NetworkView(QWidget):
 
     def snapshot(self) -> Snapshot | None:
         return self._snap
+
+    def set_trace(self, display: TraceDisplay | None) -> None:
+        """Show one phase of a training step over the snapshot, or (None) the normal view.
+
+        Cheap: nothing moves, only colours, texts and the legend change; setting the same
+        display object again does nothing. A display that does not fit the network shown is
+        kept but not drawn until a snapshot it fits arrives."""
+        if display is self._trace:
+            return
+        self._trace = display
+        if self._snap is not None and self._layout is not None:
+            self._update_values()
+        else:
+            self._update_legend(None)
+
+    def trace(self) -> TraceDisplay | None:
+        """The display given to ``set_trace`` (None in the normal view)."""
+        return self._trace
+
+    def in_trace_mode(self) -> bool:
+        """True while a phase display is drawn (then a click selects, a double-click edits)."""
+        return self._shown_trace() is not None
+
+    def dimmed_columns(self) -> set[int]:
+        """Columns veiled because the current phase has not computed them yet."""
+        return set(self._dimmed) if self.in_trace_mode() else set()
+
+    def unit_text(self, column: int, j: int) -> str:
+        """The text drawn under a unit: its value while phase stepping ("a=0.7311",
+        "δ=−0.0123", "ŷ=0.52 · y=1"), else its bias ("b=0.12"); "" when none is drawn."""
+        return self._unit_texts.get((column, j), "")
+
+    def edge_mode(self) -> str:
+        """What the edges' colours show: "w" (weights), "∂L/∂w" or "Δw" (gradient palette)."""
+        return self._edge_mode
+
+    def edge_color(self, layer: int, i: int, j: int) -> QColor:
+        """The colour edge (layer, i, j) is drawn in now (alpha < 255: faded, because the
+        column it leads to is not computed yet)."""
+        lay = self._require_layout()
+        n_out = int(lay.col_start[layer + 2] - lay.col_start[layer + 1])
+        k = int(lay.edge_start[layer]) + i * n_out + j
+        if self._edge_muted is not None and self._edge_muted[k]:
+            return QColor(MUTED_EDGE)
+        faded = self._edge_faded is not None and bool(self._edge_faded[k])
+        return self._edges.color(int(self._edge_levels[k]), FADED_ALPHA if faded else 255)
+
+    def _shown_trace(self) -> TraceDisplay | None:
+        """The phase display if it fits the network shown, else None."""
+        tr, snap = self._trace, self._snap
+        if tr is None or snap is None:
+            return None
+        sizes = tuple(int(n) for n in snap.sizes)
+        if len(tr.unit_values) != len(sizes) or len(tr.edge_values) != len(sizes) - 1:
+            return None
+        for v, n in zip(tr.unit_values, sizes, strict=True):
+            if v is not None and np.shape(v) != (n,):
+                return None
+        for e, n_in, n_out in zip(tr.edge_values, sizes, sizes[1:], strict=False):
+            if e is not None and np.shape(e) != (n_in, n_out):
+                return None
+        return tr
 
     def column_centers(self) -> list[float]:
         """x centre of every column (inputs first) in this widget's pixel coordinates."""
@@ -895,6 +1235,9 @@ class NetworkView(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._mouse(QEvent.Type.MouseButtonPress, event.position(), event)
 
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self._mouse(QEvent.Type.MouseButtonDblClick, event.position(), event)
+
     def leaveEvent(self, event: QEvent) -> None:
         self._set_hover(None)
         super().leaveEvent(event)
@@ -908,6 +1251,14 @@ class NetworkView(QWidget):
             return
         if target is None or self._snap is None:
             return
+        # while phase stepping a click only selects (to inspect); a double-click edits
+        edit = kind == QEvent.Type.MouseButtonDblClick or not self.in_trace_mode()
+        if target[0] == "edge":
+            self.weightSelected.emit(*target[1:])
+        else:
+            self.unitSelected.emit(target[1], target[2])
+        if not edit or self._snap is None or self._layout is None:
+            return  # (a slot connected to the selection may have changed what is shown)
         if target[0] == "edge":
             self.begin_edit_weight(*target[1:], at=pos.toPoint())
         elif target[1] >= 1 and self._snap.use_bias:
@@ -967,8 +1318,10 @@ class NetworkView(QWidget):
             n_out = lay.col_start[layer + 2] - lay.col_start[layer + 1]
             k = lay.edge_start[layer] + i * n_out + j
             q = int(self._edge_levels[k]) if k < len(self._edge_levels) else 0
-            self._overlay.show_edge(QLineF(*lay.edges[k]), signed_color(q / EDGE_LEVELS, 1.0),
-                                    self._edges.width_for(q))
+            muted = self._edge_muted is not None and k < len(self._edge_muted) \
+                and bool(self._edge_muted[k])
+            color = QColor(MUTED_EDGE) if muted else self._edges.color(q)
+            self._overlay.show_edge(QLineF(*lay.edges[k]), color, self._edges.width_for(q))
 
     def _column_name(self, column: int, unit: int) -> str:
         snap = self._snap
@@ -985,12 +1338,41 @@ class NetworkView(QWidget):
         w = float(snap.weights[layer][i, j])
         g = float(snap.grad_weights[layer][i, j])
         src, dst = self._column_name(layer, i), self._column_name(layer + 1, j)
-        return (
-            f"Weight {weight_symbol(layer, i, j)} ({src} → {dst})\n"
-            f"w = {format_value(w)}\n"
-            f"∂L/∂w = {format_value(g)} (last step)\n"
-            "click to edit"
-        )
+        tr = self._shown_trace()
+        lines = [f"Weight {weight_symbol(layer, i, j)} ({src} → {dst})", f"w = {format_value(w)}"]
+        if tr is not None and tr.edge_kind != "w":
+            e = tr.edge_values[layer]
+            what = "this step" if tr.edge_kind == "∂L/∂w" else "the change this update made"
+            lines.append(f"{tr.edge_kind}: not computed yet in this step" if e is None
+                         else f"{tr.edge_kind} = {fmt(float(e[i, j]))} ({what})")
+        else:
+            lines.append(f"∂L/∂w = {format_value(g)} (last step)")
+        lines.append("double-click to edit" if tr is not None else "click to edit")
+        return "\n".join(lines)
+
+    def _trace_unit_lines(self, column: int, j: int) -> list[str]:
+        """Tooltip lines for a unit while phase stepping: its a and z, or δ, this step."""
+        tr, snap = self._shown_trace(), self._snap
+        if tr is None or snap is None:
+            return []
+        kind = "δ" if tr.unit_kind == "δ" else "a"
+        v = tr.unit_values[column]
+        if v is None:
+            return [f"this step: {kind} not computed yet"]
+        mean = f" (batch mean of {tr.n_samples} samples)" if tr.n_samples > 1 else ""
+        if kind == "δ":
+            text = f"δ = {fmt(float(v[j]))} (= ∂L/∂z)"
+        elif column == 0:
+            text = f"{snap.data.feature_labels[j]} = {fmt(float(v[j]))}"
+        else:
+            z = tr.pre_activation[column]
+            text = f"a = {fmt(float(v[j]))}" + ("" if z is None else f", z = {fmt(float(z[j]))}")
+        lines = [f"this step: {text}{mean}"]
+        if (kind == "a" and column == snap.depth and tr.loss is not None
+                and tr.prediction is not None and tr.target is not None):
+            lines.append(f"prediction ŷ = {fmt(float(tr.prediction[j]))}, "
+                         f"target y = {fmt(float(tr.target[j]))}; loss L = {fmt(tr.loss)}")
+        return lines
 
     def _range_text(self, column: int, j: int) -> str:
         snap = self._snap
@@ -1005,17 +1387,18 @@ class NetworkView(QWidget):
         snap = self._snap
         assert snap is not None
         where = "along x₁" if isinstance(snap.maps, CurveMaps) else "over the plane"
+        trace_lines = self._trace_unit_lines(column, j)
         if column == 0:
             label = snap.data.feature_labels[j]
-            return (f"Input feature {label} (data, not trained)\n"
-                    f"value {where}: {self._range_text(0, j)}")
+            return "\n".join([f"Input feature {label} (data, not trained)", *trace_lines,
+                              f"value {where}: {self._range_text(0, j)}"])
         layer = column - 1
         act = snap.activations[layer]
         if column == snap.depth:
             title = f"Output layer (layer {column}), unit {j + 1} ({act})"
         else:
             title = f"Layer {column}, unit {j + 1} ({act})"
-        lines = [title]
+        lines = [title, *trace_lines]
         b = snap.biases[layer]
         if b is None or not snap.use_bias:
             lines.append("no bias (biases are switched off)")
@@ -1027,7 +1410,8 @@ class NetworkView(QWidget):
             )
         lines.append(f"activation {where}: {self._range_text(column, j)}")
         if b is not None and snap.use_bias:
-            lines.append("click to edit the bias")
+            lines.append("double-click to edit the bias" if trace_lines
+                         else "click to edit the bias")
         return "\n".join(lines)
 
     # ------------------------------------------------------------------ geometry
@@ -1070,6 +1454,16 @@ class NetworkView(QWidget):
         self._curves.setData([], [])
         self._set_hover(None)
         self._overlay.clear()
+        self._band.set_rects([])
+        self._veil.set_rects([])
+        self._trace_item.clear()
+        self._decor.set_active_caption(-1)
+        self._dimmed = set()
+        self._unit_texts = {}
+        self._edge_muted = None
+        self._edge_faded = None
+        self._edge_mode = "w"
+        self._update_legend(None)
         self._set_centers([])
 
     def _relayout(self) -> None:
@@ -1091,7 +1485,9 @@ class NetworkView(QWidget):
         fs = QFontMetricsF(self._decor.small_font)
         label_w = max(fm.horizontalAdvance(s) for s in snap.data.feature_labels)
         n_units = sum(sizes)
-        bias_text = snap.use_bias and n_units <= SMALL_NETWORK_UNITS
+        # room for text under units whether or not there are biases: phase stepping prints
+        # each unit's value there, and entering it must not move the geometry
+        bias_text = n_units <= SMALL_NETWORK_UNITS
         bias_w = 2 * (fs.horizontalAdvance("b=−0.00") + 8)
         cell_rows = 8 if curve else int(snap.maps.units[0].shape[1])
         lay = _compute_layout(sizes, w, h, cell_rows, label_w, bias_w, bias_text,
@@ -1109,6 +1505,7 @@ class NetworkView(QWidget):
         while len(self._mosaics) > len(sizes):
             self._vb.removeItem(self._mosaics.pop())
         self._buffers = []
+        self._drawn_maps = None  # fresh (empty) buffers: the next update must fill them
         res = int(snap.maps.units[0].shape[-1])
         for c, n in enumerate(sizes):
             rows = n * (lay.cell_rows + lay.gap_rows) - lay.gap_rows
@@ -1163,40 +1560,234 @@ class NetworkView(QWidget):
     # ------------------------------------------------------------------ per frame
 
     def _update_values(self) -> None:
-        """Re-colour everything from the current snapshot: the per-frame path, kept vectorised."""
+        """Re-colour everything from the current snapshot (and phase display, if any): the
+        per-frame path, kept vectorised."""
         snap, lay = self._snap, self._layout
         if snap is None or lay is None:
             return
+        tr = self._shown_trace()
         weights = [np.asarray(w) for w in snap.weights]
         biases = [np.asarray(b) for b in snap.biases if b is not None] if snap.use_bias else []
         self._scale = _scale_of(weights + biases)
         self._colorbar.set_scale(self._scale)
 
-        flat = np.concatenate([w.ravel() for w in weights]) if weights else np.zeros(0)
-        self._edge_levels = _levels(flat, self._scale, EDGE_LEVELS)
-        self._edges.set_values(self._edge_levels, np.abs(flat))
+        grad_scale = None
+        if tr is None or tr.edge_kind == "w":
+            flat = np.concatenate([w.ravel() for w in weights]) if weights else np.zeros(0)
+            self._edge_levels = _levels(flat, self._scale, EDGE_LEVELS)
+            self._edge_muted = None
+            self._edge_mode = "w"
+            self._edges.set_palette(NEGATIVE, POSITIVE)
+        else:
+            # ∂L/∂w or Δw on their own purple–green scale; layers not computed yet: faint grey
+            shown = [np.asarray(e, dtype=np.float64) for e in tr.edge_values if e is not None]
+            grad_scale = _peak(shown)
+            flat = np.concatenate([
+                np.zeros(w.size) if e is None else np.asarray(e, dtype=np.float64).ravel()
+                for w, e in zip(weights, tr.edge_values, strict=True)
+            ]) if weights else np.zeros(0)
+            self._edge_muted = np.concatenate([
+                np.full(w.size, e is None) for w, e in zip(weights, tr.edge_values, strict=True)
+            ]) if weights else np.zeros(0, dtype=bool)
+            self._edge_levels = _levels(flat, grad_scale, EDGE_LEVELS)
+            self._edge_levels[self._edge_muted] = 0
+            self._edge_mode = tr.edge_kind
+            self._edges.set_palette(GRADIENT_NEGATIVE, GRADIENT_POSITIVE)
+        magnitude = np.abs(flat)
+        if self._edge_muted is not None:
+            magnitude[self._edge_muted] = 0.0
+        faded = None
+        if tr is not None:  # edges into columns not computed yet are faded with them
+            not_yet = [v is None for v in tr.unit_values[1:]]
+            if any(not_yet):
+                faded = np.repeat(not_yet, np.diff(lay.edge_start))
+        self._edge_faded = faded
+        self._edges.set_values(self._edge_levels, magnitude, self._edge_muted, faded)
 
         if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
             self._drawn_maps = snap.maps
             self._update_mosaics(snap, lay)
 
+        self._unit_texts = {}
         if snap.use_bias and biases:
             flat_b = np.concatenate([b.ravel() for b in biases])
             texts = []
-            if lay.show_bias_text:
+            if lay.show_bias_text and tr is None:  # while stepping, values take this place
                 k = 0
                 for c in range(1, len(snap.sizes)):
                     for j in range(snap.sizes[c]):
                         r = lay.unit_rect(c, j)
                         x0 = r.left() + lay.bias_side / 2 + 2
-                        texts.append((QRectF(x0, r.bottom() + 1, 80, 12),
-                                      f"b={_short(float(flat_b[k]))}"))
+                        text = f"b={_short(float(flat_b[k]))}"
+                        texts.append((QRectF(x0, r.bottom() + 1, 80, 12), text))
+                        self._unit_texts[(c, j)] = text
                         k += 1
             self._decor.set_biases(_levels(flat_b, self._scale, BIAS_LEVELS), texts)
+        unit_scale = self._update_trace_items(tr, snap, lay)
+        self._update_legend(tr, grad_scale, unit_scale)
         if self._hover is not None:
             self._update_overlay()
             if QToolTip.isVisible():
                 QToolTip.showText(self._hover_global, self.tooltip_text(), self)
+
+    def _unit_value_text(self, tr: TraceDisplay, snap: Snapshot, column: int, j: int,
+                         v: float) -> str:
+        if tr.unit_kind == "δ":
+            return f"δ={fmt(v)}"
+        if column == 0:
+            return f"{snap.data.feature_labels[j]}={fmt(v)}"
+        if (column == snap.depth and tr.loss is not None and tr.prediction is not None
+                and tr.target is not None):
+            return f"ŷ={fmt(float(tr.prediction[j]))} · y={fmt(float(tr.target[j]))}"
+        return f"a={fmt(v)}"
+
+    def _update_trace_items(self, tr: TraceDisplay | None, snap: Snapshot,
+                            lay: _Layout) -> float | None:
+        """The phase overlay: band, veil, unit frames and numbers, the loss. Returns the δ
+        colour scale (None unless units show δ)."""
+        if tr is None:
+            self._dimmed = set()
+            self._band.set_rects([])
+            self._veil.set_rects([])
+            self._trace_item.clear()
+            self._decor.set_active_caption(-1)
+            return None
+        n_cols = len(lay.col_x)
+        self._dimmed = {c for c, v in enumerate(tr.unit_values) if v is None}
+        delta = tr.unit_kind == "δ"
+        unit_scale = _peak([v for v in tr.unit_values if v is not None]) if delta else None
+        fm = QFontMetricsF(self._trace_item.font)
+        frame_w = float(np.clip(round(lay.thumb / 8), 2.0, 6.0))
+        frames: list[tuple[QRectF, QPen]] = []
+        texts: list[tuple[QRectF, str]] = []
+        text_right = np.full(n_cols, -np.inf)
+        for c, values in enumerate(tr.unit_values):
+            if values is None:
+                continue
+            v = np.asarray(values, dtype=np.float64)
+            if delta:
+                s = v / unit_scale
+            elif c == 0:
+                # like the input thumbnails: each feature against its peak |value| on the plane
+                s = v / np.array([_peak([m]) for m in snap.maps.units[0]])
+            else:
+                # the thumbnails' levels: the activation's range, or (ReLU, linear) ± the
+                # largest |a| the layer's maps reach
+                m = np.asarray(snap.maps.units[c])
+                lo, hi = activation_levels(snap.activations[c - 1], m[np.isfinite(m)])
+                s = 2.0 * (v - lo) / (hi - lo) - 1.0
+            s = np.clip(np.nan_to_num(s, nan=0.0), -1.0, 1.0)
+            for j in range(len(v)):
+                r = lay.unit_rect(c, j)
+                frames.append((r, _pen(signed_color(float(s[j]), 1.0), frame_w)))
+                if not lay.show_bias_text:
+                    continue
+                text = self._unit_value_text(tr, snap, c, j, float(v[j]))
+                self._unit_texts[(c, j)] = text
+                w = fm.horizontalAdvance(text) + 5
+                x0 = r.left() + (lay.bias_side / 2 + 2 if snap.use_bias and c else 0.0)
+                x0 = max(2.0, min(x0, lay.width - 2 - w))
+                texts.append((QRectF(x0, r.bottom() + 1, w, 13), text))
+                text_right[c] = max(text_right[c], x0 + w)
+        headline = None
+        if tr.loss is not None:
+            text = f"L = {fmt(tr.loss)}"
+            hf = QFontMetricsF(self._trace_item.headline_font)
+            w, h = hf.horizontalAdvance(text) + 10, hf.height() + 4
+            x = float(np.clip(lay.col_x[-1] - w / 2, 2.0, lay.width - 2 - w))
+            y = max(2.0, float(lay.col_top[-1]) - 8 - h)
+            headline = (QRectF(x, y, w, h), text)
+        tags = []
+        if tr.edge_kind != "w":
+            tf = QFontMetricsF(self._trace_item.tag_font)
+            name = "∂L/∂W" if tr.edge_kind == "∂L/∂w" else "ΔW"
+            for l, e in enumerate(tr.edge_values):
+                if e is None:
+                    continue
+                text = f"{name}{sup(l + 1)}"
+                w, h = tf.horizontalAdvance(text) + 10, tf.height() + 4
+                x = (lay.col_x[l] + lay.col_x[l + 1]) / 2 - w / 2
+                tags.append((QRectF(x, 3, w, h), text))
+        self._trace_item.set_content(QRectF(0, 0, lay.width, lay.height), frames, texts,
+                                     headline, tags)
+
+        half = lay.thumb / 2
+        # each column's right edge: the thumbnail, its value chips and (active) its band
+        right_edge = np.maximum(lay.col_x + half, text_right)
+        bands = []
+        active = tr.active_column if 0 <= tr.active_column < n_cols else -1
+        if active >= 0:
+            pad = max(10.0, lay.bias_side + 4)
+            x0 = lay.col_x[active] - half - pad
+            right_edge[active] = max(lay.col_x[active] + half + pad, text_right[active] + 4)
+            bands.append(QRectF(x0, 2, right_edge[active] - x0, lay.caption_y + 16))
+        self._band.set_rects(bands)
+        veils = []
+        for c in sorted(self._dimmed):
+            # the column's units, bias squares and (inputs) labels; its incoming edges are
+            # faded by their pens, so the veil never lightens the neighbours' band or numbers
+            x0 = 0.0 if c == 0 else max(right_edge[c - 1],
+                                        lay.col_x[c] - half - lay.bias_side / 2 - 1)
+            x1 = lay.width if c == n_cols - 1 else lay.col_x[c] + half + 0.5
+            veils.append(QRectF(x0, 0, max(x1 - x0, 0.0), lay.caption_y - 1))
+        self._veil.set_rects(veils)
+        self._decor.set_active_caption(active)
+        return unit_scale
+
+    def _update_legend(self, tr: TraceDisplay | None, grad_scale: float | None = None,
+                       unit_scale: float | None = None) -> None:
+        """The legend row for the normal view, or (phase stepping) the phase's caption above
+        one row: the weights' bar, the gradient palette's bar (backward and update phases)
+        and what edges, unit frames and veils mean. Heights stay fixed while stepping, so
+        going from phase to phase never moves the diagram."""
+        if grad_scale is not None:
+            self._grad_bar.set_scale(grad_scale)
+        state = (None if tr is None else (tr.caption, tr.unit_kind, tr.edge_kind,
+                                          unit_scale, bool(self._dimmed)))
+        if state == self._legend_state:
+            return
+        self._legend_state = state
+        if tr is None:
+            self._caption.hide()
+            self._grad_bar.hide()
+            self._colorbar.set_title("")
+            self._colorbar.setToolTip(self._normal_colorbar_tip)
+            self._legend_text.setText(self._normal_legend)
+            self._legend_text.setToolTip("")
+            self._legend_text.setMinimumHeight(0)
+            self._legend_text.setMaximumHeight(16777215)
+            return
+        self._caption.setText(tr.caption)
+        self._caption.show()
+        if tr.edge_kind == "w":
+            edges, more = "Edges: weights w.", " Thicker = larger |w|."
+        elif tr.edge_kind == "∂L/∂w":
+            edges = "Edges ∂L/∂w: purple − · green +."
+            more = " ∂L/∂w of this step, on its own scale; thicker = larger |∂L/∂w|."
+        else:
+            edges = "Edges Δw: purple − · green +."
+            more = " Δw is the change this update made; thicker = larger |Δw|."
+        if tr.unit_kind == "δ":
+            units = f"Units δ: orange − · blue + (±{unit_scale:.2g})."
+        else:
+            units = "Units a: orange low · blue high."
+        faded = " Faded = not yet computed." if self._dimmed else ""
+        self._legend_text.setText(f"{edges} {units}{faded}")
+        self._legend_text.setToolTip(
+            f"{edges}{more}\n{units} Each unit's frame colour and number are its value in "
+            "this phase (the batch mean for a batch).\nCorner squares: biases b, on the "
+            f"w, b scale.{faded}")
+        self._legend_text.setFixedHeight(self._two_lines)
+        self._colorbar.set_title("w, b")
+        self._colorbar.setToolTip("Weights (edges, when they show w) and biases (corner "
+                                  "squares) saturate at ±scale.")
+        gradient = tr.edge_kind != "w"
+        self._grad_bar.setVisible(gradient)
+        if gradient:
+            self._grad_bar.set_title(tr.edge_kind)
+            self._grad_bar.setToolTip(f"{tr.edge_kind} on its own purple–green scale (not the "
+                                      "weights'): edges saturate at ± the largest |value| "
+                                      "shown.")
 
     def _update_mosaics(self, snap: Snapshot, lay: _Layout) -> None:
         """Colour every thumbnail through the palette into each column's mosaic buffer.

@@ -94,6 +94,10 @@ class OutputView(QWidget):
         self.test_points = pg.ScatterPlotItem(size=8, pxMode=True)
         plot.addItem(self.train_points)
         plot.addItem(self.test_points)
+        self.traced = pg.ScatterPlotItem(size=16, pxMode=True, brush=pg.mkBrush(0, 0, 0, 0),
+                                         pen=pg.mkPen((20, 20, 20), width=2))
+        self.traced.setZValue(15)
+        plot.addItem(self.traced)
         self.caption = pg.TextItem(color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 215),
                                    anchor=(0, 0))
         self.caption.setZValue(20)
@@ -140,6 +144,29 @@ class OutputView(QWidget):
             self._redraw_points()
         if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
             self._redraw_map()
+        self._mark_traced(snap)
+
+    def _mark_traced(self, snap: Snapshot) -> None:
+        """Ring the samples the backprop step traces (or the one chosen for tracing)."""
+        d = snap.data
+        if snap.trace is not None:
+            idx = np.array(snap.trace.indices, dtype=int)
+        elif snap.traced_sample is not None:
+            idx = np.array([snap.traced_sample])
+        else:
+            idx = np.zeros(0, dtype=int)
+        if idx.size == 0 or len(d.x_train) == 0:
+            self.traced.setData([], [])
+            return
+        xs = d.x_train[idx, 0]
+        if d.n_inputs == 2:
+            ys = d.x_train[idx, 1]
+        elif d.task == "classification":
+            low = activation_levels(d.output_activation)[0]
+            ys = np.where(d.y_train[idx] == 1, 1.0, low)
+        else:
+            ys = d.y_train[idx].astype(float)
+        self.traced.setData(xs, ys)
 
     def show_unit_map(self, column: int, unit: int) -> None:
         """Show one unit's own output over the plane (live) instead of the network output."""

@@ -11,6 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.explain import (
+    Explanation,
+    TraceDisplay,
+    WeightChain,
+    explain_phase,
+    explain_weight,
+    phase_display,
+)
 from engine.features import FEATURES
 from engine.history import Metrics
 from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
@@ -60,6 +68,52 @@ class DataView:
 
 
 @dataclass(frozen=True, eq=False)
+class TraceInfo:
+    """The phase stepper's state for the window: built from the engine's trace in the worker
+    thread, immutable afterwards (the live StepTrace keeps changing as phases run)."""
+
+    phases: tuple[str, ...]
+    position: int
+    """Phases run so far; ``phases[position - 1]`` is the one just shown."""
+    explanation: Explanation | None
+    display: TraceDisplay
+    chain: WeightChain | None
+    indices: tuple[int, ...]
+    """Training-set positions of the traced samples."""
+    regular: bool
+    """True for the epoch's next minibatch, False for an extra step on chosen samples."""
+
+    @property
+    def done(self) -> bool:
+        return self.position == len(self.phases)
+
+
+def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None) -> TraceInfo | None:
+    """TraceInfo for the trainer's current or just-finished phase step, if there is one."""
+    stepper = trainer._stepper
+    if stepper is None:
+        return None
+    trace, position, phases = stepper.trace, stepper.position, stepper.phases
+    activations = tuple(layer.activation for layer in trainer.spec.layers)
+    explanation = None
+    if position:
+        explanation = explain_phase(trace, phases[position - 1], activations,
+                                    trainer.spec.use_bias)
+    chain = None
+    if selected is not None and selected[0] in trace.dW:
+        chain = explain_weight(trace, *selected)
+    return TraceInfo(
+        phases=tuple(p.label for p in phases),
+        position=position,
+        explanation=explanation,
+        display=phase_display(trace, position, phases, trainer.spec.depth),
+        chain=chain,
+        indices=tuple(int(i) for i in trace.indices),
+        regular=stepper.regular,
+    )
+
+
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """Everything the window shows about the model at one moment (all arrays read-only).
 
@@ -87,6 +141,10 @@ class Snapshot:
     epochs_per_second: float
     diverged: str | None
     title: str
+    trace: TraceInfo | None = None
+    traced_sample: int | None = None
+    """The training sample chosen for tracing (None: the current minibatch)."""
+    can_step_back: bool = False
 
     @property
     def depth(self) -> int:
@@ -112,6 +170,9 @@ def build_snapshot(
     map_res: int = 100,
     unit_res: int = 24,
     maps: PlaneMaps | CurveMaps | None = None,
+    trace: TraceInfo | None = None,
+    traced_sample: int | None = None,
+    can_step_back: bool = False,
 ) -> Snapshot:
     """Copy what the views need out of the trainer (call in the worker thread).
 
@@ -145,4 +206,7 @@ def build_snapshot(
         epochs_per_second=epochs_per_second,
         diverged=None if trainer.diverged is None else str(trainer.diverged),
         title=trainer.scenario.title,
+        trace=trace,
+        traced_sample=traced_sample,
+        can_step_back=can_step_back,
     )

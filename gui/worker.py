@@ -19,12 +19,14 @@ import time
 from collections import deque
 from dataclasses import replace
 
+import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from engine.gradcheck import gradient_check
 from engine.optimizers import OptimizerSpec
 from engine.scenario import Scenario
-from engine.trainer import Trainer
-from gui.snapshot import DataView, Snapshot, build_snapshot, compute_maps
+from engine.trainer import Checkpoint, Trainer
+from gui.snapshot import DataView, Snapshot, build_snapshot, compute_maps, trace_info
 
 CHUNK_SECONDS = 0.010
 PUBLISH_INTERVAL = 1.0 / 36.0
@@ -32,6 +34,8 @@ MAPS_INTERVAL = 0.1
 """While running, the maps (the costliest part of a snapshot) are refreshed at most 10×/s;
 weights, losses and the counter still go out 30×/s."""
 MAX_SEED = 2**31 - 1
+UNDO_STEPS = 100
+"""How many whole steps Step back can undo."""
 
 
 class TrainingWorker(QObject):
@@ -44,6 +48,7 @@ class TrainingWorker(QObject):
     """A command was refused; the message says why. Nothing changed."""
     divergedSignal = Signal(str)
     runningChanged = Signal(bool)
+    gradientChecked = Signal(object)
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
@@ -58,6 +63,10 @@ class TrainingWorker(QObject):
         self._last_publish = 0.0
         self._maps = None
         self._maps_time = 0.0
+        self._undo: deque[Checkpoint] = deque(maxlen=UNDO_STEPS)
+        self._traced_sample: int | None = None
+        self._selected_weight: tuple[int, int, int] | None = None
+        self._sample_cursor = 0
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=30)
         self._paced_since = (0.0, 0)
 
@@ -88,6 +97,9 @@ class TrainingWorker(QObject):
         self._stop = True
 
     def _install(self, trainer: Trainer) -> None:
+        self._undo.clear()
+        self._traced_sample = None
+        self._selected_weight = None
         self.trainer = trainer
         self._scenario = trainer.scenario
         self._data = DataView.from_trainer(trainer)
@@ -121,10 +133,122 @@ class TrainingWorker(QObject):
         if self.trainer is None:
             return
         self.pause()
+        self._undo.append(self.trainer.checkpoint())
         report = self.trainer.train(1)
         if report.diverged is not None:
             self.divergedSignal.emit(str(report.diverged))
         self._publish(force=True)
+
+    # -- stepping through backprop ---------------------------------------------------------------
+    def _trace_indices(self) -> np.ndarray | None:
+        return None if self._traced_sample is None else np.array([self._traced_sample])
+
+    @Slot()
+    def step_phase(self) -> None:
+        """Run the next phase; the first phase starts a step on the traced samples."""
+        t = self.trainer
+        if t is None:
+            return
+        self.pause()
+        stepper = t.active_step
+        if stepper is None:
+            self._undo.append(t.checkpoint())
+            stepper = t.begin_step(self._trace_indices())
+        stepper.advance()
+        self._after_trace_step()
+
+    @Slot()
+    def step_sample(self) -> None:
+        """One whole training step on a single sample: the traced one, else the next in turn."""
+        t = self.trainer
+        if t is None:
+            return
+        self.pause()
+        self._undo.append(t.checkpoint())
+        if self._traced_sample is not None:
+            index = self._traced_sample
+        else:
+            index = self._sample_cursor % t.n_train
+            self._sample_cursor += 1
+        t.begin_step(np.array([index])).run_to_end()
+        self._after_trace_step()
+
+    @Slot()
+    def step_batch(self) -> None:
+        """One whole training step on the epoch's next minibatch, fully traced."""
+        t = self.trainer
+        if t is None:
+            return
+        self.pause()
+        if t.active_step is not None:  # finishing the step in progress is this batch's step
+            t.active_step.run_to_end()
+        else:
+            self._undo.append(t.checkpoint())
+            t.begin_step().run_to_end()
+        self._after_trace_step()
+
+    def _after_trace_step(self) -> None:
+        t = self.trainer
+        if t is not None and t.diverged is not None:
+            self.divergedSignal.emit(str(t.diverged))
+        self._publish(force=True)
+
+    @Slot()
+    def step_back(self) -> None:
+        """Undo the last phase of the step in progress, or else the last whole step."""
+        t = self.trainer
+        if t is None:
+            return
+        self.pause()
+        stepper = t._stepper
+        if stepper is not None and stepper.position > 0:
+            stepper.back()
+            if stepper.position == 0:
+                # the step is undone completely: the state equals its checkpoint
+                t.abandon_step()
+                if self._undo:
+                    self._undo.pop()
+        elif self._undo:
+            t.restore(self._undo.pop())
+        else:
+            self.notice.emit("Nothing to step back to.")
+        self._publish(force=True)
+
+    @Slot(object)
+    def set_traced_sample(self, index: object) -> None:
+        """Trace one training sample (its index) or, with None, the current minibatch."""
+        t = self.trainer
+        if t is None:
+            return
+        if index is not None and not 0 <= int(index) < t.n_train:
+            self.failed.emit(f"there is no training sample #{index}")
+            return
+        self._traced_sample = None if index is None else int(index)
+        self._publish(force=True)
+
+    @Slot(float, float)
+    def trace_sample_at(self, x: float, y: float) -> None:
+        """Trace the training sample nearest to a point clicked in the output view."""
+        if self.trainer is not None:
+            self.set_traced_sample(self.trainer.nearest_sample(x, y))
+
+    @Slot(int, int, int)
+    def select_weight(self, layer: int, i: int, j: int) -> None:
+        """Explain this weight's chain rule (layer 0-based, as the diagram reports it)."""
+        self._selected_weight = (layer + 1, i, j)
+        self._publish(force=True)
+
+    @Slot()
+    def gradient_check(self) -> None:
+        t = self.trainer
+        if t is None:
+            return
+        self.pause()
+        indices = self._trace_indices()
+        if indices is None and t.active_step is not None:
+            indices = t.active_step.trace.indices
+        report = gradient_check(t, indices)
+        self.gradientChecked.emit(report)
 
     @Slot(int)
     def train_epochs(self, n: int) -> None:
@@ -144,6 +268,7 @@ class TrainingWorker(QObject):
             return
         self.pause()
         self.trainer.reset(None if seed is None else int(seed))
+        self._undo.clear()
         self._generation += 1
         self._rate_window.clear()
         self._publish(force=True)
@@ -274,9 +399,14 @@ class TrainingWorker(QObject):
                 now - self._maps_time >= MAPS_INTERVAL):
             self._maps = compute_maps(self.trainer, self._data)
             self._maps_time = now
+        trace = None if self._running else trace_info(self.trainer, self._selected_weight)
+        t = self.trainer
         snap = build_snapshot(
-            self.trainer, self._generation, self._data, running=self._running,
-            epochs_per_second=self._epochs_per_second(), maps=self._maps,
+            t, self._generation, self._data, running=self._running,
+            epochs_per_second=self._epochs_per_second(), maps=self._maps, trace=trace,
+            traced_sample=self._traced_sample,
+            can_step_back=bool(self._undo) or (t._stepper is not None
+                                               and t._stepper.position > 0),
         )
         self.snapshotReady.emit(snap)
 
@@ -298,6 +428,14 @@ class WorkerClient(QObject):
     speedRequested = Signal(float)
     publishRequested = Signal()
     shutdownRequested = Signal()
+    phaseStepRequested = Signal()
+    sampleStepRequested = Signal()
+    batchStepRequested = Signal()
+    stepBackRequested = Signal()
+    tracedSampleRequested = Signal(object)
+    traceAtRequested = Signal(float, float)
+    weightSelectRequested = Signal(int, int, int)
+    gradientCheckRequested = Signal()
 
     snapshotArrived = Signal(object)
     """Re-emitted in the GUI thread with the newest snapshot of the current generation."""
@@ -305,6 +443,7 @@ class WorkerClient(QObject):
     failureArrived = Signal(str)
     divergenceArrived = Signal(str)
     runningChanged = Signal(bool)
+    gradientCheckArrived = Signal(object)
 
     def __init__(self, scenario: Scenario, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -327,6 +466,12 @@ class WorkerClient(QObject):
             (self.weightRequested, w.set_weight), (self.biasRequested, w.set_bias),
             (self.speedRequested, w.set_speed), (self.publishRequested, w.publish),
             (self.shutdownRequested, w.shutdown),
+            (self.phaseStepRequested, w.step_phase), (self.sampleStepRequested, w.step_sample),
+            (self.batchStepRequested, w.step_batch), (self.stepBackRequested, w.step_back),
+            (self.tracedSampleRequested, w.set_traced_sample),
+            (self.traceAtRequested, w.trace_sample_at),
+            (self.weightSelectRequested, w.select_weight),
+            (self.gradientCheckRequested, w.gradient_check),
         ):
             signal.connect(slot)
         w.snapshotReady.connect(self._on_snapshot)
@@ -334,6 +479,7 @@ class WorkerClient(QObject):
         w.failed.connect(self._on_failure)
         w.divergedSignal.connect(self._on_divergence)
         w.runningChanged.connect(self._on_running)
+        w.gradientChecked.connect(self._on_gradient_check)
         self.thread.start()
 
     @Slot(object)
@@ -355,6 +501,10 @@ class WorkerClient(QObject):
     @Slot(str)
     def _on_divergence(self, text: str) -> None:
         self.divergenceArrived.emit(text)
+
+    @Slot(object)
+    def _on_gradient_check(self, report: object) -> None:
+        self.gradientCheckArrived.emit(report)
 
     @Slot(bool)
     def _on_running(self, running: bool) -> None:

@@ -1,6 +1,7 @@
 """The network diagram renders real snapshots, hit-tests edges and units, keeps hover values
 live, and turns clicks into weight/bias edit requests — driven with real (synthetic) mouse and
-key events through pytest-qt."""
+key events through pytest-qt. Phase stepping overlays a real step's ``TraceDisplay``: the
+active column, dimmed columns, unit values, gradient-coloured edges, and click-to-select."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QValidator
+from PySide6.QtGui import QColor, QValidator
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolTip, QWidget
 
+from engine.explain import TraceDisplay, fmt, phase_display
 from engine.network import LayerSpec
 from engine.presets import get_preset
 from engine.trainer import Trainer
-from gui.network_view import NetworkView, format_value, parse_finite
+from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
+from gui.network_view import MUTED_EDGE, NetworkView, format_value, parse_finite
 from gui.snapshot import DataView, Snapshot, build_snapshot
 from tests.factories import make_snapshot, make_trainer
 
@@ -396,6 +399,319 @@ def test_hundreds_of_repaints(qtbot, view: NetworkView) -> None:
     qtbot.mouseMove(view, view.edge_position(1, 3, 4))
     for k in range(300):
         view.set_snapshot(snaps[k % 3])
+        view.repaint()
+    assert view.hovered() == ("edge", 1, 3, 4)
+    assert distinct_colours(view) >= 12
+
+
+# --------------------------------------------------------------------------- phase stepping
+
+
+def stepped(preset: str, samples: np.ndarray | None = None
+            ) -> tuple[Snapshot, dict[str, TraceDisplay]]:
+    """A snapshot of a fresh preset and the display of every phase of its next step."""
+    trainer = Trainer(get_preset(preset))
+    snap = snapshot_of(trainer)
+    stepper = trainer.begin_step(samples)
+    start = phase_display(stepper.trace, 0, stepper.phases, trainer.spec.depth)
+    displays = {start.phase: start}
+    while stepper.position < len(stepper.phases):
+        stepper.advance()
+        d = phase_display(stepper.trace, stepper.position, stepper.phases, trainer.spec.depth)
+        displays[d.phase] = d
+    return snap, displays
+
+
+def settle(qtbot) -> None:
+    """Let posted layout requests (legend rows appearing) resize the canvas."""
+    qtbot.wait(20)
+
+
+@pytest.mark.parametrize("preset", ["xor_221", "softmax_spiral3"])
+def test_every_phase_renders_and_changes_the_picture(qtbot, view: NetworkView,
+                                                     preset: str) -> None:
+    snap, displays = stepped(preset)
+    view.set_snapshot(snap)
+    settle(qtbot)
+    normal = view.grab().toImage()
+    assert not view.in_trace_mode()
+    pictures = []
+    for phase, d in displays.items():
+        view.set_trace(d)
+        settle(qtbot)
+        assert view.in_trace_mode() and view.trace() is d, phase
+        image = view.grab().toImage()
+        assert image.size() == normal.size()
+        assert distinct_colours(view) >= 12, phase
+        assert image != normal, phase
+        pictures.append(image)
+    assert all(a != b for a, b in itertools.pairwise(pictures))  # each phase looks different
+    caption = view.findChild(QLabel, "traceCaption")
+    assert caption.isVisible() and caption.text() == displays["update"].caption
+
+    view.set_trace(None)
+    assert not view.in_trace_mode() and view.edge_mode() == "w"
+    assert view.dimmed_columns() == set()
+    assert not caption.isVisible()
+    qtbot.waitUntil(lambda: view.grab().toImage() == normal)
+
+
+def test_set_trace_is_cheap_to_repeat_and_keeps_geometry(qtbot, view: NetworkView) -> None:
+    snap, displays = stepped("tf_default")
+    view.set_snapshot(snap)
+    first, *rest = displays.values()
+    view.set_trace(first)  # entering the mode may resize the canvas (the caption row)
+    settle(qtbot)
+    centres = view.column_centers()
+    with qtbot.assertNotEmitted(view.geometryChanged):
+        for d in rest:
+            view.set_trace(d)
+            view.set_trace(d)  # the window re-sends the same display with every snapshot
+            view.set_snapshot(snap)
+            settle(qtbot)
+    assert view.column_centers() == centres
+
+
+def test_columns_not_computed_yet_are_dimmed(view: NetworkView) -> None:
+    snap, d = stepped("xor_221")
+    view.set_snapshot(snap)
+    assert view.dimmed_columns() == set()
+    expected = {"start": {1, 2}, "forward 1": {2}, "forward 2": set(), "loss": set(),
+                "backward 2": {0, 1}, "backward 1": {0}, "update": set()}
+    assert list(d) == list(expected)
+    for phase, dimmed in expected.items():
+        view.set_trace(d[phase])
+        assert view.dimmed_columns() == dimmed, phase
+        assert len(view._veil.rects()) == len(dimmed)
+        assert len(view._band.rects()) == (0 if phase == "update" else 1)
+
+    snap3, d3 = stepped("softmax_spiral3")
+    view.set_snapshot(snap3)
+    view.set_trace(d3["forward 1"])
+    assert view.dimmed_columns() == {2, 3}
+
+
+def test_small_networks_print_the_trace_values(view: NetworkView) -> None:
+    snap, d = stepped("xor_221")
+    view.set_snapshot(snap)
+    assert view.unit_text(1, 0).startswith("b=")  # the normal view prints biases
+
+    view.set_trace(d["forward 2"])
+    values = d["forward 2"].unit_values
+    for column in (1, 2):
+        for j, v in enumerate(values[column]):
+            assert view.unit_text(column, j) == f"a={fmt(v)}"
+    assert view.unit_text(0, 1) == f"x₂={fmt(values[0][1])}"
+
+    view.set_trace(d["forward 1"])
+    assert view.unit_text(2, 0) == ""  # not computed yet: no number
+    assert view._trace_item.headline() == ""  # no loss yet
+
+    loss = d["loss"]
+    view.set_trace(loss)
+    assert view.unit_text(2, 0) == (f"ŷ={fmt(loss.prediction[0])} · y={fmt(loss.target[0])}")
+    assert view._trace_item.headline() == f"L = {fmt(loss.loss)}"
+    assert view.findChild(QLabel, "traceCaption").text() == loss.caption
+
+    back = d["backward 1"]
+    view.set_trace(back)
+    for column in (1, 2):
+        for j, v in enumerate(back.unit_values[column]):
+            assert view.unit_text(column, j) == f"δ={fmt(v)}"
+    assert view.unit_text(0, 0) == ""
+
+    view.set_trace(None)
+    assert view.unit_text(1, 0).startswith("b=")
+
+
+def test_large_networks_print_no_numbers(view: NetworkView) -> None:
+    snap, d = stepped("softmax_spiral3")  # 37 units
+    view.set_snapshot(snap)
+    view.set_trace(d["forward 3"])
+    assert view.unit_text(1, 0) == "" and view.unit_text(3, 0) == ""
+
+
+def _strongest(values: np.ndarray) -> tuple[int, int]:
+    i, j = np.unravel_index(int(np.argmax(np.abs(values))), values.shape)
+    return int(i), int(j)
+
+
+def test_edges_switch_to_the_gradient_palette(view: NetworkView) -> None:
+    snap, d = stepped("xor_221")
+    view.set_snapshot(snap)
+    grad_bar = view.findChild(QWidget, "gradientColorBar")
+    i, j = _strongest(np.asarray(snap.weights[0]))
+    saturated = QColor(*(POSITIVE if snap.weights[0][i, j] > 0 else NEGATIVE))
+    assert view.edge_color(0, i, j) == saturated
+
+    view.set_trace(d["forward 1"])
+    assert view.edge_mode() == "w" and not grad_bar.isVisible()
+    assert view.edge_color(0, i, j) == saturated  # weights, as usual
+    assert view.edge_color(1, 0, 0).alpha() < 100  # into the output, not computed yet: faded
+
+    back = d["backward 2"]
+    view.set_trace(back)
+    assert view.edge_mode() == "∂L/∂w" and grad_bar.isVisible()
+    assert back.edge_values[0] is None
+    assert view.edge_color(0, 0, 0) == QColor(*MUTED_EDGE.getRgb()[:3])
+    dw = np.asarray(back.edge_values[1])
+    i, j = _strongest(dw)
+    assert view.edge_color(1, i, j) == QColor(
+        *(GRADIENT_POSITIVE if dw[i, j] > 0 else GRADIENT_NEGATIVE))
+    peak = float(np.abs(dw).max())
+    assert grad_bar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
+    assert grad_bar.title() == "∂L/∂w"
+    assert view._trace_item.tags() == ["∂L/∂W²"]  # only the layer computed so far
+    legend = " ".join(label.text() for label in view.findChildren(QLabel))
+    assert "Edges ∂L/∂w: purple − · green +" in legend
+
+    update = d["update"]
+    view.set_trace(update)
+    assert view.edge_mode() == "Δw" and grad_bar.title() == "Δw"
+    assert view._trace_item.tags() == ["ΔW¹", "ΔW²"]
+    layer = max(range(2), key=lambda l: float(np.abs(update.edge_values[l]).max()))
+    dw = np.asarray(update.edge_values[layer])
+    i, j = _strongest(dw)
+    assert view.edge_color(layer, i, j) == QColor(
+        *(GRADIENT_POSITIVE if dw[i, j] > 0 else GRADIENT_NEGATIVE))
+
+    view.set_trace(None)
+    assert view.edge_mode() == "w" and not grad_bar.isVisible()
+
+
+def test_trace_tooltips(qtbot, view: NetworkView) -> None:
+    snap, d = stepped("xor_221")
+    view.set_snapshot(snap)
+    fwd = d["forward 2"]
+    view.set_trace(fwd)
+    qtbot.mouseMove(view, view.unit_position(1, 1))
+    text = view.tooltip_text()
+    assert text.startswith("Layer 1, unit 2 (sigmoid)")
+    assert (f"a = {fmt(fwd.unit_values[1][1])}, z = {fmt(fwd.pre_activation[1][1])}"
+            " (batch mean of 4 samples)") in text
+    assert "double-click to edit the bias" in text
+
+    back = d["backward 1"]
+    view.set_trace(back)  # the tooltip follows while the mouse stays
+    assert f"δ = {fmt(back.unit_values[1][1])}" in view.tooltip_text()
+    qtbot.mouseMove(view, view.edge_position(0, 1, 0))
+    text = view.tooltip_text()
+    assert f"∂L/∂w = {fmt(back.edge_values[0][1, 0])} (this step)" in text
+    assert "(last step)" not in text and "double-click to edit" in text
+
+    view.set_trace(d["backward 2"])
+    assert "∂L/∂w: not computed yet" in view.tooltip_text()
+
+    view.set_trace(None)
+    assert "(last step)" in view.tooltip_text() and "\nclick to edit" in view.tooltip_text()
+
+    snap1, d1 = stepped("xor_221", np.array([2]))  # one sample: its own numbers
+    view.set_snapshot(snap1)
+    view.set_trace(d1["loss"])
+    qtbot.mouseMove(view, view.unit_position(2, 0))
+    text = view.tooltip_text()
+    assert "batch mean" not in text
+    loss = d1["loss"]
+    assert (f"prediction ŷ = {fmt(loss.prediction[0])}, target y = {fmt(loss.target[0])}"
+            in text)
+
+
+def test_click_selects_and_edits_outside_trace_mode(qtbot, view: NetworkView) -> None:
+    snap, _ = stepped("xor_221")
+    view.set_snapshot(snap)
+    viewport = view.findChild(QWidget, "networkCanvas").viewport()
+    pos = viewport.mapFrom(view, view.edge_position(1, 1, 0))
+    with qtbot.waitSignal(view.weightSelected) as blocker:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [1, 1, 0]
+    assert editor_of(view).isVisible()  # as before: a click edits
+    qtbot.keyClick(editor_of(view), Qt.Key.Key_Escape)
+
+    with qtbot.waitSignal(view.unitSelected) as blocker:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton,
+                         pos=viewport.mapFrom(view, view.unit_position(0, 1)))
+    assert blocker.args == [0, 1]
+
+
+def test_in_trace_mode_click_selects_and_double_click_edits(qtbot, view: NetworkView) -> None:
+    snap, d = stepped("xor_221")
+    view.set_snapshot(snap)
+    view.set_trace(d["backward 1"])
+    editor = editor_of(view)
+    viewport = view.findChild(QWidget, "networkCanvas").viewport()
+    pos = viewport.mapFrom(view, view.edge_position(0, 1, 1))
+    with (qtbot.waitSignal(view.weightSelected) as blocker,
+          qtbot.assertNotEmitted(view.weightEditRequested)):
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [0, 1, 1]
+    assert not editor.isVisible()
+
+    with qtbot.waitSignal(view.weightSelected):
+        qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert editor.isVisible()
+    assert float(editor.text()) == float(snap.weights[0][1, 1])
+    editor.clear()
+    qtbot.keyClicks(editor, "0.5")
+    with qtbot.waitSignal(view.weightEditRequested) as blocker:
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert blocker.args == [0, 1, 1, 0.5]
+
+    unit = viewport.mapFrom(view, view.unit_position(1, 0))
+    with qtbot.waitSignal(view.unitSelected) as blocker:
+        qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=unit)
+    assert blocker.args == [1, 0] and not editor.isVisible()
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=unit)
+    assert editor.isVisible() and float(editor.text()) == float(snap.biases[0][0])
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+
+    view.set_trace(None)  # back to normal: a single click edits again
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert editor.isVisible()
+
+
+def test_trace_of_another_network_is_not_drawn(qtbot, view: NetworkView) -> None:
+    _, d = stepped("xor_221")
+    view.set_trace(d["loss"])  # before any snapshot: kept, nothing to draw
+    assert not view.in_trace_mode()
+    view.set_snapshot(make_snapshot("tf_default", 1))
+    assert not view.in_trace_mode() and view.dimmed_columns() == set()
+    assert view.edge_mode() == "w"
+    snap, _ = stepped("xor_221")
+    view.set_snapshot(snap)
+    assert view.in_trace_mode()
+    assert view.unit_text(2, 0).startswith("ŷ=")
+
+
+def test_non_finite_trace_values_draw_without_warnings(qtbot, view: NetworkView) -> None:
+    snap, d = stepped("softmax_spiral3")
+    back = d["backward 2"]
+    bad = replace(
+        back,
+        unit_values=tuple(None if v is None else np.where(np.arange(v.size) % 2, np.nan, np.inf)
+                          for v in back.unit_values),
+        edge_values=tuple(None if e is None else np.full(e.shape, -np.inf)
+                          for e in back.edge_values),
+    )
+    view.set_snapshot(snap)
+    for display in (bad, replace(bad, unit_kind="a", edge_kind="Δw")):
+        view.set_trace(display)
+        view.repaint()
+        qtbot.mouseMove(view, view.unit_position(3, 0))
+        assert view.tooltip_text()
+        qtbot.mouseMove(view, view.edge_position(2, 0, 0))
+        assert view.tooltip_text()
+
+
+def test_repaints_while_stepping(qtbot, view: NetworkView) -> None:
+    snap, d = stepped("softmax_spiral3")
+    view.set_snapshot(snap)
+    displays = list(d.values())
+    view.set_trace(displays[0])
+    settle(qtbot)  # (entering the mode adds the caption row: the canvas shrinks once)
+    qtbot.mouseMove(view, view.edge_position(1, 3, 4))
+    for k in range(120):
+        view.set_trace(displays[k % len(displays)])
+        view.set_snapshot(snap)
         view.repaint()
     assert view.hovered() == ("edge", 1, 3, 4)
     assert distinct_colours(view) >= 12

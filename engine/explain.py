@@ -1,0 +1,355 @@
+"""Turn a step's trace into what the stepper shows: equations with the real numbers, the values
+each diagram column displays in a phase, and the chain rule for one weight.
+
+Everything here reads the engine's own ``StepTrace``; the window formats and draws it but never
+recomputes a number. Notation follows the worked-example notebook: layer l is written with a
+superscript (z¹, a¹, W², δ²), a⁰ is the input X, and y is the target.
+
+* ``explain_phase`` → ``Explanation``: the phase's equations, symbolic and (for small operands)
+  filled in with numbers, plus every operand as a labelled matrix with its shape.
+* ``phase_display`` → ``TraceDisplay``: per diagram column, the numbers its units show (the
+  traced sample's, or the batch mean) and, in backward and update phases, per-edge ∂L/∂w or Δw.
+* ``explain_weight`` → ``WeightChain``: ∂L/∂wˡᵢⱼ = Σₙ aˡ⁻¹ᵢ·δˡⱼ with every term, and the update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.activations import get_activation
+from engine.program import Phase
+from engine.trace import StepTrace
+
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+FILL_LIMIT = 12
+"""Operands with at most this many numbers are also written inline in the equations."""
+
+
+def sup(n: int) -> str:
+    return str(n).translate(_SUP)
+
+
+def sub(n: int) -> str:
+    return str(n).translate(_SUB)
+
+
+def fmt(v: float, digits: int = 4) -> str:
+    """A number as the inspector shows it: 4 significant digits, e.g. 0.7311, −1.2e-05."""
+    v = float(v)
+    if v == 0.0:
+        return "0"
+    text = f"{v:.{digits}g}"
+    return text.replace("-", "−")
+
+
+def fmt_array(a: np.ndarray) -> str:
+    """[0.1, 0.2] or [[…], […]] with fmt'd numbers (only used for small arrays)."""
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return fmt(float(a))
+    if a.ndim == 1:
+        return "[" + ", ".join(fmt(v) for v in a) + "]"
+    return "[" + ", ".join(fmt_array(row) for row in a) + "]"
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One matrix the inspector shows, named as in the equations, with its shape."""
+
+    name: str
+    values: np.ndarray
+    meaning: str
+
+    @property
+    def shape_text(self) -> str:
+        return "×".join(str(d) for d in self.values.shape) or "scalar"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    title: str
+    equations: tuple[str, ...]
+    """Symbolic first, then (when operands are small) the same with numbers filled in."""
+    operands: tuple[Operand, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class TraceDisplay:
+    """What the diagram shows during a phase.
+
+    Columns: 0 = inputs, l = layer l. ``unit_values[c]`` holds the numbers column c shows
+    (shape (n_c,)), or None where nothing is computed yet (dimmed). ``edge_values[l-1]`` is an
+    (n_in, n_out) array for weight layer l (∂L/∂W in backward phases, W_new − W_old in the
+    update), or None to draw the weights themselves.
+    """
+
+    phase: str
+    active_column: int
+    unit_values: tuple[np.ndarray | None, ...]
+    unit_kind: str  # "a" (activations), "δ" (errors) or ""
+    pre_activation: tuple[np.ndarray | None, ...]
+    edge_values: tuple[np.ndarray | None, ...]
+    edge_kind: str  # "w", "∂L/∂w" or "Δw"
+    prediction: np.ndarray | None
+    target: np.ndarray | None
+    loss: float | None
+    n_samples: int
+    caption: str
+
+
+@dataclass(frozen=True)
+class WeightChain:
+    """The chain rule for one weight wˡᵢⱼ, every term from the trace (0-based i, j)."""
+
+    layer: int
+    i: int
+    j: int
+    inputs: np.ndarray  # aˡ⁻¹ᵢ per sample
+    errors: np.ndarray  # δˡⱼ per sample
+    products: np.ndarray  # aˡ⁻¹ᵢ·δˡⱼ per sample
+    gradient: float  # ∂L/∂wˡᵢⱼ = Σ products (the trace's dW)
+    before: float
+    after: float | None
+    learning_rate: float
+    lines: tuple[str, ...]
+
+
+def _weight_name(layer: int, i: int, j: int) -> str:
+    return f"w{sup(layer)}{sub(i + 1)}{sub(j + 1)}"
+
+
+def _mean_note(trace: StepTrace) -> str:
+    n = len(trace.indices)
+    if n == 1:
+        return f"One sample (training sample #{int(trace.indices[0])}): every number is its own."
+    return (f"A batch of {n} samples: matrices have one row per sample; the diagram shows the "
+            "batch mean.")
+
+
+def _reduction_text(trace: StepTrace) -> str:
+    n = len(trace.indices)
+    if trace.reduction == "sum":
+        return "Reduction: sum over the batch (gradients add up, as in the notebooks)."
+    return f"Reduction: mean over the batch, so δ carries a factor 1/N = 1/{n}."
+
+
+def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
+                  use_bias: bool) -> Explanation:
+    """Equations, filled-in numbers and operands of one phase that has run."""
+    depth = len(activations)
+    k = phase.layer
+    small = len(trace.indices) == 1
+    if phase.kind == "forward":
+        act = get_activation(activations[k - 1])
+        prev = "X" if k == 1 else f"a{sup(k - 1)}"
+        w, b = trace.params_before[k - 1]
+        z, a = trace.z[k], trace.a[k]
+        eq = [f"z{sup(k)} = {prev}·W{sup(k)}" + (f" + b{sup(k)}" if use_bias else ""),
+              f"a{sup(k)} = {_act_symbol(act.key)}(z{sup(k)})"]
+        ops = [Operand("X" if k == 1 else f"a{sup(k - 1)}", trace.a[k - 1],
+                       "inputs (features)" if k == 1 else f"activations of layer {k - 1}"),
+               Operand(f"W{sup(k)}", w, f"weights into layer {k}")]
+        if b is not None:
+            ops.append(Operand(f"b{sup(k)}", b, f"biases of layer {k}"))
+        ops += [Operand(f"z{sup(k)}", z, "pre-activations"),
+                Operand(f"a{sup(k)}", a, f"activations ({act.title})")]
+        if small and _fits(trace.a[k - 1], w, z):
+            bias_part = f" + {fmt_array(b)}" if b is not None else ""
+            eq.append(f"z{sup(k)} = {fmt_array(trace.a[k - 1][0])}·{fmt_array(w)}{bias_part} "
+                      f"= {fmt_array(z[0])}")
+            eq.append(f"a{sup(k)} = {_act_symbol(act.key)}({fmt_array(z[0])}) = "
+                      f"{fmt_array(a[0])}")
+        title = ("Forward: output layer" if k == depth else f"Forward: hidden layer {k}")
+        return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace))
+    if phase.kind == "loss":
+        out = f"a{sup(depth)}"
+        eq = [_loss_formula(trace.loss_name, trace.reduction, out)]
+        ops = (Operand(out, trace.a[depth], "prediction"), Operand("y", trace.y, "target"),
+               Operand("ℓ", np.asarray(trace.sample_loss), "loss of each sample"))
+        eq.append(f"L = {fmt(trace.loss)}" if trace.loss is not None else "L = ?")
+        if trace.reduction == "sum" and len(trace.indices) > 1 and trace.sample_loss is not None:
+            eq.append(f"(mean per sample: {fmt(float(np.mean(trace.sample_loss)))})")
+        if small:
+            eq.insert(1, f"{out} = {fmt_array(trace.a[depth][0])},  y = {fmt_array(trace.y[0])}")
+        return Explanation("Loss", tuple(eq), ops, _mean_note(trace) + " "
+                           + _reduction_text(trace))
+    if phase.kind == "backward":
+        d = trace.delta[k]
+        act = get_activation(activations[k - 1])
+        scale = "" if trace.reduction == "sum" or len(trace.indices) == 1 else "(1/N)·"
+        prev = "X" if k == 1 else f"a{sup(k - 1)}"
+        if k == depth:
+            eq = [_output_delta(trace.loss_name, act.key, depth, scale)]
+        else:
+            eq = [f"δ{sup(k)} = (δ{sup(k + 1)}·W{sup(k + 1)}ᵀ) ⊙ {_act_symbol(act.key)}′(z{sup(k)})"
+                  f",   {_derivative_text(act.key, k)}"]
+        eq.append(f"dW{sup(k)} = {prev}ᵀ·δ{sup(k)}")
+        if use_bias:
+            eq.append(f"db{sup(k)} = Σₙ δ{sup(k)}")
+        ops = [Operand(f"δ{sup(k)}", d, "∂L/∂z: error at each unit")]
+        if k < depth:
+            ops.insert(0, Operand(f"W{sup(k + 1)}", trace.params_before[k][0],
+                                  f"weights out of layer {k}"))
+        ops += [Operand(prev, trace.a[k - 1], "inputs to this layer"),
+                Operand(f"dW{sup(k)}", trace.dW[k], "∂L/∂W")]
+        if trace.db.get(k) is not None:
+            ops.append(Operand(f"db{sup(k)}", trace.db[k], "∂L/∂b"))
+        if small and d.size <= FILL_LIMIT:
+            eq.append(f"δ{sup(k)} = {fmt_array(d[0])}")
+            if trace.dW[k].size <= FILL_LIMIT:
+                eq.append(f"dW{sup(k)} = {fmt_array(trace.dW[k])}")
+        title = ("Backward: output layer" if k == depth else f"Backward: hidden layer {k}")
+        return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace) + " "
+                           + _reduction_text(trace))
+    # update
+    after = trace.params_after or trace.params_before
+    eq = ["W ← W − η·dW" + ("   b ← b − η·db" if use_bias else ""),
+          f"η = {fmt(trace.learning_rate)}"]
+    ops = []
+    for layer, ((w0, b0), (w1, b1)) in enumerate(zip(trace.params_before, after, strict=True),
+                                                 start=1):
+        ops.append(Operand(f"W{sup(layer)} (new)", w1, f"weights of layer {layer} after"))
+        ops.append(Operand(f"ΔW{sup(layer)}", w1 - w0, "change"))
+        if b1 is not None and b0 is not None:
+            ops.append(Operand(f"b{sup(layer)} (new)", b1, f"biases of layer {layer} after"))
+    return Explanation("Update", tuple(eq), tuple(ops),
+                       "ΔW is the change this step made (with momentum, Adam or "
+                       "regularisation it differs from −η·dW).")
+
+
+def _fits(*arrays: np.ndarray) -> bool:
+    return all(np.asarray(a).size <= FILL_LIMIT for a in arrays)
+
+
+def _act_symbol(key: str) -> str:
+    return {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
+            "linear": "id", "softmax": "softmax"}[key]
+
+
+def _derivative_text(key: str, k: int) -> str:
+    a = f"a{sup(k)}"
+    return {"sigmoid": f"σ′ = {a}(1 − {a})", "tanh": f"tanh′ = 1 − ({a})²",
+            "relu": f"ReLU′ = 1 if z{sup(k)} > 0 else 0",
+            "leaky_relu": f"LReLU′ = 1 if z{sup(k)} > 0 else 0.01",
+            "linear": "id′ = 1", "softmax": ""}[key]
+
+
+def _loss_formula(loss: str, reduction: str, out: str) -> str:
+    agg = "mean" if reduction == "mean" else "Σₙ"
+    return {
+        "mse": f"L = {agg}(meanₖ ({out} − y)²)" if reduction == "sum"
+        else f"L = mean(({out} − y)²)",
+        "half_se": f"L = {agg}(½ Σₖ ({out} − y)²)",
+        "bce": f"L = −{agg}(y·log {out} + (1 − y)·log(1 − {out}))",
+        "cce": f"L = −{agg}(Σₖ y·log {out})",
+    }[loss]
+
+
+def _output_delta(loss: str, act: str, depth: int, scale: str) -> str:
+    a, s = f"a{sup(depth)}", sup(depth)
+    if loss in ("bce", "cce"):
+        return f"δ{s} = {scale}({a} − y)"
+    factor = "2/K·" if loss == "mse" else ""
+    deriv = "" if act == "linear" else f" ⊙ {_act_symbol(act)}′(z{s})"
+    return f"δ{s} = {scale}{factor}({a} − y){deriv}"
+
+
+def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
+                  depth: int) -> TraceDisplay:
+    """What each column shows after ``position`` phases of the step have run."""
+    done = phases[:position]
+    last = done[-1] if done else None
+    n = len(trace.indices)
+    def mean(a: np.ndarray) -> np.ndarray:
+        return a[0].copy() if n == 1 else a.mean(axis=0)
+
+    values: list[np.ndarray | None] = [mean(trace.x)] + [None] * depth
+    pre: list[np.ndarray | None] = [None] * (depth + 1)
+    edges: list[np.ndarray | None] = [None] * depth
+    kind, edge_kind, active = "a", "w", 0
+    forward_done = [p.layer for p in done if p.kind == "forward"]
+    for layer in forward_done:
+        values[layer] = mean(trace.a[layer])
+        pre[layer] = mean(trace.z[layer])
+    backward_done = [p.layer for p in done if p.kind == "backward"]
+    if backward_done and (last is not None and last.kind == "backward"):
+        kind, edge_kind = "δ", "∂L/∂w"
+        values = [None] * (depth + 1)
+        for layer in backward_done:
+            values[layer] = mean(trace.delta[layer])
+            edges[layer - 1] = trace.dW[layer]
+    if last is not None and last.kind == "update" and trace.params_after is not None:
+        edge_kind = "Δw"
+        edges = [w1 - w0 for (w0, _), (w1, _) in zip(trace.params_before, trace.params_after,
+                                                     strict=True)]
+    if last is None:
+        active, caption = 0, "Ready: the next phase is the forward pass through layer 1."
+    elif last.kind == "forward":
+        active = last.layer
+        caption = f"Forward through layer {last.layer}: units show a{sup(last.layer)}"
+    elif last.kind == "loss":
+        active = depth
+        caption = f"Loss L = {fmt(trace.loss)}: output against target"
+    elif last.kind == "backward":
+        active = last.layer
+        caption = f"Backward through layer {last.layer}: units show δ, edges ∂L/∂w"
+    else:
+        active = -1
+        caption = "Update: edges show how much each weight changed (Δw)"
+    if n > 1:
+        caption += f" — batch of {n}, numbers are batch means"
+    else:
+        caption += f" — sample #{int(trace.indices[0])}"
+    loss_known = trace.loss is not None and last is not None and last.kind != "forward"
+    return TraceDisplay(
+        phase=last.label if last is not None else "start",
+        active_column=active,
+        unit_values=tuple(values),
+        unit_kind=kind if last is not None and last.kind != "update" else "a",
+        pre_activation=tuple(pre),
+        edge_values=tuple(edges),
+        edge_kind=edge_kind,
+        prediction=mean(trace.a[depth]) if depth in trace.a else None,
+        target=mean(trace.y) if loss_known else None,
+        loss=trace.loss if loss_known else None,
+        n_samples=n,
+        caption=caption,
+    )
+
+
+def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
+    """∂L/∂wˡᵢⱼ and its update, term by term (``layer`` is 1-based; i, j 0-based)."""
+    if layer not in trace.dW:
+        raise ValueError(f"the backward pass has not reached layer {layer} yet")
+    inputs = trace.a[layer - 1][:, i]
+    errors = trace.delta[layer][:, j]
+    products = inputs * errors
+    gradient = float(trace.dW[layer][i, j])
+    before = float(trace.params_before[layer - 1][0][i, j])
+    after = None if trace.params_after is None else float(trace.params_after[layer - 1][0][i, j])
+    name = _weight_name(layer, i, j)
+    a_name, d_name = f"a{sup(layer - 1)}{sub(i + 1)}", f"δ{sup(layer)}{sub(j + 1)}"
+    if layer == 1:
+        a_name = f"x{sub(i + 1)}"
+    if len(products) == 1:
+        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {fmt(inputs[0])} × {fmt(errors[0])} "
+                 f"= {fmt(gradient)}"]
+    else:
+        shown = " + ".join(f"{fmt(a)}×{fmt(d)}" for a, d in zip(inputs[:4], errors[:4],
+                                                              strict=True))
+        more = f" + … ({len(products) - 4} more)" if len(products) > 4 else ""
+        lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown}{more} = {fmt(gradient)}"]
+    if after is not None:
+        plain = before - trace.learning_rate * gradient
+        if np.isclose(after, plain, rtol=1e-12, atol=1e-15):
+            lines.append(f"{name} ← {fmt(before)} − {fmt(trace.learning_rate)} × "
+                         f"{fmt(gradient)} = {fmt(after)}")
+        else:
+            lines.append(f"{name} ← {fmt(before)} + Δ = {fmt(after)}  (Δ = {fmt(after - before)}"
+                         "; the optimiser or regularisation changes the plain −η·∂L/∂w step)")
+    return WeightChain(layer, i, j, inputs, errors, products, gradient, before, after,
+                       trace.learning_rate, tuple(lines))

@@ -1,0 +1,255 @@
+"""The inspector: the current phase's equations with the real numbers, every operand as a
+small table with its shape, the chain rule of a clicked weight, and the gradient check.
+
+Every number shown comes from the snapshot's ``TraceInfo`` (the engine's own trace, explained
+by ``engine.explain``); this widget only formats and lays them out.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.explain import Operand, fmt
+from engine.gradcheck import GradCheckReport
+from gui.snapshot import Snapshot, TraceInfo
+
+TRUNCATE = 6
+"""Rows and columns shown before an ellipsis, unless "show all" is on."""
+MONO = "font-family: 'DejaVu Sans Mono', monospace;"
+
+
+def table_for(op: Operand, show_all: bool) -> QTableWidget:
+    """A compact read-only table of an operand, truncated with '…' unless ``show_all``."""
+    values = np.atleast_2d(op.values) if op.values.ndim < 2 else op.values
+    rows, cols = values.shape
+    r_show = rows if show_all or rows <= TRUNCATE else TRUNCATE
+    c_show = cols if show_all or cols <= TRUNCATE else TRUNCATE
+    extra_r, extra_c = int(r_show < rows), int(c_show < cols)
+    table = QTableWidget(r_show + extra_r, c_show + extra_c)
+    table.setObjectName(f"operand:{op.name}")
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setVisible(False)
+    table.verticalHeader().setVisible(False)
+    table.setShowGrid(True)
+    table.setStyleSheet("QTableWidget { font-size: 9pt; }")
+    for r in range(r_show):
+        for c in range(c_show):
+            item = QTableWidgetItem(fmt(values[r, c]))
+            item.setToolTip(repr(float(values[r, c])))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+    if extra_r:
+        for c in range(c_show + extra_c):
+            table.setItem(r_show, c, QTableWidgetItem("⋮"))
+    if extra_c:
+        for r in range(r_show):
+            table.setItem(r, c_show, QTableWidgetItem("…"))
+    table.resizeColumnsToContents()
+    table.resizeRowsToContents()
+    height = sum(table.rowHeight(r) for r in range(table.rowCount())) + 4
+    width = sum(table.columnWidth(c) for c in range(table.columnCount())) + 4
+    table.setFixedHeight(min(height, 220))
+    table.setMaximumWidth(width + 18)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    return table
+
+
+class InspectorPanel(QWidget):
+    """Equations, operands, chain rule and gradient check for the phase just run."""
+
+    traceTargetChanged = Signal(object)
+    """None for the current minibatch, or a training-sample index."""
+    gradientCheckRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspectorPanel")
+        self.setAccessibleName("Inspector: the phase's formulas with the numbers")
+        self._trace: TraceInfo | None = None
+        self._data_key: object = None
+
+        self.target = QComboBox()
+        self.target.setObjectName("traceSamplePicker")
+        self.target.setAccessibleName("What the step traces")
+        self.target.setToolTip("Trace the current minibatch, or one chosen sample (you can also "
+                               "click a point in the output view)")
+        self.target.setMinimumContentsLength(24)
+        self.show_all = QCheckBox("Show all")
+        self.show_all.setObjectName("showAllValues")
+        self.show_all.setToolTip("Show every row and column of large matrices")
+        self.check_button = QPushButton("Gradient check")
+        self.check_button.setObjectName("gradientCheckButton")
+        self.check_button.setAccessibleName("Gradient check")
+        self.check_button.setToolTip("Compare backprop with numerical differentiation "
+                                     "(central differences) on the traced samples")
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Trace:"))
+        head.addWidget(self.target, 1)
+        head.addWidget(self.show_all)
+        head.addWidget(self.check_button)
+
+        self.progress = QLabel()
+        self.progress.setObjectName("phaseProgress")
+        self.progress.setWordWrap(True)
+        self.title = QLabel()
+        self.title.setObjectName("phaseTitle")
+        self.title.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.equations = QLabel()
+        self.equations.setObjectName("phaseEquations")
+        self.equations.setTextFormat(Qt.TextFormat.RichText)
+        self.equations.setWordWrap(True)
+        self.equations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555;")
+        self.chain = QLabel()
+        self.chain.setObjectName("chainRule")
+        self.chain.setWordWrap(True)
+        self.chain.setTextFormat(Qt.TextFormat.RichText)
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("gradientCheckResult")
+        self.check_result.setWordWrap(True)
+
+        self.tables = QWidget()
+        self.tables_layout = QVBoxLayout(self.tables)
+        self.tables_layout.setContentsMargins(0, 0, 0, 0)
+        body = QWidget()
+        bv = QVBoxLayout(body)
+        bv.setContentsMargins(6, 4, 6, 4)
+        for w in (self.progress, self.title, self.equations, self.note, self.tables,
+                  self.chain, self.check_result):
+            bv.addWidget(w)
+        bv.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(body)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(head)
+        layout.addWidget(scroll, 1)
+
+        self.target.activated.connect(self._on_target)
+        self.show_all.toggled.connect(self._redraw)
+        self.check_button.clicked.connect(self.gradientCheckRequested)
+        self.operands: tuple[Operand, ...] = ()
+        self._show_idle()
+
+    # -- input ---------------------------------------------------------------------------------
+    @Slot(int)
+    def _on_target(self, _index: int) -> None:
+        self.traceTargetChanged.emit(self.target.currentData())
+
+    # -- display -------------------------------------------------------------------------------
+    def set_snapshot(self, snap: Snapshot) -> None:
+        if snap.data is not self._data_key:
+            self._data_key = snap.data
+            self._fill_targets(snap)
+        i = self.target.findData(snap.traced_sample)
+        if i >= 0 and i != self.target.currentIndex():
+            self.target.setCurrentIndex(i)
+        if snap.trace is not self._trace:
+            self._trace = snap.trace
+            self._redraw()
+
+    def _fill_targets(self, snap: Snapshot) -> None:
+        d = snap.data
+        self.target.blockSignals(True)
+        self.target.clear()
+        self.target.addItem("current minibatch", None)
+        for k, (x, y) in enumerate(zip(d.x_train, d.y_train, strict=True)):
+            coords = ", ".join(fmt(v, 3) for v in x)
+            label = f"class {int(y)}" if d.task == "classification" else f"target {fmt(y, 3)}"
+            self.target.addItem(f"sample #{k}  ({coords}) → {label}", k)
+        self.target.blockSignals(False)
+
+    def _show_idle(self) -> None:
+        self.progress.setText("")
+        self.title.setText("Step through backprop")
+        self.equations.setText(
+            "Choose <b>Phase</b> in “Step by” and press <b>Step</b> (→): the forward pass layer "
+            "by layer, the loss, the backward pass layer by layer, then the update — each "
+            "with its formula and the real numbers. <b>Sample</b> and <b>Batch</b> run a "
+            "whole step at once and show it here. Click a weight in the diagram to see its "
+            "chain rule.")
+        self.note.setText("")
+        self.chain.setText("")
+        self._clear_tables()
+
+    def _clear_tables(self) -> None:
+        while self.tables_layout.count():
+            item = self.tables_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.operands = ()
+
+    @Slot()
+    def _redraw(self, *_args: object) -> None:
+        trace = self._trace
+        if trace is None:
+            self._show_idle()
+            return
+        steps = []
+        for k, label in enumerate(trace.phases):
+            if k == trace.position - 1:
+                steps.append(f"<b style='color:#0b5394'>▶ {label}</b>")
+            elif k < trace.position:
+                steps.append(f"<span style='color:#444'>{label}</span>")
+            else:
+                steps.append(f"<span style='color:#aaa'>{label}</span>")
+        self.progress.setText(" · ".join(steps))
+        self.progress.setTextFormat(Qt.TextFormat.RichText)
+        e = trace.explanation
+        self._clear_tables()
+        if e is None:
+            self.title.setText("Ready")
+            self.equations.setText("Press Step for the first phase: forward through layer 1.")
+            self.note.setText(trace.display.caption)
+        else:
+            self.title.setText(e.title)
+            self.equations.setText("<br>".join(
+                f"<span style=\"{MONO} font-size: 11pt;\">{html.escape(line)}</span>"
+                for line in e.equations))
+            self.note.setText(e.note)
+            self.operands = e.operands
+            for op in e.operands:
+                label = QLabel(f"<b>{html.escape(op.name)}</b>  ({op.shape_text}) — "
+                               f"{html.escape(op.meaning)}")
+                self.tables_layout.addWidget(label)
+                self.tables_layout.addWidget(table_for(op, self.show_all.isChecked()))
+        if trace.chain is not None:
+            lines = "<br>".join(html.escape(line) for line in trace.chain.lines)
+            self.chain.setText(f"<b>Chain rule of the selected weight</b><br>"
+                               f"<span style=\"{MONO}\">{lines}</span>")
+        else:
+            self.chain.setText("<i>Click a weight (edge) in the diagram, after its backward "
+                               "phase, to see its chain rule with numbers.</i>")
+
+    def show_gradient_check(self, report: GradCheckReport) -> None:
+        rows = "".join(
+            f"<tr><td>layer {c.layer}</td><td>{c.n_parameters} parameters</td>"
+            f"<td>relative error {c.relative_error:.1e}</td></tr>" for c in report.layers)
+        w = report.worst
+        self.check_result.setText(
+            f"<b>Gradient check</b> ({report.n_samples} sample"
+            f"{'s' * (report.n_samples != 1)}, ε = {report.epsilon:g}): "
+            f"{html.escape(report.summary())}.<table>{rows}</table>"
+            f"Worst parameter: layer {w.layer} {html.escape(w.name)} — backprop "
+            f"{fmt(w.backprop, 6)}, numerical {fmt(w.numerical, 6)}.")

@@ -1,0 +1,115 @@
+"""The stepper's explanations: every number they show is the engine trace's own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.explain import explain_phase, explain_weight, fmt, phase_display
+from engine.presets import get_preset
+from engine.trainer import Trainer
+from tests.helpers import custom_scenario
+
+
+def run_phases(trainer: Trainer, indices=None):
+    stepper = trainer.begin_step(indices)
+    acts = tuple(layer.activation for layer in trainer.spec.layers)
+    out = []
+    while not stepper.done:
+        phase = stepper.advance()
+        out.append((phase, explain_phase(stepper.trace, phase, acts, trainer.spec.use_bias),
+                    phase_display(stepper.trace, stepper.position, stepper.phases,
+                                  trainer.spec.depth)))
+    return stepper, out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_operands_are_the_trace_arrays_for_random_small_networks(seed):
+    rng = np.random.default_rng(seed)
+    hidden = [(int(rng.integers(1, 5)), ["tanh", "relu", "sigmoid"][seed % 3])
+              for _ in range(int(rng.integers(1, 3)))]
+    s = custom_scenario(rng, hidden, "sigmoid", "bce", batch_size=5)
+    stepper, phases = run_phases(Trainer(s))
+    tr = stepper.trace
+    for phase, e, _ in phases:
+        ops = {op.name: op.values for op in e.operands}
+        if phase.kind == "forward":
+            k = phase.layer
+            np.testing.assert_array_equal(ops[f"z{'¹²³⁴'[k - 1]}"], tr.z[k])
+            np.testing.assert_array_equal(ops[f"a{'¹²³⁴'[k - 1]}"], tr.a[k])
+        elif phase.kind == "backward":
+            k = phase.layer
+            np.testing.assert_array_equal(ops[f"dW{'¹²³⁴'[k - 1]}"], tr.dW[k])
+            np.testing.assert_array_equal(ops[f"δ{'¹²³⁴'[k - 1]}"], tr.delta[k])
+        elif phase.kind == "loss":
+            np.testing.assert_array_equal(ops["ℓ"], tr.sample_loss)
+            assert f"L = {fmt(tr.loss)}" in e.equations
+        else:
+            for layer, (w, _b) in enumerate(tr.params_after, start=1):
+                np.testing.assert_array_equal(ops[f"W{'¹²³⁴'[layer - 1]} (new)"], w)
+
+
+def test_display_shows_sample_values_or_batch_means_and_dims_the_rest():
+    t = Trainer(get_preset("tf_default"))
+    stepper, phases = run_phases(t)
+    _, _, first = phases[0]
+    assert first.active_column == 1
+    assert first.unit_values[2] is None and first.unit_values[3] is None  # not computed yet
+    np.testing.assert_allclose(first.unit_values[1], stepper.trace.a[1].mean(axis=0))
+    assert "batch of 10" in first.caption
+    back = phases[t.spec.depth + 1][2]  # first backward phase: the output layer
+    assert back.unit_kind == "δ" and back.edge_kind == "∂L/∂w"
+    np.testing.assert_array_equal(back.edge_values[-1], stepper.trace.dW[t.spec.depth])
+    update = phases[-1][2]
+    assert update.edge_kind == "Δw"
+    for (w0, _), (w1, _), change in zip(stepper.trace.params_before, stepper.trace.params_after,
+                                        update.edge_values, strict=True):
+        np.testing.assert_array_equal(change, w1 - w0)
+    single, single_phases = run_phases(Trainer(get_preset("tf_default")), np.array([7]))
+    np.testing.assert_array_equal(single_phases[0][2].unit_values[1], single.trace.a[1][0])
+    assert "sample #7" in single_phases[0][2].caption
+
+
+def test_worked_example_shows_the_published_numbers():
+    _stepper, phases = run_phases(Trainer(get_preset("worked_example")))
+    text = "\n".join(line for _, e, _ in phases for line in e.equations)
+    assert "L = 1.918" in text and "(mean per sample: 0.959)" in text  # notebook: 0.9590413…
+    ops = {op.name: op.values for _, e, _ in phases for op in e.operands}
+    np.testing.assert_allclose(ops["dW²"], [[0.6144307], [0.62712197]], atol=5e-9)
+    np.testing.assert_allclose(ops["db²"], [0.6267222], atol=5e-8)
+    np.testing.assert_allclose(ops["dW¹"], [[0.00274407, 0.01512979], [0.0035295, 0.01584567]],
+                               atol=5e-9)
+
+
+def test_chain_rule_for_one_weight_uses_the_trace():
+    t = Trainer(get_preset("xor_221"))
+    stepper = t.begin_step(np.array([2]))
+    trace = stepper.run_to_end()
+    chain = explain_weight(trace, 1, 1, 0)
+    assert chain.gradient == trace.dW[1][1, 0]
+    assert chain.inputs[0] == trace.a[0][0, 1] and chain.errors[0] == trace.delta[1][0, 0]
+    assert chain.before == trace.params_before[0][0][1, 0]
+    assert chain.after == trace.params_after[0][0][1, 0]
+    assert chain.lines[0].startswith("∂L/∂w¹₂₁ = x₂ · δ¹₁ = ")
+    assert chain.lines[0].endswith(f"= {fmt(chain.gradient)}")
+    assert chain.lines[1] == (f"w¹₂₁ ← {fmt(chain.before)} − {fmt(trace.learning_rate)} × "
+                              f"{fmt(chain.gradient)} = {fmt(chain.after)}")
+    with pytest.raises(ValueError, match="backward pass"):
+        explain_weight(Trainer(get_preset("xor_221")).begin_step().trace, 1, 0, 0)
+
+
+def test_checkpoints_undo_whole_steps_exactly():
+    t = Trainer(get_preset("softmax_spiral3"))
+    t.train(2)
+    cp = t.checkpoint()
+    flat, hist = t.params.flat.copy(), t.history.as_arrays()
+    t.train_step()
+    t.train_step()
+    t.train(1)
+    t.restore(cp)
+    assert np.array_equal(t.params.flat, flat) and (t.epoch, t.batch_index) == (2, 0)
+    np.testing.assert_array_equal(t.history.epochs, hist["epoch"])
+    again = Trainer(get_preset("softmax_spiral3"))
+    again.train(3)
+    t.train(1)
+    assert np.array_equal(again.params.flat, t.params.flat)

@@ -1,0 +1,190 @@
+"""Stepping through backprop in the window: phases, step back, inspector numbers (pytest-qt)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
+
+from engine.explain import fmt
+from engine.presets import get_preset
+from engine.trainer import Trainer
+from gui.main_window import MainWindow
+from tests.test_window import TIMEOUT, fresh_snapshot, trainer
+
+
+@pytest.fixture
+def window(qtbot):
+    windows = []
+
+    def make(preset: str) -> MainWindow:
+        w = MainWindow(preset)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: w.frames_rendered > 0, timeout=TIMEOUT)
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.close()
+        assert not w.client.thread.isRunning()
+
+
+def set_unit(w: MainWindow, unit: str) -> None:
+    picker = w.findChild(QComboBox, "granularityPicker")
+    picker.setCurrentIndex(picker.findData(unit))
+
+
+def press_step(qtbot, w: MainWindow) -> None:
+    before = w.snapshot
+    qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.snapshot is not before and w.inspector._trace is w.snapshot.trace,
+                    timeout=TIMEOUT)
+
+
+def test_phase_mode_visits_every_phase_and_updates_like_an_ordinary_step(qtbot, window):
+    w = window("tf_default")
+    reference = Trainer(get_preset("tf_default"))
+    reference.train_step()
+    set_unit(w, "phase")
+    seen = []
+    for _ in range(len(reference.spec.layers) * 2 + 2):
+        press_step(qtbot, w)
+        trace = w.snapshot.trace
+        seen.append(trace.phases[trace.position - 1])
+        assert w.inspector.title.text() == trace.explanation.title
+    assert seen == ["forward 1", "forward 2", "forward 3", "loss", "backward 3", "backward 2",
+                    "backward 1", "update"]
+    assert w.snapshot.trace.done
+    for got, (want, _b) in zip(w.snapshot.weights, reference.params.as_list(), strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert w.snapshot.batch_index == reference.batch_index == 1
+
+
+def test_step_back_restores_exact_parameters_and_phase(qtbot, window):
+    w = window("xor_221")
+    set_unit(w, "phase")
+    start = [np.array(x) for x in w.snapshot.weights]
+    for _ in range(6):
+        press_step(qtbot, w)
+    assert w.snapshot.trace.done and w.snapshot.epoch == 1
+    changed = [np.array(x) for x in w.snapshot.weights]
+    assert not np.array_equal(changed[0], start[0])
+    qtbot.mouseClick(w.step_back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.snapshot.trace is not None and w.snapshot.trace.position == 5,
+                    timeout=TIMEOUT)
+    for got, want in zip(w.snapshot.weights, start, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert w.snapshot.epoch == 0
+    assert w.snapshot.trace.phases[4] == "backward 1"
+    for _ in range(5):
+        w.step_back()
+    qtbot.waitUntil(lambda: w.snapshot.trace is None, timeout=TIMEOUT)
+    # whole steps: three batch steps, then back two of them
+    set_unit(w, "batch")
+    states = [np.array(w.snapshot.weights[0])]
+    for _ in range(3):
+        press_step(qtbot, w)
+        states.append(np.array(w.snapshot.weights[0]))
+    w.step_back()  # undoes the update of the step on screen
+    qtbot.waitUntil(lambda: np.array_equal(w.snapshot.weights[0], states[2]), timeout=TIMEOUT)
+    for _ in range(6):  # the remaining phases of that step, then the previous whole step
+        w.step_back()
+    qtbot.waitUntil(lambda: np.array_equal(w.snapshot.weights[0], states[1]), timeout=TIMEOUT)
+    assert fresh_snapshot(qtbot, w).epoch == 1
+
+
+def test_inspector_numbers_are_the_engine_trace(qtbot, window):
+    w = window("softmax_spiral3")
+    set_unit(w, "phase")
+    reference = Trainer(get_preset("softmax_spiral3"))
+    ref_trace = reference.begin_step().run_to_end()
+    names = {"forward 1": ("z¹", ref_trace.z[1]), "forward 2": ("a²", ref_trace.a[2]),
+             "backward 3": ("dW³", ref_trace.dW[3]), "backward 1": ("δ¹", ref_trace.delta[1])}
+    for _ in range(8):
+        press_step(qtbot, w)
+        label = w.snapshot.trace.phases[w.snapshot.trace.position - 1]
+        if label in names:
+            name, expected = names[label]
+            shown = {op.name: op.values for op in w.inspector.operands}
+            np.testing.assert_array_equal(shown[name], expected)
+            table = w.inspector.findChild(object, f"operand:{name}")
+            assert table.item(0, 0).text() == fmt(expected[0, 0])
+
+
+def test_worked_example_inspector_shows_the_published_gradients(qtbot, window):
+    w = window("worked_example")
+    set_unit(w, "phase")
+    texts = []
+    for _ in range(5):
+        press_step(qtbot, w)
+        texts.append(w.inspector.equations.text())
+        texts += [w.inspector.findChild(object, f"operand:{n}").item(0, 0).text()
+                  for n in ("dW²", "db²", "dW¹") if w.inspector.findChild(object, f"operand:{n}")]
+    joined = " ".join(texts)
+    for published in ("0.6144", "0.6267", "0.002744", "1.918", "0.959"):
+        assert published in joined, published
+
+
+def test_switching_granularity_and_running_mid_step_stay_consistent(qtbot, window):
+    w = window("tf_default")
+    set_unit(w, "phase")
+    press_step(qtbot, w)
+    press_step(qtbot, w)
+    set_unit(w, "batch")
+    press_step(qtbot, w)  # completes the step in progress: that was the batch
+    reference = Trainer(get_preset("tf_default"))
+    reference.train_step()
+    snap = fresh_snapshot(qtbot, w)
+    np.testing.assert_array_equal(snap.weights[0], reference.params.weights(0))
+    set_unit(w, "phase")
+    press_step(qtbot, w)
+    qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.snapshot.epoch >= 3, timeout=TIMEOUT)
+    w.toggle_run()
+    qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
+    snap = fresh_snapshot(qtbot, w)
+    assert snap.trace is None
+    reference.train(snap.epoch)  # the same whole epochs, the half-stepped batch included
+    assert snap.batch_index == reference.batch_index == 0
+    np.testing.assert_array_equal(trainer(w).params.flat, reference.params.flat)
+
+
+def test_tracing_a_chosen_sample_and_the_chain_rule(qtbot, window):
+    w = window("xor_221")
+    picker = w.findChild(QComboBox, "traceSamplePicker")
+    assert picker.count() == 5  # the minibatch + four samples
+    picker.setCurrentIndex(picker.findData(2))
+    picker.activated.emit(picker.currentIndex())
+    qtbot.waitUntil(lambda: w.snapshot.traced_sample == 2, timeout=TIMEOUT)
+    set_unit(w, "sample")
+    press_step(qtbot, w)
+    assert w.snapshot.trace.indices == (2,)
+    w.client.weightSelectRequested.emit(0, 1, 0)
+    qtbot.waitUntil(lambda: w.snapshot.trace.chain is not None, timeout=TIMEOUT)
+    assert "∂L/∂w¹₂₁" in w.inspector.chain.text()
+    w.client.traceAtRequested.emit(0.9, 0.1)  # nearest: (1, 0)
+    qtbot.waitUntil(lambda: w.snapshot.traced_sample is not None
+                    and tuple(w.snapshot.data.x_train[w.snapshot.traced_sample]) == (1.0, 0.0),
+                    timeout=TIMEOUT)
+
+
+def test_gradient_check_button_reports_agreement(qtbot, window):
+    w = window("tf_default")
+    button = w.findChild(QPushButton, "gradientCheckButton")
+    assert button is not None and button.accessibleName()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    result = w.findChild(QLabel, "gradientCheckResult")
+    qtbot.waitUntil(lambda: "agrees with numerical differentiation" in result.text(),
+                    timeout=TIMEOUT)
+    assert "layer 3" in result.text()
+
+
+def test_new_controls_are_named(window):
+    w = window("xor_221")
+    for object_name in ("granularityPicker", "stepBackButton", "inspectorPanel",
+                        "gradientCheckButton", "traceSamplePicker"):
+        widget = w.findChild(object, object_name)
+        assert widget is not None and widget.accessibleName(), object_name
