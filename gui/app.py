@@ -61,6 +61,7 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
         else:
             sys.stderr.write(f"error: cannot write {path}\n")
             result["code"] = 2
+        window.files.dirty = False  # nothing of the user's to save in a screenshot run
         window.close()
         app.quit()
 

@@ -30,6 +30,7 @@ from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, fit_to_data, output_units
 from gui.architecture import ArchitectureBar
 from gui.controls import DataPanel, FeaturePanel, TrainingPanel, name
+from gui.files import FileActions
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
 from gui.network_view import NetworkView
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_body()
         self._build_shortcuts()
+        self.files = FileActions(self)
 
         self.client = WorkerClient(self.scenario, self)
         self.client.snapshotArrived.connect(self._on_snapshot)
@@ -65,6 +67,8 @@ class MainWindow(QMainWindow):
         self.client.divergenceArrived.connect(self._on_divergence)
         self.client.runningChanged.connect(self._on_running)
         self.client.gradientCheckArrived.connect(self._on_gradient_report)
+        self.client.scenarioArrived.connect(self._on_scenario_installed)
+        self.files.connect_client(self.client)
         self._render_pending = False
         self._loss_drawn = 0.0
         self.frames_rendered = 0
@@ -227,6 +231,7 @@ class MainWindow(QMainWindow):
             self.client.pauseRequested.emit()
         else:
             self.banner.hide()
+            self.mark_dirty()
             self.client.runRequested.emit()
             self._on_running(True)
 
@@ -234,6 +239,7 @@ class MainWindow(QMainWindow):
     def step(self) -> None:
         """Advance by the chosen unit (phase, sample, batch or epoch)."""
         self.banner.hide()
+        self.mark_dirty()
         unit = self.granularity.currentData()
         if unit == "epoch":
             self.client.stepRequested.emit()
@@ -263,9 +269,29 @@ class MainWindow(QMainWindow):
         self.client.tracedSampleRequested.emit(index)
 
     @Slot(float, float, object)
-    def _on_point_clicked(self, x: float, y: float, _modifiers: object) -> None:
-        self.client.traceAtRequested.emit(x, y)
-        self.statusBar().showMessage("Tracing the training sample nearest to your click.", 5000)
+    def _on_point_clicked(self, x: float, y: float, modifiers: object) -> None:
+        """Trace the nearest sample, or (with "Click adds points") edit the data."""
+        if not self.output_view.edit_points.isChecked():
+            self.client.traceAtRequested.emit(x, y)
+            self.statusBar().showMessage("Tracing the training sample nearest to your click.",
+                                         5000)
+            return
+        mods = Qt.KeyboardModifier(modifiers) if modifiers is not None else Qt.KeyboardModifier(0)
+        self.mark_dirty()
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            self.client.removePointRequested.emit(x, y)
+        else:
+            label = 0 if mods & Qt.KeyboardModifier.ShiftModifier else 1
+            self.client.addPointRequested.emit(x, y, label)
+
+    @Slot(object)
+    def _on_scenario_installed(self, scenario: object) -> None:
+        """The worker built a new trainer (preset, file, CSV, data edit): show its settings."""
+        self.scenario = scenario
+        self._show_scenario()
+
+    def mark_dirty(self) -> None:
+        self.files.mark_dirty()
 
     @Slot(int, int, int)
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
@@ -286,6 +312,7 @@ class MainWindow(QMainWindow):
     def reset(self) -> None:
         """New initial weights from the next seed (explicit weights: back to them)."""
         self.banner.hide()
+        self.mark_dirty()
         s = self.scenario
         if s.init.scheme == "explicit":
             self.client.resetRequested.emit(None)
@@ -300,11 +327,13 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int, int, float)
     def client_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        self.mark_dirty()
         self.client.weightRequested.emit(layer, i, j, value)
         self.statusBar().showMessage(f"Weight set to {value:g}.", 4000)
 
     @Slot(int, int, float)
     def client_bias(self, layer: int, j: int, value: float) -> None:
+        self.mark_dirty()
         self.client.biasRequested.emit(layer, j, value)
         self.statusBar().showMessage(f"Bias set to {value:g}.", 4000)
 
@@ -324,6 +353,7 @@ class MainWindow(QMainWindow):
 
     def load_scenario(self, scenario: Scenario, message: str) -> None:
         self.banner.hide()
+        self.mark_dirty()
         self.scenario = scenario
         self.client.scenarioRequested.emit(scenario)
         self._show_scenario()
@@ -337,6 +367,7 @@ class MainWindow(QMainWindow):
         except ValueError as e:
             self._refuse(str(e))
             return
+        self.mark_dirty()
         if kind == "optimizer":
             self.scenario = fitted
             self.client.optimizerRequested.emit(fitted.train.optimizer)
@@ -449,7 +480,11 @@ class MainWindow(QMainWindow):
     # Shutdown
     # ------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the worker and wait for its thread, so quitting mid-run never aborts."""
+        """Offer to save unsaved work, then stop the worker and wait for its thread, so
+        quitting mid-run never aborts."""
+        if not self._closing and not self.files.may_close():
+            event.ignore()
+            return
         self._closing = True
         self.client.shutdown()
         super().closeEvent(event)

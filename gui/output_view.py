@@ -113,6 +113,13 @@ class OutputView(QWidget):
         self.discretize.setObjectName("discretize")
         self.discretize.setAccessibleName("Discretize output")
         self.discretize.setToolTip("Show only the decision (which class), not the confidence.")
+        self.edit_points = QCheckBox("Click adds points")
+        self.edit_points.setObjectName("editPoints")
+        self.edit_points.setAccessibleName("Click adds data points")
+        self.edit_points.setToolTip("On: click adds a class-1 (blue) point, Shift+click a "
+                                    "class-0 (orange) point, Ctrl+click removes the nearest "
+                                    "point; the weights are kept.\nOff: click picks the "
+                                    "sample that the backprop step traces.")
         self.legend = QLabel()
         self.legend.setObjectName("outputLegend")
         self.legend.setWordWrap(True)
@@ -121,6 +128,7 @@ class OutputView(QWidget):
         boxes = QHBoxLayout()
         boxes.addWidget(self.show_test)
         boxes.addWidget(self.discretize)
+        boxes.addWidget(self.edit_points)
         boxes.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -15,6 +15,7 @@ Pattern (measured in DESIGN-NOTES):
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from dataclasses import replace
@@ -22,10 +23,22 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from engine.csvdata import read_csv_dataset, scenario_for_csv
+from engine.dataedit import add_point, remove_nearest
+from engine.export import dataset_to_csv, export_weights, history_to_csv
+from engine.fileio import atomic_write_text
 from engine.gradcheck import gradient_check
+from engine.importer import (
+    apply_weights,
+    check_compatible,
+    read_weights,
+    scenario_for_weights,
+    with_start_weights,
+)
 from engine.optimizers import OptimizerSpec
 from engine.scenario import Scenario
 from engine.trainer import Checkpoint, Trainer
+from engine.workspace import load_workspace, save_workspace
 from gui.snapshot import DataView, Snapshot, build_snapshot, compute_maps, trace_info
 
 CHUNK_SECONDS = 0.010
@@ -36,6 +49,13 @@ weights, losses and the counter still go out 30×/s."""
 MAX_SEED = 2**31 - 1
 UNDO_STEPS = 100
 """How many whole steps Step back can undo."""
+
+
+def _named(path: str, error: Exception) -> str:
+    """The error's one-line message, naming the file if it does not already."""
+    name = os.path.basename(path)
+    text = str(error)
+    return text if name in text else f"{name}: {text}"
 
 
 class TrainingWorker(QObject):
@@ -49,6 +69,14 @@ class TrainingWorker(QObject):
     divergedSignal = Signal(str)
     runningChanged = Signal(bool)
     gradientChecked = Signal(object)
+    scenarioInstalled = Signal(object)
+    """A new trainer is in place (preset, file, CSV, adopted weights, edited data)."""
+    fileDone = Signal(str, str)
+    """(what, path) after a file was written or read successfully."""
+    fileFailed = Signal(str, str)
+    """(title, message): a file could not be read or written; nothing changed."""
+    weightsMismatch = Signal(str, object)
+    """(message, ImportedWeights): the file's architecture differs; the window may adopt it."""
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
@@ -105,7 +133,133 @@ class TrainingWorker(QObject):
         self._data = DataView.from_trainer(trainer)
         self._generation += 1
         self._rate_window.clear()
+        self.scenarioInstalled.emit(trainer.scenario)
         self._publish(force=True)
+
+    # -- files -----------------------------------------------------------------------------------
+    @Slot(str)
+    def save_workspace(self, path: str) -> None:
+        if self.trainer is None:
+            return
+        self.pause()
+        try:
+            save_workspace(self.trainer, path)
+        except (OSError, ValueError) as e:
+            self.fileFailed.emit("Could not save the workspace", f"{path}: {e}")
+            return
+        self.fileDone.emit("saved", path)
+
+    @Slot(str)
+    def open_workspace(self, path: str) -> None:
+        try:
+            trainer = load_workspace(path)
+        except ValueError as e:
+            self.fileFailed.emit("Could not open the workspace", _named(path, e))
+            return
+        self.pause()
+        self._install(trainer)
+        self.fileDone.emit("opened", path)
+
+    @Slot(str, str)
+    def export(self, fmt: str, path: str) -> None:
+        """Weights (npz, json, onnx, py, csv), or the data / loss history as CSV."""
+        t = self.trainer
+        if t is None:
+            return
+        self.pause()
+        try:
+            if fmt == "history_csv":
+                atomic_write_text(path, history_to_csv(t))
+            elif fmt == "dataset_csv":
+                atomic_write_text(path, dataset_to_csv(t))
+            else:
+                export_weights(t, fmt, path)
+        except (OSError, ValueError, ImportError) as e:
+            self.fileFailed.emit("Could not export", _named(path, e))
+            return
+        self.fileDone.emit("exported", path)
+
+    @Slot(str)
+    def import_weights(self, path: str) -> None:
+        t = self.trainer
+        if t is None:
+            return
+        try:
+            imported = read_weights(path)
+        except ValueError as e:
+            self.fileFailed.emit("Could not import the weights", _named(path, e))
+            return
+        self.pause()
+        try:
+            check_compatible(t.spec, t.scenario.data.features, imported)
+        except ValueError as e:
+            self.weightsMismatch.emit(str(e), imported)
+            return
+        self._undo.append(t.checkpoint())
+        apply_weights(t, imported)
+        self.fileDone.emit("imported", path)
+        self._publish(force=True)
+
+    @Slot(object)
+    def adopt_weights(self, imported: object) -> None:
+        """Take the file's architecture, then its weights (after the user agreed)."""
+        t = self.trainer
+        if t is None:
+            return
+        try:
+            trainer = Trainer(with_start_weights(scenario_for_weights(t.scenario, imported),
+                                                 imported))
+        except ValueError as e:
+            self.fileFailed.emit("Could not adopt the file's network", str(e))
+            return
+        self.pause()
+        self._install(trainer)
+        self.fileDone.emit("adopted", "")
+
+    @Slot(str, object, str, float)
+    def import_csv(self, path: str, label_column: object, task: str,
+                   train_fraction: float) -> None:
+        t = self.trainer
+        if t is None:
+            return
+        try:
+            data = read_csv_dataset(path, label_column=label_column, task=task,
+                                    train_fraction=train_fraction)
+            scenario, notes = scenario_for_csv(t.scenario, data)
+            trainer = Trainer(scenario)
+        except ValueError as e:
+            self.fileFailed.emit("Could not import the data", _named(path, e))
+            return
+        self.pause()
+        self._install(trainer)
+        self.fileDone.emit("data", "; ".join([*data.notes(), *notes]))
+
+    @Slot(float, float, int)
+    def add_point(self, x: float, y: float, label: int) -> None:
+        self._edit_data(lambda s, ds: add_point(s, ds, (x, y), label), "added a point")
+
+    @Slot(float, float)
+    def remove_point(self, x: float, y: float) -> None:
+        self._edit_data(lambda s, ds: remove_nearest(s, ds, (x, y)), "removed a point")
+
+    def _edit_data(self, change, what: str) -> None:
+        t = self.trainer
+        if t is None:
+            return
+        was_running = self._running
+        try:
+            trainer = Trainer(change(t.scenario, t.dataset))
+        except ValueError as e:
+            self.failed.emit(str(e))
+            return
+        if trainer.spec == t.spec:
+            trainer.set_parameters(t.params.as_list())  # same network: keep what it learned
+        self.pause()
+        self._install(trainer)
+        self.notice.emit(f"Data edited ({what}); the weights were kept. Edited data has no "
+                         "test set.")
+        if was_running:
+            self.run()
 
     # -- commands ------------------------------------------------------------------------------
     @Slot()
@@ -436,6 +590,14 @@ class WorkerClient(QObject):
     traceAtRequested = Signal(float, float)
     weightSelectRequested = Signal(int, int, int)
     gradientCheckRequested = Signal()
+    saveRequested = Signal(str)
+    openRequested = Signal(str)
+    exportRequested = Signal(str, str)
+    importWeightsRequested = Signal(str)
+    adoptWeightsRequested = Signal(object)
+    importCsvRequested = Signal(str, object, str, float)
+    addPointRequested = Signal(float, float, int)
+    removePointRequested = Signal(float, float)
 
     snapshotArrived = Signal(object)
     """Re-emitted in the GUI thread with the newest snapshot of the current generation."""
@@ -444,6 +606,10 @@ class WorkerClient(QObject):
     divergenceArrived = Signal(str)
     runningChanged = Signal(bool)
     gradientCheckArrived = Signal(object)
+    scenarioArrived = Signal(object)
+    fileDoneArrived = Signal(str, str)
+    fileFailedArrived = Signal(str, str)
+    weightsMismatchArrived = Signal(str, object)
 
     def __init__(self, scenario: Scenario, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -472,6 +638,11 @@ class WorkerClient(QObject):
             (self.traceAtRequested, w.trace_sample_at),
             (self.weightSelectRequested, w.select_weight),
             (self.gradientCheckRequested, w.gradient_check),
+            (self.saveRequested, w.save_workspace), (self.openRequested, w.open_workspace),
+            (self.exportRequested, w.export), (self.importWeightsRequested, w.import_weights),
+            (self.adoptWeightsRequested, w.adopt_weights),
+            (self.importCsvRequested, w.import_csv), (self.addPointRequested, w.add_point),
+            (self.removePointRequested, w.remove_point),
         ):
             signal.connect(slot)
         w.snapshotReady.connect(self._on_snapshot)
@@ -480,6 +651,10 @@ class WorkerClient(QObject):
         w.divergedSignal.connect(self._on_divergence)
         w.runningChanged.connect(self._on_running)
         w.gradientChecked.connect(self._on_gradient_check)
+        w.scenarioInstalled.connect(self._on_scenario)
+        w.fileDone.connect(self._on_file_done)
+        w.fileFailed.connect(self._on_file_failed)
+        w.weightsMismatch.connect(self._on_mismatch)
         self.thread.start()
 
     @Slot(object)
@@ -501,6 +676,22 @@ class WorkerClient(QObject):
     @Slot(str)
     def _on_divergence(self, text: str) -> None:
         self.divergenceArrived.emit(text)
+
+    @Slot(object)
+    def _on_scenario(self, scenario: object) -> None:
+        self.scenarioArrived.emit(scenario)
+
+    @Slot(str, str)
+    def _on_file_done(self, what: str, path: str) -> None:
+        self.fileDoneArrived.emit(what, path)
+
+    @Slot(str, str)
+    def _on_file_failed(self, title: str, message: str) -> None:
+        self.fileFailedArrived.emit(title, message)
+
+    @Slot(str, object)
+    def _on_mismatch(self, message: str, imported: object) -> None:
+        self.weightsMismatchArrived.emit(message, imported)
 
     @Slot(object)
     def _on_gradient_check(self, report: object) -> None:

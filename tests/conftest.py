@@ -8,3 +8,23 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _quiet_files(tmp_path_factory, monkeypatch):
+    """Keep recent-file settings out of the user's home, never block on a modal dialog, and
+    let closing a window with unsaved work discard it (tests that care override this)."""
+    monkeypatch.setenv("BACKPROP_NO_DIALOGS", "1")
+    try:
+        from PySide6.QtCore import QSettings
+
+        QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
+                          str(tmp_path_factory.mktemp("settings")))
+        from gui.files import FileActions
+    except ImportError:  # engine-only environments
+        return
+    monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: "discard")
+    monkeypatch.setattr(FileActions, "ask_adopt", lambda self, message: True)
