@@ -170,25 +170,36 @@ class EvalProgram:
         labels: np.ndarray | None,
         loss: str,
         threshold: float,
+        step: StepProgram | None = None,
     ) -> None:
+        """With ``step`` (a full-batch step program on the same samples), reuse its buffers:
+        its forward pass is this evaluation's forward pass."""
         bias = int(spec.use_bias)
         n = x_rows.shape[1]
         self.n = n
-        a0 = _activation_buffer(spec.n_inputs, n, bool(bias))
-        a0[bias:] = x_rows
-        self.z, self.a, forward = _forward(spec, params, a0, n)
-        self.y = np.ascontiguousarray(y_rows)
+        if step is None:
+            a0 = _activation_buffer(spec.n_inputs, n, bool(bias))
+            a0[bias:] = x_rows
+            self.z, self.a, forward = _forward(spec, params, a0, n)
+            self.y = np.ascontiguousarray(y_rows)
+            self.forward_calls: tuple[Call, ...] = tuple(c for layer in forward for c in layer)
+        else:
+            self.z, self.a, self.y = step.z, step.a, step.y
+            self.forward_calls = tuple(c for p in step.phases if p.kind == "forward"
+                                       for c in p.calls)
         self.loss_sum = np.zeros(())
         self.correct = np.zeros((), dtype=np.int64)
         per_output = 1.0 / y_rows.shape[0]
         per_sample = {"mse": per_output, "half_se": 0.5, "bce": per_output, "cce": 1.0}[loss]
         self._scale = per_sample / max(n, 1)
-        self.calls: list[Call] = [c for layer in forward for c in layer]
-        self.calls += self._loss_calls(loss, self.z[-1], self.a[-1], self.y)
+        tail = self._loss_calls(loss, self.z[-1], self.a[-1], self.y)
         self.has_accuracy = labels is not None and n > 0
         if self.has_accuracy:
             assert labels is not None
-            self.calls += self._accuracy_calls(self.a[-1], labels, threshold)
+            tail += self._accuracy_calls(self.a[-1], labels, threshold)
+        self.tail_calls: tuple[Call, ...] = tuple(tail)
+        """Loss and accuracy from whatever the forward buffers hold."""
+        self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
 
     def _loss_calls(self, loss: str, z: np.ndarray, o: np.ndarray, y: np.ndarray) -> list[Call]:
         t1, t2 = np.empty_like(z), np.empty_like(z)
@@ -223,11 +234,14 @@ class EvalProgram:
         return [partial(np.greater, o[0], thr, hits), partial(np.equal, hits, truth, hits),
                 partial(np.sum, hits, out=self.correct)]
 
-    def run(self) -> tuple[float, float]:
-        """(mean loss per sample, accuracy or NaN); NaN loss for an empty set."""
+    def run(self, forward: bool = True) -> tuple[float, float]:
+        """(mean loss per sample, accuracy or NaN); NaN loss for an empty set.
+
+        ``forward=False`` skips the forward pass when the buffers already hold it for the
+        current parameters (the trainer's full-batch fast path)."""
         if self.n == 0:
             return float("nan"), float("nan")
-        for call in self.calls:
+        for call in self.calls if forward else self.tail_calls:
             call()
         loss = float(self.loss_sum) * self._scale
         acc = int(self.correct) / self.n if self.has_accuracy else float("nan")

@@ -133,6 +133,12 @@ class PhaseStepper:
         if phase.kind == "update":
             self._restore()
             self.trace.params_after = None
+            # The epoch's evaluation may share (and have overwritten) the step's buffers;
+            # replaying the earlier phases on the restored parameters rebuilds them exactly.
+            with np.errstate(all="ignore"):
+                for earlier in self.phases[: self.position - 1]:
+                    for call in earlier.calls:
+                        call()
         elif phase.kind == "loss":
             self.trace.loss = None
             self.trace.sample_loss = None

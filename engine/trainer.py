@@ -172,8 +172,10 @@ class Trainer:
         threshold = (low + 1.0) / 2.0
         labels_tr = self.labels_train if self.is_classification else None
         labels_te = self.labels_test if self.is_classification else None
+        static = n <= batch and not t.shuffle
         self._eval_train = EvalProgram(self.spec, self.params, self._x_train, self._y_train,
-                                       labels_tr, t.loss, threshold)
+                                       labels_tr, t.loss, threshold,
+                                       step=progs[n] if static else None)
         self._eval_test = EvalProgram(self.spec, self.params, self._x_test, self._y_test,
                                       labels_te, t.loss, threshold)
         # The training set, inputs over targets, and this epoch's ordering of it.
@@ -185,11 +187,18 @@ class Trainer:
             prog = progs[stop - start]
             load = partial(np.copyto, prog.data_rows, self._xy_epoch[:, start:stop])
             self._batches.append((prog, load))
-        self._static = len(self._batches) == 1 and not t.shuffle
-        if self._static:
+        self._static = static
+        if static:
+            # Full batch, fixed order: the data never moves, and the forward pass that
+            # evaluates epoch k is the forward pass of step k + 1. So an epoch is backward,
+            # update, forward — and the evaluation reuses that forward (train() runs one
+            # forward first, so the buffers always match the parameters when it starts).
             prog, load = self._batches[0]
             load()
-            self._epoch_calls = tuple(prog.calls)
+            forward = tuple(c for p in prog.phases if p.kind == "forward" for c in p.calls)
+            rest = tuple(c for p in prog.phases if p.kind != "forward" for c in p.calls)
+            self._epoch_calls = rest + forward
+            self._static_forward = forward
         else:
             self._epoch_calls = tuple(c for prog, load in self._batches for c in (load,
                                                                                   *prog.calls))
@@ -241,14 +250,17 @@ class Trainer:
         self._checkpoint()
         calls = self._epoch_calls
         shuffle = self.scenario.train.shuffle and len(self._batches) > 1
-        metrics, record, call = self._metrics, self.history.record, operator.call
+        static = self._static
+        record, call = self.history.record, operator.call
         run = 0
         with np.errstate(all="ignore"):
+            if static:
+                deque(map(call, self._static_forward), 0)
             while run < max_epochs:
                 if shuffle:
                     self._shuffle()
                 deque(map(call, calls), 0)
-                m = metrics(self.epoch + 1)
+                m = self._metrics(self.epoch + 1, forward=not static)
                 if not math.isfinite(m.train_loss):
                     # A NaN or Inf anywhere in the parameters reaches the loss too.
                     self._diverge(self.epoch + 1, self._loss_cause(m.train_loss))
@@ -336,8 +348,8 @@ class Trainer:
         with np.errstate(all="ignore"):
             return self._metrics(self.epoch if epoch is None else epoch)
 
-    def _metrics(self, epoch: int) -> Metrics:
-        tr_loss, tr_acc = self._eval_train.run()
+    def _metrics(self, epoch: int, forward: bool = True) -> Metrics:
+        tr_loss, tr_acc = self._eval_train.run(forward)
         te_loss, te_acc = self._eval_test.run()
         return Metrics(epoch, tr_loss, te_loss, tr_acc, te_acc)
 

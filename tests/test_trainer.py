@@ -381,3 +381,21 @@ def test_accuracy_and_targets_follow_the_output_activation():
     x.train(3000)
     assert x.history.latest.train_accuracy == 1.0
     assert np.all((x.predict(x.dataset.x)[:, 0] > 0.5) == x.dataset.y)
+
+
+@pytest.mark.parametrize("key", ["xor_221", "worked_example", "tf_default"])
+def test_recorded_metrics_equal_a_fresh_evaluation(key):
+    """The full-batch fast path reuses the next step's forward pass for the evaluation; what it
+    records must equal evaluating the parameters from scratch, however training is chunked."""
+    t = Trainer(get_preset(key))
+    for chunk in (1, 3, 1):
+        t.train(chunk)
+        np.testing.assert_array_equal(np.array(t.history.latest, dtype=float),
+                                      np.array(t.evaluate(), dtype=float))
+    t.train_step()
+    t.train(2)
+    np.testing.assert_array_equal(np.array(t.history.latest, dtype=float),
+                                  np.array(t.evaluate(), dtype=float))
+    reference = Trainer(get_preset(key))
+    reference.train(t.epoch)
+    assert np.array_equal(reference.params.flat, t.params.flat)
