@@ -65,6 +65,7 @@ class OutputView(QWidget):
         self._data_key: object = None
         self._unit: tuple[int, int] | None = None
         self._drawn_maps: object = None
+        self._traced_key: object = None
 
         self.title = QLabel("Output")
         self.title.setObjectName("outputTitle")
@@ -163,6 +164,10 @@ class OutputView(QWidget):
             idx = np.array([snap.traced_sample])
         else:
             idx = np.zeros(0, dtype=int)
+        key = (id(d), tuple(idx.tolist()))
+        if key == self._traced_key:
+            return  # unchanged: setData would repaint the whole view every frame
+        self._traced_key = key
         if idx.size == 0 or len(d.x_train) == 0:
             self.traced.setData([], [])
             return
