@@ -4,6 +4,8 @@ import os
 import sys
 from pathlib import Path
 
+pytest_plugins = ["tests.gui_helpers"]  # the make_window fixture for the window tests
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

@@ -15,22 +15,8 @@ from tests.test_window import TIMEOUT, fresh_snapshot
 
 
 @pytest.fixture
-def window(qtbot):
-    windows = []
-
-    def make(preset: str = "xor_221") -> MainWindow:
-        w = MainWindow(preset)
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitUntil(lambda: w.frames_rendered > 0, timeout=TIMEOUT)
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.files.dirty = False
-        w.close()
-        assert not w.client.thread.isRunning()
+def window(make_window):
+    return make_window
 
 
 def train_epochs(qtbot, w: MainWindow, n: int) -> None:

@@ -11,25 +11,12 @@ from engine.explain import fmt
 from engine.presets import get_preset
 from engine.trainer import Trainer
 from gui.main_window import MainWindow
-from tests.test_window import TIMEOUT, fresh_snapshot, trainer
+from tests.gui_helpers import TIMEOUT, fresh_snapshot, trainer
 
 
 @pytest.fixture
-def window(qtbot):
-    windows = []
-
-    def make(preset: str) -> MainWindow:
-        w = MainWindow(preset)
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitUntil(lambda: w.frames_rendered > 0, timeout=TIMEOUT)
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.close()
-        assert not w.client.thread.isRunning()
+def window(make_window):
+    return make_window
 
 
 def set_unit(w: MainWindow, unit: str) -> None:

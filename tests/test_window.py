@@ -12,45 +12,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QToolButton
 
 from gui.main_window import MainWindow
+from tests.gui_helpers import TIMEOUT, fresh_snapshot, trainer
 
 ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT = 20_000
-
-
-@pytest.fixture
-def make_window(qtbot):
-    windows: list[MainWindow] = []
-
-    def make(preset: str = "tf_default") -> MainWindow:
-        w = MainWindow(preset)
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitUntil(lambda: w.frames_rendered > 0, timeout=TIMEOUT)
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.close()
-        assert not w.client.thread.isRunning(), "the worker thread outlived its window"
-
-
-def fresh_snapshot(qtbot, w: MainWindow):
-    """A snapshot published after every command sent so far has run."""
-    with qtbot.waitSignal(w.client.snapshotArrived, timeout=TIMEOUT):
-        w.client.publishRequested.emit()
-    return w.client.latest
-
-
-def trainer(w: MainWindow):
-    """The engine behind the window (read only while the worker is idle)."""
-    return w.client.worker.trainer
 
 
 def test_named_controls_exist(make_window):
