@@ -102,6 +102,8 @@ def train(
     except ValueError as e:
         raise CliError(str(e)) from None
 
+    if every is not None and every < 1:
+        raise CliError(f"--every must be 1 or more, got {every}")
     every = every or max(1, epochs // 10)
     _progress(out, trainer, epochs, 0, 0.0)
     start = time.perf_counter()

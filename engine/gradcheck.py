@@ -108,9 +108,9 @@ def gradient_check(
     trainer: Trainer, indices: np.ndarray | None = None, epsilon: float = 1e-6
 ) -> GradCheckReport:
     """Compare backprop with central differences on the given training samples (default: the
-    first minibatch of the current epoch, at most 64 samples)."""
+    minibatch the next step trains on, at most 64 samples)."""
     if indices is None:
-        indices = trainer._epoch_order()[: min(trainer.batch_size, 64)]
+        indices = trainer.next_batch_indices()[:64]
     indices = np.asarray(indices, dtype=np.int64)
     x = trainer._x_train[:, indices].T.copy()
     y = trainer._y_train[:, indices].T.copy()

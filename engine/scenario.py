@@ -489,4 +489,13 @@ def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
         model=replace(s.model, output_activation=out),
         train=replace(s.train, loss=loss),
     )
+    if fitted.init.scheme == "explicit" and fitted.initial_weights is not None:
+        sizes = (len(feats), *(h.units for h in fitted.model.hidden), output_units(fitted))
+        shapes = [(sizes[k], sizes[k + 1]) for k in range(len(sizes) - 1)]
+        given = [np.shape(w) for w, _ in fitted.initial_weights]
+        if given != shapes or (fitted.model.use_bias and any(
+                b is None for _, b in fitted.initial_weights)):
+            fitted = replace(fitted, init=replace(fitted.init, scheme="tf_playground"),
+                             initial_weights=None)
+            notes.append("start weights drawn anew: the preset's own weights no longer fit")
     return validate(fitted), notes

@@ -204,6 +204,9 @@ class Trainer:
                                                                                   *prog.calls))
         self._epoch_start = self.params.flat.copy()
         self._checkpoint_epoch = self.epoch
+        self._checkpoint_batch = self.batch_index
+        if self.batch_index and t.shuffle and len(self._batches) > 1:
+            self._shuffle()  # mid-epoch recompiles keep this epoch's sample order
 
     # ------------------------------------------------------------------------------------------
     # Read-only views
@@ -276,9 +279,10 @@ class Trainer:
         return TrainReport(run, None)
 
     def _checkpoint(self) -> None:
-        """Remember the parameters and epoch to roll back to if training diverges."""
+        """Remember the parameters and position to roll back to if training diverges."""
         np.copyto(self._epoch_start, self.params.flat)
         self._checkpoint_epoch = self.epoch
+        self._checkpoint_batch = self.batch_index
 
     def _shuffle(self) -> None:
         """Put the training set in this epoch's order (a fixed permutation per seed and epoch,
@@ -337,7 +341,9 @@ class Trainer:
         self.optimizer.reset_state()
         self.epoch = self._checkpoint_epoch
         self.history.truncate_after(self.epoch)
-        self.batch_index = 0
+        self.batch_index = self._checkpoint_batch
+        if self.batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
+            self._shuffle()  # the rolled-back point is mid-epoch: restore that epoch's order
         self.diverged = Divergence(epoch, cause, self.epoch)
 
     # ------------------------------------------------------------------------------------------
@@ -374,7 +380,7 @@ class Trainer:
     # ------------------------------------------------------------------------------------------
     def set_optimizer(self, spec: OptimizerSpec) -> None:
         """Change optimiser hyperparameters live; the weights and history stay."""
-        self.finish_step()
+        self.abandon_step()
         self.scenario = replace(self.scenario, train=replace(self.scenario.train, optimizer=spec))
         if self.optimizer.update_spec(spec):
             self._compile()
@@ -388,7 +394,7 @@ class Trainer:
         A change of batch size or order takes effect from the next epoch boundary: the current
         epoch is completed first so no sample is skipped or seen twice.
         """
-        self.finish_step()
+        self.abandon_step()
         train = replace(self.scenario.train, **changes)
         new = validate(replace(self.scenario, train=train))
         if isinstance(train.batch_size, bool) or train.batch_size < 1:
@@ -444,12 +450,11 @@ class Trainer:
         self.epoch = epoch
         self.batch_index = 0
         self.diverged = None
+        self.batch_index = batch_index
+        if batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
+            # this epoch's sample order; the saved parameters already include its first steps
+            self._shuffle()
         self._checkpoint()
-        if batch_index:
-            # Re-create this epoch's sample order; the saved parameters already include the
-            # first batch_index steps.
-            self._load_batch(0)
-            self.batch_index = batch_index
 
     def checkpoint(self) -> Checkpoint:
         """A copy of the state that training changes (for undoing whole steps)."""
@@ -461,17 +466,18 @@ class Trainer:
         """Go back exactly to a checkpoint taken from this trainer (same network)."""
         if cp.flat.shape != self.params.flat.shape:
             raise ValueError("that checkpoint belongs to a different network")
+        if cp.batch_index >= self.batches_per_epoch:
+            raise ValueError("that checkpoint was taken with another batch size")
         self.abandon_step()
         np.copyto(self.params.flat, cp.flat)
         self.optimizer.load_state(cp.optimizer_state)
         self.history = cp.history.copy()
         self.epoch = cp.epoch
-        self.batch_index = 0
+        self.batch_index = cp.batch_index
         self.diverged = None
+        if cp.batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
+            self._shuffle()
         self._checkpoint()
-        if cp.batch_index:
-            self._load_batch(0)
-            self.batch_index = cp.batch_index
 
     def nearest_sample(self, x: float, y: float | None = None) -> int:
         """Index into the training set of the sample nearest a point of the input plane."""
@@ -483,16 +489,16 @@ class Trainer:
 
     def set_parameters(self, layers: list[tuple[np.ndarray, np.ndarray | None]]) -> None:
         """Replace all weights (validated first; nothing changes on error)."""
-        self.finish_step()
+        self.abandon_step()
         self.params.set_all(layers)
         self.optimizer.reset_state()
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
-        self.finish_step()
+        self.abandon_step()
         self.params.set_weight(layer, i, j, value)
 
     def set_bias(self, layer: int, j: int, value: float) -> None:
-        self.finish_step()
+        self.abandon_step()
         self.params.set_bias(layer, j, value)
 
     # ------------------------------------------------------------------------------------------
@@ -526,6 +532,11 @@ class Trainer:
             regular = False
         self._stepper = PhaseStepper(self, prog, indices, regular)
         return self._stepper
+
+    def next_batch_indices(self) -> np.ndarray:
+        """Training-set positions of the minibatch the next step will train on."""
+        start = self.batch_index * self.batch_size
+        return self._epoch_order()[start : start + self.batch_size]
 
     def _epoch_order(self) -> np.ndarray:
         """Positions in the training set of this epoch's samples, in training order."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 SCREENSHOT_SIZE = (1440, 900)
 
@@ -44,6 +44,8 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
 def take_screenshot(app: QApplication, window, path: str, epochs: int,
                     timeout_s: float = 120.0) -> int:
     """Train ``epochs`` epochs, let the window render the result, save it as PNG, exit."""
+    from gui.files import save_picture
+
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     result = {"code": 1}
@@ -55,11 +57,11 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
 
     def save() -> None:
         app.processEvents()
-        image = window.grab()
-        if image.save(path, "PNG"):
+        try:
+            save_picture(window, path)
             result["code"] = 0
-        else:
-            sys.stderr.write(f"error: cannot write {path}\n")
+        except (OSError, ValueError) as e:
+            sys.stderr.write(f"error: cannot write {path}: {e}\n")
             result["code"] = 2
         window.files.dirty = False  # nothing of the user's to save in a screenshot run
         window.close()
@@ -76,8 +78,3 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
     QTimer.singleShot(int(timeout_s * 1000), give_up)
     app.exec()
     return result["code"]
-
-
-def show_error(parent, title: str, text: str) -> None:
-    """A plain message box; the window never shows a traceback."""
-    QMessageBox.warning(parent, title, text)

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, QPoint, QSettings, QSize, QTimer, Slot
+from PySide6.QtCore import (
+    QBuffer,
+    QEventLoop,
+    QIODevice,
+    QObject,
+    QPoint,
+    QSettings,
+    QSize,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -33,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.export import EXPORT_SUFFIXES
+from engine.fileio import atomic_write_bytes
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -57,32 +67,26 @@ def onnx_available() -> bool:
 
 def save_picture(widget: QWidget, path: str) -> None:
     """Write a PNG (pixels as on screen) or SVG (vector) picture of a widget, atomically."""
-    target = Path(path)
-    suffix = target.suffix.lower()
+    suffix = Path(path).suffix.lower()
     if suffix not in (".png", ".svg"):
-        raise ValueError(f"{target.name}: pictures are saved as .png or .svg")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix,
-                               dir=target.parent if str(target.parent) else ".")
-    os.close(fd)
-    try:
-        if suffix == ".png":
-            if not widget.grab().save(tmp, "PNG"):
-                raise OSError(f"cannot write {target}")
-        else:
-            generator = QSvgGenerator()
-            generator.setFileName(tmp)
-            generator.setSize(QSize(widget.width(), widget.height()))
-            generator.setViewBox(widget.rect())
-            generator.setTitle(widget.accessibleName() or "Backprop Playground")
-            painter = QPainter(generator)
-            try:
-                widget.render(painter, QPoint(0, 0))
-            finally:
-                painter.end()
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        raise ValueError(f"{Path(path).name}: pictures are saved as .png or .svg")
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if suffix == ".png":
+        if not widget.grab().save(buffer, "PNG"):
+            raise OSError(f"cannot render {Path(path).name}")
+    else:
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(QSize(widget.width(), widget.height()))
+        generator.setViewBox(widget.rect())
+        generator.setTitle(widget.accessibleName() or "Backprop Playground")
+        painter = QPainter(generator)
+        try:
+            widget.render(painter, QPoint(0, 0))
+        finally:
+            painter.end()
+    atomic_write_bytes(path, bytes(buffer.data()))
 
 
 class CsvImportDialog(QDialog):
@@ -128,6 +132,9 @@ class FileActions(QObject):
         self.window = window
         self.path: str | None = None
         self.dirty = False
+        self._changes = 0
+        """Counts changes, so a save that finishes after a later change leaves it unsaved."""
+        self._saving: tuple[str, int] | None = None
         self._client: WorkerClient | None = None
         self._saved_loop: QEventLoop | None = None
         menu = window.menuBar().addMenu("&File")
@@ -175,6 +182,7 @@ class FileActions(QObject):
 
     # -- state ---------------------------------------------------------------------------------
     def mark_dirty(self) -> None:
+        self._changes += 1
         if not self.dirty:
             self.dirty = True
             self._update_title()
@@ -210,7 +218,7 @@ class FileActions(QObject):
 
     # -- commands (path given: used by the dialogs and by tests) -------------------------------
     def save_to(self, path: str) -> None:
-        self.path = path
+        self._saving = (path, self._changes)
         self._client.saveRequested.emit(path)
 
     def open_path(self, path: str) -> None:
@@ -310,7 +318,11 @@ class FileActions(QObject):
         status = self.window.statusBar()
         if what in ("saved", "opened"):
             self.path = path
-            self.dirty = False
+            # A change made while the save was on its way is not in the file.
+            changed_since = what == "saved" and self._saving is not None and (
+                self._saving[1] != self._changes)
+            self.dirty = changed_since
+            self._saving = None
             self._remember(path)
             self._update_title()
             status.showMessage(f"{what.capitalize()} {path}.", 6000)
@@ -378,15 +390,15 @@ class FileActions(QObject):
         return self.may_discard()
 
     def _save_and_wait(self) -> bool:
-        if not self.path:
+        path = self.path
+        if not path:
             path, _ = QFileDialog.getSaveFileName(self.window, "Save workspace",
                                                   "workspace.json", WORKSPACE_FILTER)
             if not path:
                 return False
-            self.path = path
         self._saved_loop = QEventLoop()
         QTimer.singleShot(30_000, self._saved_loop.quit)
-        self._client.saveRequested.emit(self.path)
+        self.save_to(path)
         self._saved_loop.exec()
         self._saved_loop = None
         return not self.dirty

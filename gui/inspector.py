@@ -162,6 +162,7 @@ class InspectorPanel(QWidget):
         if snap.data is not self._data_key:
             self._data_key = snap.data
             self._fill_targets(snap)
+            self.check_result.setText("")  # a check of another network would mislead
         i = self.target.findData(snap.traced_sample)
         if i >= 0 and i != self.target.currentIndex():
             self.target.setCurrentIndex(i)

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.colors import class_color
 from gui.plot_style import cache_axes
@@ -39,7 +39,10 @@ def format_metric(value: float) -> str:
 
 
 def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
-    """'epoch 120 · train loss 0.0123 · …' leaving out what does not apply (NaN)."""
+    """'epoch 120 · train loss 0.0123 · …' leaving out what does not apply (NaN).
+
+    ``sep`` joins the items; ``"label"`` puts the accuracies on a second line.
+    """
     parts = [f"epoch {epoch}"]
     for key, name in (("train_loss", "train loss"), ("test_loss", "test loss")):
         v = values.get(key, math.nan)
@@ -51,6 +54,10 @@ def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
         v = values.get(key, math.nan)
         if math.isfinite(v):
             parts.append(f"{name} {100.0 * v:.1f}%")
+    if sep == "label":  # losses on one line, accuracies on the next: never wraps mid-item
+        losses = [p for p in parts if "acc" not in p]
+        accs = [p for p in parts if "acc" in p]
+        return "\n".join(" · ".join(line) for line in (losses, accs) if line)
     return sep.join(parts)
 
 
@@ -67,7 +74,6 @@ class LossPlot(QWidget):
 
         self.readout = QLabel("no training yet", self)
         self.readout.setObjectName("lossReadout")
-        self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_check = QCheckBox("Log scale", self)
         self.log_check.setObjectName("logScale")
@@ -92,6 +98,7 @@ class LossPlot(QWidget):
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(90, 90, 90))
             axis.setTextPen(pg.mkPen(50, 50, 50))
+            axis.enableAutoSIPrefix(False)  # "(x0.001)" in an axis label puzzles beginners
 
         self.train_loss_curve = plot.plot(
             pen=pg.mkPen(LOSS_COLOR, width=2), name="train loss"
@@ -124,12 +131,6 @@ class LossPlot(QWidget):
             self.accuracy_view.addItem(curve)
         plot.vb.sigResized.connect(self._sync_views)
 
-        self.legend = pg.LegendItem(offset=(-8, 8), labelTextColor=(40, 40, 40),
-                                    brush=pg.mkBrush(255, 255, 255, 210),
-                                    pen=pg.mkPen(200, 200, 200))
-        self.legend.setParentItem(plot.vb)
-        self.legend.setZValue(20)
-
         # Hover read-out: a vertical line and a text box at the nearest recorded epoch.
         self.hover_line = pg.InfiniteLine(angle=90, movable=False,
                                           pen=pg.mkPen(120, 120, 120, width=1,
@@ -145,10 +146,19 @@ class LossPlot(QWidget):
         self.plot_widget.viewport().installEventFilter(self)
         cache_axes(plot)
 
-        top = QHBoxLayout()
+        # The legend is a line of text above the plot rather than a box inside it, so it can
+        # never hide part of a curve, whichever way the run goes.
+        self.legend = QLabel(self)
+        self.legend.setObjectName("lossLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        top = QGridLayout()
         top.setContentsMargins(4, 2, 4, 0)
-        top.addWidget(self.readout, 1)
-        top.addWidget(self.log_check, 0, Qt.AlignmentFlag.AlignTop)
+        top.setVerticalSpacing(0)
+        top.addWidget(self.readout, 0, 0)
+        top.addWidget(self.log_check, 0, 1, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.legend, 1, 0, 1, 2)
+        top.setColumnStretch(0, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -235,38 +245,42 @@ class LossPlot(QWidget):
         if classification == self._classification:
             return
         self._classification = classification
-        self.plot_item.getAxis("right").setVisible(classification)
+        if classification:
+            self.plot_item.showAxis("right")
+        else:
+            self.plot_item.hideAxis("right")  # frees its width for the loss curves
         self.accuracy_view.setVisible(classification)
         self.train_acc_curve.setVisible(classification)
         self.test_acc_curve.setVisible(classification and self.test_loss_curve.isVisible())
         self._update_legend()
 
     def _update_legend(self) -> None:
-        entries = [(self.train_loss_curve, "train loss")]
+        """Line samples as text: heavy line = train, dashed = test; dark = loss, green = acc."""
+        entries = [(LOSS_COLOR, False, "train loss")]
         if self.test_loss_curve.isVisible():
-            entries.append((self.test_loss_curve, "test loss"))
+            entries.append((LOSS_COLOR, True, "test loss"))
         if self._classification:
-            entries.append((self.train_acc_curve, "train accuracy"))
+            entries.append((ACCURACY_COLOR, False, "train accuracy"))
             if self.test_acc_curve.isVisible():
-                entries.append((self.test_acc_curve, "test accuracy"))
-        labels = tuple(label for _, label in entries)
-        if labels == getattr(self, "_legend_labels", None):
-            return  # rebuilding the legend costs ~6 ms; only do it when its entries change
-        self._legend_labels = labels
-        self.legend.clear()
-        for item, label in entries:
-            self.legend.addItem(item, label)
+                entries.append((ACCURACY_COLOR, True, "test accuracy"))
+        html = " &nbsp; ".join(
+            f"<span style='color: rgb{color}; font-weight: 700'>"
+            f"{'╍╍' if dashed else '━━'}</span>&nbsp;{label.replace(' ', '&nbsp;')}"
+            for color, dashed, label in entries
+        )
+        if html != self.legend.text():
+            self.legend.setText(html)
 
     def _set_readout(self, snap: Snapshot) -> None:
         m = snap.metrics
         if m is not None:
             values = {"train_loss": m.train_loss, "test_loss": m.test_loss,
                       "train_accuracy": m.train_accuracy, "test_accuracy": m.test_accuracy}
-            text = _describe(m.epoch, values, " · ")
+            text = _describe(m.epoch, values, "label")
         elif len(snap.history.get("epoch", ())):
             h = snap.history
             text = _describe(int(h["epoch"][-1]),
-                             {k: float(v[-1]) for k, v in h.items() if k != "epoch"}, " · ")
+                             {k: float(v[-1]) for k, v in h.items() if k != "epoch"}, "label")
         else:
             text = "no training yet"
         if snap.diverged:

@@ -164,8 +164,7 @@ class MainWindow(QMainWindow):
         self.network_view.weightEditRequested.connect(self.client_weight)
         self.network_view.biasEditRequested.connect(self.client_bias)
         self.network_view.unitHovered.connect(self._on_unit_hovered)
-        if hasattr(self.network_view, "weightSelected"):
-            self.network_view.weightSelected.connect(self._on_weight_selected)
+        self.network_view.weightSelected.connect(self._on_weight_selected)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(0, 0, 0, 0)
@@ -355,7 +354,7 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.mark_dirty()
         self.scenario = scenario
-        self.client.scenarioRequested.emit(scenario)
+        self.client.request_scenario(self.client.scenarioRequested, scenario)
         self._show_scenario()
         self.statusBar().showMessage(message, 6000)
 
@@ -370,14 +369,15 @@ class MainWindow(QMainWindow):
         self.mark_dirty()
         if kind == "optimizer":
             self.scenario = fitted
-            self.client.optimizerRequested.emit(fitted.train.optimizer)
+            self.client.request_scenario(self.client.optimizerRequested,
+                                         fitted.train.optimizer)
             self.statusBar().showMessage("Applied live — the weights were kept.", 4000)
         elif kind == "training":
             changes = {k: getattr(fitted.train, k) for k in ("batch_size", "shuffle", "reduction")
                        if getattr(fitted.train, k) != getattr(self.scenario.train, k)}
             self.scenario = fitted
             if changes:
-                self.client.trainingRequested.emit(changes)
+                self.client.request_scenario(self.client.trainingRequested, changes)
             self.statusBar().showMessage("Applied live — the weights were kept.", 4000)
         else:
             extra = f" ({'; '.join(notes)})" if notes else ""
@@ -426,8 +426,7 @@ class MainWindow(QMainWindow):
         rate = snap.epochs_per_second
         self.rate_label.setText(f"{rate:,.0f} epochs/s" if snap.running and rate else "")
         self.network_view.set_snapshot(snap)
-        if hasattr(self.network_view, "set_trace"):
-            self.network_view.set_trace(None if snap.trace is None else snap.trace.display)
+        self.network_view.set_trace(None if snap.trace is None else snap.trace.display)
         self.output_view.set_snapshot(snap)
         self.inspector.set_snapshot(snap)
         self.step_back_button.setEnabled(snap.can_step_back)

@@ -22,13 +22,14 @@ from engine.maps import CurveMaps, PlaneMaps
 from gui.colors import (
     NEGATIVE,
     POSITIVE,
+    ZERO,
     activation_levels,
     class_color,
     map_lut,
     signed_lut,
 )
 from gui.plot_style import cache_axes
-from gui.snapshot import Snapshot
+from gui.snapshot import DataView, Snapshot
 
 CLASS_LOW_CAPTION = "orange: class 0 · blue: class 1"
 
@@ -86,7 +87,7 @@ class OutputView(QWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(signed_lut())
         plot.addItem(self.image)
-        self.curve = pg.PlotDataItem(pen=pg.mkPen((40, 40, 40), width=3))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen((40, 40, 40), width=3), antialias=True)
         self.threshold = pg.InfiniteLine(angle=0, pen=pg.mkPen((150, 150, 150), width=1,
                                                                style=Qt.PenStyle.DashLine))
         plot.addItem(self.curve)
@@ -202,7 +203,7 @@ class OutputView(QWidget):
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂" if plane else "output")
         self.plot.setXRange(x0, x1, padding=0)
-        self.plot.setYRange(y0, y1, padding=0)
+        self.plot.setYRange(y0, y1, padding=0 if plane else 0.03)
         self.plot.setAspectLocked(plane and abs((x1 - x0) - (y1 - y0)) < 1e-9)
         self.image.setVisible(plane)
         self.curve.setVisible(not plane)
@@ -212,19 +213,28 @@ class OutputView(QWidget):
             self.threshold.setValue((low + 1.0) / 2.0)
         self.discretize.setEnabled(d.task == "classification" and plane)
         self.show_test.setEnabled(len(d.x_test) > 0)
+        self.legend.setText(self._legend_text(d))
+
+    @staticmethod
+    def _legend_text(d: DataView) -> str:
+        """What the colours mean for this data (1-D plots have no coloured background)."""
+        neg = f"<span style='color: rgb{NEGATIVE}'>■</span>"
+        pos = f"<span style='color: rgb{POSITIVE}'>■</span>"
+        if d.n_inputs == 1:
+            what = ("Curve: the network's output. " if d.task == "regression" else
+                    "Curve: the network's output; dashed: the decision threshold. ")
+            if d.task == "regression":
+                return what + f"Dots: the targets ({neg}&nbsp;negative · {pos}&nbsp;positive)."
+            return what + f"Dots: {neg}&nbsp;class&nbsp;0 · {pos}&nbsp;class&nbsp;1."
         if d.task == "regression":
-            self.legend.setText("Colour: the prediction — orange negative, blue positive. "
-                                "Points: the targets.")
-        elif d.n_classes > 2:
+            return ("Colour: the prediction — orange negative, blue positive. "
+                    "Points: the targets.")
+        if d.n_classes > 2:
             names = ", ".join(f"<span style='color: rgb{class_color(k)}'>■</span> class {k}"
                               for k in range(d.n_classes))
-            self.legend.setText(f"{names}. Paler = less sure.")
-        else:
-            self.legend.setText(
-                f"<span style='color: rgb{NEGATIVE}'>■</span> class 0 · "
-                f"<span style='color: rgb{POSITIVE}'>■</span> class 1. Background: the "
-                "network's output. Dots: training data (white rim), test data (dark rim)."
-            )
+            return f"{names}. Paler = less sure."
+        return (f"{neg} class 0 · {pos} class 1. Background: the network's output. "
+                "Dots: training data (white rim), test data (dark rim).")
 
     def _point_brushes(self, labels: np.ndarray) -> list:
         d = self._snap.data if self._snap else None
@@ -271,6 +281,7 @@ class OutputView(QWidget):
             return
         self.caption.hide()
         self.title.setText("Output of the network")
+        self.legend.setText(self._legend_text(snap.data))  # no-op (Qt) when unchanged
         if isinstance(maps, CurveMaps):
             self.curve.setData(maps.x, maps.output[0])
             return
@@ -304,8 +315,12 @@ class OutputView(QWidget):
         self._place_image(d.domain)
 
     def _place_image(self, domain: tuple[float, float, float, float]) -> None:
+        """The engine samples the domain's edges (linspace), so those are pixel centres."""
         x0, x1, y0, y1 = domain
-        self.image.setRect(x0, y0, x1 - x0, y1 - y0)
+        rows, cols = self.image.image.shape[:2]
+        dx = (x1 - x0) / max(cols - 1, 1)
+        dy = (y1 - y0) / max(rows - 1, 1)
+        self.image.setRect(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy)
 
     def _draw_unit(self, snap: Snapshot) -> None:
         assert self._unit is not None
@@ -320,6 +335,11 @@ class OutputView(QWidget):
             label = f"{where.capitalize()}, unit {unit + 1} ({act})"
             levels = activation_levels(act, values)
         self.title.setText(label)
+        self.legend.setText(
+            f"<span style='color: rgb{NEGATIVE}'>■</span> {levels[0]:.3g} · "
+            f"<span style='color: rgb{ZERO}'>■</span> {(levels[0] + levels[1]) / 2:.3g} · "
+            f"<span style='color: rgb{POSITIVE}'>■</span> {levels[1]:.3g}: this unit's "
+            "activation over the input plane.")
         x0, _x1, _y0, y1 = snap.data.domain
         self.caption.setText(f"{label}\nhover away to return to the output")
         self.caption.setPos(x0, y1)

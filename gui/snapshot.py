@@ -101,7 +101,10 @@ def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None) -> Trace
                                     trainer.spec.use_bias)
     chain = None
     if selected is not None and selected[0] in trace.dW:
-        chain = explain_weight(trace, *selected)
+        try:
+            chain = explain_weight(trace, *selected)
+        except (IndexError, ValueError):
+            chain = None  # the selection belongs to a network no longer shown
     return TraceInfo(
         phases=tuple(p.label for p in phases),
         position=position,
@@ -173,6 +176,7 @@ def build_snapshot(
     trace: TraceInfo | None = None,
     traced_sample: int | None = None,
     can_step_back: bool = False,
+    metrics: Metrics | None = None,
 ) -> Snapshot:
     """Copy what the views need out of the trainer (call in the worker thread).
 
@@ -198,7 +202,7 @@ def build_snapshot(
         biases=tuple(None if b is None else _frozen(b) for _, b in params),
         grad_weights=tuple(_frozen(w) for w, _ in grads),
         grad_biases=tuple(None if b is None else _frozen(b) for _, b in grads),
-        metrics=trainer.history.latest,
+        metrics=trainer.history.latest if metrics is None else metrics,
         history=history,
         maps=maps,
         data=data,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -69,8 +68,9 @@ class TrainingWorker(QObject):
     divergedSignal = Signal(str)
     runningChanged = Signal(bool)
     gradientChecked = Signal(object)
-    scenarioInstalled = Signal(object)
-    """A new trainer is in place (preset, file, CSV, adopted weights, edited data)."""
+    scenarioInstalled = Signal(object, int)
+    """(scenario in force, scenario requests handled so far): sent when a new trainer is in
+    place (preset, file, CSV, adopted weights, edited data) or a change was refused."""
     fileDone = Signal(str, str)
     """(what, path) after a file was written or read successfully."""
     fileFailed = Signal(str, str)
@@ -95,6 +95,7 @@ class TrainingWorker(QObject):
         self._traced_sample: int | None = None
         self._selected_weight: tuple[int, int, int] | None = None
         self._sample_cursor = 0
+        self._scenario_requests = 0
         self._rate_window: deque[tuple[float, int]] = deque(maxlen=30)
         self._paced_since = (0.0, 0)
 
@@ -133,7 +134,7 @@ class TrainingWorker(QObject):
         self._data = DataView.from_trainer(trainer)
         self._generation += 1
         self._rate_window.clear()
-        self.scenarioInstalled.emit(trainer.scenario)
+        self.scenarioInstalled.emit(trainer.scenario, self._scenario_requests)
         self._publish(force=True)
 
     # -- files -----------------------------------------------------------------------------------
@@ -143,11 +144,12 @@ class TrainingWorker(QObject):
             return
         self.pause()
         try:
-            save_workspace(self.trainer, path)
+            save_workspace(self.trainer, path)  # completes an open phase step first
         except (OSError, ValueError) as e:
-            self.fileFailed.emit("Could not save the workspace", f"{path}: {e}")
+            self.fileFailed.emit("Could not save the workspace", _named(path, e))
             return
         self.fileDone.emit("saved", path)
+        self._publish(force=True)
 
     @Slot(str)
     def open_workspace(self, path: str) -> None:
@@ -318,6 +320,10 @@ class TrainingWorker(QObject):
         if t is None:
             return
         self.pause()
+        if t.active_step is not None:  # finishing the step in progress is this step
+            t.active_step.run_to_end()
+            self._after_trace_step()
+            return
         self._undo.append(t.checkpoint())
         if self._traced_sample is not None:
             index = self._traced_sample
@@ -363,7 +369,11 @@ class TrainingWorker(QObject):
                 if self._undo:
                     self._undo.pop()
         elif self._undo:
-            t.restore(self._undo.pop())
+            try:
+                t.restore(self._undo.pop())
+            except ValueError as e:
+                self._undo.clear()
+                self.notice.emit(f"Cannot step back further: {e}.")
         else:
             self.notice.emit("Nothing to step back to.")
         self._publish(force=True)
@@ -389,6 +399,12 @@ class TrainingWorker(QObject):
     @Slot(int, int, int)
     def select_weight(self, layer: int, i: int, j: int) -> None:
         """Explain this weight's chain rule (layer 0-based, as the diagram reports it)."""
+        t = self.trainer
+        if t is None or not 0 <= layer < t.spec.depth:
+            return  # a click on a diagram that has since been replaced
+        n_in, n_out = t.spec.shapes()[layer]
+        if not (0 <= i < n_in and 0 <= j < n_out):
+            return
         self._selected_weight = (layer + 1, i, j)
         self._publish(force=True)
 
@@ -431,30 +447,27 @@ class TrainingWorker(QObject):
     def load_scenario(self, scenario: Scenario) -> None:
         """Rebuild data and network for a new scenario; on error nothing changes."""
         was_running = self._running
+        self._scenario_requests += 1
         try:
             trainer = Trainer(scenario)
         except ValueError as e:
-            self.failed.emit(str(e))
+            self._refused(str(e))
             return
         self.pause()
         self._install(trainer)
         if was_running:
             self.run()
 
-    @Slot(float)
-    def set_learning_rate(self, lr: float) -> None:
-        if self.trainer is not None:
-            self.set_optimizer(replace(self.trainer.scenario.train.optimizer, learning_rate=lr))
-
     @Slot(object)
     def set_optimizer(self, spec: OptimizerSpec) -> None:
         """Optimiser, learning rate and regularisation change live: weights stay."""
         if self.trainer is None:
             return
+        self._scenario_requests += 1
         try:
             self.trainer.set_optimizer(spec)
         except ValueError as e:
-            self.failed.emit(str(e))
+            self._refused(str(e))
             return
         self._scenario = self.trainer.scenario
         self._publish(force=True)
@@ -464,11 +477,15 @@ class TrainingWorker(QObject):
         """Batch size, shuffle, reduction: live, weights stay."""
         if self.trainer is None:
             return
+        self._scenario_requests += 1
+        batches = self.trainer.batches_per_epoch
         try:
             self.trainer.set_training(**changes)
         except (ValueError, TypeError) as e:
-            self.failed.emit(str(e))
+            self._refused(str(e))
             return
+        if self.trainer.batches_per_epoch != batches:
+            self._undo.clear()  # earlier steps were cut into other batches
         self._scenario = self.trainer.scenario
         self._publish(force=True)
 
@@ -479,6 +496,12 @@ class TrainingWorker(QObject):
     @Slot(int, int, float)
     def set_bias(self, layer: int, j: int, value: float) -> None:
         self._edit(lambda t: t.set_bias(layer, j, value))
+
+    def _refused(self, message: str) -> None:
+        """A change was refused: say why, and tell the window which scenario is in force."""
+        self.failed.emit(message)
+        if self.trainer is not None:
+            self.scenarioInstalled.emit(self.trainer.scenario, self._scenario_requests)
 
     def _edit(self, change) -> None:
         if self.trainer is None:
@@ -555,8 +578,11 @@ class TrainingWorker(QObject):
             self._maps_time = now
         trace = None if self._running else trace_info(self.trainer, self._selected_weight)
         t = self.trainer
+        # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
+        # the last epoch's record does and costs nothing.
+        now = None if self._running else t.evaluate()
         snap = build_snapshot(
-            t, self._generation, self._data, running=self._running,
+            t, self._generation, self._data, running=self._running, metrics=now,
             epochs_per_second=self._epochs_per_second(), maps=self._maps, trace=trace,
             traced_sample=self._traced_sample,
             can_step_back=bool(self._undo) or (t._stepper is not None
@@ -574,7 +600,6 @@ class WorkerClient(QObject):
     trainEpochsRequested = Signal(int)
     resetRequested = Signal(object)
     scenarioRequested = Signal(object)
-    learningRateRequested = Signal(float)
     optimizerRequested = Signal(object)
     trainingRequested = Signal(object)
     weightRequested = Signal(int, int, int, float)
@@ -607,6 +632,7 @@ class WorkerClient(QObject):
     runningChanged = Signal(bool)
     gradientCheckArrived = Signal(object)
     scenarioArrived = Signal(object)
+    """The scenario in force, once the worker has handled every scenario change sent."""
     fileDoneArrived = Signal(str, str)
     fileFailedArrived = Signal(str, str)
     weightsMismatchArrived = Signal(str, object)
@@ -619,6 +645,8 @@ class WorkerClient(QObject):
         self.worker.moveToThread(self.thread)
         self.latest: Snapshot | None = None
         self._generation = -1
+        self.scenario_requests = 0
+        """Scenario changes sent to the worker (see ``request_scenario``)."""
         self.running = False
         w = self.worker
         self.thread.started.connect(w.start)
@@ -627,7 +655,6 @@ class WorkerClient(QObject):
             (self.stepRequested, w.step), (self.resetRequested, w.reset),
             (self.trainEpochsRequested, w.train_epochs),
             (self.scenarioRequested, w.load_scenario),
-            (self.learningRateRequested, w.set_learning_rate),
             (self.optimizerRequested, w.set_optimizer), (self.trainingRequested, w.set_training),
             (self.weightRequested, w.set_weight), (self.biasRequested, w.set_bias),
             (self.speedRequested, w.set_speed), (self.publishRequested, w.publish),
@@ -677,9 +704,10 @@ class WorkerClient(QObject):
     def _on_divergence(self, text: str) -> None:
         self.divergenceArrived.emit(text)
 
-    @Slot(object)
-    def _on_scenario(self, scenario: object) -> None:
-        self.scenarioArrived.emit(scenario)
+    @Slot(object, int)
+    def _on_scenario(self, scenario: object, handled: int) -> None:
+        if handled == self.scenario_requests:  # else a newer change is still on its way
+            self.scenarioArrived.emit(scenario)
 
     @Slot(str, str)
     def _on_file_done(self, what: str, path: str) -> None:
@@ -701,6 +729,12 @@ class WorkerClient(QObject):
     def _on_running(self, running: bool) -> None:
         self.running = running
         self.runningChanged.emit(running)
+
+    def request_scenario(self, signal: Signal, payload: object) -> None:
+        """Send a scenario change (new scenario, optimiser or training settings), counted so
+        that a reply to an older change cannot overwrite a newer one in the window."""
+        self.scenario_requests += 1
+        signal.emit(payload)
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop the worker and wait for its thread; True when it ended in time."""

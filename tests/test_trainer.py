@@ -399,3 +399,56 @@ def test_recorded_metrics_equal_a_fresh_evaluation(key):
     reference = Trainer(get_preset(key))
     reference.train(t.epoch)
     assert np.array_equal(reference.params.flat, t.params.flat)
+
+
+def test_changing_the_optimizer_mid_epoch_keeps_the_epochs_sample_order():
+    a, b = Trainer(get_preset("tf_default")), Trainer(get_preset("tf_default"))
+    for t in (a, b):
+        t.train_step()
+        t.train_step()
+    b.set_optimizer(replace(b.scenario.train.optimizer, kind="momentum", momentum=0.0))
+    trace = b.begin_step().run_to_end()
+    np.testing.assert_array_equal(trace.x, b.features[b.train_idx[trace.indices]])
+    a.train_step()  # momentum 0 is plain SGD: the same step on the same samples
+    np.testing.assert_allclose(b.params.flat, a.params.flat, rtol=1e-15, atol=0)
+
+
+def test_divergence_after_a_mid_epoch_restore_rolls_back_to_that_point():
+    s = get_preset("regression_plane")
+    t = Trainer(s)
+    t.train(2)
+    for _ in range(5):
+        t.train_step()
+    flat, position = t.params.flat.copy(), (t.epoch, t.batch_index)
+    loaded = Trainer(s)
+    loaded.restore_state(t.initial_params.as_list(), t.params.as_list(), t.optimizer.state(),
+                         t.epoch, t.batch_index, t.history.copy())
+    loaded.set_learning_rate(1e200)
+    report = loaded.train(3)
+    assert report.diverged is not None
+    assert (loaded.epoch, loaded.batch_index) == position
+    np.testing.assert_array_equal(loaded.params.flat, flat)
+
+
+def test_a_checkpoint_from_another_batch_size_is_refused():
+    t = Trainer(get_preset("tf_default"))
+    for _ in range(20):
+        t.train_step()
+    cp = t.checkpoint()
+    t.set_training(batch_size=100)
+    with pytest.raises(ValueError, match="batch size"):
+        t.restore(cp)
+
+
+def test_editing_during_an_open_phase_step_rewinds_it_instead_of_finishing_it():
+    t = Trainer(get_preset("xor_221"))
+    stepper = t.begin_step()
+    stepper.advance()
+    stepper.advance()
+    t.set_weight(0, 0, 0, 0.5)
+    assert t.epoch == 0 and t.active_step is None
+    assert t.params.weights(0)[0, 0] == 0.5
+    stepper = t.begin_step()
+    stepper.advance()
+    t.set_learning_rate(0.5)
+    assert t.epoch == 0 and t.learning_rate == 0.5

@@ -49,7 +49,7 @@ def test_run_advances_and_loss_falls_then_pause_stops(qtbot, make_window):
     assert paused.metrics.train_loss < 0.5 * start_loss
     again = fresh_snapshot(qtbot, w)
     assert again.epoch == paused.epoch and not again.running
-    assert w.epoch_label.text() == f"Epoch {paused.epoch:,}" or w.snapshot.epoch == paused.epoch
+    qtbot.waitUntil(lambda: w.epoch_label.text() == f"Epoch {paused.epoch:,}", timeout=TIMEOUT)
 
 
 def test_step_advances_exactly_one_epoch(qtbot, make_window):

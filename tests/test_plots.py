@@ -1,0 +1,310 @@
+"""The loss plot and the output view, checked with real snapshots (pytest-qt, offscreen).
+
+Screens are checked for coarse facts only (not flat, several colours, the right item holds the
+right array); no golden pixels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage
+
+from engine.history import Metrics
+from gui.colors import class_color
+from gui.loss_plot import LossPlot, format_metric
+from gui.output_view import OutputView
+from gui.snapshot import DataView, Snapshot, build_snapshot
+from tests.factories import make_snapshot, make_trainer
+
+SIZE = (420, 380)
+
+
+def distinct_colours(widget) -> int:
+    """Colours in a coarse sample of the widget's picture (a flat or blank one gives ~1)."""
+    image: QImage = widget.grab().toImage()
+    assert not image.isNull() and image.width() > 100 and image.height() > 100
+    return len({image.pixel(x, y) for x in range(0, image.width(), 5)
+                for y in range(0, image.height(), 5)})
+
+
+@pytest.fixture
+def loss_plot(qtbot) -> LossPlot:
+    w = LossPlot()
+    qtbot.addWidget(w)
+    w.setFixedSize(*SIZE)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def view(qtbot) -> OutputView:
+    w = OutputView()
+    qtbot.addWidget(w)
+    w.setFixedSize(*SIZE)
+    w.show()
+    return w
+
+
+def with_history(snap: Snapshot, **columns: np.ndarray) -> Snapshot:
+    """A copy of ``snap`` whose history (and latest metrics) use the given columns."""
+    h = {k: np.asarray(v, dtype=np.float64) for k, v in snap.history.items()}
+    h.update({k: np.asarray(v, dtype=np.float64) for k, v in columns.items()})
+    h["epoch"] = np.asarray(h["epoch"], dtype=np.int64)
+    n = len(h["epoch"])
+    for k, v in h.items():
+        assert len(v) == n, k
+    metrics = (Metrics(int(h["epoch"][-1]), *(float(h[c][-1]) for c in (
+        "train_loss", "test_loss", "train_accuracy", "test_accuracy"))) if n else None)
+    return dataclasses.replace(snap, history=h, metrics=metrics, epoch=int(h["epoch"][-1])
+                               if n else 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# LossPlot
+# ---------------------------------------------------------------------------------------------
+def test_loss_curves_grow_with_the_history(loss_plot):
+    trainer = make_trainer("tf_default", 0)
+    data = DataView.from_trainer(trainer)
+    for _ in range(4):
+        trainer.train(15)
+        snap = build_snapshot(trainer, 0, data, running=True)
+        loss_plot.set_snapshot(snap)
+        n = len(snap.history["epoch"])
+        for curve in (loss_plot.train_loss_curve, loss_plot.test_loss_curve,
+                      loss_plot.train_acc_curve, loss_plot.test_acc_curve):
+            x, _y = curve.getOriginalDataset()  # getData() is clipped to the view
+            assert len(x) == n and x[-1] == snap.epoch == trainer.epoch
+    _x, acc = loss_plot.train_acc_curve.getOriginalDataset()
+    np.testing.assert_allclose(acc, 100 * snap.history["train_accuracy"])  # percent
+    loss_plot.grab()
+    x0, x1 = loss_plot.plot_item.vb.viewRange()[0]
+    assert x0 <= 0 and x1 >= trainer.epoch  # the whole run is in view
+
+
+def test_loss_readout_names_the_epoch_and_values(loss_plot):
+    snap = make_snapshot("tf_default", 30)
+    loss_plot.set_snapshot(snap)
+    m = snap.metrics
+    text = loss_plot.readout.text().replace("\u00a0", " ")
+    assert text.startswith("epoch 30 · train loss ")
+    assert format_metric(m.train_loss) in text and format_metric(m.test_loss) in text
+    assert f"train acc {100 * m.train_accuracy:.1f}%" in text
+    assert f"test acc {100 * m.test_accuracy:.1f}%" in text
+
+    at = loss_plot.readout_at_epoch(12.4)
+    assert at.splitlines()[0] == "epoch 12"
+    assert f"train loss {format_metric(snap.history['train_loss'][12])}" in at
+    assert loss_plot.readout_at_epoch(1e9).startswith("epoch 30")  # clamps to the last
+
+
+def test_hover_shows_a_line_at_the_nearest_recorded_epoch(loss_plot):
+    loss_plot.set_snapshot(make_snapshot("tf_default", 40))
+    loss_plot.grab()  # lays out and auto-ranges the view, as the first paint does
+    vb = loss_plot.plot_item.vb
+    y_mid = float(np.mean(vb.viewRange()[1]))
+    loss_plot.hover_at_scene_pos(vb.mapViewToScene(QPointF(21.3, y_mid)))
+    assert loss_plot.hover_line.isVisible() and loss_plot.hover_line.value() == 21
+    assert loss_plot.hover_text.textItem.toPlainText().startswith("epoch 21")
+    loss_plot.hover_at_scene_pos(QPointF(-50.0, -50.0))  # outside the plot
+    assert not loss_plot.hover_line.isVisible()
+
+
+def test_log_scale_survives_a_zero_loss(loss_plot):
+    snap = make_snapshot("xor_221", 5)
+    zeros = snap.history["train_loss"].copy()
+    zeros[-2:] = 0.0
+    loss_plot.set_snapshot(with_history(snap, train_loss=zeros))
+    loss_plot.log_check.setChecked(True)
+    assert loss_plot.log_scale and loss_plot.plot_item.ctrl.logYCheck.isChecked()
+    assert loss_plot.train_loss_curve.opts["logMode"][1]
+    _x, y = loss_plot.train_loss_curve.getData()  # display data, log10 applied
+    assert np.all(np.isfinite(y))
+    assert not loss_plot.plot_item.getAxis("right").logMode  # accuracy stays linear
+    assert distinct_colours(loss_plot) > 3
+    loss_plot.log_check.setChecked(False)
+    assert not loss_plot.train_loss_curve.opts["logMode"][1]
+
+
+def test_accuracy_axis_only_for_classification(loss_plot):
+    loss_plot.set_snapshot(make_snapshot("tf_default", 5))
+    assert loss_plot.plot_item.getAxis("right").isVisible()
+    assert loss_plot.train_acc_curve.isVisible() and loss_plot.test_acc_curve.isVisible()
+    assert "train accuracy" in loss_plot.legend.text().replace("&nbsp;", " ")
+    loss_plot.clear()
+    loss_plot.set_snapshot(make_snapshot("regression_plane", 5))
+    assert not loss_plot.plot_item.getAxis("right").isVisible()
+    assert not loss_plot.train_acc_curve.isVisible()
+    assert "acc" not in loss_plot.readout.text()
+    assert "accuracy" not in loss_plot.legend.text()
+
+
+def test_nan_test_loss_hides_the_test_curve(loss_plot):
+    snap = make_snapshot("xor_221", 10)  # four points, no test set
+    loss_plot.set_snapshot(snap)
+    assert not loss_plot.test_loss_curve.isVisible()
+    assert not loss_plot.test_acc_curve.isVisible()
+    assert "test" not in loss_plot.readout.text()
+    assert "test" not in loss_plot.legend.text()
+    assert "test" not in loss_plot.readout_at_epoch(3)
+
+
+def test_loss_plot_redraws_only_when_the_history_changed(loss_plot, qtbot):
+    snap = make_snapshot("tf_default", 10)
+    loss_plot.set_snapshot(snap)
+    with qtbot.assertNotEmitted(loss_plot.train_loss_curve.sigPlotChanged):
+        loss_plot.set_snapshot(dataclasses.replace(snap, running=True))
+    with qtbot.waitSignal(loss_plot.train_loss_curve.sigPlotChanged, timeout=1000):
+        loss_plot.set_snapshot(dataclasses.replace(snap, generation=1))
+
+
+def test_loss_plot_handles_empty_one_point_and_long_histories(loss_plot):
+    snap = make_snapshot("tf_default", 0)
+    assert len(snap.history["epoch"]) == 1
+    loss_plot.set_snapshot(snap)
+    assert len(loss_plot.train_loss_curve.getData()[0]) == 1
+    loss_plot.grab()
+    empty = with_history(snap, **{k: v[:0] for k, v in snap.history.items()})
+    loss_plot.set_snapshot(empty)
+    assert loss_plot.readout.text() == "no training yet"
+    assert loss_plot.readout_at_epoch(3) == ""
+    loss_plot.grab()
+
+    n = 20_000  # what the engine's bounded history holds at most
+    epochs = np.arange(n) * 64
+    decay = np.exp(-np.arange(n) / 3000.0)
+    long = with_history(snap, epoch=epochs, train_loss=decay, test_loss=1.1 * decay,
+                        train_accuracy=1 - decay / 2, test_accuracy=1 - decay / 2)
+    loss_plot.set_snapshot(long)
+    loss_plot.grab()
+    assert loss_plot.train_loss_curve.getOriginalDataset()[0][-1] == epochs[-1]
+    assert loss_plot.plot_item.vb.viewRange()[0][1] >= epochs[-1]
+    loss_plot.clear()
+    x = loss_plot.train_loss_curve.getData()[0]
+    assert x is None or len(x) == 0
+    assert loss_plot.readout.text() == "no training yet"
+
+
+# ---------------------------------------------------------------------------------------------
+# OutputView
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("preset", ["tf_default", "xor_221", "softmax_spiral3",
+                                    "regression_plane", "sine_regression", "not_111"])
+def test_output_view_renders_every_kind_of_problem(view, preset):
+    snap = make_snapshot(preset, 40)
+    view.set_snapshot(snap)
+    assert distinct_colours(view) > 12
+    if snap.data.n_inputs == 2:
+        image = view.image.image
+        assert image.shape[:2] == (100, 100) and image.flags["C_CONTIGUOUS"]
+        assert view.image.isVisible()
+        assert view.plot.getAxis("left").labelText == "x₂"
+    else:
+        assert not view.image.isVisible() and view.curve.isVisible()
+        x, y = view.curve.getData()
+        np.testing.assert_array_equal(x, snap.maps.x)
+        np.testing.assert_array_equal(y, snap.maps.output[0])
+        assert view.plot.getAxis("left").labelText == "output"
+    assert view.plot.getAxis("bottom").labelText == "x₁"
+    assert len(view.train_points.points()) == len(snap.data.x_train)
+    assert view.legend.text()
+
+
+def test_discretize_changes_the_map_but_not_for_regression(view):
+    view.set_snapshot(make_snapshot("tf_default", 60))
+    smooth = view.image.image.copy()
+    view.discretize.setChecked(True)
+    assert not np.array_equal(smooth, view.image.image)
+    assert len(np.unique(view.image.image)) == 2
+    view.discretize.setChecked(False)
+    np.testing.assert_array_equal(smooth, view.image.image)
+    view.set_snapshot(make_snapshot("regression_plane", 5))
+    assert not view.discretize.isEnabled()
+
+
+def test_show_test_data_adds_points(view):
+    snap = make_snapshot("tf_default", 5)
+    view.set_snapshot(snap)
+    assert len(view.test_points.points()) == 0
+    view.show_test.setChecked(True)
+    assert len(view.test_points.points()) == len(snap.data.x_test) > 0
+    view.show_test.setChecked(False)
+    assert len(view.test_points.points()) == 0
+
+
+def test_unit_map_replaces_the_output_live_and_clear_restores_it(view):
+    trainer = make_trainer("tf_default", 5)
+    data = DataView.from_trainer(trainer)
+    view.set_snapshot(build_snapshot(trainer, 0, data, running=False))
+    output = view.image.image.copy()
+    view.show_unit_map(2, 1)
+    np.testing.assert_array_equal(view.image.image, view._snap.maps.units[2][1])
+    assert "unit 2" in view.title.text() and "tanh" in view.title.text()
+    trainer.train(30)
+    later = build_snapshot(trainer, 0, data, running=True)
+    view.set_snapshot(later)
+    np.testing.assert_array_equal(view.image.image, later.maps.units[2][1])  # follows training
+    view.clear_unit_map()
+    assert view.image.image.shape == output.shape == (100, 100)
+    np.testing.assert_array_equal(view.image.image, later.maps.output[0])
+
+
+def test_multiclass_pixels_are_the_class_colours_paled_towards_white(view):
+    snap = make_snapshot("softmax_spiral3", 100)
+    view.set_snapshot(snap)
+    rgba = view.image.image
+    assert rgba.shape == (100, 100, 4) and rgba.dtype == np.uint8
+    winners = np.argmax(snap.maps.output, axis=0)
+    towards = 255.0 - rgba[..., :3].astype(np.float64)  # distance from white
+    for k in range(3):
+        pixels = towards[winners == k]
+        colour = 255.0 - np.array(class_color(k), dtype=np.float64)
+        # every pixel lies on the segment white → class colour (up to uint8 rounding)
+        t = pixels @ colour / (colour @ colour)
+        np.testing.assert_allclose(pixels, t[:, None] * colour[None, :], atol=2.0)
+        assert np.all(t > 0.05)
+
+
+def test_points_are_rebuilt_only_for_new_data(view, qtbot):
+    trainer = make_trainer("tf_default", 2)
+    data = DataView.from_trainer(trainer)
+    view.set_snapshot(build_snapshot(trainer, 0, data, running=True))
+    trainer.train(3)
+    with qtbot.assertNotEmitted(view.train_points.sigPlotChanged):
+        view.set_snapshot(build_snapshot(trainer, 0, data, running=True))
+    with qtbot.waitSignal(view.train_points.sigPlotChanged, timeout=1000):
+        view.set_snapshot(build_snapshot(trainer, 1, DataView.from_trainer(trainer),
+                                         running=True))
+
+
+def test_left_click_in_the_map_emits_data_coordinates(view, qtbot):
+    view.set_snapshot(make_snapshot("tf_default", 1))
+    vb = view.plot.getViewBox()
+    scene = vb.mapViewToScene(QPointF(2.0, -3.0))
+    pixel = view.plot_widget.mapFromScene(scene)
+    with qtbot.waitSignal(view.pointClicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ShiftModifier, QPoint(pixel.x(), pixel.y()))
+    x, y, modifiers = blocker.args
+    assert x == pytest.approx(2.0, abs=0.15) and y == pytest.approx(-3.0, abs=0.15)
+    assert modifiers & Qt.KeyboardModifier.ShiftModifier
+
+
+# ---------------------------------------------------------------------------------------------
+# Many repaints (the PySide6 6.12.0 + CPython 3.11 refcount bug aborted after ~90)
+# ---------------------------------------------------------------------------------------------
+def test_hundreds_of_real_repaints_do_not_crash(loss_plot, view):
+    trainer = make_trainer("tf_default", 0)
+    data = DataView.from_trainer(trainer)
+    for _ in range(300):
+        trainer.train(1)
+        snap = build_snapshot(trainer, 0, data, running=True, map_res=50, unit_res=8)
+        loss_plot.set_snapshot(snap)
+        view.set_snapshot(snap)
+        loss_plot.repaint()
+        view.repaint()
+    assert loss_plot.train_loss_curve.getData()[0][-1] == 300
+    assert distinct_colours(view) > 12
