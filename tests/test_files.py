@@ -176,3 +176,13 @@ def test_unsaved_changes_are_guarded_on_close(qtbot, window, monkeypatch):
     monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: "discard")
     w.close()
     assert not w.isVisible() and not w.client.thread.isRunning()
+
+
+def test_an_edit_made_while_saving_keeps_the_run_unsaved(qtbot, window, tmp_path):
+    w = window("xor_221")
+    w.mark_dirty()
+    path = str(tmp_path / "s.json")
+    with qtbot.waitSignal(w.client.fileDoneArrived, timeout=TIMEOUT):
+        w.files.save_to(path)
+        w.client_weight(0, 0, 0, 0.75)  # before the worker's reply arrives
+    assert w.files.dirty and w.windowTitle().startswith("*")

@@ -218,3 +218,25 @@ def test_screenshot_with_unknown_preset_is_a_clean_error(tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_reply_to_an_older_change_does_not_undo_a_newer_one(qtbot, make_window):
+    w = make_window("tf_default")
+    feature = w.findChild(object, "feature_x1_sq")
+    feature.setChecked(True)  # rebuild
+    lr = w.findChild(QComboBox, "learningRate")
+    lr.setCurrentIndex(lr.findText("0.3"))  # live change, sent before the rebuild's reply
+    lr.activated.emit(lr.currentIndex())
+    qtbot.waitUntil(lambda: w.snapshot.sizes[0] == 3 and w.snapshot.learning_rate == 0.3,
+                    timeout=TIMEOUT)
+    fresh_snapshot(qtbot, w)
+    assert w.scenario.train.optimizer.learning_rate == 0.3 and lr.currentText() == "0.3"
+    assert trainer(w).learning_rate == 0.3
+
+
+def test_architecture_edits_on_a_preset_with_explicit_weights(qtbot, make_window):
+    w = make_window("worked_example")
+    qtbot.mouseClick(w.findChild(QToolButton, "addUnit1"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.snapshot.sizes == (2, 3, 1), timeout=TIMEOUT)
+    assert "drawn anew" in w.statusBar().currentMessage()
+    assert w.scenario.model.hidden[0].units == 3 == trainer(w).spec.sizes[1]
