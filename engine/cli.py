@@ -79,6 +79,9 @@ def train(
 
     if epochs < 0:
         raise CliError(f"--epochs must be 0 or more, got {epochs}")
+    out_dir = Path(out_path).resolve().parent
+    if not out_dir.is_dir():
+        raise CliError(f"cannot write {out_path}: the folder {out_dir} does not exist")
     trainer, from_workspace = load_trainer(source)
     try:
         if seed is not None:

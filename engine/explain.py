@@ -207,7 +207,7 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
                            + _reduction_text(trace))
     # update
     after = trace.params_after or trace.params_before
-    eq = ["W ← W − η·dW" + ("   b ← b − η·db" if use_bias else ""),
+    eq = ["W ← W − η·dW", *(["b ← b − η·db"] if use_bias else []),
           f"η = {fmt(trace.learning_rate)}"]
     ops = []
     for layer, ((w0, b0), (w1, b1)) in enumerate(zip(trace.params_before, after, strict=True),
@@ -314,8 +314,10 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
         edge_values=tuple(edges),
         edge_kind=edge_kind,
         prediction=mean(trace.a[depth]) if depth in trace.a else None,
-        target=mean(trace.y) if loss_known else None,
-        loss=trace.loss if loss_known else None,
+        # a mean target (0.5 for labels 0 and 1) is no sample's target: show it for one sample
+        target=trace.y[0].copy() if loss_known and n == 1 else None,
+        # the diagram shows batch means, so its loss is the mean per sample too
+        loss=float(np.mean(trace.sample_loss)) if loss_known else None,
         n_samples=n,
         caption=caption,
     )

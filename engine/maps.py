@@ -53,7 +53,10 @@ def grid_points(domain: tuple[float, float, float, float], res: int) -> np.ndarr
 
 def _layer_values(trainer: Trainer, raw: np.ndarray) -> list[np.ndarray]:
     feats = compute_features(raw, trainer.scenario.data.features)
-    return [feats] + [a for _, a in trainer.forward(feats)]
+    values = [feats] + [a for _, a in trainer.forward(feats)]
+    # huge (diverging) values would overflow the float32 maps: clip them to float32's range
+    limit = np.finfo(np.float32).max
+    return [np.clip(v, -limit, limit) for v in values]
 
 
 def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24) -> PlaneMaps:

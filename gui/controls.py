@@ -224,7 +224,12 @@ class DataPanel(QGroupBox):
         fixed = custom or DATASETS[d.dataset].fixed_size
         self.noise.setValue(round(d.noise * 100))
         self.noise_label.setText(f"{round(d.noise * 100)}%")
-        self.samples.setValue(d.n_samples)
+        if custom and d.custom is not None:
+            self.samples.setValue(len(d.custom.x))
+        elif fixed:
+            self.samples.setValue(DATASETS[d.dataset].default_samples)
+        else:
+            self.samples.setValue(d.n_samples)
         for w in (self.noise, self.samples):
             w.setEnabled(not fixed)
         self.ratio.setValue(round(d.train_fraction * 100))
@@ -444,6 +449,8 @@ class TrainingPanel(QGroupBox):
         rate = combo_number(self.reg_rate)
         if lr is None or lr <= 0 or rate is None:
             self.show_scenario(s)  # not a usable number: show the value in force again
+            self.changed.emit("refused", "the learning rate must be a number above 0 and "
+                              "the regularisation rate a number of at least 0")
             return
         o = replace(s.train.optimizer, learning_rate=lr, kind=self.optimizer.currentData(),
                     regularization=self.regularization.currentData(), reg_rate=rate)

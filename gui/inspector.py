@@ -133,8 +133,8 @@ class InspectorPanel(QWidget):
         body = QWidget()
         bv = QVBoxLayout(body)
         bv.setContentsMargins(6, 4, 6, 4)
-        for w in (self.progress, self.title, self.equations, self.note, self.tables,
-                  self.chain, self.check_result):
+        for w in (self.progress, self.title, self.equations, self.chain, self.note,
+                  self.check_result, self.tables):
             bv.addWidget(w)
         bv.addStretch(1)
         scroll = QScrollArea()

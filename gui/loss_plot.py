@@ -238,6 +238,13 @@ class LossPlot(QWidget):
                 curve.setData([], [])
         self.test_loss_curve.setVisible(has_test)
         self.test_acc_curve.setVisible(has_test and self._classification)
+        # Before training there is one point: mark it, and show epochs 0–10, not −0.4…0.4.
+        self.train_loss_curve.setSymbol("o" if len(x) == 1 else None)
+        if len(x) <= 1:
+            self.plot_item.setXRange(0, 10, padding=0)
+        else:
+            # the whole run, always (auto-range would only see the clipped-to-view data)
+            self.plot_item.setXRange(float(x[0]), float(x[-1]), padding=0.02)
         self._update_legend()
 
     def _set_classification(self, classification: bool) -> None:

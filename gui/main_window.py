@@ -247,6 +247,11 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.inspector)
         {"phase": self.client.phaseStepRequested, "sample": self.client.sampleStepRequested,
          "batch": self.client.batchStepRequested}[unit].emit()
+        if unit != "phase":
+            self.statusBar().showMessage(
+                "The whole step ran; the Inspector shows its update. Press ◂ Back to walk "
+                "back through its phases, or choose Step by: Phase to go forward one at a "
+                "time.", 8000)
 
     @Slot()
     def step_back(self) -> None:
@@ -295,6 +300,10 @@ class MainWindow(QMainWindow):
     @Slot(int, int, int)
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
         self.client.weightSelectRequested.emit(layer, i, j)
+        if self.snapshot is not None and self.snapshot.trace is not None:
+            self.tabs.setCurrentWidget(self.inspector)
+            self.statusBar().showMessage("The Inspector shows this weight's chain rule once "
+                                         "its backward phase has run.", 6000)
 
     @Slot()
     def _on_gradient_check(self) -> None:
@@ -361,6 +370,9 @@ class MainWindow(QMainWindow):
     @Slot(str, object)
     def _on_change(self, kind: str, scenario: Scenario) -> None:
         """Apply a control change: live ones keep the weights, the rest rebuild."""
+        if kind == "refused":  # the panel refused an entry; ``scenario`` says why
+            self._refuse(str(scenario))
+            return
         try:
             fitted, notes = fit_to_data(scenario)
         except ValueError as e:
@@ -468,9 +480,9 @@ class MainWindow(QMainWindow):
     def _on_divergence(self, text: str) -> None:
         lr = self.scenario.train.optimizer.learning_rate
         self.banner.setText(
-            f"Training stopped: {text}. The numbers grew too large (NaN/Inf). Try a lower "
-            f"learning rate (now {lr:g}), then press Run. The weights are back at the last "
-            "good epoch."
+            f"Training stopped: {text}. The numbers grew too large (NaN/Inf). The weights were "
+            "rolled back to the last finite state, which may already be huge. Try a lower "
+            f"learning rate (now {lr:g}) and press Run, or Reset (R) for fresh weights."
         )
         self.banner.show()
         self._on_running(False)

@@ -1636,8 +1636,9 @@ class NetworkView(QWidget):
             return f"δ={fmt(v)}"
         if column == 0:
             return f"{snap.data.feature_labels[j]}={fmt(v)}"
-        if (column == snap.depth and tr.loss is not None and tr.prediction is not None
-                and tr.target is not None):
+        if column == snap.depth and tr.loss is not None and tr.prediction is not None:
+            if tr.target is None:  # a batch: its mean target would be no sample's target
+                return f"ŷ={fmt(float(tr.prediction[j]))}"
             return f"ŷ={fmt(float(tr.prediction[j]))} · y={fmt(float(tr.target[j]))}"
         return f"a={fmt(v)}"
 
@@ -1777,7 +1778,7 @@ class NetworkView(QWidget):
             f"{edges}{more}\n{units} Each unit's frame colour and number are its value in "
             "this phase (the batch mean for a batch).\nCorner squares: biases b, on the "
             f"w, b scale.{faded}")
-        self._legend_text.setFixedHeight(self._two_lines)
+        self._legend_text.setFixedHeight(self._two_lines * 3 // 2 + 2)
         self._colorbar.set_title("w, b")
         self._colorbar.setToolTip("Weights (edges, when they show w) and biases (corner "
                                   "squares) saturate at ±scale.")

@@ -234,7 +234,7 @@ class TrainingWorker(QObject):
             return
         self.pause()
         self._install(trainer)
-        self.fileDone.emit("data", "; ".join([*data.notes(), *notes]))
+        self.fileDone.emit("data", "; ".join(dict.fromkeys([*data.notes(), *notes])))
 
     @Slot(float, float, int)
     def add_point(self, x: float, y: float, label: int) -> None:
