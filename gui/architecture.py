@@ -8,12 +8,14 @@ diagram (``set_column_centers``). Every change needs new weights, so it is emitt
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QToolButton,
@@ -28,6 +30,7 @@ from engine.scenario import Scenario
 MAX_WINDOW_LAYERS = 8
 MAX_WINDOW_UNITS = 32
 BOX_WIDTH = 104
+MIN_BOX_WIDTH = 58
 
 
 def _button(text: str, object_name: str, tip: str) -> QToolButton:
@@ -47,6 +50,8 @@ class LayerBox(QFrame):
     def __init__(self, title: str, hidden: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFixedWidth(BOX_WIDTH)
+        self._units_text = ""
+        self._compact = False
         v = QVBoxLayout(self)
         v.setContentsMargins(2, 2, 2, 2)
         v.setSpacing(2)
@@ -74,6 +79,20 @@ class LayerBox(QFrame):
             self.activation.addItem(act.title, key)
         v.addWidget(self.activation)
 
+    def set_units_text(self, text: str, short: str) -> None:
+        self._units_text, self._short_text = text, short
+        self.label.setText(short if self._compact else text)
+        self.label.setToolTip(text)
+
+    def set_compact(self, compact: bool) -> None:
+        """Narrow columns: smaller buttons and just the number of units."""
+        self._compact = compact
+        side = 18 if compact else 22
+        for b in (self.minus, self.plus):
+            b.setFixedSize(side, side)
+        if self._units_text:
+            self.label.setText(self._short_text if compact else self._units_text)
+
 
 class ArchitectureBar(QWidget):
     """Layer count, per-layer units and activations; emits ``changed("rebuild", scenario)``."""
@@ -89,13 +108,13 @@ class ArchitectureBar(QWidget):
         self.layer_plus = _button("+", "addLayerButton", "Add a hidden layer")
         self.layer_label = QLabel()
         self.layer_label.setObjectName("hiddenLayerCount")
-        head = QWidget(self)
-        h = QHBoxLayout(head)
+        head = QWidget(self)  # sits above the inputs column: two buttons over the count
+        h = QGridLayout(head)
         h.setContentsMargins(0, 0, 0, 0)
-        h.setSpacing(3)
-        h.addWidget(self.layer_minus)
-        h.addWidget(self.layer_plus)
-        h.addWidget(self.layer_label)
+        h.setSpacing(2)
+        h.addWidget(self.layer_minus, 0, 0)
+        h.addWidget(self.layer_plus, 0, 1)
+        h.addWidget(self.layer_label, 1, 0, 1, 2, Qt.AlignmentFlag.AlignCenter)
         self._head = head
         self.boxes: list[LayerBox] = []
         self.output_box: LayerBox | None = None
@@ -113,7 +132,8 @@ class ArchitectureBar(QWidget):
             box.activation.blockSignals(True)
             box.activation.setCurrentIndex(box.activation.findData(layer.activation))
             box.activation.blockSignals(False)
-            box.label.setText(f"{layer.units} unit{'s' * (layer.units != 1)}")
+            box.set_units_text(f"{layer.units} unit{'s' * (layer.units != 1)}",
+                               str(layer.units))
             box.minus.setEnabled(layer.units > 1)
             box.plus.setEnabled(layer.units < MAX_WINDOW_UNITS)
             box.setToolTip(f"Hidden layer {k + 1}")
@@ -122,9 +142,10 @@ class ArchitectureBar(QWidget):
         ob.activation.blockSignals(True)
         ob.activation.setCurrentIndex(ob.activation.findData(s.model.output_activation))
         ob.activation.blockSignals(False)
-        ob.label.setText(f"output: {n_outputs} unit{'s' * (n_outputs != 1)}")
+        ob.set_units_text(f"output: {n_outputs} unit{'s' * (n_outputs != 1)}",
+                          f"out: {n_outputs}")
         n = len(hidden)
-        self.layer_label.setText(f"{n} hidden layer{'s' * (n != 1)}")
+        self.layer_label.setToolTip(f"{n} hidden layer{'s' * (n != 1)}")
         self.layer_minus.setEnabled(n > 0)
         self.layer_plus.setEnabled(n < MAX_WINDOW_LAYERS)
         self._place()
@@ -159,20 +180,31 @@ class ArchitectureBar(QWidget):
         self._place()
 
     def _place(self) -> None:
+        """Put each box above its column, as wide as the column spacing allows, so boxes
+        never overlap (narrow columns get compact boxes: the unit count without "units")."""
         boxes = [*self.boxes, self.output_box] if self.output_box is not None else []
         n_cols = len(boxes) + 1
         centers = self._centers
         if len(centers) != n_cols:
             step = self.width() / max(n_cols, 1)
             centers = [step * (k + 0.5) for k in range(n_cols)]
+        spacing = min((b - a for a, b in itertools.pairwise(centers)),
+                      default=float(BOX_WIDTH + 8))
+        width = int(max(MIN_BOX_WIDTH, min(BOX_WIDTH, spacing - 6)))
+        compact = width < 96
+        n = len(self.boxes)
+        self.layer_label.setText(f"{n} hidden" if compact
+                                 else f"{n} hidden layer{'s' * (n != 1)}")
         self._head.adjustSize()
         self._head.move(2, (self.height() - self._head.height()) // 2)
-        left_limit = self._head.width() + 6
+        left = self._head.x() + self._head.width() + 4
         for box, cx in zip(boxes, centers[1:], strict=False):
-            x = round(cx - BOX_WIDTH / 2)
-            x = max(left_limit, min(x, self.width() - BOX_WIDTH))
+            box.setFixedWidth(width)
+            box.set_compact(compact)
+            x = round(cx - width / 2)
+            x = max(left, min(x, self.width() - width))
             box.move(x, 2)
-            box.adjustSize()
+            left = x + width + 2  # the next box starts after this one, whatever the centres
 
     # -- edits ---------------------------------------------------------------------------------
     def _emit_hidden(self, hidden: tuple[LayerSpec, ...]) -> None:
