@@ -167,7 +167,7 @@ class DataPanel(QGroupBox):
         form.addRow("Noise", noise_row)
         self.samples = name(QSpinBox(), "sampleCount", "Number of samples",
                             "How many points to generate.")
-        self.samples.setRange(10, 5000)
+        self.samples.setRange(1, 5000)
         self.samples.setSingleStep(50)
         self.samples.setKeyboardTracking(False)
         form.addRow("Samples", self.samples)
