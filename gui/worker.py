@@ -42,8 +42,8 @@ from gui.snapshot import DataView, Snapshot, build_snapshot, compute_maps, trace
 
 CHUNK_SECONDS = 0.010
 PUBLISH_INTERVAL = 1.0 / 36.0
-MAPS_INTERVAL = 0.1
-"""While running, the maps (the costliest part of a snapshot) are refreshed at most 10×/s;
+MAPS_INTERVAL = 0.15
+"""While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
 weights, losses and the counter still go out 30×/s."""
 MAX_SEED = 2**31 - 1
 UNDO_STEPS = 100
