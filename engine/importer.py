@@ -44,7 +44,15 @@ from engine.features import FEATURES, available_features
 from engine.fileio import format_size, read_limited
 from engine.losses import LOSSES, REDUCTIONS
 from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS, LayerSpec, NetworkSpec
-from engine.scenario import ModelSpec, Scenario, dataset_shape, fit_to_data, output_units, validate
+from engine.scenario import (
+    ModelSpec,
+    Scenario,
+    dataset_shape,
+    fit_to_data,
+    network_spec,
+    output_units,
+    validate,
+)
 
 MAX_WEIGHTS_BYTES = 64 * 1024 * 1024
 """Largest weights file read (checked from the file size, before reading)."""
@@ -640,13 +648,6 @@ def _read_onnx_model(onnx: Any, model: Any, meta_text: str) -> ImportedWeights:
 # ---------------------------------------------------------------------------------------------
 
 
-def network_spec_for(scenario: Scenario) -> NetworkSpec:
-    """The network a Trainer builds for ``scenario`` (inputs, layers, biases)."""
-    m = scenario.model
-    layers = (*m.hidden, LayerSpec(output_units(scenario), m.output_activation))
-    return NetworkSpec(len(scenario.data.features), layers, m.use_bias)
-
-
 def check_compatible(
     spec: NetworkSpec, features: tuple[str, ...], imported: ImportedWeights, strict: bool = True
 ) -> None:
@@ -700,7 +701,7 @@ def with_start_weights(scenario: Scenario, imported: ImportedWeights,
                        strict: bool = True) -> Scenario:
     """A copy of ``scenario`` whose explicit start weights are the file's, so a new Trainer
     starts (and resets) from them. The scenario's network must match the file's."""
-    check_compatible(network_spec_for(scenario), tuple(scenario.data.features), imported, strict)
+    check_compatible(network_spec(scenario), tuple(scenario.data.features), imported, strict)
     weights = tuple((w.copy(), None if b is None else b.copy()) for w, b in imported.layers)
     return validate(replace(scenario, init=replace(scenario.init, scheme="explicit"),
                             initial_weights=weights))
@@ -759,5 +760,5 @@ def scenario_for_weights(scenario: Scenario, imported: ImportedWeights) -> Scena
         what = f"{n_classes} classes" if task == "classification" else "regression"
         raise WeightsError(f"layer {len(imported.sizes) - 1}: the file has "
                            f"{imported.sizes[-1]} outputs, this data ({what}) needs {n_out}")
-    check_compatible(network_spec_for(result), tuple(result.data.features), imported)
+    check_compatible(network_spec(result), tuple(result.data.features), imported)
     return result

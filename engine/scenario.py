@@ -19,7 +19,7 @@ from engine.datasets import DATASETS, from_arrays
 from engine.features import FEATURES, available_features
 from engine.initializers import INIT_SCHEMES, InitSpec
 from engine.losses import LOSSES, REDUCTIONS, check_combination
-from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS, LayerSpec
+from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS, LayerSpec, NetworkSpec
 from engine.optimizers import OPTIMIZERS, REGULARIZATIONS, OptimizerSpec
 
 MAX_CUSTOM_SAMPLES = 100_000
@@ -98,6 +98,14 @@ def output_units(scenario: Scenario) -> int:
     if scenario.model.output_activation == "softmax":
         return n_classes if task == "classification" else 1
     return 1
+
+
+def network_spec(scenario: Scenario) -> NetworkSpec:
+    """The network a Trainer builds for ``scenario``, known before building it (so shapes can
+    be checked without generating data or drawing weights)."""
+    m = scenario.model
+    layers = (*m.hidden, LayerSpec(output_units(scenario), m.output_activation))
+    return NetworkSpec(len(scenario.data.features), layers, m.use_bias)
 
 
 def validate(s: Scenario) -> Scenario:

@@ -28,10 +28,10 @@ from engine.datasets import Dataset, from_arrays, generate, split
 from engine.features import compute_features
 from engine.history import History, Metrics
 from engine.initializers import initialize
-from engine.network import LayerSpec, NetworkSpec, Parameters
+from engine.network import Parameters
 from engine.optimizers import Optimizer, OptimizerSpec
 from engine.program import EvalProgram, StepProgram
-from engine.scenario import Scenario, output_units, validate
+from engine.scenario import Scenario, network_spec, output_units, validate
 
 
 @dataclass(frozen=True)
@@ -118,13 +118,8 @@ class Trainer:
         self.labels_train = ds.y[self.train_idx]
         self.labels_test = ds.y[self.test_idx]
 
-    def _network_spec(self) -> NetworkSpec:
-        s = self.scenario
-        layers = (*s.model.hidden, LayerSpec(output_units(s), s.model.output_activation))
-        return NetworkSpec(len(s.data.features), layers, s.model.use_bias)
-
     def _initial_parameters(self, seed: int | None = None) -> Parameters:
-        spec = self._network_spec()
+        spec = network_spec(self.scenario)
         s = self.scenario
         if s.init.scheme == "explicit" and seed is None:
             assert s.initial_weights is not None

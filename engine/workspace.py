@@ -38,8 +38,8 @@ import numpy as np
 from engine import __version__
 from engine.fileio import atomic_write_text, read_limited
 from engine.history import COLUMNS, History
-from engine.network import LayerSpec, NetworkSpec
-from engine.scenario import Scenario, output_units, scenario_from_dict, scenario_to_dict
+from engine.network import NetworkSpec
+from engine.scenario import Scenario, network_spec, scenario_from_dict, scenario_to_dict
 from engine.trainer import Trainer
 
 WORKSPACE_FORMAT = "backprop-playground-workspace"
@@ -233,7 +233,7 @@ def _trainer_from_dict(obj: Any) -> Trainer:
         if key not in obj:
             raise WorkspaceError(f"{key}: missing")
     scenario = _read_scenario(obj["scenario"])
-    spec = _network_spec(scenario)
+    spec = network_spec(scenario)
     if scenario.init.scheme == "explicit" and scenario.initial_weights is not None:
         _check_layers(scenario.initial_weights, "scenario.initial_weights", spec)
 
@@ -301,14 +301,6 @@ def _read_scenario(raw: Any) -> Scenario:
     except ValueError as e:
         msg = str(e)
         raise WorkspaceError(msg if msg.startswith("scenario") else f"scenario: {msg}") from None
-
-
-def _network_spec(scenario: Scenario) -> NetworkSpec:
-    """The architecture the trainer will build, known before building it (so parameter
-    shapes are checked without generating data or drawing weights)."""
-    layers = (*scenario.model.hidden,
-              LayerSpec(output_units(scenario), scenario.model.output_activation))
-    return NetworkSpec(len(scenario.data.features), layers, scenario.model.use_bias)
 
 
 def _read_layers(raw: Any, path: str, spec: NetworkSpec) -> list[tuple[np.ndarray, Any]]:

@@ -104,23 +104,3 @@ def test_loss_plot_follows_history_and_survives_log_scale(qtbot):
     plot.log_check.setChecked(True)
     assert plot.log_scale
     assert "epoch 40" in plot.readout_at_epoch(40.2)
-
-
-def test_repainting_real_plots_hundreds_of_times_does_not_crash(qtbot):
-    """Guards the PySide6 6.12.0 + CPython 3.11 refcount bug (DESIGN-NOTES): a plain
-    pyqtgraph repaint lost references to None until the interpreter aborted."""
-    view, plot = OutputView(), LossPlot()
-    for w in (view, plot):
-        qtbot.addWidget(w)
-        w.resize(400, 300)
-        w.show()
-    trainer = make_trainer("tf_default", 0)
-    data = DataView.from_trainer(trainer)
-    for _ in range(300):
-        trainer.train(1)
-        snap = build_snapshot(trainer, 0, data, running=True, map_res=40, unit_res=8)
-        view.set_snapshot(snap)
-        plot.set_snapshot(snap)
-        view.repaint()
-        plot.repaint()
-    assert plot._curves()[0].getData()[0][-1] == 300
