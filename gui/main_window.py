@@ -14,6 +14,8 @@ from dataclasses import replace
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
-from engine.scenario import Scenario, fit_to_data, output_units
+from engine.scenario import Scenario, fit_to_data, output_units, scenario_to_dict
 from gui.architecture import ArchitectureBar
 from gui.controls import DataPanel, FeaturePanel, TrainingPanel, name
 from gui.files import FileActions
@@ -44,6 +46,14 @@ GRANULARITIES = [("Epoch", "epoch"), ("Batch", "batch"), ("Sample", "sample"),
                  ("Phase", "phase")]
 SPEEDS = [("max", 0.0), ("1000/s", 1000.0), ("300/s", 300.0), ("100/s", 100.0),
           ("30/s", 30.0), ("10/s", 10.0), ("3/s", 3.0), ("1/s", 1.0)]
+
+
+def _comparable(s: Scenario) -> dict:
+    """A scenario as plain data, seeds left out (Reset moves to the next seed)."""
+    d = scenario_to_dict(s)
+    d["init"].pop("seed", None)
+    d["train"].pop("seed", None)
+    return d
 
 
 class MainWindow(QMainWindow):
@@ -214,7 +224,7 @@ class MainWindow(QMainWindow):
                                      "its numbers; click to edit it.")
 
     def _build_shortcuts(self) -> None:
-        for keys, slot in (("Space", self.toggle_run), ("Right", self.step), ("S", self.step),
+        for keys, slot in (("Space", self._space), ("Right", self.step), ("S", self.step),
                            ("Left", self.step_back), ("B", self.step_back),
                            ("R", self.reset)):
             sc = QShortcut(QKeySequence(keys), self)
@@ -225,6 +235,15 @@ class MainWindow(QMainWindow):
     # Commands
     # ------------------------------------------------------------------------------------------
     @Slot()
+    def _space(self) -> None:
+        """Space runs or pauses, except on a focused check box or button, which it presses."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QAbstractButton) and focus is not self.run_button:
+            focus.click()
+            return
+        self.toggle_run()
+
+    @Slot()
     def toggle_run(self) -> None:
         if self.client.running:
             self.client.pauseRequested.emit()
@@ -232,6 +251,7 @@ class MainWindow(QMainWindow):
             self.banner.hide()
             self.mark_dirty()
             self.client.runRequested.emit()
+            self.statusBar().showMessage("Training… press Space or Pause to stop.", 4000)
             self._on_running(True)
 
     @Slot()
@@ -418,6 +438,10 @@ class MainWindow(QMainWindow):
         self.preset_picker.blockSignals(True)
         if i >= 0:
             self.preset_picker.setCurrentIndex(i)
+            # say so when the settings have moved away from the preset (seed changes aside)
+            preset = load_presets()[s.key]
+            edited = _comparable(s) != _comparable(preset)
+            self.preset_picker.setItemText(i, preset.title + (" (edited)" if edited else ""))
         self.preset_picker.blockSignals(False)
 
     @Slot(object)

@@ -240,3 +240,18 @@ def test_architecture_edits_on_a_preset_with_explicit_weights(qtbot, make_window
     qtbot.waitUntil(lambda: w.snapshot.sizes == (2, 3, 1), timeout=TIMEOUT)
     assert "drawn anew" in w.statusBar().currentMessage()
     assert w.scenario.model.hidden[0].units == 3 == trainer(w).spec.sizes[1]
+
+
+def test_the_preset_picker_says_when_settings_were_edited(qtbot, make_window):
+    w = make_window("tf_default")
+    picker = w.findChild(QComboBox, "presetPicker")
+    assert picker.currentText() == "TensorFlow Playground default"
+    w.reset()  # a new seed is not an edit
+    assert picker.currentText() == "TensorFlow Playground default"
+    lr = w.findChild(QComboBox, "learningRate")
+    lr.setCurrentIndex(lr.findText("0.3"))
+    lr.activated.emit(lr.currentIndex())
+    assert picker.currentText() == "TensorFlow Playground default (edited)"
+    picker.activated.emit(picker.currentIndex())  # reloading the preset clears it
+    qtbot.waitUntil(lambda: w.snapshot.learning_rate == 0.03, timeout=TIMEOUT)
+    assert picker.currentText() == "TensorFlow Playground default"
