@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from engine.datasets import MAX_SAMPLES, TASKS, from_arrays
-from engine.fileio import read_limited
+from engine.fileio import decode_text, read_limited
 from engine.scenario import CustomData, Scenario, fit_to_data
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
@@ -110,13 +110,10 @@ def read_csv_dataset(
         data = read_limited(name, MAX_CSV_BYTES)
     except ValueError as e:
         raise CsvError(str(e)) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise CsvError(f"{name}: not a UTF-8 text file (byte 0x{data[e.start]:02x} at offset "
-                       f"{e.start})") from None
+        text = decode_text(data, name)
+    except ValueError as e:
+        raise CsvError(str(e)) from None
     return parse_csv_dataset(text, label_column, task, train_fraction, input_columns,
                              source=name)
 

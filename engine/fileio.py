@@ -124,3 +124,15 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     if len(data) > max_bytes:  # the file grew after stat
         raise ValueError(f"{name}: file too large (more than the limit of {limit})")
     return data
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text of a file's bytes (a byte-order mark is dropped); ValueError naming the
+    file and the first bad byte otherwise."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{name}: not a UTF-8 text file (byte 0x{data[e.start]:02x} at "
+                         f"offset {e.start})") from None

@@ -41,7 +41,7 @@ import numpy as np
 from engine.activations import ACTIVATIONS, LEAKY_SLOPE
 from engine.export import CONVENTION, WEIGHTS_FORMAT, WEIGHTS_VERSION
 from engine.features import FEATURES, available_features
-from engine.fileio import format_size, read_limited
+from engine.fileio import decode_text, format_size, read_limited
 from engine.losses import LOSSES, REDUCTIONS
 from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS, LayerSpec, NetworkSpec
 from engine.scenario import (
@@ -352,13 +352,10 @@ def _json_int(text: str) -> int | float:
 
 
 def _parse_json(data: bytes, name: str) -> Any:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise WeightsError(f"{name}: not a UTF-8 text file (byte 0x{data[e.start]:02x} at "
-                           f"offset {e.start})") from None
+        text = decode_text(data, name)
+    except ValueError as e:
+        raise WeightsError(str(e)) from None
     if not text.strip():
         raise WeightsError(f"{name}: the file is empty")
     try:

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from engine import __version__
-from engine.fileio import atomic_write_text, read_limited
+from engine.fileio import atomic_write_text, decode_text, read_limited
 from engine.history import COLUMNS, History
 from engine.network import NetworkSpec
 from engine.scenario import Scenario, network_spec, scenario_from_dict, scenario_to_dict
@@ -163,16 +163,10 @@ def load_workspace(path: str | os.PathLike[str]) -> Trainer:
 
 def parse_workspace_bytes(data: bytes, name: str = "workspace") -> Any:
     """Decode and parse a workspace file's bytes into JSON values, refusing NaN and Infinity."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        bad = data[e.start]
-        raise WorkspaceError(
-            f"{name}: not a UTF-8 text file (byte 0x{bad:02x} at offset {e.start}); "
-            "is it a workspace?"
-        ) from None
+        text = decode_text(data, name)
+    except ValueError as e:
+        raise WorkspaceError(f"{e}; is it a workspace?") from None
     if not text.strip():
         raise WorkspaceError(f"{name}: the file is empty")
     try:

@@ -27,21 +27,6 @@ def view(qtbot):
     return v
 
 
-@pytest.mark.parametrize("preset", ["tf_default", "xor_221", "softmax_spiral3",
-                                    "regression_plane", "sine_regression", "not_111"])
-def test_every_kind_of_problem_renders(view, preset):
-    snap = make_snapshot(preset, 30)
-    view.set_snapshot(snap)
-    assert distinct_colours(view) > 12
-    if snap.data.n_inputs == 2:
-        assert view.image.image.shape[:2] == (100, 100)
-        assert view.image.isVisible() and not view.curve.isVisible()
-    else:
-        _x, y = view.curve.getData()
-        np.testing.assert_array_equal(y, snap.maps.output[0])
-    assert len(view.train_points.points()) == len(snap.data.x_train)
-
-
 def test_multiclass_pixels_use_the_class_colours(view):
     from gui.colors import class_color
 
