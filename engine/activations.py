@@ -139,57 +139,38 @@ def forward_calls(key: str, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> li
     if key == "softmax":
         col = np.empty(z.shape[1])
         return [
-            partial(np.max, z, axis=0, out=col),
+            partial(np.maximum.reduce, z, 0, None, col),
             partial(np.subtract, z, col, a),
             partial(np.exp, a, a),
-            partial(np.sum, a, axis=0, out=col),
+            partial(np.add.reduce, a, 0, None, col),
             partial(np.divide, a, col, a),
         ]
     raise ValueError(f"unknown activation {key!r}")
 
 
-def backward_calls(
-    key: str, z: np.ndarray, a: np.ndarray, upstream: np.ndarray, out: np.ndarray, tmp: np.ndarray
-) -> list[Call]:
-    """Calls that write out = upstream ⊙ f'(z), where upstream is ∂L/∂a.
+def derivative_calls(key: str, a: np.ndarray, out: np.ndarray) -> list[Call]:
+    """Calls that write out = f'(z), computed from the activation a = f(z) alone.
 
-    ``out`` may be the same buffer as ``upstream``; ``tmp`` must be distinct from both.
+    Every elementwise derivative here can be read off a (for ReLU and leaky ReLU, a > 0
+    exactly when z > 0), so one pair of calls serves a whole run of layers whose activation
+    rows sit next to each other in one buffer. Linear (f' = 1) and softmax (combined with its
+    loss) have no derivative calls.
     """
     if key == "sigmoid":
-        one = np.ones_like(z)
-        return [
-            partial(np.subtract, one, a, tmp),
-            partial(np.multiply, tmp, a, tmp),
-            partial(np.multiply, upstream, tmp, out),
-        ]
+        one = np.ones_like(a)
+        return [partial(np.subtract, one, a, out), partial(np.multiply, out, a, out)]
     if key == "tanh":
-        one = np.ones_like(z)
-        return [
-            partial(np.square, a, tmp),
-            partial(np.subtract, one, tmp, tmp),
-            partial(np.multiply, upstream, tmp, out),
-        ]
+        one = np.ones_like(a)
+        return [partial(np.square, a, out), partial(np.subtract, one, out, out)]
     if key == "relu":
-        zero = np.zeros_like(z)
-        mask = np.empty(z.shape, dtype=bool)
-        return [partial(np.greater, z, zero, mask), partial(np.multiply, upstream, mask, out)]
+        return [partial(np.greater, a, np.zeros_like(a), out)]
     if key == "leaky_relu":
-        zero = np.zeros_like(z)
-        slope = np.full_like(z, LEAKY_SLOPE)
-        mask = np.empty(z.shape, dtype=bool)
-        calls: list[Call] = [partial(np.greater, z, zero, mask)]
-        if out is upstream:
-            calls += [
-                partial(np.copyto, tmp, upstream),
-                partial(np.multiply, upstream, slope, out),
-                partial(np.copyto, out, tmp, where=mask),
-            ]
-        else:
-            calls += [
-                partial(np.multiply, upstream, slope, out),
-                partial(np.copyto, out, upstream, where=mask),
-            ]
-        return calls
-    if key == "linear":
-        return [] if out is upstream else [partial(np.copyto, out, upstream)]
-    raise ValueError(f"activation {key!r} has no elementwise derivative")
+        # 1 where a > 0, else the slope: mask·(1 − slope) + slope (exactly 1.0 and 0.01).
+        return [
+            partial(np.greater, a, np.zeros_like(a), out),
+            partial(np.multiply, out, np.full_like(a, 1.0 - LEAKY_SLOPE), out),
+            partial(np.add, out, np.full_like(a, LEAKY_SLOPE), out),
+        ]
+    if key in ("linear", "softmax"):
+        return []
+    raise ValueError(f"unknown activation {key!r}")

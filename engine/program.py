@@ -24,13 +24,15 @@ Internal layout: features as rows, samples as columns. For layer l (1-based as i
 
 from __future__ import annotations
 
+import operator
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
-from engine.activations import backward_calls, forward_calls
+from engine.activations import derivative_calls, forward_calls
 from engine.losses import error_scale, is_combined
 from engine.network import NetworkSpec, Parameters
 from engine.optimizers import Optimizer
@@ -60,26 +62,66 @@ def _activation_buffer(n: int, batch: int, ones_row: bool) -> np.ndarray:
     return buf
 
 
-def _forward(
-    spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int
-) -> tuple[list[np.ndarray], list[np.ndarray], list[list[Call]]]:
+@dataclass
+class _Forward:
+    """Forward-pass buffers and calls. The activations of layers 1..L are row blocks of one
+    buffer, ``stack``, so elementwise work over several layers can be a single call."""
+
+    z: list[np.ndarray]
+    a: list[np.ndarray]
+    calls: list[list[Call]]
+    stack: np.ndarray
+    rows: list[slice]
+    """``rows[l]``: the rows of layer l's activation (ones row included) in ``stack``."""
+
+
+def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int) -> _Forward:
     """Buffers z[l], a[l] and per-layer forward calls, starting from the input buffer a0."""
     bias = spec.use_bias
     sizes = spec.sizes
     depth = spec.depth
+    rows = [slice(0, 0)]
+    for l in range(1, depth + 1):
+        start = rows[-1].stop
+        rows.append(slice(start, start + sizes[l] + int(bias and l < depth)))
+    stack = np.zeros((rows[-1].stop, batch))
     z: list[np.ndarray] = [np.empty((0, batch))]  # index 0 unused: z starts at layer 1
     a = [a0]
     calls: list[list[Call]] = []
     for l in range(1, depth + 1):
         z.append(np.empty((sizes[l], batch)))
-        a.append(_activation_buffer(sizes[l], batch, bias and l < depth))
-        units = a[l][1:] if bias and l < depth else a[l]
+        a.append(stack[rows[l]])
+        if bias and l < depth:
+            a[l][0] = 1.0
         layer_calls: list[Call] = [partial(np.dot, params.mats[l - 1], a[l - 1], z[l])]
         layer_calls += forward_calls(
-            spec.layers[l - 1].activation, z[l], units, np.empty((sizes[l], batch))
+            spec.layers[l - 1].activation, z[l], units_of(a[l], spec, l),
+            np.empty((sizes[l], batch))
         )
         calls.append(layer_calls)
-    return z, a, calls
+    return _Forward(z, a, calls, stack, rows)
+
+
+def _derivative_calls(
+    acts: list[str], upto: int, fwd: _Forward, out: np.ndarray
+) -> list[Call]:
+    """Calls that write f'(z) of layers 1..upto into ``out`` (laid out like ``fwd.stack``):
+    one set of calls per run of adjacent layers that share an activation."""
+    calls: list[Call] = []
+    first = 1
+    for l in range(1, upto + 1):
+        if l == upto or acts[l] != acts[l - 1]:
+            block = slice(fwd.rows[first].start, fwd.rows[l].stop)
+            calls += derivative_calls(acts[l - 1], fwd.stack[block], out[block])
+            first = l + 1
+    return calls
+
+
+def _flat(a: np.ndarray) -> np.ndarray:
+    """A 1-D view of a contiguous buffer (never a copy: calls must see the buffer's data)."""
+    flat = a.view()
+    flat.shape = (a.size,)
+    return flat
 
 
 def units_of(a: np.ndarray, spec: NetworkSpec, layer: int) -> np.ndarray:
@@ -116,29 +158,38 @@ class StepProgram:
         """Inputs then targets: the rows one copy fills per minibatch."""
         self.x_rows = self.block[bias : bias + n_in]
         self.y = self.block[bias + n_in :]
-        self.z, self.a, forward = _forward(spec, params, self.block[: bias + n_in], batch)
+        fwd = _forward(spec, params, self.block[: bias + n_in], batch)
+        self.z, self.a = fwd.z, fwd.a
         self.delta = [np.empty((0, batch))] + [np.empty((sizes[l], batch))
                                                for l in range(1, depth + 1)]
         # Backpropagated error before the activation derivative, with room for the bias row.
         upstream = [np.empty((bias + sizes[l], batch)) for l in range(depth + 1)]
-        tmp = [np.empty((sizes[l], batch)) for l in range(depth + 1)]
+        # f'(z) of every layer, laid out like the activations; filled at the start of the
+        # backward pass (it depends only on the forward pass) in one go per run of layers.
+        deriv = np.empty_like(fwd.stack)
+        combined = is_combined(loss)
 
-        phases = [Phase("forward", l, tuple(forward[l - 1])) for l in range(1, depth + 1)]
+        phases = [Phase("forward", l, tuple(fwd.calls[l - 1])) for l in range(1, depth + 1)]
         phases.append(Phase("loss", 0, ()))
         scale = error_scale(loss, reduction, batch, k)
         for l in range(depth, 0, -1):
             d = self.delta[l]
+            f_prime = units_of(deriv[fwd.rows[l]], spec, l)
+            plain = acts[l - 1] == "linear"
             if l == depth:
-                calls: list[Call] = [partial(np.subtract, self.a[l], self.y, d)]
+                calls: list[Call] = _derivative_calls(acts, depth - combined, fwd, deriv)
+                calls.append(partial(np.subtract, self.a[l], self.y, d))
                 if scale != 1.0:
                     calls.append(partial(np.multiply, d, np.full(d.shape, scale), d))
-                if not is_combined(loss):
-                    calls += backward_calls(acts[l - 1], self.z[l], self.a[l], d, d, tmp[l])
+                if not (combined or plain):
+                    calls.append(partial(np.multiply, d, f_prime, d))
             else:
                 up = upstream[l]
                 calls = [partial(np.dot, params.mats[l].T, self.delta[l + 1], up)]
-                calls += backward_calls(acts[l - 1], self.z[l], units_of(self.a[l], spec, l),
-                                        up[bias:], d, tmp[l])
+                if plain:
+                    calls.append(partial(np.copyto, d, up[bias:]))
+                else:
+                    calls.append(partial(np.multiply, up[bias:], f_prime, d))
             calls.append(partial(np.dot, d, self.a[l - 1].T, grad.mats[l - 1]))
             phases.append(Phase("backward", l, tuple(calls)))
 
@@ -180,15 +231,17 @@ class EvalProgram:
         if step is None:
             a0 = _activation_buffer(spec.n_inputs, n, bool(bias))
             a0[bias:] = x_rows
-            self.z, self.a, forward = _forward(spec, params, a0, n)
+            fwd = _forward(spec, params, a0, n)
+            self.z, self.a = fwd.z, fwd.a
             self.y = np.ascontiguousarray(y_rows)
-            self.forward_calls: tuple[Call, ...] = tuple(c for layer in forward for c in layer)
+            self.forward_calls: tuple[Call, ...] = tuple(c for layer in fwd.calls for c in layer)
         else:
             self.z, self.a, self.y = step.z, step.a, step.y
             self.forward_calls = tuple(c for p in step.phases if p.kind == "forward"
                                        for c in p.calls)
         self.loss_sum = np.zeros(())
-        self.correct = np.zeros((), dtype=np.int64)
+        self.loss_minus = np.zeros(())
+        self.correct = np.zeros(())
         per_output = 1.0 / y_rows.shape[0]
         per_sample = {"mse": per_output, "half_se": 0.5, "bce": per_output, "cce": 1.0}[loss]
         self._scale = per_sample / max(n, 1)
@@ -202,37 +255,39 @@ class EvalProgram:
         self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
 
     def _loss_calls(self, loss: str, z: np.ndarray, o: np.ndarray, y: np.ndarray) -> list[Call]:
-        t1, t2 = np.empty_like(z), np.empty_like(z)
-        out = self.loss_sum
+        """Calls that leave the summed loss as ``loss_sum − loss_minus``. Sums are dot products
+        (with themselves or with ones): one BLAS call each, far cheaper than ``np.sum``."""
+        t1 = np.empty_like(z)
+        flat = _flat(t1)
+        total, minus = self.loss_sum, self.loss_minus
         if loss in ("mse", "half_se"):
-            return [partial(np.subtract, o, y, t1), partial(np.square, t1, t1),
-                    partial(np.sum, t1, out=out)]
-        if loss == "bce":  # −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y·z
-            zero = np.zeros_like(z)
-            return [partial(np.logaddexp, zero, z, t1), partial(np.multiply, y, z, t2),
-                    partial(np.subtract, t1, t2, t1), partial(np.sum, t1, out=out)]
-        # cce: Σₙ [logsumexp(zₙ) − Σₖ yₙₖ zₙₖ]
+            return [partial(np.subtract, o, y, t1), partial(np.dot, flat, flat, total)]
+        y_flat, z_flat = _flat(y), _flat(z)
+        if loss == "bce":  # Σ −[y log σ(z) + (1 − y) log(1 − σ(z))] = Σ log(1 + e^z) − Σ y·z
+            return [partial(np.logaddexp, np.zeros_like(z), z, t1),
+                    partial(np.dot, flat, np.ones(flat.size), total),
+                    partial(np.dot, y_flat, z_flat, minus)]
+        # cce: Σₙ logsumexp(zₙ) − Σ y·z, with logsumexp shifted by the column maximum.
         col, col2 = np.empty(z.shape[1]), np.empty(z.shape[1])
         return [
-            partial(np.max, z, axis=0, out=col), partial(np.subtract, z, col, t1),
-            partial(np.exp, t1, t1), partial(np.sum, t1, axis=0, out=col2),
+            partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, t1),
+            partial(np.exp, t1, t1), partial(np.add.reduce, t1, 0, None, col2),
             partial(np.log, col2, col2), partial(np.add, col2, col, col2),
-            partial(np.multiply, y, z, t1), partial(np.sum, t1, axis=0, out=col),
-            partial(np.subtract, col2, col, col2), partial(np.sum, col2, out=out),
+            partial(np.dot, col2, np.ones(col2.size), total),
+            partial(np.dot, y_flat, z_flat, minus),
         ]
 
     def _accuracy_calls(self, o: np.ndarray, labels: np.ndarray, threshold: float) -> list[Call]:
-        hits = np.empty(o.shape[1], dtype=bool)
+        n = o.shape[1]
+        hits = np.empty(n)  # 1.0 where the prediction is right: counted by a dot with ones
+        count = partial(np.dot, hits, np.ones(n), self.correct)
         if o.shape[0] > 1:
-            predicted = np.empty(o.shape[1], dtype=np.intp)
-            truth = labels.astype(np.intp)
-            return [partial(np.argmax, o, axis=0, out=predicted),
-                    partial(np.equal, predicted, truth, hits),
-                    partial(np.sum, hits, out=self.correct)]
-        truth = labels.astype(bool)
-        thr = np.full(o.shape[1], threshold)
-        return [partial(np.greater, o[0], thr, hits), partial(np.equal, hits, truth, hits),
-                partial(np.sum, hits, out=self.correct)]
+            predicted = np.empty(n, dtype=np.intp)
+            return [partial(o.argmax, 0, predicted),
+                    partial(np.equal, predicted, labels.astype(np.intp), hits), count]
+        above = np.empty(n, dtype=bool)
+        return [partial(np.greater, o[0], np.full(n, threshold), above),
+                partial(np.equal, above, labels.astype(bool), hits), count]
 
     def run(self, forward: bool = True) -> tuple[float, float]:
         """(mean loss per sample, accuracy or NaN); NaN loss for an empty set.
@@ -241,8 +296,7 @@ class EvalProgram:
         current parameters (the trainer's full-batch fast path)."""
         if self.n == 0:
             return float("nan"), float("nan")
-        for call in self.calls if forward else self.tail_calls:
-            call()
-        loss = float(self.loss_sum) * self._scale
-        acc = int(self.correct) / self.n if self.has_accuracy else float("nan")
+        deque(map(operator.call, self.calls if forward else self.tail_calls), 0)
+        loss = (float(self.loss_sum) - float(self.loss_minus)) * self._scale
+        acc = float(self.correct) / self.n if self.has_accuracy else float("nan")
         return loss, acc

@@ -54,16 +54,16 @@ def test_every_hidden_activation_is_covered():
 
 
 def test_a_wrong_derivative_is_caught(monkeypatch):
-    """The check can fail: corrupt tanh's backward pass and the check must notice."""
-    real = activations.backward_calls
+    """The check can fail: corrupt tanh's derivative and the check must notice."""
+    real = activations.derivative_calls
 
-    def broken(key, z, a, upstream, out, tmp):
-        calls = real(key, z, a, upstream, out, tmp)
+    def broken(key, a, out):
+        calls = real(key, a, out)
         if key == "tanh":
             calls.append(lambda: np.multiply(out, 1.5, out))
         return calls
 
-    monkeypatch.setattr("engine.program.backward_calls", broken)
+    monkeypatch.setattr("engine.program.derivative_calls", broken)
     rng = np.random.default_rng(0)
     s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce")
     report = gradient_check(Trainer(s), np.arange(6))

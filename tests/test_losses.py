@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.activations import ACTIVATIONS, get_activation
+from engine.activations import ACTIVATIONS, derivative_calls, forward_calls, get_activation
 from engine.losses import batch_loss, error_scale, output_error, per_sample_loss
 
 
@@ -49,6 +49,25 @@ def test_derivatives_match_finite_differences(key):
     h = 1e-6
     numeric = (act.apply(z + h) - act.apply(z - h)) / (2 * h)
     np.testing.assert_allclose(act.derivative(z, act.apply(z)), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("key", [k for k, a in ACTIVATIONS.items() if not a.output_only])
+def test_precompiled_derivative_equals_the_readable_one(key):
+    """The training step reads f'(z) off a = f(z) alone; that must give the derivative exactly,
+    z = 0 and tiny negative z included (where ReLU's a is 0 and leaky ReLU's a is negative)."""
+    act = get_activation(key)
+    z = np.concatenate([np.linspace(-4, 4, 17), [0.0, -1e-300, 1e-300, -0.0]]).reshape(3, 7)
+    a, out = np.empty_like(z), np.full_like(z, np.nan)
+    for call in forward_calls(key, z, a, np.empty_like(z)):
+        call()
+    calls = derivative_calls(key, a, out)
+    for call in calls:
+        call()
+    expected = act.derivative(z, a)  # readable form; sigmoid's uses a, ReLU's uses z
+    if key == "linear":
+        assert calls == []  # the step copies the upstream error instead
+    else:
+        np.testing.assert_array_equal(out, expected)
 
 
 def test_mse_error_scale_includes_two_over_outputs_and_reduction():
