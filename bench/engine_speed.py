@@ -43,15 +43,15 @@ How to run
 ----------
 From the repository root::
 
-    PYTHONPATH=. .venv/bin/python bench/engine_speed.py            # all workloads, no torch
-    PYTHONPATH=. .venv/bin/python bench/engine_speed.py --quick    # fewer epochs and rounds
-    PYTHONPATH=. .venv/bin/python bench/engine_speed.py --workload a
+    .venv/bin/python bench/engine_speed.py            # all workloads, no torch
+    .venv/bin/python bench/engine_speed.py --quick    # fewer epochs and rounds
+    .venv/bin/python bench/engine_speed.py --workload a
 
 PyTorch is not a project dependency; to include it, use a separate virtual environment::
 
     python3 -m venv /tmp/benchvenv
     /tmp/benchvenv/bin/pip install torch numpy threadpoolctl
-    PYTHONPATH=. /tmp/benchvenv/bin/python bench/engine_speed.py
+    /tmp/benchvenv/bin/python bench/engine_speed.py
 
 The script always exits 0: it reports, it does not gate.
 """
@@ -67,7 +67,11 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
+
+# Runs from a checkout as `python bench/engine_speed.py`, installed or not (e.g. in a torch venv).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits

@@ -17,7 +17,10 @@ Internal layout: features as rows, samples as columns. For layer l (1-based as i
 * ``a[0]`` — the ones row and the inputs: ([1 +] n₀, B);
 * ``y`` — the targets (K, B);
 * ``z[l]`` — pre-activation (n_l, B);
-* ``a[l]`` — activation ([1 +] n_l, B) with the ones row first; the output layer has none;
+* ``a[l]`` — activation ([1 +] n_l, B) with the ones row first; the output layer has none.
+  The activations of layers 1..L are consecutive row blocks of one buffer, and so are their
+  derivatives f'(z), so that f'(z) of a run of layers sharing an activation is one pair of
+  calls (made at the start of the backward pass, since it depends on the forward pass only);
 * ``delta[l]`` — ∂L/∂z (n_l, B), with the loss reduction (1/N for mean) already applied;
 * ``grad.mats[l-1]`` — ∂L/∂W in the internal (n_l, [1 +] n_{l-1}) layout, db in column 0.
 """
