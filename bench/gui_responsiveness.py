@@ -28,9 +28,9 @@ import numpy as np
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine.blas import limit_blas_threads
 from engine.presets import get_preset
 from engine.trainer import Trainer
-from gui.app import limit_blas_threads
 from gui.main_window import MainWindow
 
 

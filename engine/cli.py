@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from engine.blas import limit_blas_threads
 from engine.export import EXPORT_FORMATS, export_weights
 from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
@@ -77,6 +78,7 @@ def train(
     """
     from engine.workspace import save_workspace
 
+    limit_blas_threads()
     if epochs < 0:
         raise CliError(f"--epochs must be 0 or more, got {epochs}")
     out_dir = Path(out_path).resolve().parent

@@ -7,17 +7,9 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine.blas import limit_blas_threads
+
 SCREENSHOT_SIZE = (1440, 900)
-
-
-def limit_blas_threads() -> None:
-    """One BLAS thread: on 2 cores a second one stalls small products (DESIGN-NOTES)."""
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        pass
 
 
 def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300) -> int:

@@ -1,5 +1,6 @@
 """The headless CLI: exit codes, messages and files, run as a user runs it."""
 
+import io
 import json
 import subprocess
 import sys
@@ -129,3 +130,21 @@ def test_divergence_exits_3_and_still_writes(tmp_path):
     assert "diverged" in result.stderr and "lower learning rate" in result.stderr
     assert "Traceback" not in result.stderr
     assert out.exists()
+
+
+def test_headless_training_holds_blas_to_one_thread(tmp_path, monkeypatch):
+    """`train` trains in the main thread, so it must set the one-BLAS-thread limit itself."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from engine import cli
+    from engine.blas import limit_blas_threads
+
+    calls = []
+    monkeypatch.setattr(cli, "limit_blas_threads", lambda: calls.append(True))
+    assert cli.train("xor_221", 5, str(tmp_path / "w.json"), out=io.StringIO()) == 0
+    assert calls == [True]
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        limit_blas_threads()
+        pools = [p for p in threadpool_info() if p["user_api"] == "blas"]
+        assert pools and all(p["num_threads"] == 1 for p in pools)
