@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from engine.trainer import Trainer
 
 
+DISPLAY_LIMIT = 1e15
+"""Map values are clipped to ±this: a colour scale maps at most ~1e14 per unit of value, so
+the scaled values stay far inside float32's range."""
+
+
 @dataclass(frozen=True)
 class PlaneMaps:
     """Network outputs over a grid of the 2-D input plane.
@@ -54,9 +59,9 @@ def grid_points(domain: tuple[float, float, float, float], res: int) -> np.ndarr
 def _layer_values(trainer: Trainer, raw: np.ndarray) -> list[np.ndarray]:
     feats = compute_features(raw, trainer.scenario.data.features)
     values = [feats] + [a for _, a in trainer.forward(feats)]
-    # huge (diverging) values would overflow the float32 maps: clip them to float32's range
-    limit = np.finfo(np.float32).max
-    return [np.clip(v, -limit, limit) for v in values]
+    # Huge (diverging) values would overflow float32 and the colour scaling of the maps; far
+    # beyond any colour scale's end they all look alike anyway.
+    return [np.clip(v, -DISPLAY_LIMIT, DISPLAY_LIMIT) for v in values]
 
 
 def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24) -> PlaneMaps:

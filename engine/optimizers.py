@@ -175,6 +175,13 @@ class Optimizer:
             "v": self.v.copy(),
         }
 
+    def restore_checkpoint(self, state: dict[str, object]) -> None:
+        """Put back a ``state()`` taken earlier from this optimiser (no validation needed)."""
+        np.copyto(self.velocity, state["velocity"])
+        np.copyto(self.m, state["m"])
+        np.copyto(self.v, state["v"])
+        self.t = int(state["t"])
+
     def load_state(self, state: dict[str, object]) -> None:
         n = self._params.size
         arrays = {}

@@ -198,8 +198,7 @@ class Trainer:
             self._epoch_calls = tuple(c for prog, load in self._batches for c in (load,
                                                                                   *prog.calls))
         self._epoch_start = self.params.flat.copy()
-        self._checkpoint_epoch = self.epoch
-        self._checkpoint_batch = self.batch_index
+        self._checkpoint()
         if self.batch_index and t.shuffle and len(self._batches) > 1:
             self._shuffle()  # mid-epoch recompiles keep this epoch's sample order
 
@@ -232,8 +231,16 @@ class Trainer:
     # ------------------------------------------------------------------------------------------
     def train(self, max_epochs: int, time_budget: float | None = None) -> TrainReport:
         """Train up to ``max_epochs`` whole epochs, or until ``time_budget`` seconds have passed
-        (at least one epoch runs). Stops early, with ``diverged`` set, on NaN or Inf, rolled
-        back to the state this call started from."""
+        (at least one epoch runs). Stops early, with ``diverged`` set, on NaN or Inf, back at
+        the last epoch whose loss was finite. Interrupted (Ctrl-C), it goes back to the last
+        whole epoch before the exception propagates, so the state is always consistent."""
+        try:
+            return self._train(max_epochs, time_budget)
+        except BaseException:
+            self._roll_back(self.epoch)
+            raise
+
+    def _train(self, max_epochs: int, time_budget: float | None) -> TrainReport:
         self.finish_step()
         if self.batch_index:
             while self.batch_index and self.diverged is None:
@@ -261,7 +268,7 @@ class Trainer:
                 m = self._metrics(self.epoch + 1, forward=not static)
                 if not math.isfinite(m.train_loss):
                     # A NaN or Inf anywhere in the parameters reaches the loss too.
-                    self._diverge(self.epoch + 1, self._loss_cause(m.train_loss))
+                    self._diverge(self.epoch + 1, self._loss_cause(m.train_loss), self.epoch)
                     return TrainReport(run, self.diverged)
                 self.epoch += 1
                 record(m)
@@ -269,13 +276,15 @@ class Trainer:
                 if deadline is not None and time.perf_counter() >= deadline:
                     break
             if not math.isfinite(float(np.sum(self.params.flat))):
-                self._diverge(self.epoch, self._param_cause())
+                self._diverge(self.epoch, self._param_cause(), self.epoch - 1)
                 return TrainReport(run, self.diverged)
         return TrainReport(run, None)
 
     def _checkpoint(self) -> None:
-        """Remember the parameters and position to roll back to if training diverges."""
+        """Remember the parameters, optimiser state and position to roll back to if training
+        diverges or is interrupted."""
         np.copyto(self._epoch_start, self.params.flat)
+        self._checkpoint_optimizer = self.optimizer.state()
         self._checkpoint_epoch = self.epoch
         self._checkpoint_batch = self.batch_index
 
@@ -330,16 +339,33 @@ class Trainer:
                 return f"the weights of layer {i + 1} became {kind}"
         return "the parameters became non-finite"
 
-    def _diverge(self, epoch: int, cause: str) -> None:
-        """Roll back to the last checkpoint (start of this training call or epoch) and report."""
+    def _diverge(self, epoch: int, cause: str, last_good: int | None = None) -> None:
+        """Roll back to ``last_good`` (or the last checkpoint) and report."""
+        self._roll_back(last_good)
+        self.diverged = Divergence(epoch, cause, self.epoch)
+
+    def _roll_back(self, to_epoch: int | None) -> None:
+        """Restore the last checkpoint (start of this training call or epoch), then, when it
+        is an epoch boundary, replay whole epochs up to ``to_epoch``. Training is
+        deterministic (same calls, same per-epoch order), so the replay lands on exactly the
+        state those epochs had; only the evaluations are skipped (the history has them)."""
         np.copyto(self.params.flat, self._epoch_start)
-        self.optimizer.reset_state()
+        self.optimizer.restore_checkpoint(self._checkpoint_optimizer)
         self.epoch = self._checkpoint_epoch
-        self.history.truncate_after(self.epoch)
         self.batch_index = self._checkpoint_batch
         if self.batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
             self._shuffle()  # the rolled-back point is mid-epoch: restore that epoch's order
-        self.diverged = Divergence(epoch, cause, self.epoch)
+        if to_epoch is not None and self.batch_index == 0 and to_epoch > self.epoch:
+            shuffle = self.scenario.train.shuffle and len(self._batches) > 1
+            with np.errstate(all="ignore"):
+                if self._static:
+                    deque(map(operator.call, self._static_forward), 0)
+                while self.epoch < to_epoch:
+                    if shuffle:
+                        self._shuffle()
+                    deque(map(operator.call, self._epoch_calls), 0)
+                    self.epoch += 1
+        self.history.truncate_after(self.epoch)
 
     # ------------------------------------------------------------------------------------------
     # Evaluation and prediction

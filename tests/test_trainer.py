@@ -195,6 +195,69 @@ def test_divergence_stops_reports_and_rolls_back():
     assert t.diverged is report.diverged
 
 
+def _diverging_momentum_run() -> object:
+    """Regression plane with SGD momentum 0.9 at lr 3: finite for 25 epochs, NaN in epoch 26."""
+    s = get_preset("regression_plane")
+    return replace(s, train=replace(s.train, optimizer=OptimizerSpec(kind="momentum",
+                                                                     learning_rate=3.0)))
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 10, 100])
+def test_divergence_lands_on_the_last_finite_epoch_however_training_is_chunked(chunk):
+    """Not on the start of the training call: the CLI and the window train in chunks, and the
+    state kept (parameters and momentum) must be epoch 25's, exactly."""
+    s = _diverging_momentum_run()
+    t = Trainer(s)
+    done, report = 0, None
+    while done < 100:
+        report = t.train(min(chunk, 100 - done))
+        done += report.epochs_run
+        if report.diverged is not None:
+            break
+    assert report is not None and report.diverged is not None
+    last_good = report.diverged.epoch - 1
+    assert last_good > 5 and t.epoch == last_good == report.diverged.rolled_back_to
+    reference = Trainer(s)
+    reference.train(last_good)
+    np.testing.assert_array_equal(t.params.flat, reference.params.flat)
+    np.testing.assert_array_equal(t.optimizer.velocity, reference.optimizer.velocity)
+    assert t.history.epochs[-1] == last_good
+    np.testing.assert_array_equal(np.array(t.history.latest), np.array(reference.history.latest))
+    more, again = t.train(3), reference.train(3)  # and it continues as the reference does
+    assert more.diverged is not None and again.diverged is not None
+    np.testing.assert_array_equal(t.params.flat, reference.params.flat)
+
+
+@pytest.mark.parametrize("preset", ["tf_default", "xor_221"])
+def test_an_interrupted_train_call_goes_back_to_the_last_whole_epoch(preset):
+    """Ctrl-C in the middle of an epoch must not leave half an epoch applied."""
+    t = Trainer(get_preset(preset))
+    t.train(2)
+    calls, count = t._epoch_calls, [0]
+    stop_at = 7 * len(calls) + len(calls) // 2  # the middle of the 8th epoch of this call
+
+    def interrupt_eventually(call):
+        def wrapped():
+            count[0] += 1
+            if count[0] == stop_at:
+                raise KeyboardInterrupt
+            return call()
+        return wrapped
+
+    t._epoch_calls = tuple(interrupt_eventually(c) for c in calls)
+    with pytest.raises(KeyboardInterrupt):
+        t.train(20)
+    t._epoch_calls = calls
+    reference = Trainer(get_preset(preset))
+    reference.train(2 + 7)
+    assert (t.epoch, t.batch_index) == (reference.epoch, 0)
+    np.testing.assert_array_equal(t.params.flat, reference.params.flat)
+    np.testing.assert_array_equal(np.array(t.history.latest), np.array(reference.history.latest))
+    t.train(5)
+    reference.train(5)
+    np.testing.assert_array_equal(t.params.flat, reference.params.flat)
+
+
 def test_learning_rate_changes_without_reset():
     a, b = Trainer(get_preset("tf_default")), Trainer(get_preset("tf_default"))
     a.train(3)
