@@ -19,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build a small neural network, train it, and step through backpropagation "
         "with the real numbers. With no command, the window opens.",
         epilog="Exit codes: 0 done, 2 bad input (missing or corrupt file, unknown preset, "
-        "invalid option), 3 training diverged (the workspace is still written).",
+        "invalid option), 3 training diverged (the workspace is still written, at the last "
+        "finite epoch), 130 interrupted with Ctrl-C (train still writes the workspace, at the "
+        "last whole epoch).",
     )
     p.add_argument("--preset", metavar="NAME", help="preset to open (window and --screenshot)")
     p.add_argument("--screenshot", metavar="FILE", help="train, save a PNG of the window, exit")
@@ -36,20 +38,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a preset or continue a workspace without a window.",
     )
     t.add_argument("source", metavar="PRESET_OR_WORKSPACE")
-    t.add_argument("--epochs", type=int, required=True, metavar="N")
+    t.add_argument("--epochs", type=int, required=True, metavar="N",
+                   help="epochs to train; on a workspace, epochs to add to the ones it has")
     t.add_argument("--out", required=True, metavar="WORKSPACE.json")
     t.add_argument("--seed", type=int, metavar="S",
                    help="draw the start weights and shuffle order with this seed (presets only)")
     t.add_argument("--lr", type=float, metavar="X", help="learning rate")
     t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
     t.add_argument("--every", type=int, metavar="K",
-                   help="print a progress line every K epochs (default: 10 lines in all)")
+                   help="print a progress line every K epochs (default: 10 lines in all, and "
+                   "at least one every 10 seconds)")
     t.add_argument("--weights", metavar="FILE",
                    help="start (epoch 0) from the weights of an npz, json or onnx export; "
                    "the architecture must match")
 
-    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)")
-    e.add_argument("source", metavar="WORKSPACE")
+    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)",
+                       description="Write the weights of a workspace (or of a preset's start).")
+    e.add_argument("source", metavar="WORKSPACE_OR_PRESET")
     e.add_argument("--format", required=True, metavar="FMT",
                    help="npz, json, onnx (needs the onnx package), py (a standalone NumPy "
                    "script) or csv (labelled W and b blocks)")
@@ -72,6 +77,9 @@ def run_command(args: argparse.Namespace) -> int:
     except cli.CliError as err:
         sys.stderr.write(f"error: {err}\n")
         return cli.EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return cli.EXIT_INTERRUPTED
     raise AssertionError(args.command)
 
 

@@ -9,11 +9,15 @@ traceback:
 * 0 — done;
 * 2 — bad input: a missing or corrupt file, an unknown preset, an invalid option;
 * 3 — training diverged (NaN or Inf); the workspace is still written, rolled back to the last
-  finite epoch, so nothing is lost.
+  finite epoch, so nothing is lost;
+* 130 — interrupted (Ctrl-C); ``train`` still writes the workspace at the last whole epoch.
+
+Progress goes to stdout; if its reader goes away (``| head``), training carries on silently.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import replace
@@ -22,13 +26,18 @@ from typing import TextIO
 
 from engine.blas import limit_blas_threads
 from engine.export import EXPORT_FORMATS, export_weights
+from engine.fileio import WriteError, check_writable
 from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
+from engine.scenario import MAX_SEED
 from engine.trainer import Trainer
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
+EXIT_INTERRUPTED = 130
+PROGRESS_SECONDS = 10.0
+"""Without ``--every``, a progress line at least this often (long runs stay visibly alive)."""
 
 
 class CliError(Exception):
@@ -39,7 +48,7 @@ def list_presets(out: TextIO = sys.stdout) -> int:
     presets = load_presets()
     width = max(len(k) for k in presets)
     for key, s in presets.items():
-        out.write(f"{key:<{width}}  {s.description}\n")
+        _write(out, f"{key:<{width}}  {s.description}\n")
     return EXIT_OK
 
 
@@ -47,9 +56,12 @@ def load_trainer(source: str) -> tuple[Trainer, bool]:
     """A trainer from a preset name or a workspace file; True when it came from a workspace."""
     from engine.workspace import load_workspace
 
-    if source in load_presets():
-        return Trainer(get_preset(source)), False
     path = Path(source)
+    if source in load_presets():
+        if path.is_file():
+            raise CliError(f"{source!r} is both a preset and a file in this folder; "
+                           f"write ./{source} for the file")
+        return Trainer(get_preset(source)), False
     if path.suffix.lower() == ".json" or path.exists():
         try:
             return load_workspace(path), True
@@ -81,23 +93,13 @@ def train(
     limit_blas_threads()
     if epochs < 0:
         raise CliError(f"--epochs must be 0 or more, got {epochs}")
-    out_dir = Path(out_path).resolve().parent
-    if not out_dir.is_dir():
-        raise CliError(f"cannot write {out_path}: the folder {out_dir} does not exist")
+    if every is not None and every < 1:
+        raise CliError(f"--every must be 1 or more, got {every}")
+    _check_out(out_path)  # before training, not after it
     trainer, from_workspace = load_trainer(source)
     try:
         if seed is not None:
-            if from_workspace:
-                raise CliError("--seed applies to presets; a workspace continues its own run")
-            if seed < 0:
-                raise CliError(f"--seed must be 0 or more, got {seed}")
-            s = trainer.scenario
-            scenario = replace(
-                s,
-                init=replace(s.init, seed=seed) if s.init.scheme != "explicit" else s.init,
-                train=replace(s.train, seed=seed),
-            )
-            trainer = Trainer(scenario)
+            trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
         if weights is not None:
             trainer = _start_from_weights(trainer, weights)
         if lr is not None:
@@ -107,30 +109,63 @@ def train(
     except ValueError as e:
         raise CliError(str(e)) from None
 
-    if every is not None and every < 1:
-        raise CliError(f"--every must be 1 or more, got {every}")
+    budget = None if every is not None else PROGRESS_SECONDS
     every = every or max(1, epochs // 10)
     _progress(out, trainer, epochs, 0, 0.0)
     start = time.perf_counter()
     done = 0
     code = EXIT_OK
-    while done < epochs:
-        report = trainer.train(min(every, epochs - done))
-        done += report.epochs_run
-        _progress(out, trainer, epochs, done, time.perf_counter() - start)
-        if report.diverged is not None:
-            sys.stderr.write(
-                f"error: {report.diverged}. Try a lower learning rate (now "
-                f"{trainer.learning_rate:g}); the workspace keeps the last finite epoch.\n"
-            )
-            code = EXIT_DIVERGED
-            break
+    try:
+        while done < epochs:
+            report = trainer.train(min(every, epochs - done), time_budget=budget)
+            done += report.epochs_run
+            _progress(out, trainer, epochs, done, time.perf_counter() - start)
+            if report.diverged is not None:
+                sys.stderr.write(
+                    f"error: {report.diverged}. Try a lower learning rate (now "
+                    f"{trainer.learning_rate:g}); the workspace keeps the last finite epoch "
+                    f"({trainer.epoch}).\n"
+                )
+                code = EXIT_DIVERGED
+                break
+    except KeyboardInterrupt:  # the trainer is back at its last whole epoch: keep that
+        sys.stderr.write(f"interrupted: writing the workspace at epoch {trainer.epoch}\n")
+        code = EXIT_INTERRUPTED
     try:
         save_workspace(trainer, out_path)
+    except WriteError as e:
+        raise CliError(str(e)) from None
     except (OSError, ValueError) as e:
         raise CliError(f"cannot write {out_path}: {e}") from None
-    out.write(f"wrote {out_path} (epoch {trainer.epoch})\n")
+    _write(out, f"wrote {out_path} (epoch {trainer.epoch})\n")
     return code
+
+
+def _check_out(out_path: str) -> None:
+    try:
+        check_writable(out_path)
+    except WriteError as e:
+        raise CliError(str(e)) from None
+
+
+def _reseeded(trainer: Trainer, source: str, seed: int, from_workspace: bool,
+              batch_size: int | None, out: TextIO) -> Trainer:
+    """The preset with new start weights and shuffle order drawn from ``seed``."""
+    if from_workspace:
+        raise CliError("--seed applies to presets; a workspace continues its own run")
+    if not 0 <= seed <= MAX_SEED:
+        raise CliError(f"--seed must be a whole number from 0 to {MAX_SEED}, got {seed}")
+    s = trainer.scenario
+    fixed = s.init.scheme == "explicit"
+    shuffles = s.train.shuffle and (batch_size or s.train.batch_size) < trainer.n_train
+    if fixed and not shuffles:
+        raise CliError(f"--seed has no effect on {source}: its start weights are fixed and it "
+                       "trains on the whole set in a fixed order")
+    if fixed:
+        _write(out, f"note: {source} keeps its fixed start weights; --seed sets the shuffle "
+                    "order only\n")
+    return Trainer(replace(s, init=s.init if fixed else replace(s.init, seed=seed),
+                           train=replace(s.train, seed=seed)))
 
 
 def _start_from_weights(trainer: Trainer, path: str) -> Trainer:
@@ -159,20 +194,34 @@ def _progress(out: TextIO, trainer: Trainer, total: int, done: int, elapsed: flo
         parts.append(f"test acc {100 * m.test_accuracy:.1f}%")
     if done and elapsed > 0:
         parts.append(f"{done / elapsed:,.0f} epochs/s")
-    out.write("  ".join(parts) + "\n")
-    out.flush()
+    _write(out, "  ".join(parts) + "\n")
+
+
+def _write(out: TextIO, text: str) -> None:
+    """Write and flush; if the reader of stdout has gone (``| head``), go on silently."""
+    try:
+        out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        if out is sys.stdout:  # send the rest (and the exit-time flush) to nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
 
 
 def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout) -> int:
     """Write the weights of a workspace (or a preset's start weights) to a file."""
     if fmt not in EXPORT_FORMATS:
         raise CliError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
+    _check_out(out_path)
     trainer, _ = load_trainer(source)
     try:
         export_weights(trainer, fmt, out_path)
     except OnnxUnavailableError as e:
         raise CliError(str(e)) from None
+    except WriteError as e:
+        raise CliError(str(e)) from None
     except (OSError, ValueError) as e:
         raise CliError(f"cannot write {out_path}: {e}") from None
-    out.write(f"wrote {out_path}\n")
+    _write(out, f"wrote {out_path}\n")
     return EXIT_OK

@@ -26,17 +26,45 @@ def _current_umask() -> int:
 _NEW_FILE_MODE = 0o666 & ~_current_umask()
 
 
+class WriteError(OSError):
+    """A file could not be written. ``str()`` is one line that names the user's file (never
+    the temporary one) and says why, e.g. ``cannot write out/w.json: it is a folder``."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        super().__init__(f"cannot write {os.fspath(path) or repr('')}: {reason}")
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Raise WriteError if ``path`` cannot be (re)written as a file, before any work is done:
+    an empty name, a folder, a missing or non-folder parent, a special file, no permission."""
+    if not os.fspath(path):
+        raise WriteError(path, "no file name given")
+    target = Path(path)
+    if target.is_dir():
+        raise WriteError(path, "it is a folder; give a file name")
+    parent = target.parent
+    if not parent.exists():
+        raise WriteError(path, f"the folder {parent} does not exist")
+    if not parent.is_dir():
+        raise WriteError(path, f"{parent} is a file, not a folder")
+    if target.exists() and not target.is_file():
+        raise WriteError(path, "it is not a regular file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise WriteError(path, f"no permission to write in the folder {parent}")
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once; on any error the old file stays as it was.
 
-    Raises OSError (or whatever interrupted the write) after removing the temporary file.
+    Raises WriteError (or whatever interrupted the write) after removing the temporary file.
     """
+    check_writable(path)
     target = Path(path)
     directory = target.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as e:  # name the user's file, not the temporary one
-        raise OSError(e.errno, f"cannot write {target}: {e.strerror}") from None
+        raise WriteError(path, e.strerror or str(e)) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -44,9 +72,11 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             os.fsync(f.fileno())
         _copy_mode(target, tmp)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and not isinstance(e, WriteError):
+            raise WriteError(path, e.strerror or str(e)) from None
         raise
     _fsync_directory(directory)
 

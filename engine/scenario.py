@@ -108,6 +108,11 @@ def network_spec(scenario: Scenario) -> NetworkSpec:
     return NetworkSpec(len(scenario.data.features), layers, m.use_bias)
 
 
+MAX_SEED = 2**63 - 1
+"""Largest seed a scenario accepts (NumPy's generators take any non-negative integer; this
+keeps seeds within a signed 64-bit integer, which JSON readers everywhere can hold)."""
+
+
 def validate(s: Scenario) -> Scenario:
     """Check the cross-field rules a single field cannot: returns ``s`` or raises ValueError."""
     d = s.data
@@ -141,6 +146,9 @@ def validate(s: Scenario) -> Scenario:
         raise ValueError(f"train.loss: {e}") from None
     if s.init.scheme == "explicit" and s.initial_weights is None:
         raise ValueError("initial_weights: required when init.scheme is 'explicit'")
+    for name, seed in (("data.seed", d.seed), ("init.seed", s.init.seed), ("train.seed", t.seed)):
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"{name}: must be a whole number from 0 to {MAX_SEED}, got {seed}")
     return s
 
 
@@ -358,7 +366,7 @@ def scenario_from_dict(obj: Any, path: str = "") -> Scenario:
         dataset=dataset,
         n_samples=d.int("n_samples", 500, lo=1, hi=MAX_CUSTOM_SAMPLES),
         noise=d.float("noise", 0.0, lo=0.0, hi=10.0),
-        seed=d.int("seed", 0, lo=0, hi=2**63 - 1),
+        seed=d.int("seed", 0, lo=0, hi=MAX_SEED),
         train_fraction=d.float("train_fraction", 0.5, lo=0.01, hi=1.0),
         features=tuple(feats),
         custom=custom,
@@ -390,7 +398,7 @@ def scenario_from_dict(obj: Any, path: str = "") -> Scenario:
             std=ir.float("std", 0.1, lo=0.0),
             value=ir.float("value", 0.0),
             bias=ir.float("bias", None, optional=True),
-            seed=ir.int("seed", 0, lo=0, hi=2**63 - 1),
+            seed=ir.int("seed", 0, lo=0, hi=MAX_SEED),
         )
     except ValueError as e:
         msg = str(e)
@@ -418,7 +426,7 @@ def scenario_from_dict(obj: Any, path: str = "") -> Scenario:
         reduction=t.str("reduction", "mean", choices=dict.fromkeys(REDUCTIONS)),
         batch_size=t.int("batch_size", 10, lo=1, hi=MAX_CUSTOM_SAMPLES),
         shuffle=t.bool("shuffle", True),
-        seed=t.int("seed", 0, lo=0, hi=2**63 - 1),
+        seed=t.int("seed", 0, lo=0, hi=MAX_SEED),
         optimizer=opt,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtCore import QTimer
@@ -12,13 +13,19 @@ from engine.blas import limit_blas_threads
 SCREENSHOT_SIZE = (1440, 900)
 
 
-def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300) -> int:
-    limit_blas_threads()
-    app = QApplication.instance() or QApplication(sys.argv)
-    app.setApplicationName("Backprop Playground")
-    from engine.presets import load_presets
-    from gui.main_window import MainWindow
+def _has_display() -> bool:
+    """False only where Qt would abort for want of a screen: Linux with no X11 or Wayland
+    display and no platform chosen (QT_QPA_PLATFORM=offscreen, for example)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
+
+def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300) -> int:
+    from engine.fileio import WriteError, check_writable
+    from engine.presets import load_presets
+
+    # Arguments first: a mistake gets its one line before Qt needs a screen.
     if preset is not None and preset not in load_presets():
         known = ", ".join(load_presets())
         sys.stderr.write(f"error: unknown preset {preset!r} (known: {known})\n")
@@ -26,6 +33,23 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
     if epochs < 0:
         sys.stderr.write(f"error: --epochs must be 0 or more, got {epochs}\n")
         return 2
+    if screenshot is not None:
+        try:
+            check_writable(screenshot)
+        except WriteError as e:
+            sys.stderr.write(f"error: {e}\n")
+            return 2
+    if not _has_display():
+        if screenshot is None:
+            sys.stderr.write("error: no display found (DISPLAY and WAYLAND_DISPLAY are unset), "
+                             "so the window cannot open; --screenshot FILE works without one\n")
+            return 2
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no screen
+    limit_blas_threads()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Backprop Playground")
+    from gui.main_window import MainWindow
+
     window = MainWindow(preset)
     if screenshot is None:
         window.show()
@@ -53,7 +77,8 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
             save_picture(window, path)
             result["code"] = 0
         except (OSError, ValueError) as e:
-            sys.stderr.write(f"error: cannot write {path}: {e}\n")
+            text = str(e)
+            sys.stderr.write(f"error: {text if path in text else f'cannot write {path}: {text}'}\n")
             result["code"] = 2
         window.files.dirty = False  # nothing of the user's to save in a screenshot run
         window.close()

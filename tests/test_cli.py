@@ -102,6 +102,13 @@ def test_export_npz_and_json(tmp_path):
         (["train", "xor_221", "--epochs", "-3", "--out", "x.json"], ["--epochs"]),
         (["export", "missing.json", "--format", "npz", "--out", "w.npz"], ["missing.json"]),
         (["export", "xor_221", "--format", "pdf", "--out", "w.pdf"], ["--format"]),
+        (["train", "tf_default", "--epochs", "1", "--seed", str(2**63), "--out", "x.json"],
+         ["--seed", str(2**63 - 1)]),
+        (["train", "worked_example", "--epochs", "1", "--seed", "5", "--out", "x.json"],
+         ["--seed has no effect", "fixed"]),
+        (["train", "xor_221", "--epochs", "1", "--out", ""], ["no file name"]),
+        (["train", "xor_221", "--epochs", "1", "--out", "."], ["is a folder"]),
+        (["train", "xor_221", "--epochs", "1", "--out", "/dev/null"], ["not a regular file"]),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, args, words):
@@ -116,10 +123,102 @@ def test_corrupt_workspace_is_refused(tmp_path):
                              cwd=tmp_path), "bad.json")
 
 
-def test_unwritable_output_is_a_clean_failure(tmp_path):
+@pytest.mark.parametrize("command", [["train", "xor_221", "--epochs", "1"],
+                                     ["export", "xor_221", "--format", "py"]])
+def test_unwritable_output_is_a_clean_failure(tmp_path, command):
     target = tmp_path / "no" / "such" / "dir" / "out.json"
-    assert_clean_failure(run("train", "xor_221", "--epochs", "1", "--out", str(target)),
-                         "cannot write")
+    result = run(*command, "--out", str(target))
+    assert_clean_failure(result, "cannot write", "does not exist")
+    assert result.stderr.count("cannot write") == 1 and "Errno" not in result.stderr
+    (tmp_path / "file").write_text("x")
+    assert_clean_failure(run(*command, "--out", str(tmp_path / "file" / "out.json")),
+                         "is a file, not a folder")
+
+
+def test_a_bad_output_path_is_refused_before_training(tmp_path):
+    result = run("train", "tf_default", "--epochs", "100000", "--out", str(tmp_path))
+    assert_clean_failure(result, "is a folder")
+    assert "epoch" not in result.stdout  # not a single epoch was spent
+
+
+def test_a_preset_name_that_is_also_a_file_here_is_ambiguous(tmp_path):
+    (tmp_path / "tf_default").write_text("{}")
+    assert_clean_failure(run("train", "tf_default", "--epochs", "1", "--out", "x.json",
+                             cwd=tmp_path), "both a preset and a file", "./tf_default")
+
+
+def test_seed_on_fixed_start_weights_sets_only_the_shuffle():
+    """With explicit (textbook) start weights, --seed can only change the shuffle order."""
+    from dataclasses import replace
+
+    from engine import cli
+    from engine.presets import get_preset
+    from engine.trainer import Trainer
+
+    s = get_preset("worked_example")
+    shuffled = Trainer(replace(s, train=replace(s.train, shuffle=True, batch_size=1)))
+    out = io.StringIO()
+    t = cli._reseeded(shuffled, "worked_example", 3, False, None, out)
+    assert "keeps its fixed start weights" in out.getvalue()
+    assert t.scenario.train.seed == 3 and t.scenario.init == s.init
+    np.testing.assert_array_equal(t.params.flat, shuffled.params.flat)
+    with pytest.raises(cli.CliError, match="no effect"):  # batch 2 of 2: nothing to shuffle
+        cli._reseeded(shuffled, "worked_example", 3, False, 2, out)
+
+
+def test_progress_reader_going_away_does_not_stop_training(tmp_path):
+    """`train ... | head -1`: the pipe closes, training finishes and the workspace is written."""
+    out = tmp_path / "w.json"
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "train", "xor_221", "--epochs", "3000",
+         "--every", "1", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like head after its first line
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert json.loads(out.read_text())["state"]["epoch"] == 3000
+
+
+def test_ctrl_c_writes_the_workspace_at_the_last_whole_epoch(tmp_path):
+    import signal
+
+    from engine.presets import get_preset
+    from engine.trainer import Trainer
+    from engine.workspace import load_workspace
+
+    out = tmp_path / "w.json"
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "train", "tf_default", "--epochs", "100000000",
+         "--every", "50", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, text=True,
+    )
+    assert proc.stdout is not None
+    for _ in range(3):  # the start line and two progress lines: training is under way
+        proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted: writing the workspace at epoch" in err
+    loaded = load_workspace(out)
+    assert loaded.epoch >= 100 and loaded.batch_index == 0
+    reference = Trainer(get_preset("tf_default"))
+    reference.train(loaded.epoch)
+    np.testing.assert_array_equal(loaded.params.flat, reference.params.flat)
+
+
+@pytest.mark.parametrize("every", ["1", "3", "10"])
+def test_divergence_keeps_the_last_finite_epoch_whatever_the_progress_step(tmp_path, every):
+    out = tmp_path / "d.json"
+    result = run("train", "regression_plane", "--epochs", "100", "--lr", "10", "--every", every,
+                 "--out", str(out))
+    assert result.returncode == 3, result.stderr
+    assert "diverged in epoch 6" in result.stderr and "last finite epoch (5)" in result.stderr
+    assert json.loads(out.read_text())["state"]["epoch"] == 5
 
 
 def test_divergence_exits_3_and_still_writes(tmp_path):
@@ -148,3 +247,27 @@ def test_headless_training_holds_blas_to_one_thread(tmp_path, monkeypatch):
         limit_blas_threads()
         pools = [p for p in threadpool_info() if p["user_api"] == "blas"]
         assert pools and all(p["num_threads"] == 1 for p in pools)
+
+
+def _env_without_display() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items()
+            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="display detection is Linux's")
+def test_no_display_is_one_line_and_a_screenshot_needs_none(tmp_path):
+    env = _env_without_display()
+    window = subprocess.run([sys.executable, str(ROOT / "main.py")], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert_clean_failure(window, "no display", "--screenshot")
+    bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "--preset", "nosuch",
+                          "--screenshot", str(tmp_path / "x.png")], capture_output=True,
+                         text=True, env=env, timeout=60)
+    assert_clean_failure(bad, "unknown preset 'nosuch'")
+    shot = tmp_path / "shot.png"
+    ok = subprocess.run([sys.executable, str(ROOT / "main.py"), "--screenshot", str(shot),
+                         "--epochs", "0"], capture_output=True, text=True, env=env, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert shot.read_bytes().startswith(b"\x89PNG")

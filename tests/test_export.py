@@ -284,7 +284,7 @@ def test_standalone_script_needs_only_numpy_and_reports_bad_input(tmp_path):
             imported |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add(node.module)
-    assert imported == {"sys", "numpy"}
+    assert imported == {"os", "sys", "numpy"}
     assert "pickle" not in source.replace("allow_pickle=False", "")
     assert "eval(" not in source and "exec(" not in source
     assert "p0, p1, p2" in source and "relu" in source
@@ -298,6 +298,19 @@ def test_standalone_script_needs_only_numpy_and_reports_bad_input(tmp_path):
     wrong.write_text("1,2,3\n")
     result = run_script(script, str(wrong))
     assert result.returncode == 2 and "line 1: 3 values, expected 2" in result.stderr
+
+
+    # `python model.py data.csv | head -1`: the reader goes away; no traceback, exit 0.
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(f"{i % 7 * 0.5},{i % 5 * 0.25}" for i in range(200_000)))
+    proc = subprocess.Popen([sys.executable, str(script), str(big)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err, err
     assert run_script(script, "--help").stdout.count("INPUTS.csv") >= 1
 
     # Importable: predict() works on a single sample too.
