@@ -246,7 +246,9 @@ class InspectorPanel(QWidget):
     def show_gradient_check(self, report: GradCheckReport) -> None:
         rows = "".join(
             f"<tr><td>layer {c.layer}</td><td>{c.n_parameters} parameters</td>"
-            f"<td>relative error {c.relative_error:.1e}</td></tr>" for c in report.layers)
+            f"<td>relative error {c.relative_error:.1e}"
+            f"{'' if c.precise or not c.agrees else ' (within noise)'}</td></tr>"
+            for c in report.layers)
         w = report.worst
         self.check_result.setText(
             f"<b>Gradient check</b> ({report.n_samples} sample"

@@ -73,6 +73,36 @@ def test_a_wrong_derivative_is_caught(monkeypatch):
     assert "differ" in report.summary()
 
 
+def test_tiny_vanishing_gradients_are_not_called_wrong():
+    """In a deep sigmoid net the first layers' gradients (~1e-8) sit near the noise floor of
+    central differences: that must read as agreement within the noise, not as a failure,
+    while a real error in those same layers is still caught."""
+    from engine.presets import get_preset
+
+    t = Trainer(get_preset("vanishing_gradients"))
+    report = gradient_check(t)
+    assert report.max_relative_error > 1e-6  # the raw relative error of the first layers
+    assert report.agrees and report.layers[-1].precise and not report.layers[0].precise
+    assert report.layers[0].difference <= 4 * report.layers[0].noise
+    summary = report.summary()
+    assert summary.startswith("backprop agrees") and "layers 1–" in summary
+    assert "within the finite differences' own noise" in summary
+
+
+def test_a_wrong_derivative_in_tiny_gradients_is_still_caught(monkeypatch):
+    from engine.presets import get_preset
+
+    real = activations.derivative_calls
+
+    def broken(key, a, out):
+        return [*real(key, a, out), lambda: np.multiply(out, 1.5, out)]
+
+    monkeypatch.setattr("engine.program.derivative_calls", broken)
+    report = gradient_check(Trainer(get_preset("vanishing_gradients")))
+    assert not report.agrees and not report.layers[0].agrees
+    assert "differ" in report.summary()
+
+
 def test_summary_reads_plainly():
     rng = np.random.default_rng(1)
     s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce")
