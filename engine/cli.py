@@ -224,4 +224,9 @@ def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout) -> in
     except (OSError, ValueError) as e:
         raise CliError(f"cannot write {out_path}: {e}") from None
     _write(out, f"wrote {out_path}\n")
+    suffix = Path(out_path).suffix.lower()
+    if suffix != f".{fmt}":
+        sys.stderr.write(f"note: {out_path} holds {fmt} data"
+                         f"{f' despite its {suffix} ending' if suffix else ''}; "
+                         f"other programs may expect .{fmt}\n")
     return EXIT_OK

@@ -135,6 +135,14 @@ def test_unwritable_output_is_a_clean_failure(tmp_path, command):
                          "is a file, not a folder")
 
 
+def test_export_notes_a_file_name_that_does_not_match_the_format(tmp_path):
+    result = run("export", "xor_221", "--format", "npz", "--out", str(tmp_path / "w.json"))
+    assert result.returncode == 0 and "holds npz data despite its .json ending" in result.stderr
+    np.load(tmp_path / "w.json", allow_pickle=False).close()  # it is npz all the same
+    result = run("export", "xor_221", "--format", "npz", "--out", str(tmp_path / "w.npz"))
+    assert result.returncode == 0 and result.stderr == ""
+
+
 def test_a_bad_output_path_is_refused_before_training(tmp_path):
     result = run("train", "tf_default", "--epochs", "100000", "--out", str(tmp_path))
     assert_clean_failure(result, "is a folder")
