@@ -243,7 +243,6 @@ class EvalProgram:
             self.forward_calls = tuple(c for p in step.phases if p.kind == "forward"
                                        for c in p.calls)
         self.loss_sum = np.zeros(())
-        self.loss_minus = np.zeros(())
         self.correct = np.zeros(())
         per_output = 1.0 / y_rows.shape[0]
         per_sample = {"mse": per_output, "half_se": 0.5, "bce": per_output, "cce": 1.0}[loss]
@@ -258,26 +257,28 @@ class EvalProgram:
         self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
 
     def _loss_calls(self, loss: str, z: np.ndarray, o: np.ndarray, y: np.ndarray) -> list[Call]:
-        """Calls that leave the summed loss as ``loss_sum − loss_minus``. Sums are dot products
-        (with themselves or with ones): one BLAS call each, far cheaper than ``np.sum``."""
-        t1 = np.empty_like(z)
+        """Calls that leave the summed loss in ``loss_sum``. Sums are dot products (with
+        themselves or with ones): one BLAS call each, far cheaper than ``np.sum``. Each
+        sample's loss is formed before summing, so every term is ≥ 0 and a confident
+        classifier's tiny loss is not lost to the cancellation of two large totals."""
+        t1, t2 = np.empty_like(z), np.empty_like(z)
         flat = _flat(t1)
-        total, minus = self.loss_sum, self.loss_minus
+        total = self.loss_sum
         if loss in ("mse", "half_se"):
             return [partial(np.subtract, o, y, t1), partial(np.dot, flat, flat, total)]
-        y_flat, z_flat = _flat(y), _flat(z)
-        if loss == "bce":  # Σ −[y log σ(z) + (1 − y) log(1 − σ(z))] = Σ log(1 + e^z) − Σ y·z
+        if loss == "bce":  # −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y·z
             return [partial(np.logaddexp, np.zeros_like(z), z, t1),
-                    partial(np.dot, flat, np.ones(flat.size), total),
-                    partial(np.dot, y_flat, z_flat, minus)]
-        # cce: Σₙ logsumexp(zₙ) − Σ y·z, with logsumexp shifted by the column maximum.
+                    partial(np.multiply, y, z, t2), partial(np.subtract, t1, t2, t1),
+                    partial(np.dot, flat, np.ones(flat.size), total)]
+        # cce: Σₙ [logsumexp(zₙ) − Σₖ yₙₖ zₙₖ], logsumexp shifted by the column maximum.
         col, col2 = np.empty(z.shape[1]), np.empty(z.shape[1])
         return [
             partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, t1),
             partial(np.exp, t1, t1), partial(np.add.reduce, t1, 0, None, col2),
             partial(np.log, col2, col2), partial(np.add, col2, col, col2),
+            partial(np.multiply, y, z, t1), partial(np.add.reduce, t1, 0, None, col),
+            partial(np.subtract, col2, col, col2),
             partial(np.dot, col2, np.ones(col2.size), total),
-            partial(np.dot, y_flat, z_flat, minus),
         ]
 
     def _accuracy_calls(self, o: np.ndarray, labels: np.ndarray, threshold: float) -> list[Call]:
@@ -300,6 +301,6 @@ class EvalProgram:
         if self.n == 0:
             return float("nan"), float("nan")
         deque(map(operator.call, self.calls if forward else self.tail_calls), 0)
-        loss = (float(self.loss_sum) - float(self.loss_minus)) * self._scale
+        loss = float(self.loss_sum) * self._scale
         acc = float(self.correct) / self.n if self.has_accuracy else float("nan")
         return loss, acc

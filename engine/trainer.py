@@ -420,8 +420,16 @@ class Trainer:
         new = validate(replace(self.scenario, train=train))
         if isinstance(train.batch_size, bool) or train.batch_size < 1:
             raise ValueError(f"batch_size: must be a positive integer, got {train.batch_size!r}")
+        before = self.checkpoint()
         while self.batch_index:
             self.train_step()
+            if self.diverged is not None:
+                cause = self.diverged
+                self.restore(before)  # as it was: the change is refused, nothing else moves
+                raise ValueError(
+                    f"train: the current epoch must finish before this change, and finishing "
+                    f"it diverged ({cause}); lower the learning rate or reset first"
+                )
         self.scenario = new
         self._compile()
 

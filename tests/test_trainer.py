@@ -515,3 +515,45 @@ def test_editing_during_an_open_phase_step_rewinds_it_instead_of_finishing_it():
     stepper.advance()
     t.set_learning_rate(0.5)
     assert t.epoch == 0 and t.learning_rate == 0.5
+
+
+@pytest.mark.parametrize(("loss", "out", "classes"), [("cce", "softmax", 3), ("bce", "sigmoid", 2)])
+def test_a_confident_classifier_has_a_loss_of_zero_not_below(loss, out, classes):
+    """Targets equal to the network's own confident predictions: the true loss is 0 (to
+    rounding). Summing two large totals and subtracting them came out negative."""
+    from engine.losses import per_sample_loss
+
+    for seed in (4, 61, 68):
+        rng = np.random.default_rng(seed)
+        s = custom_scenario(rng, [], out, loss, n=300, n_classes=classes, features=("x1", "x2"))
+        t = Trainer(s)
+        w, b = t.params.as_list()[0]
+        t.set_parameters([(w * 1e4, b)])
+        z, a = t.forward(t._x_train.T)[-1]
+        if classes > 2:
+            t._y_train[:] = np.eye(classes)[np.argmax(z, 1)].T
+        else:
+            t._y_train[:] = (z > 0).T
+        m = t.evaluate()
+        reference = float(np.mean(per_sample_loss(loss, z, a, t._y_train.T)))
+        assert m.train_loss >= 0.0
+        assert m.train_loss == pytest.approx(reference, rel=1e-9, abs=1e-300)
+
+
+def test_a_batch_size_change_whose_epoch_completion_diverges_is_refused_unchanged():
+    """The change waits for the epoch to finish; if finishing it diverges (here from a
+    mid-epoch checkpoint, where a naive retry looped forever) the change is refused and the
+    trainer is exactly as before."""
+    s = custom_scenario(np.random.default_rng(0), [(5, "linear"), (5, "linear")], "linear",
+                        "mse", task="regression", n=12, batch_size=1, reduction="sum",
+                        shuffle=False, optimizer=OptimizerSpec(kind="sgd", learning_rate=0.01))
+    t = Trainer(s)
+    t.train_step()
+    t.set_optimizer(OptimizerSpec(kind="momentum", learning_rate=5.0))  # recompiles mid-epoch
+    t.train_step()
+    flat, velocity, position = t.params.flat.copy(), t.optimizer.velocity.copy(), t.batch_index
+    with pytest.raises(ValueError, match="finishing it diverged"):
+        t.set_training(batch_size=4)
+    assert t.batch_index == position and t.scenario.train.batch_size == 1
+    np.testing.assert_array_equal(t.params.flat, flat)
+    np.testing.assert_array_equal(t.optimizer.velocity, velocity)
