@@ -44,6 +44,11 @@ def _button(text: str, object_name: str, tip: str) -> QToolButton:
     return b
 
 
+SHORT_TITLES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
+                "linear": "lin", "softmax": "soft"}
+"""Activation names that fit a narrow column (the drop-down list keeps the full names)."""
+
+
 class LayerBox(QFrame):
     """Units and activation of one layer."""
 
@@ -77,6 +82,8 @@ class LayerBox(QFrame):
             if hidden and act.output_only:
                 continue
             self.activation.addItem(act.title, key)
+            self.activation.setItemData(self.activation.count() - 1, act.title,
+                                        Qt.ItemDataRole.ToolTipRole)
         v.addWidget(self.activation)
 
     def set_units_text(self, text: str, short: str) -> None:
@@ -92,6 +99,10 @@ class LayerBox(QFrame):
             b.setFixedSize(side, side)
         if self._units_text:
             self.label.setText(self._short_text if compact else self._units_text)
+        for i in range(self.activation.count()):
+            key = self.activation.itemData(i)
+            self.activation.setItemText(i, SHORT_TITLES[key] if compact
+                                        else ACTIVATIONS[key].title)
 
 
 class ArchitectureBar(QWidget):

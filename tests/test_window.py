@@ -255,3 +255,17 @@ def test_the_preset_picker_says_when_settings_were_edited(qtbot, make_window):
     picker.activated.emit(picker.currentIndex())  # reloading the preset clears it
     qtbot.waitUntil(lambda: w.snapshot.learning_rate == 0.03, timeout=TIMEOUT)
     assert picker.currentText() == "TensorFlow Playground default"
+
+
+def test_narrow_layer_columns_show_short_activation_names(qtbot, make_window):
+    """Eight hidden layers leave ~60 px a column: "Sigmoid" would be cut to "Sigr"."""
+    w = make_window("vanishing_gradients")
+    w.resize(1440, 900)
+    box = w.architecture.boxes[0]
+    qtbot.waitUntil(lambda: box.activation.currentText() == "σ", timeout=TIMEOUT)
+    assert box.activation.itemData(box.activation.currentIndex(),
+                                   Qt.ItemDataRole.ToolTipRole) == "Sigmoid"
+    wide = make_window("tf_default")
+    wide.resize(1440, 900)
+    qtbot.waitUntil(lambda: wide.architecture.boxes[0].activation.currentText() == "Tanh",
+                    timeout=TIMEOUT)
