@@ -242,6 +242,9 @@ class Trainer:
 
     def _train(self, max_epochs: int, time_budget: float | None) -> TrainReport:
         self.finish_step()
+        # Whatever changed since the last checkpoint (edited weights, a traced extra step)
+        # is part of the state to come back to: never roll back, or replay, from before it.
+        self._checkpoint()
         if self.batch_index:
             while self.batch_index and self.diverged is None:
                 self.train_step()
@@ -521,14 +524,17 @@ class Trainer:
         self.abandon_step()
         self.params.set_all(layers)
         self.optimizer.reset_state()
+        self._checkpoint()
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         self.abandon_step()
         self.params.set_weight(layer, i, j, value)
+        self._checkpoint()
 
     def set_bias(self, layer: int, j: int, value: float) -> None:
         self.abandon_step()
         self.params.set_bias(layer, j, value)
+        self._checkpoint()
 
     # ------------------------------------------------------------------------------------------
     # Phase stepping (see engine.trace)

@@ -557,3 +557,25 @@ def test_a_batch_size_change_whose_epoch_completion_diverges_is_refused_unchange
     assert t.batch_index == position and t.scenario.train.batch_size == 1
     np.testing.assert_array_equal(t.params.flat, flat)
     np.testing.assert_array_equal(t.optimizer.velocity, velocity)
+
+
+def test_rolling_back_never_undoes_an_edited_weight():
+    """Divergence right after the user edits a weight mid-epoch goes back to the edited
+    state at that position, not to the epoch's start with the old weight."""
+    t = Trainer(get_preset("regression_plane"))
+    t.train(2)
+    for _ in range(5):
+        t.train_step()
+    t.set_weight(1, 0, 0, 0.75)
+    edited, position = t.params.flat.copy(), (t.epoch, t.batch_index)
+    t.set_learning_rate(1e150)
+    for _ in range(10):  # NaN within a few steps, well inside this epoch of 25
+        t.train_step()
+        if t.diverged is not None:
+            break
+    assert t.diverged is not None
+    assert (t.epoch, t.batch_index) == position
+    np.testing.assert_array_equal(t.params.flat, edited)
+    report = t.train(3)  # from mid-epoch too
+    assert report.diverged is not None and (t.epoch, t.batch_index) == position
+    np.testing.assert_array_equal(t.params.flat, edited)
