@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 
@@ -20,8 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
         "with the real numbers. With no command, the window opens.",
         epilog="Exit codes: 0 done, 2 bad input (missing or corrupt file, unknown preset, "
         "invalid option), 3 training diverged (the workspace is still written, at the last "
-        "finite epoch), 130 interrupted with Ctrl-C (train still writes the workspace, at the "
-        "last whole epoch).",
+        "finite epoch), 130 interrupted with Ctrl-C (train stops after the current epoch, or at "
+        "once on a second press, and still writes the workspace at the last whole epoch).",
     )
     p.add_argument("--preset", metavar="NAME", help="preset to open (window and --screenshot)")
     p.add_argument("--screenshot", metavar="FILE", help="train, save a PNG of the window, exit")
@@ -62,10 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def run_command(args: argparse.Namespace) -> int:
-    from engine import cli
+EXIT_INTERRUPTED = 130
 
+
+def run_command(args: argparse.Namespace) -> int:
     try:
+        from engine import cli
+
         if args.command == "presets":
             return cli.list_presets()
         if args.command == "train":
@@ -74,23 +78,30 @@ def run_command(args: argparse.Namespace) -> int:
                              weights=args.weights)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
+    except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported
+        sys.stderr.write("interrupted\n")
+        return EXIT_INTERRUPTED
     except cli.CliError as err:
         sys.stderr.write(f"error: {err}\n")
         return cli.EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        return cli.EXIT_INTERRUPTED
     raise AssertionError(args.command)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
-        return run_command(args)
+        try:
+            return run_command(args)
+        except KeyboardInterrupt:  # a late press, after the command had finished its work
+            return EXIT_INTERRUPTED
     from gui.app import run_window
 
     return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The work is done (the workspace saved): a late Ctrl-C during the interpreter's shutdown
+    # must not turn this exit code into a kill by signal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)

@@ -18,7 +18,9 @@ Progress goes to stdout; if its reader goes away (``| head``), training carries 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -38,6 +40,8 @@ EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
 PROGRESS_SECONDS = 10.0
 """Without ``--every``, a progress line at least this often (long runs stay visibly alive)."""
+CHUNK_SECONDS = 0.25
+"""Training runs in chunks of about this long, so a first Ctrl-C takes effect promptly."""
 
 
 class CliError(Exception):
@@ -58,11 +62,11 @@ def load_trainer(source: str) -> tuple[Trainer, bool]:
 
     path = Path(source)
     if source in load_presets():
-        if path.is_file():
+        if _present(path):
             raise CliError(f"{source!r} is both a preset and a file in this folder; "
                            f"write ./{source} for the file")
         return Trainer(get_preset(source)), False
-    if path.suffix.lower() == ".json" or path.exists():
+    if path.suffix.lower() == ".json" or _present(path):
         try:
             return load_workspace(path), True
         except ValueError as e:
@@ -70,6 +74,15 @@ def load_trainer(source: str) -> tuple[Trainer, bool]:
             raise CliError(msg if source in msg else f"{source}: {msg}") from None
     known = ", ".join(load_presets())
     raise CliError(f"{source!r} is neither a preset nor a workspace file (presets: {known})")
+
+
+def _present(path: Path) -> bool:
+    """Whether something is at ``path``; when we may not even look, say yes and let the
+    reader report the real problem (permission denied) in its one line."""
+    try:
+        return path.exists()
+    except OSError:
+        return True
 
 
 def train(
@@ -109,36 +122,83 @@ def train(
     except ValueError as e:
         raise CliError(str(e)) from None
 
-    budget = None if every is not None else PROGRESS_SECONDS
+    timed = every is None  # without --every, also a line at least every PROGRESS_SECONDS
     every = every or max(1, epochs // 10)
     _progress(out, trainer, epochs, 0, 0.0)
-    start = time.perf_counter()
+    start = last_line = time.perf_counter()
     done = 0
+    next_line = every
     code = EXIT_OK
-    try:
-        while done < epochs:
-            report = trainer.train(min(every, epochs - done), time_budget=budget)
-            done += report.epochs_run
-            _progress(out, trainer, epochs, done, time.perf_counter() - start)
-            if report.diverged is not None:
-                sys.stderr.write(
-                    f"error: {report.diverged}. Try a lower learning rate (now "
-                    f"{trainer.learning_rate:g}); the workspace keeps the last finite epoch "
-                    f"({trainer.epoch}).\n"
-                )
-                code = EXIT_DIVERGED
-                break
-    except KeyboardInterrupt:  # the trainer is back at its last whole epoch: keep that
-        sys.stderr.write(f"interrupted: writing the workspace at epoch {trainer.epoch}\n")
-        code = EXIT_INTERRUPTED
-    try:
-        save_workspace(trainer, out_path)
-    except WriteError as e:
-        raise CliError(str(e)) from None
-    except (OSError, ValueError) as e:
-        raise CliError(f"cannot write {out_path}: {e}") from None
+    with _CtrlC() as ctrl_c:
+        try:
+            while done < epochs and not ctrl_c.pressed:
+                # Short chunks: a first Ctrl-C is noticed within about CHUNK_SECONDS.
+                report = trainer.train(min(next_line, epochs) - done, time_budget=CHUNK_SECONDS)
+                done += report.epochs_run
+                now = time.perf_counter()
+                if report.diverged is not None:
+                    _progress(out, trainer, epochs, done, now - start)
+                    sys.stderr.write(
+                        f"error: {report.diverged}. Try a lower learning rate (now "
+                        f"{trainer.learning_rate:g}); the workspace keeps the last finite "
+                        f"epoch ({trainer.epoch}).\n"
+                    )
+                    code = EXIT_DIVERGED
+                    break
+                if done >= next_line or done == epochs or (timed and
+                                                           now - last_line >= PROGRESS_SECONDS):
+                    _progress(out, trainer, epochs, done, now - start)
+                    last_line = now
+                    while next_line <= done:
+                        next_line += every
+        except KeyboardInterrupt:  # a second Ctrl-C: the trainer is back at a whole epoch
+            pass
+        if ctrl_c.pressed:
+            sys.stderr.write(f"interrupted: writing the workspace at epoch {trainer.epoch}\n")
+            code = EXIT_INTERRUPTED
+        ctrl_c.ignore()  # nothing may cut the save short
+        try:
+            save_workspace(trainer, out_path)
+        except WriteError as e:
+            raise CliError(str(e)) from None
+        except (OSError, ValueError) as e:
+            raise CliError(f"cannot write {out_path}: {e}") from None
     _write(out, f"wrote {out_path} (epoch {trainer.epoch})\n")
     return code
+
+
+class _CtrlC:
+    """Ctrl-C during ``train``: the first press stops at the end of the current epoch, the
+    second stops at once (the trainer goes back to its last whole epoch), later presses are
+    ignored until the workspace is saved. Only the main thread can own signal handlers; in
+    any other thread this does nothing and Ctrl-C keeps its usual meaning."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous: object = None
+        self._active = threading.current_thread() is threading.main_thread()
+
+    def __enter__(self) -> _CtrlC:
+        if self._active:
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._active:
+            signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+
+    def ignore(self) -> None:
+        if self._active:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        if not self.pressed:
+            self.pressed = True
+            sys.stderr.write("stopping after this epoch (Ctrl-C again to stop at once)\n")
+            sys.stderr.flush()
+            return
+        self.ignore()  # the rollback and the save must run to the end
+        raise KeyboardInterrupt
 
 
 def _check_out(out_path: str) -> None:
@@ -159,8 +219,10 @@ def _reseeded(trainer: Trainer, source: str, seed: int, from_workspace: bool,
     fixed = s.init.scheme == "explicit"
     shuffles = s.train.shuffle and (batch_size or s.train.batch_size) < trainer.n_train
     if fixed and not shuffles:
-        raise CliError(f"--seed has no effect on {source}: its start weights are fixed and it "
-                       "trains on the whole set in a fixed order")
+        why = ("shuffling is off" if not s.train.shuffle
+               else "it trains on the whole set in one batch")
+        raise CliError(f"--seed has no effect on {source}: its start weights are fixed and "
+                       f"{why}")
     if fixed:
         _write(out, f"note: {source} keeps its fixed start weights; --seed sets the shuffle "
                     "order only\n")

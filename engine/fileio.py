@@ -37,8 +37,23 @@ class WriteError(OSError):
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Raise WriteError if ``path`` cannot be (re)written as a file, before any work is done:
     an empty name, a folder, a missing or non-folder parent, a special file, no permission."""
-    if not os.fspath(path):
+    name = os.fspath(path)
+    if not name:
         raise WriteError(path, "no file name given")
+    if name == "-":
+        raise WriteError(path, "writing to standard output is not supported; give a file name")
+    if name.endswith(("/", os.sep)):
+        raise WriteError(path, "that names a folder; give a file name")
+    try:
+        _check_target(name)
+    except OSError as e:  # e.g. a parent folder this user may not look into
+        if isinstance(e, WriteError):
+            raise
+        raise WriteError(path, e.strerror or str(e)) from None
+
+
+def _check_target(path: str) -> None:
+    """The file-system half of ``check_writable`` (may raise PermissionError and the like)."""
     target = Path(path)
     if target.is_dir():
         raise WriteError(path, "it is a folder; give a file name")
@@ -60,6 +75,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """
     check_writable(path)
     target = Path(path)
+    if target.is_symlink():  # write through the link, as an ordinary write would
+        target = target.resolve()
     directory = target.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)

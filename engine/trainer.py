@@ -91,6 +91,11 @@ def build_dataset(scenario: Scenario) -> Dataset:
     return generate(d.dataset, d.n_samples, d.noise, d.seed)
 
 
+CHECKPOINT_SECONDS = 0.25
+"""How often (at epoch boundaries) a long ``train`` call refreshes its rollback point, so that
+a rollback replays at most about this much training."""
+
+
 class Trainer:
     """Trains one network on one scenario. Not thread-safe: drive it from one thread."""
 
@@ -261,6 +266,7 @@ class Trainer:
         static = self._static
         record, call = self.history.record, operator.call
         run = 0
+        next_checkpoint = time.perf_counter() + CHECKPOINT_SECONDS
         with np.errstate(all="ignore"):
             if static:
                 deque(map(call, self._static_forward), 0)
@@ -273,11 +279,15 @@ class Trainer:
                     # A NaN or Inf anywhere in the parameters reaches the loss too.
                     self._diverge(self.epoch + 1, self._loss_cause(m.train_loss), self.epoch)
                     return TrainReport(run, self.diverged)
+                record(m)  # before the epoch count: an interrupt in between stays consistent
                 self.epoch += 1
-                record(m)
                 run += 1
-                if deadline is not None and time.perf_counter() >= deadline:
+                now = time.perf_counter()
+                if deadline is not None and now >= deadline:
                     break
+                if now >= next_checkpoint and math.isfinite(float(np.sum(self.params.flat))):
+                    self._checkpoint()  # keeps any replay after a rollback short
+                    next_checkpoint = now + CHECKPOINT_SECONDS
             if not math.isfinite(float(np.sum(self.params.flat))):
                 self._diverge(self.epoch, self._param_cause(), self.epoch - 1)
                 return TrainReport(run, self.diverged)

@@ -46,7 +46,7 @@ def _button(text: str, object_name: str, tip: str) -> QToolButton:
 
 SHORT_TITLES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
                 "linear": "lin", "softmax": "soft"}
-"""Activation names that fit a narrow column (the drop-down list keeps the full names)."""
+"""Activation names that fit a narrow column; each item's tooltip keeps the full name."""
 
 
 class LayerBox(QFrame):

@@ -106,6 +106,10 @@ def test_export_npz_and_json(tmp_path):
          ["--seed", str(2**63 - 1)]),
         (["train", "worked_example", "--epochs", "1", "--seed", "5", "--out", "x.json"],
          ["--seed has no effect", "fixed"]),
+        (["train", "worked_example", "--epochs", "1", "--seed", "5", "--batch-size", "1",
+          "--out", "x.json"], ["--seed has no effect", "shuffling is off"]),
+        (["train", "xor_221", "--epochs", "1", "--out", "-"], ["standard output"]),
+        (["train", "xor_221", "--epochs", "1", "--out", "nodir/"], ["names a folder"]),
         (["train", "xor_221", "--epochs", "1", "--out", ""], ["no file name"]),
         (["train", "xor_221", "--epochs", "1", "--out", "."], ["is a folder"]),
         (["train", "xor_221", "--epochs", "1", "--out", "/dev/null"], ["not a regular file"]),
@@ -192,28 +196,36 @@ def test_progress_reader_going_away_does_not_stop_training(tmp_path):
     assert json.loads(out.read_text())["state"]["epoch"] == 3000
 
 
-def test_ctrl_c_writes_the_workspace_at_the_last_whole_epoch(tmp_path):
+@pytest.mark.parametrize("presses", [1, 2, 4])
+def test_ctrl_c_writes_the_workspace_at_the_last_whole_epoch(tmp_path, presses):
+    """One press stops after the epoch, a second at once; more presses must not cut the
+    rollback or the save short (that once left a workspace that could not be loaded). The
+    run continues a workspace in place, so a broken save would lose the user's file."""
     import signal
+    import time
 
     from engine.presets import get_preset
     from engine.trainer import Trainer
     from engine.workspace import load_workspace
 
-    out = tmp_path / "w.json"
+    ws = tmp_path / "w.json"
+    assert run("train", "tf_default", "--epochs", "20", "--out", str(ws)).returncode == 0
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "train", "tf_default", "--epochs", "100000000",
-         "--every", "50", "--out", str(out)],
+        [sys.executable, str(ROOT / "main.py"), "train", str(ws), "--epochs", "100000000",
+         "--every", "50", "--out", str(ws)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, text=True,
     )
     assert proc.stdout is not None
     for _ in range(3):  # the start line and two progress lines: training is under way
         proc.stdout.readline()
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
+    for _ in range(presses):
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.02)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "interrupted: writing the workspace at epoch" in err
-    loaded = load_workspace(out)
-    assert loaded.epoch >= 100 and loaded.batch_index == 0
+    loaded = load_workspace(ws)
+    assert loaded.epoch >= 120 and loaded.batch_index == 0
     reference = Trainer(get_preset("tf_default"))
     reference.train(loaded.epoch)
     np.testing.assert_array_equal(loaded.params.flat, reference.params.flat)

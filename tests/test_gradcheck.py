@@ -108,3 +108,40 @@ def test_summary_reads_plainly():
     s = custom_scenario(rng, [(3, "tanh")], "sigmoid", "bce")
     summary = gradient_check(Trainer(s), np.arange(4)).summary()
     assert summary.startswith("backprop agrees with numerical differentiation to")
+
+
+def test_a_failing_check_blames_the_layer_that_disagrees(monkeypatch):
+    """A 1e-4 error in the last layer of the vanishing-gradients net must be blamed on that
+    layer, not on layer 1, whose large relative error is only finite differences' noise."""
+    import engine.gradcheck as gc
+    from engine.presets import get_preset
+
+    real = gc.backprop_gradient
+
+    def off_in_last_layer(trainer, indices):
+        g = real(trainer, indices)
+        g[-trainer.params.mats[-1].size:] *= 1.0001
+        return g
+
+    monkeypatch.setattr(gc, "backprop_gradient", off_in_last_layer)
+    report = gradient_check(Trainer(get_preset("vanishing_gradients")))
+    assert [c.layer for c in report.layers if not c.agrees] == [9]
+    assert report.worst.layer == 9
+    assert "differ by up to 5.0e-05 (worst: layer 9" in report.summary()
+
+
+def test_weights_at_l1_corner_are_left_out_not_called_wrong():
+    """|w| has no derivative at 0: a weight within ε of zero makes the central difference
+    measure the corner. Such weights are left out and the summary says so."""
+    from dataclasses import replace
+
+    from engine.presets import get_preset
+
+    s = get_preset("tf_default")
+    opt = replace(s.train.optimizer, regularization="l1", reg_rate=0.01)
+    t = Trainer(replace(s, train=replace(s.train, optimizer=opt)))
+    t.set_weight(1, 0, 0, 2e-7)  # right at the corner
+    report = gradient_check(t)
+    assert report.skipped == 1 and report.agrees
+    assert report.max_relative_error < 1e-6
+    assert "1 weight within ε of zero left out" in report.summary()

@@ -806,6 +806,29 @@ def test_atomic_write_into_a_missing_folder_raises_and_creates_nothing(tmp_path:
     assert os.listdir(tmp_path) == []
 
 
+def test_a_folder_one_may_not_look_into_is_a_one_line_write_error(tmp_path, monkeypatch):
+    """Path.is_dir raises PermissionError (not False) under a folder without search rights."""
+    from engine.fileio import WriteError, check_writable
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "is_dir", denied)
+    with pytest.raises(WriteError) as e:
+        check_writable(tmp_path / "locked" / "w.json")
+    assert str(e.value) == f"cannot write {tmp_path / 'locked' / 'w.json'}: Permission denied"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links need privileges elsewhere")
+def test_atomic_write_goes_through_a_symbolic_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
 def test_read_limited(tmp_path: Path) -> None:
     path = tmp_path / "data.bin"
     path.write_bytes(b"x" * 3000)
