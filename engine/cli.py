@@ -28,7 +28,7 @@ from typing import TextIO
 
 from engine.blas import limit_blas_threads
 from engine.export import EXPORT_FORMATS, export_weights
-from engine.fileio import WriteError, check_writable
+from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
 from engine.scenario import MAX_SEED
@@ -159,10 +159,8 @@ def train(
         ctrl_c.ignore()  # nothing may cut the save short
         try:
             save_workspace(trainer, out_path)
-        except WriteError as e:
-            raise CliError(str(e)) from None
         except (OSError, ValueError) as e:
-            raise CliError(f"cannot write {out_path}: {e}") from None
+            raise CliError(write_failure(out_path, e)) from None
     _write(out, f"wrote {out_path} (epoch {trainer.epoch})\n")
     return code
 
@@ -281,10 +279,8 @@ def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout) -> in
         export_weights(trainer, fmt, out_path)
     except OnnxUnavailableError as e:
         raise CliError(str(e)) from None
-    except WriteError as e:
-        raise CliError(str(e)) from None
     except (OSError, ValueError) as e:
-        raise CliError(f"cannot write {out_path}: {e}") from None
+        raise CliError(write_failure(out_path, e)) from None
     _write(out, f"wrote {out_path}\n")
     suffix = Path(out_path).suffix.lower()
     if suffix != f".{fmt}":

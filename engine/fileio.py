@@ -34,6 +34,13 @@ class WriteError(OSError):
         super().__init__(f"cannot write {os.fspath(path) or repr('')}: {reason}")
 
 
+def write_failure(path: str | os.PathLike[str], error: Exception) -> str:
+    """One line for a failed write: a WriteError already names the file; anything else (a
+    ValueError while preparing the data, say) gets the name put in front."""
+    name, text = os.fspath(path), str(error)
+    return text if name in text else f"cannot write {name}: {text}"
+
+
 def check_writable(path: str | os.PathLike[str]) -> None:
     """Raise WriteError if ``path`` cannot be (re)written as a file, before any work is done:
     an empty name, a folder, a missing or non-folder parent, a special file, no permission."""

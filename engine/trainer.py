@@ -204,7 +204,7 @@ class Trainer:
                                                                                   *prog.calls))
         self._epoch_start = self.params.flat.copy()
         self._checkpoint()
-        if self.batch_index and t.shuffle and len(self._batches) > 1:
+        if self.batch_index and self._reshuffles:
             self._shuffle()  # mid-epoch recompiles keep this epoch's sample order
 
     # ------------------------------------------------------------------------------------------
@@ -222,6 +222,11 @@ class Trainer:
     @property
     def batches_per_epoch(self) -> int:
         return len(self._batches)
+
+    @property
+    def _reshuffles(self) -> bool:
+        """Whether each epoch has its own sample order (shuffle on, and more than one batch)."""
+        return self.scenario.train.shuffle and len(self._batches) > 1
 
     @property
     def learning_rate(self) -> float:
@@ -258,11 +263,11 @@ class Trainer:
             max_epochs -= 1
             if max_epochs <= 0:
                 return TrainReport(1, None)
+            self._checkpoint()  # now at an epoch boundary: a rollback can replay from here
         deadline = None if time_budget is None else time.perf_counter() + time_budget
         self.diverged = None
-        self._checkpoint()
         calls = self._epoch_calls
-        shuffle = self.scenario.train.shuffle and len(self._batches) > 1
+        shuffle = self._reshuffles
         static = self._static
         record, call = self.history.record, operator.call
         run = 0
@@ -304,9 +309,12 @@ class Trainer:
     def _shuffle(self) -> None:
         """Put the training set in this epoch's order (a fixed permutation per seed and epoch,
         so a run repeats bit for bit and a saved run continues exactly)."""
-        t = self.scenario.train
-        perm = np.random.default_rng((t.seed, self.epoch)).permutation(self.n_train)
-        np.take(self._xy, perm, axis=1, out=self._xy_epoch)
+        np.take(self._xy, self._permutation(), axis=1, out=self._xy_epoch)
+
+    def _permutation(self) -> np.ndarray:
+        """This epoch's sample order: fixed by the shuffle seed and the epoch number."""
+        return np.random.default_rng((self.scenario.train.seed, self.epoch)).permutation(
+            self.n_train)
 
     def train_step(self) -> None:
         """Train on the next minibatch only; completes the epoch after its last batch."""
@@ -320,7 +328,7 @@ class Trainer:
     def _load_batch(self, index: int) -> StepProgram:
         if index == 0:
             self._checkpoint()
-            if self.scenario.train.shuffle and len(self._batches) > 1:
+            if self._reshuffles:
                 self._shuffle()
         prog, load = self._batches[index]
         if not self._static:
@@ -366,10 +374,10 @@ class Trainer:
         self.optimizer.restore_checkpoint(self._checkpoint_optimizer)
         self.epoch = self._checkpoint_epoch
         self.batch_index = self._checkpoint_batch
-        if self.batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
+        if self.batch_index and self._reshuffles:
             self._shuffle()  # the rolled-back point is mid-epoch: restore that epoch's order
         if to_epoch is not None and self.batch_index == 0 and to_epoch > self.epoch:
-            shuffle = self.scenario.train.shuffle and len(self._batches) > 1
+            shuffle = self._reshuffles
             with np.errstate(all="ignore"):
                 if self._static:
                     deque(map(operator.call, self._static_forward), 0)
@@ -433,11 +441,12 @@ class Trainer:
         new = validate(replace(self.scenario, train=train))
         if isinstance(train.batch_size, bool) or train.batch_size < 1:
             raise ValueError(f"batch_size: must be a positive integer, got {train.batch_size!r}")
-        before = self.checkpoint()
+        before = self.checkpoint() if self.batch_index else None
         while self.batch_index:
             self.train_step()
             if self.diverged is not None:
                 cause = self.diverged
+                assert before is not None
                 self.restore(before)  # as it was: the change is refused, nothing else moves
                 raise ValueError(
                     f"train: the current epoch must finish before this change, and finishing "
@@ -493,7 +502,7 @@ class Trainer:
         self.batch_index = 0
         self.diverged = None
         self.batch_index = batch_index
-        if batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
+        if batch_index and self._reshuffles:
             # this epoch's sample order; the saved parameters already include its first steps
             self._shuffle()
         self._checkpoint()
@@ -517,7 +526,7 @@ class Trainer:
         self.epoch = cp.epoch
         self.batch_index = cp.batch_index
         self.diverged = None
-        if cp.batch_index and self.scenario.train.shuffle and len(self._batches) > 1:
+        if cp.batch_index and self._reshuffles:
             self._shuffle()
         self._checkpoint()
 
@@ -585,10 +594,7 @@ class Trainer:
 
     def _epoch_order(self) -> np.ndarray:
         """Positions in the training set of this epoch's samples, in training order."""
-        t = self.scenario.train
-        if t.shuffle and len(self._batches) > 1:
-            return np.random.default_rng((t.seed, self.epoch)).permutation(self.n_train)
-        return np.arange(self.n_train)
+        return self._permutation() if self._reshuffles else np.arange(self.n_train)
 
     @property
     def active_step(self):

@@ -60,6 +60,7 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
 def take_screenshot(app: QApplication, window, path: str, epochs: int,
                     timeout_s: float = 120.0) -> int:
     """Train ``epochs`` epochs, let the window render the result, save it as PNG, exit."""
+    from engine.fileio import write_failure
     from gui.files import save_picture
 
     window.resize(*SCREENSHOT_SIZE)
@@ -77,8 +78,7 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
             save_picture(window, path)
             result["code"] = 0
         except (OSError, ValueError) as e:
-            text = str(e)
-            sys.stderr.write(f"error: {text if path in text else f'cannot write {path}: {text}'}\n")
+            sys.stderr.write(f"error: {write_failure(path, e)}\n")
             result["code"] = 2
         window.files.dirty = False  # nothing of the user's to save in a screenshot run
         window.close()
