@@ -597,6 +597,12 @@ class Trainer:
         return self._permutation() if self._reshuffles else np.arange(self.n_train)
 
     @property
+    def current_step(self):
+        """The phase stepper of the step in progress or just finished (None once another
+        action has started from a whole step)."""
+        return self._stepper
+
+    @property
     def active_step(self):
         """The unfinished phase stepper, if any."""
         return self._stepper if self._stepper is not None and not self._stepper.done else None

@@ -90,7 +90,7 @@ class TraceInfo:
 
 def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None) -> TraceInfo | None:
     """TraceInfo for the trainer's current or just-finished phase step, if there is one."""
-    stepper = trainer._stepper
+    stepper = trainer.current_step
     if stepper is None:
         return None
     trace, position, phases = stepper.trace, stepper.position, stepper.phases

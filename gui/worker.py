@@ -360,7 +360,7 @@ class TrainingWorker(QObject):
         if t is None:
             return
         self.pause()
-        stepper = t._stepper
+        stepper = t.current_step
         if stepper is not None and stepper.position > 0:
             stepper.back()
             if stepper.position == 0:
@@ -585,8 +585,8 @@ class TrainingWorker(QObject):
             t, self._generation, self._data, running=self._running, metrics=now,
             epochs_per_second=self._epochs_per_second(), maps=self._maps, trace=trace,
             traced_sample=self._traced_sample,
-            can_step_back=bool(self._undo) or (t._stepper is not None
-                                               and t._stepper.position > 0),
+            can_step_back=bool(self._undo) or (t.current_step is not None
+                                               and t.current_step.position > 0),
         )
         self.snapshotReady.emit(snap)
 
