@@ -15,6 +15,7 @@ superscript (z¹, a¹, W², δ²), a⁰ is the input X, and y is the target.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -77,6 +78,21 @@ class Explanation:
     note: str
 
 
+class UnitQuantity(StrEnum):
+    """What the diagram's units show during a phase step (the value is its symbol)."""
+
+    ACTIVATION = "a"
+    ERROR = "δ"
+
+
+class EdgeQuantity(StrEnum):
+    """What the diagram's edges show during a phase step (the value is its symbol)."""
+
+    WEIGHT = "w"
+    GRADIENT = "∂L/∂w"
+    CHANGE = "Δw"
+
+
 @dataclass(frozen=True)
 class TraceDisplay:
     """What the diagram shows during a phase.
@@ -90,10 +106,10 @@ class TraceDisplay:
     phase: str
     active_column: int
     unit_values: tuple[np.ndarray | None, ...]
-    unit_kind: str  # "a" (activations), "δ" (errors) or ""
+    unit_kind: UnitQuantity
     pre_activation: tuple[np.ndarray | None, ...]
     edge_values: tuple[np.ndarray | None, ...]
-    edge_kind: str  # "w", "∂L/∂w" or "Δw"
+    edge_kind: EdgeQuantity
     prediction: np.ndarray | None
     target: np.ndarray | None
     loss: float | None
@@ -270,20 +286,20 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
     values: list[np.ndarray | None] = [mean(trace.x)] + [None] * depth
     pre: list[np.ndarray | None] = [None] * (depth + 1)
     edges: list[np.ndarray | None] = [None] * depth
-    kind, edge_kind, active = "a", "w", 0
+    kind, edge_kind, active = UnitQuantity.ACTIVATION, EdgeQuantity.WEIGHT, 0
     forward_done = [p.layer for p in done if p.kind == "forward"]
     for layer in forward_done:
         values[layer] = mean(trace.a[layer])
         pre[layer] = mean(trace.z[layer])
     backward_done = [p.layer for p in done if p.kind == "backward"]
     if backward_done and (last is not None and last.kind == "backward"):
-        kind, edge_kind = "δ", "∂L/∂w"
+        kind, edge_kind = UnitQuantity.ERROR, EdgeQuantity.GRADIENT
         values = [None] * (depth + 1)
         for layer in backward_done:
             values[layer] = mean(trace.delta[layer])
             edges[layer - 1] = trace.dW[layer]
     if last is not None and last.kind == "update" and trace.params_after is not None:
-        edge_kind = "Δw"
+        edge_kind = EdgeQuantity.CHANGE
         edges = [w1 - w0 for (w0, _), (w1, _) in zip(trace.params_before, trace.params_after,
                                                      strict=True)]
     if last is None:
@@ -309,7 +325,7 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
         phase=last.label if last is not None else "start",
         active_column=active,
         unit_values=tuple(values),
-        unit_kind=kind if last is not None and last.kind != "update" else "a",
+        unit_kind=kind if last is not None and last.kind != "update" else UnitQuantity.ACTIVATION,
         pre_activation=tuple(pre),
         edge_values=tuple(edges),
         edge_kind=edge_kind,

@@ -31,6 +31,7 @@ import operator
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import partial
 
 import numpy as np
@@ -43,11 +44,20 @@ from engine.optimizers import Optimizer
 Call = Callable[[], object]
 
 
+class PhaseKind(StrEnum):
+    """What a phase computes; the values are the words used in phase labels."""
+
+    FORWARD = "forward"
+    LOSS = "loss"
+    BACKWARD = "backward"
+    UPDATE = "update"
+
+
 @dataclass(frozen=True)
 class Phase:
     """One phase of a training step. ``layer`` is 1-based (as in z¹, δ²); 0 for loss/update."""
 
-    kind: str  # "forward" | "loss" | "backward" | "update"
+    kind: PhaseKind
     layer: int
     calls: tuple[Call, ...] = field(repr=False, compare=False)
 
@@ -172,8 +182,8 @@ class StepProgram:
         deriv = np.empty_like(fwd.stack)
         combined = is_combined(loss)
 
-        phases = [Phase("forward", l, tuple(fwd.calls[l - 1])) for l in range(1, depth + 1)]
-        phases.append(Phase("loss", 0, ()))
+        phases = [Phase(PhaseKind.FORWARD, l, tuple(fwd.calls[l - 1])) for l in range(1, depth + 1)]
+        phases.append(Phase(PhaseKind.LOSS, 0, ()))
         scale = error_scale(loss, reduction, batch, k)
         for l in range(depth, 0, -1):
             d = self.delta[l]
@@ -194,10 +204,10 @@ class StepProgram:
                 else:
                     calls.append(partial(np.multiply, up[bias:], f_prime, d))
             calls.append(partial(np.dot, d, self.a[l - 1].T, grad.mats[l - 1]))
-            phases.append(Phase("backward", l, tuple(calls)))
+            phases.append(Phase(PhaseKind.BACKWARD, l, tuple(calls)))
 
         update = optimizer.regularization_calls(grad.flat) + optimizer.update_calls(grad.flat)
-        phases.append(Phase("update", 0, tuple(update)))
+        phases.append(Phase(PhaseKind.UPDATE, 0, tuple(update)))
         self.phases: tuple[Phase, ...] = tuple(phases)
         self.calls: tuple[Call, ...] = tuple(c for p in phases for c in p.calls)
         """Every phase's calls in order: one whole training step."""

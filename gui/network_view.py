@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.explain import TraceDisplay, fmt, sup
+from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity, fmt, sup
 from engine.maps import CurveMaps
 from gui.colors import (
     GRADIENT_NEGATIVE,
@@ -1340,9 +1340,10 @@ class NetworkView(QWidget):
         src, dst = self._column_name(layer, i), self._column_name(layer + 1, j)
         tr = self._shown_trace()
         lines = [f"Weight {weight_symbol(layer, i, j)} ({src} → {dst})", f"w = {format_value(w)}"]
-        if tr is not None and tr.edge_kind != "w":
+        if tr is not None and tr.edge_kind is not EdgeQuantity.WEIGHT:
             e = tr.edge_values[layer]
-            what = "this step" if tr.edge_kind == "∂L/∂w" else "the change this update made"
+            what = ("this step" if tr.edge_kind is EdgeQuantity.GRADIENT
+                    else "the change this update made")
             lines.append(f"{tr.edge_kind}: not computed yet in this step" if e is None
                          else f"{tr.edge_kind} = {fmt(float(e[i, j]))} ({what})")
         else:
@@ -1355,7 +1356,7 @@ class NetworkView(QWidget):
         tr, snap = self._shown_trace(), self._snap
         if tr is None or snap is None:
             return []
-        kind = "δ" if tr.unit_kind == "δ" else "a"
+        kind = "δ" if tr.unit_kind is UnitQuantity.ERROR else "a"
         v = tr.unit_values[column]
         if v is None:
             return [f"this step: {kind} not computed yet"]
@@ -1632,7 +1633,7 @@ class NetworkView(QWidget):
 
     def _unit_value_text(self, tr: TraceDisplay, snap: Snapshot, column: int, j: int,
                          v: float) -> str:
-        if tr.unit_kind == "δ":
+        if tr.unit_kind is UnitQuantity.ERROR:
             return f"δ={fmt(v)}"
         if column == 0:
             return f"{snap.data.feature_labels[j]}={fmt(v)}"
@@ -1655,7 +1656,7 @@ class NetworkView(QWidget):
             return None
         n_cols = len(lay.col_x)
         self._dimmed = {c for c, v in enumerate(tr.unit_values) if v is None}
-        delta = tr.unit_kind == "δ"
+        delta = tr.unit_kind is UnitQuantity.ERROR
         unit_scale = _peak([v for v in tr.unit_values if v is not None]) if delta else None
         fm = QFontMetricsF(self._trace_item.font)
         frame_w = float(np.clip(round(lay.thumb / 8), 2.0, 6.0))
@@ -1699,9 +1700,9 @@ class NetworkView(QWidget):
             y = max(2.0, float(lay.col_top[-1]) - 8 - h)
             headline = (QRectF(x, y, w, h), text)
         tags = []
-        if tr.edge_kind != "w":
+        if tr.edge_kind is not EdgeQuantity.WEIGHT:
             tf = QFontMetricsF(self._trace_item.tag_font)
-            name = "∂L/∂W" if tr.edge_kind == "∂L/∂w" else "ΔW"
+            name = "∂L/∂W" if tr.edge_kind is EdgeQuantity.GRADIENT else "ΔW"
             for l, e in enumerate(tr.edge_values):
                 if e is None:
                     continue
@@ -1762,13 +1763,13 @@ class NetworkView(QWidget):
         self._caption.show()
         if tr.edge_kind == "w":
             edges, more = "Edges: weights w.", " Thicker = larger |w|."
-        elif tr.edge_kind == "∂L/∂w":
+        elif tr.edge_kind is EdgeQuantity.GRADIENT:
             edges = "Edges ∂L/∂w: purple − · green +."
             more = " ∂L/∂w of this step, on its own scale; thicker = larger |∂L/∂w|."
         else:
             edges = "Edges Δw: purple − · green +."
             more = " Δw is the change this update made; thicker = larger |Δw|."
-        if tr.unit_kind == "δ":
+        if tr.unit_kind is UnitQuantity.ERROR:
             units = f"Units δ: orange − · blue + (±{unit_scale:.2g})."
         else:
             units = "Units a: orange low · blue high."
@@ -1782,7 +1783,7 @@ class NetworkView(QWidget):
         self._colorbar.set_title("w, b")
         self._colorbar.setToolTip("Weights (edges, when they show w) and biases (corner "
                                   "squares) saturate at ±scale.")
-        gradient = tr.edge_kind != "w"
+        gradient = tr.edge_kind is not EdgeQuantity.WEIGHT
         self._grad_bar.setVisible(gradient)
         if gradient:
             self._grad_bar.set_title(tr.edge_kind)

@@ -1,0 +1,2 @@
+"""The network diagram, in parts: layout and hit-testing, graphics items, the inline editor,
+tooltips and legends."""
