@@ -81,7 +81,7 @@ def window_figures(app: QApplication, key: str, seconds: float) -> dict[str, flo
     every.stop()
     elapsed = time.perf_counter() - t0
     frames, epoch = window.frames_rendered - frames0, window.snapshot.epoch - epoch0
-    window.files.dirty = False  # a benchmark run has nothing to save
+    window.files.confirm_unsaved = False  # a benchmark run has nothing to save
     window.close()
     app.processEvents()
     d = np.array(delays) if delays else np.array([np.nan])

@@ -61,8 +61,10 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
                     timeout_s: float = 120.0) -> int:
     """Train ``epochs`` epochs, let the window render the result, save it as PNG, exit."""
     from engine.fileio import write_failure
-    from gui.files import save_picture
+    from gui.pictures import save_picture
+    from session.commands import TrainEpochs
 
+    window.files.confirm_unsaved = False  # nothing of the user's to save in a screenshot run
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     result = {"code": 1}
@@ -80,7 +82,6 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
         except (OSError, ValueError) as e:
             sys.stderr.write(f"error: {write_failure(path, e)}\n")
             result["code"] = 2
-        window.files.dirty = False  # nothing of the user's to save in a screenshot run
         window.close()
         app.quit()
 
@@ -91,7 +92,7 @@ def take_screenshot(app: QApplication, window, path: str, epochs: int,
             app.quit()
 
     window.client.snapshotArrived.connect(trained)
-    window.client.trainEpochsRequested.emit(epochs)
+    window.client.send(TrainEpochs(epochs))
     QTimer.singleShot(int(timeout_s * 1000), give_up)
     app.exec()
     return result["code"]

@@ -2,8 +2,8 @@
 
 "+ / −" for the number of hidden layers, and for each hidden layer its unit count and its
 activation; the output layer's activation at the right. Each box sits above its column of the
-diagram (``set_column_centers``). Every change needs new weights, so it is emitted as a
-``"rebuild"`` with the new scenario; the window rebuilds and says so.
+diagram (``set_column_centers``). Every change is sent as an ``EditScenario`` of the model;
+it needs new weights, so the session rebuilds the network and says so.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from engine.activations import ACTIVATIONS
 from engine.network import LayerSpec
 from engine.scenario import Scenario
+from session.commands import Section, edit
 
 MAX_WINDOW_LAYERS = 8
 MAX_WINDOW_UNITS = 32
@@ -106,9 +107,9 @@ class LayerBox(QFrame):
 
 
 class ArchitectureBar(QWidget):
-    """Layer count, per-layer units and activations; emits ``changed("rebuild", scenario)``."""
+    """Layer count, per-layer units and activations; sends ``EditScenario`` commands."""
 
-    changed = Signal(str, object)
+    commandRequested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,8 +222,7 @@ class ArchitectureBar(QWidget):
     def _emit_hidden(self, hidden: tuple[LayerSpec, ...]) -> None:
         if self._scenario is None:
             return
-        s = self._scenario
-        self.changed.emit("rebuild", replace(s, model=replace(s.model, hidden=hidden)))
+        self.commandRequested.emit(edit(Section.MODEL, hidden=hidden))
 
     @Slot()
     def _add_layer(self) -> None:
@@ -259,6 +259,5 @@ class ArchitectureBar(QWidget):
             replace(layer, activation=box.activation.currentData())
             for layer, box in zip(s.model.hidden, self.boxes, strict=True)
         )
-        model = replace(s.model, hidden=hidden,
-                        output_activation=self.output_box.activation.currentData())
-        self.changed.emit("rebuild", replace(s, model=model))
+        self.commandRequested.emit(edit(Section.MODEL, hidden=hidden,
+                                        output_activation=self.output_box.activation.currentData()))

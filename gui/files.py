@@ -1,142 +1,65 @@
 """The File menu: workspaces, weight export/import, data CSV, pictures, recent files, and the
 unsaved-changes guard.
 
-Reading and writing engine files is the worker's job (it owns the trainer); this module asks
-for paths, sends the commands and reports the outcome. Every failure arrives as a one-line
-message shown in a dialog; the model stays as it was. Pictures are the one thing written here,
-since they are renderings of the widgets: PNG via ``grab`` and SVG via QSvgGenerator, both
-through a temporary file and a rename.
+The session owns the run's file and its dirty state (snapshots carry them) and does the
+reading and writing; this module asks for paths, sends the commands and reports the outcome.
+Every failure arrives as a one-line message shown in a dialog; the run stays as it was.
+Pictures are the one thing written here, since they are renderings of the widgets.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QBuffer,
-    QEventLoop,
-    QIODevice,
-    QObject,
-    QPoint,
-    QSettings,
-    QSize,
-    QTimer,
-    Slot,
-)
-from PySide6.QtGui import QAction, QKeySequence, QPainter
-from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QLineEdit,
-    QMenu,
-    QMessageBox,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from engine.export import EXPORT_SUFFIXES
-from engine.fileio import atomic_write_bytes
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
-    from gui.worker import WorkerClient
+from gui.csv_dialog import CsvImportDialog
+from gui.pictures import save_picture
+from gui.worker import WorkerClient
+from session import commands as c
+from session.events import Event, FileAction, FileDone, FileFailed, WeightsMismatch
+from session.snapshot import FileState
 
 MAX_RECENT = 8
 WORKSPACE_FILTER = "Backprop Playground workspace (*.json)"
 WEIGHT_FORMATS = [
-    ("npz", "NumPy archive (.npz)…", "NumPy archive (*.npz)"),
-    ("json", "JSON (.json)…", "JSON (*.json)"),
-    ("onnx", "ONNX model (.onnx)…", "ONNX model (*.onnx)"),
-    ("py", "Standalone NumPy script (.py)…", "Python script (*.py)"),
-    ("csv", "CSV for spreadsheets (.csv)…", "CSV (*.csv)"),
+    (c.ExportKind.NPZ, "NumPy archive (.npz)…", "NumPy archive (*.npz)"),
+    (c.ExportKind.JSON, "JSON (.json)…", "JSON (*.json)"),
+    (c.ExportKind.ONNX, "ONNX model (.onnx)…", "ONNX model (*.onnx)"),
+    (c.ExportKind.SCRIPT, "Standalone NumPy script (.py)…", "Python script (*.py)"),
+    (c.ExportKind.WEIGHTS_CSV, "CSV for spreadsheets (.csv)…", "CSV (*.csv)"),
 ]
 ONNX_HINT = ('The ONNX export needs the optional "onnx" package. Install it into the project '
              'environment with:  .venv/bin/pip install -e ".[onnx]"')
+DONE_MESSAGES = {
+    FileAction.EXPORTED: "Exported {path}.",
+    FileAction.IMPORTED: "Weights loaded from {path}; continue training or stepping.",
+    FileAction.ADOPTED: "Adopted the file's network and weights.",
+}
 
 
 def onnx_available() -> bool:
     return importlib.util.find_spec("onnx") is not None
 
 
-def save_picture(widget: QWidget, path: str) -> None:
-    """Write a PNG (pixels as on screen) or SVG (vector) picture of a widget, atomically."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".png", ".svg"):
-        raise ValueError(f"{Path(path).name}: pictures are saved as .png or .svg")
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if suffix == ".png":
-        if not widget.grab().save(buffer, "PNG"):
-            raise OSError(f"cannot render {Path(path).name}")
-    else:
-        generator = QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(QSize(widget.width(), widget.height()))
-        generator.setViewBox(widget.rect())
-        generator.setTitle(widget.accessibleName() or "Backprop Playground")
-        painter = QPainter(generator)
-        try:
-            widget.render(painter, QPoint(0, 0))
-        finally:
-            painter.end()
-    atomic_write_bytes(path, bytes(buffer.data()))
-
-
-class CsvImportDialog(QDialog):
-    """Label column, problem type and train/test split for a CSV data import."""
-
-    def __init__(self, parent: QWidget, path: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Import data — {Path(path).name}")
-        form = QFormLayout(self)
-        self.label = QLineEdit("-1")
-        self.label.setToolTip("Column with the labels or targets: a header name, or a number "
-                              "(1 = first column, -1 = last)")
-        self.task = QComboBox()
-        self.task.addItem("Classification (labels are classes)", "classification")
-        self.task.addItem("Regression (labels are numbers to predict)", "regression")
-        self.train = QSpinBox()
-        self.train.setRange(10, 100)
-        self.train.setSuffix(" %")
-        self.train.setValue(70)
-        form.addRow("Label column", self.label)
-        form.addRow("Problem", self.task)
-        form.addRow("Training share", self.train)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def label_column(self) -> int | str:
-        text = self.label.text().strip()
-        try:
-            n = int(text)
-        except ValueError:
-            return text
-        return n - 1 if n > 0 else n
-
-
 class FileActions(QObject):
     """Builds the File menu on the window and carries out its commands."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, client: WorkerClient) -> None:
         super().__init__(window)
         self.window = window
-        self.path: str | None = None
-        self.dirty = False
-        self._changes = 0
-        """Counts changes, so a save that finishes after a later change leaves it unsaved."""
-        self._saving: tuple[str, int] | None = None
-        self._client: WorkerClient | None = None
-        self._saved_loop: QEventLoop | None = None
+        self.client = client
+        self.file = FileState()
+        """The run's file as the newest rendered snapshot reports it."""
+        self.confirm_unsaved = True
+        """False for runs with nothing of the user's to keep (a screenshot, a benchmark)."""
+        self.last_message: tuple[str, str] | None = None
         menu = window.menuBar().addMenu("&File")
         self.menu = menu
         self._action(menu, "&Open workspace…", QKeySequence.StandardKey.Open, self.open_dialog)
@@ -147,16 +70,16 @@ class FileActions(QObject):
         self._action(menu, "&Import weights…", None, self.import_weights_dialog)
         self._action(menu, "Import &data from CSV…", None, self.import_csv_dialog)
         export = menu.addMenu("&Export weights")
-        for fmt, text, filt in WEIGHT_FORMATS:
+        for kind, text, filt in WEIGHT_FORMATS:
             act = self._action(export, text, None,
-                               lambda _=False, f=fmt, flt=filt: self.export_dialog(f, flt))
-            if fmt == "onnx" and not onnx_available():
+                               lambda _=False, k=kind, flt=filt: self.export_dialog(k, flt))
+            if kind is c.ExportKind.ONNX and not onnx_available():
                 act.setText("ONNX model (.onnx) — needs the onnx package…")
                 act.setToolTip(ONNX_HINT)
         self._action(menu, "Export data as &CSV…", None,
-                     lambda: self.export_dialog("dataset_csv", "CSV (*.csv)"))
+                     lambda: self.export_dialog(c.ExportKind.DATASET_CSV, "CSV (*.csv)"))
         self._action(menu, "Export loss &history as CSV…", None,
-                     lambda: self.export_dialog("history_csv", "CSV (*.csv)"))
+                     lambda: self.export_dialog(c.ExportKind.HISTORY_CSV, "CSV (*.csv)"))
         pictures = menu.addMenu("Export &picture")
         for name, attr in (("Network diagram", "network_view"), ("Output view", "output_view"),
                            ("Loss plot", "loss_plot")):
@@ -166,7 +89,8 @@ class FileActions(QObject):
         self._action(menu, "&Quit", QKeySequence.StandardKey.Quit, window.close)
         self._refresh_recent()
 
-    def _action(self, menu: QMenu, text: str, keys, slot) -> QAction:
+    def _action(self, menu: QMenu, text: str, keys: object,
+                slot: Callable[..., object]) -> QAction:
         act = QAction(text, self.window)
         if keys is not None:
             act.setShortcut(keys)
@@ -174,22 +98,20 @@ class FileActions(QObject):
         menu.addAction(act)
         return act
 
-    def connect_client(self, client: WorkerClient) -> None:
-        self._client = client
-        client.fileDoneArrived.connect(self._on_done)
-        client.fileFailedArrived.connect(self._on_failed)
-        client.weightsMismatchArrived.connect(self._on_mismatch)
-
     # -- state ---------------------------------------------------------------------------------
-    def mark_dirty(self) -> None:
-        self._changes += 1
-        if not self.dirty:
-            self.dirty = True
-            self._update_title()
+    @property
+    def path(self) -> str | None:
+        return self.file.path
 
-    def _update_title(self) -> None:
-        name = Path(self.path).name if self.path else "untitled"
-        self.window.setWindowTitle(f"{'*' if self.dirty else ''}{name} — Backprop Playground")
+    @property
+    def dirty(self) -> bool:
+        return self.file.dirty
+
+    def show_file(self, file: FileState) -> None:
+        """Show the run's file (from a snapshot) in the window title."""
+        self.file = file
+        name = Path(file.path).name if file.path else "untitled"
+        self.window.setWindowTitle(f"{'*' if file.dirty else ''}{name} — Backprop Playground")
 
     # -- recent files --------------------------------------------------------------------------
     @staticmethod
@@ -218,28 +140,25 @@ class FileActions(QObject):
 
     # -- commands (path given: used by the dialogs and by tests) -------------------------------
     def save_to(self, path: str) -> None:
-        self._saving = (path, self._changes)
-        self._client.saveRequested.emit(path)
+        self.client.send(c.SaveWorkspace(path))
 
     def open_path(self, path: str) -> None:
-        if not self.may_discard():
-            return
-        self._client.openRequested.emit(path)
+        if self.may_discard():
+            self.client.send(c.OpenWorkspace(path))
 
-    def export_to(self, fmt: str, path: str) -> None:
-        if fmt == "onnx" and not onnx_available():
+    def export_to(self, kind: c.ExportKind | str, path: str) -> None:
+        kind = c.ExportKind(kind)
+        if kind is c.ExportKind.ONNX and not onnx_available():
             self._message("ONNX export is not available", ONNX_HINT)
             return
-        self._client.exportRequested.emit(fmt, path)
+        self.client.send(c.Export(kind, path))
 
     def import_weights(self, path: str) -> None:
-        self.mark_dirty()
-        self._client.importWeightsRequested.emit(path)
+        self.client.send(c.ImportWeights(path))
 
     def import_csv(self, path: str, label_column: int | str, task: str,
                    train_fraction: float) -> None:
-        self.mark_dirty()
-        self._client.importCsvRequested.emit(path, label_column, task, train_fraction)
+        self.client.send(c.ImportCsv(path, label_column, task, train_fraction))
 
     def save_picture(self, attr: str, path: str) -> bool:
         try:
@@ -258,11 +177,20 @@ class FileActions(QObject):
             path, _ = QFileDialog.getOpenFileName(self.window, title, "", filt)
         return path
 
+    def _ask_workspace_path(self) -> str:
+        path = self._ask_path("Save workspace", WORKSPACE_FILTER, save=True,
+                              suggestion=self.path or "workspace.json")
+        if path and not path.lower().endswith(".json"):
+            path += ".json"
+        return path
+
     @Slot()
     def open_dialog(self) -> None:
+        if not self.may_discard():  # ask before the file is picked, not after
+            return
         path = self._ask_path("Open workspace", WORKSPACE_FILTER, save=False)
         if path:
-            self.open_path(path)
+            self.client.send(c.OpenWorkspace(path))
 
     @Slot()
     def save(self) -> None:
@@ -273,21 +201,18 @@ class FileActions(QObject):
 
     @Slot()
     def save_as(self) -> None:
-        path = self._ask_path("Save workspace", WORKSPACE_FILTER, save=True,
-                              suggestion=self.path or "workspace.json")
+        path = self._ask_workspace_path()
         if path:
-            if not path.lower().endswith(".json"):
-                path += ".json"
             self.save_to(path)
 
-    def export_dialog(self, fmt: str, filt: str) -> None:
-        if fmt == "onnx" and not onnx_available():
+    def export_dialog(self, kind: c.ExportKind, filt: str) -> None:
+        if kind is c.ExportKind.ONNX and not onnx_available():
             self._message("ONNX export is not available", ONNX_HINT)
             return
-        suffix = EXPORT_SUFFIXES.get(fmt, ".csv")
+        suffix = EXPORT_SUFFIXES.get(kind.value, ".csv")
         path = self._ask_path("Export", filt, save=True, suggestion=f"network{suffix}")
         if path:
-            self.export_to(fmt, path)
+            self.export_to(kind, path)
 
     @Slot()
     def import_weights_dialog(self) -> None:
@@ -313,49 +238,31 @@ class FileActions(QObject):
             self.save_picture(attr, path)
 
     # -- outcomes ------------------------------------------------------------------------------
-    @Slot(str, str)
-    def _on_done(self, what: str, path: str) -> None:
+    def on_event(self, event: Event) -> None:
         status = self.window.statusBar()
-        if what in ("saved", "opened"):
-            self.path = path
-            # A change made while the save was on its way is not in the file.
-            changed_since = what == "saved" and self._saving is not None and (
-                self._saving[1] != self._changes)
-            self.dirty = changed_since
-            self._saving = None
-            self._remember(path)
-            self._update_title()
-            status.showMessage(f"{what.capitalize()} {path}.", 6000)
-            if self._saved_loop is not None:
-                self._saved_loop.quit()
-        elif what == "exported":
-            status.showMessage(f"Exported {path}.", 6000)
-        elif what == "imported":
-            status.showMessage(f"Weights loaded from {path}; continue training or stepping.",
-                               6000)
-        elif what == "adopted":
-            status.showMessage("Adopted the file's network and weights.", 6000)
-        elif what == "data":
-            status.showMessage("Data imported; the network was rebuilt"
-                               + (f" ({path})." if path else "."), 8000)
-
-    @Slot(str, str)
-    def _on_failed(self, title: str, message: str) -> None:
-        if self._saved_loop is not None:
-            self._saved_loop.quit()
-        self._message(title, message)
-
-    @Slot(str, object)
-    def _on_mismatch(self, message: str, imported: object) -> None:
-        if self.ask_adopt(message):
-            self._client.adoptWeightsRequested.emit(imported)
+        if isinstance(event, FileDone):
+            if event.action in (FileAction.SAVED, FileAction.OPENED):
+                self._remember(event.path)
+                status.showMessage(f"{event.action.value.capitalize()} {event.path}.", 6000)
+            elif event.action is FileAction.DATA:
+                status.showMessage("Data imported; the network was rebuilt"
+                                   + (f" ({event.detail})." if event.detail else "."), 8000)
+            else:
+                status.showMessage(DONE_MESSAGES[event.action].format(path=event.path), 6000)
+        elif isinstance(event, FileFailed):
+            self._message(event.title, event.message)
+        elif isinstance(event, WeightsMismatch) and self.ask_adopt(event.message):
+            self.client.send(c.AdoptWeights(event.imported))
 
     # -- questions (overridable in tests) ------------------------------------------------------
     def _message(self, title: str, text: str) -> None:
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
         self.last_message = (title, text)
         if self.window.isVisible() and not os.environ.get("BACKPROP_NO_DIALOGS"):
-            QMessageBox.warning(self.window, title, text)
+            box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # a file's text is never markup
+            box.exec()
 
     def ask_adopt(self, message: str) -> bool:
         answer = QMessageBox.question(
@@ -377,28 +284,26 @@ class FileActions(QObject):
 
     def may_discard(self) -> bool:
         """True when the current run may be replaced (saved first if the user wants)."""
-        if not self.dirty:
+        if not self.confirm_unsaved:
             return True
+        snap = self.client.sync()  # every command sent so far has run: its dirty state is true
+        if snap is None or not snap.file.dirty:
+            return True
+        self.client.send(c.Pause())  # nothing trains behind the question
         answer = self.ask_unsaved()
         if answer == "cancel":
             return False
         if answer == "save":
-            return self._save_and_wait()
+            return self._save_and_check(snap.file.path)
         return True
 
     def may_close(self) -> bool:
         return self.may_discard()
 
-    def _save_and_wait(self) -> bool:
-        path = self.path
+    def _save_and_check(self, path: str | None) -> bool:
+        path = path or self._ask_workspace_path()
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self.window, "Save workspace",
-                                                  "workspace.json", WORKSPACE_FILTER)
-            if not path:
-                return False
-        self._saved_loop = QEventLoop()
-        QTimer.singleShot(30_000, self._saved_loop.quit)
+            return False
         self.save_to(path)
-        self._saved_loop.exec()
-        self._saved_loop = None
-        return not self.dirty
+        snap = self.client.sync()  # the save has run by now
+        return snap is not None and not snap.file.dirty

@@ -1,26 +1,23 @@
-"""The main window: wires controls to the training worker and snapshots to the views.
+"""The main window: layout, and wiring of controls to commands and of snapshots to views.
 
-It owns the scenario the user is editing. A control change arrives as (kind, new scenario):
-live kinds go to the worker as they are; a rebuild is first fitted to the data
-(``engine.scenario.fit_to_data``), then sent as a new scenario, and the status bar says the
-weights were re-initialised. A refused change puts the controls back and says why.
+The session (in the worker thread) owns the run and its scenario. Controls send typed
+commands (``session.commands``); the window renders the newest snapshot and shows the
+scenario it carries once every command sent has been handled, so a reply to an older change
+never overwrites a newer one. Events (notices, refusals, divergence, file outcomes) go to the
+status bar, the banner and the File menu.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QComboBox,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
-    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -29,31 +26,40 @@ from PySide6.QtWidgets import (
 )
 
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
-from engine.scenario import Scenario, fit_to_data, output_units, scenario_to_dict
+from engine.scenario import Scenario, output_units
 from gui.architecture import ArchitectureBar
-from gui.controls import DataPanel, FeaturePanel, TrainingPanel, name
 from gui.files import FileActions
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
 from gui.network_view import NetworkView
 from gui.output_view import OutputView
-from gui.snapshot import Snapshot
-from gui.worker import MAX_SEED, WorkerClient
+from gui.panels import DataPanel, FeaturePanel, TrainingPanel, name
+from gui.toolbar import ControlBar
+from gui.worker import WorkerClient
+from session import commands as c
+from session.edits import edited_from
+from session.events import (
+    Diverged,
+    Event,
+    FileDone,
+    FileFailed,
+    GradientChecked,
+    Notice,
+    Refused,
+    RunningChanged,
+    WeightsMismatch,
+)
+from session.snapshot import Snapshot
 
 LOSS_PLOT_INTERVAL = 0.25
 """Seconds between loss-plot redraws while training runs (it is always drawn when paused)."""
-GRANULARITIES = [("Epoch", "epoch"), ("Batch", "batch"), ("Sample", "sample"),
-                 ("Phase", "phase")]
-SPEEDS = [("max", 0.0), ("1000/s", 1000.0), ("300/s", 300.0), ("100/s", 100.0),
-          ("30/s", 30.0), ("10/s", 10.0), ("3/s", 3.0), ("1/s", 1.0)]
-
-
-def _comparable(s: Scenario) -> dict:
-    """A scenario as plain data, seeds left out (Reset moves to the next seed)."""
-    d = scenario_to_dict(s)
-    d["init"].pop("seed", None)
-    d["train"].pop("seed", None)
-    return d
+UNIT_HINTS = {
+    c.StepUnit.PHASE: "Step runs one phase: forward layer by layer, loss, backward layer by "
+                      "layer, update. The Inspector tab shows each with its numbers.",
+    c.StepUnit.SAMPLE: "Step trains one step on a single sample (the traced one, or the next).",
+    c.StepUnit.BATCH: "Step trains on the next minibatch and shows every number of it.",
+    c.StepUnit.EPOCH: "Step trains one whole epoch.",
+}
 
 
 class MainWindow(QMainWindow):
@@ -62,93 +68,31 @@ class MainWindow(QMainWindow):
     def __init__(self, preset: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Backprop Playground")
-        self.scenario: Scenario = get_preset(preset or DEFAULT_PRESET)
+        start = get_preset(preset or DEFAULT_PRESET)
         self.snapshot: Snapshot | None = None
+        """The newest snapshot received."""
+        self.rendered: Snapshot | None = None
+        """The snapshot the views show (set once its deferred render has run)."""
+        self._shown_scenario: Scenario | None = None
         self._closing = False
-        self._build_toolbar()
-        self._build_body()
-        self._build_shortcuts()
-        self.files = FileActions(self)
-
-        self.client = WorkerClient(self.scenario, self)
-        self.client.snapshotArrived.connect(self._on_snapshot)
-        self.client.failureArrived.connect(self._on_failure)
-        self.client.noticeArrived.connect(self._on_notice)
-        self.client.divergenceArrived.connect(self._on_divergence)
-        self.client.runningChanged.connect(self._on_running)
-        self.client.gradientCheckArrived.connect(self._on_gradient_report)
-        self.client.scenarioArrived.connect(self._on_scenario_installed)
-        self.files.connect_client(self.client)
         self._render_pending = False
         self._loss_drawn = 0.0
         self.frames_rendered = 0
         """Snapshots drawn so far (the responsiveness benchmark reads it)."""
-        self._show_scenario()
+        self.controls = ControlBar()
+        self._build_body()
+        self._wire_controls()
+        self._build_shortcuts()
+        self.client = WorkerClient(start, self)
+        self.files = FileActions(self, self.client)
+        self.client.snapshotArrived.connect(self._on_snapshot)
+        self.client.eventArrived.connect(self._on_event)
+        self._show_scenario(start)
         self.resize(1440, 900)
 
     # ------------------------------------------------------------------------------------------
     # Layout
     # ------------------------------------------------------------------------------------------
-    def _build_toolbar(self) -> None:
-        bar = QWidget()
-        bar.setObjectName("toolbar")
-        h = QHBoxLayout(bar)
-        h.setContentsMargins(8, 6, 8, 6)
-        self.run_button = name(QPushButton("▶  Run"), "runButton", "Run or pause",
-                               "Run / pause training (Space)")
-        self.run_button.setCheckable(True)
-        self.run_button.setMinimumWidth(96)
-        self.step_button = name(QPushButton("Step ▸"), "stepButton", "Step",
-                                "Advance by the chosen unit: one phase, sample, batch or epoch "
-                                "(Right arrow or S)")
-        self.step_back_button = name(QPushButton("◂ Back"), "stepBackButton", "Step back",
-                                     "Undo the last phase, or the last whole step "
-                                     "(Left arrow or B)")
-        self.granularity = name(QComboBox(), "granularityPicker", "Step by",
-                                "What one Step does: one phase of backprop, one training step "
-                                "on one sample, one minibatch step, or a whole epoch")
-        for text, key in GRANULARITIES:
-            self.granularity.addItem(text, key)
-        self.reset_button = name(QPushButton("Reset"), "resetButton", "Reset weights",
-                                 "New initial weights with the next seed; same data (R)")
-        self.epoch_label = name(QLabel(), "epochLabel", "Epoch counter", "Completed epochs")
-        self.epoch_label.setMinimumWidth(150)
-        self.epoch_label.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.speed = name(QComboBox(), "speed", "Training speed",
-                          "Epochs per second: 'max' trains as fast as the machine allows")
-        for text, value in SPEEDS:
-            self.speed.addItem(text, value)
-        self.preset_picker = name(QComboBox(), "presetPicker", "Preset",
-                                  "Load a complete scenario: data, network and settings")
-        for key, s in load_presets().items():
-            self.preset_picker.addItem(s.title, key)
-            self.preset_picker.setItemData(self.preset_picker.count() - 1, s.description,
-                                           Qt.ItemDataRole.ToolTipRole)
-        self.rate_label = QLabel()
-        self.rate_label.setObjectName("rateLabel")
-        h.addWidget(self.run_button)
-        h.addWidget(QLabel("Step by"))
-        h.addWidget(self.granularity)
-        for w in (self.step_back_button, self.step_button, self.reset_button):
-            h.addWidget(w)
-        h.addSpacing(12)
-        h.addWidget(self.epoch_label)
-        h.addWidget(QLabel("Speed"))
-        h.addWidget(self.speed)
-        h.addWidget(self.rate_label)
-        h.addStretch(1)
-        h.addWidget(QLabel("Preset"))
-        h.addWidget(self.preset_picker)
-        self._toolbar = bar
-
-        self.run_button.clicked.connect(self.toggle_run)
-        self.step_button.clicked.connect(self.step)
-        self.step_back_button.clicked.connect(self.step_back)
-        self.granularity.currentIndexChanged.connect(self._on_granularity)
-        self.reset_button.clicked.connect(self.reset)
-        self.speed.currentIndexChanged.connect(self._on_speed)
-        self.preset_picker.activated.connect(self._on_preset)
-
     def _build_body(self) -> None:
         self.data_panel = DataPanel()
         self.feature_panel = FeaturePanel()
@@ -158,9 +102,7 @@ class MainWindow(QMainWindow):
         sv.setContentsMargins(4, 4, 4, 4)
         for panel in (self.data_panel, self.feature_panel, self.training_panel):
             sv.addWidget(panel)
-            panel.changed.connect(self._on_change)
         sv.addStretch(1)
-        self.data_panel.regenerateRequested.connect(self._regenerate)
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
@@ -168,13 +110,7 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.architecture = ArchitectureBar()
-        self.architecture.changed.connect(self._on_change)
         self.network_view = NetworkView()
-        self.network_view.geometryChanged.connect(self._align_architecture)
-        self.network_view.weightEditRequested.connect(self.client_weight)
-        self.network_view.biasEditRequested.connect(self.client_bias)
-        self.network_view.unitHovered.connect(self._on_unit_hovered)
-        self.network_view.weightSelected.connect(self._on_weight_selected)
         centre = QWidget()
         cv = QVBoxLayout(centre)
         cv.setContentsMargins(0, 0, 0, 0)
@@ -182,11 +118,8 @@ class MainWindow(QMainWindow):
         cv.addWidget(self.network_view, 1)
 
         self.output_view = OutputView()
-        self.output_view.pointClicked.connect(self._on_point_clicked)
         self.loss_plot = LossPlot()
         self.inspector = InspectorPanel()
-        self.inspector.traceTargetChanged.connect(self._on_trace_target)
-        self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("bottomTabs")
         self.tabs.addTab(self.loss_plot, "Loss")
@@ -216,12 +149,38 @@ class MainWindow(QMainWindow):
         v = QVBoxLayout(root)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
-        v.addWidget(self._toolbar)
+        v.addWidget(self.controls)
         v.addWidget(self.banner)
         v.addWidget(split, 1)
         self.setCentralWidget(root)
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")
+
+    def _wire_controls(self) -> None:
+        bar = self.controls
+        self.run_button, self.step_button = bar.run_button, bar.step_button
+        self.step_back_button, self.granularity = bar.step_back_button, bar.granularity
+        self.reset_button, self.epoch_label = bar.reset_button, bar.epoch_label
+        self.speed, self.preset_picker = bar.speed, bar.preset_picker
+        bar.run_button.clicked.connect(self.toggle_run)
+        bar.step_button.clicked.connect(self.step)
+        bar.step_back_button.clicked.connect(self.step_back)
+        bar.granularity.currentIndexChanged.connect(self._on_granularity)
+        bar.reset_button.clicked.connect(self.reset)
+        bar.speed.currentIndexChanged.connect(self._on_speed)
+        bar.preset_picker.activated.connect(self._on_preset)
+        for panel in (self.data_panel, self.feature_panel, self.training_panel,
+                      self.architecture):
+            panel.commandRequested.connect(self._on_edit)
+        self.training_panel.refused.connect(self._refuse)
+        self.network_view.geometryChanged.connect(self._align_architecture)
+        self.network_view.weightEditRequested.connect(self.client_weight)
+        self.network_view.biasEditRequested.connect(self.client_bias)
+        self.network_view.unitHovered.connect(self._on_unit_hovered)
+        self.network_view.weightSelected.connect(self._on_weight_selected)
+        self.output_view.pointClicked.connect(self._on_point_clicked)
+        self.inspector.traceTargetChanged.connect(self._on_trace_target)
+        self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
     def _build_shortcuts(self) -> None:
         for keys, slot in (("Space", self._space), ("Right", self.step), ("S", self.step),
@@ -230,6 +189,14 @@ class MainWindow(QMainWindow):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(slot)
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario in force, as the newest snapshot reports it (the session owns it)."""
+        return None if self.snapshot is None else self.snapshot.scenario
+
+    def send(self, command: c.Command) -> None:
+        self.client.send(command)
 
     # ------------------------------------------------------------------------------------------
     # Commands
@@ -246,28 +213,24 @@ class MainWindow(QMainWindow):
     @Slot()
     def toggle_run(self) -> None:
         if self.client.running:
-            self.client.pauseRequested.emit()
+            self.send(c.Pause())
         else:
             self.banner.hide()
-            self.mark_dirty()
-            self.client.runRequested.emit()
+            self.send(c.Run())
             self.statusBar().showMessage("Training… press Space or Pause to stop.", 4000)
-            self._on_running(True)
+            self.controls.show_running(True)
 
     @Slot()
     def step(self) -> None:
         """Advance by the chosen unit (phase, sample, batch or epoch)."""
         self.banner.hide()
-        self.mark_dirty()
-        unit = self.granularity.currentData()
-        if unit == "epoch":
-            self.client.stepRequested.emit()
+        unit = self.controls.unit()
+        self.send(c.Step(unit))
+        if unit is c.StepUnit.EPOCH:
             return
         if self.tabs.currentWidget() is not self.inspector:
             self.tabs.setCurrentWidget(self.inspector)
-        {"phase": self.client.phaseStepRequested, "sample": self.client.sampleStepRequested,
-         "batch": self.client.batchStepRequested}[unit].emit()
-        if unit != "phase":
+        if unit is not c.StepUnit.PHASE:
             self.statusBar().showMessage(
                 "The whole step ran; the Inspector shows its update. Press ◂ Back to walk "
                 "back through its phases, or choose Step by: Phase to go forward one at a "
@@ -276,50 +239,38 @@ class MainWindow(QMainWindow):
     @Slot()
     def step_back(self) -> None:
         self.banner.hide()
-        self.client.stepBackRequested.emit()
+        self.send(c.StepBack())
+
+    @Slot()
+    def reset(self) -> None:
+        self.banner.hide()
+        self.send(c.Reset())
 
     @Slot(int)
     def _on_granularity(self, _index: int) -> None:
-        unit = self.granularity.currentData()
-        self.statusBar().showMessage(
-            {"phase": "Step runs one phase: forward layer by layer, loss, backward layer by "
-                      "layer, update. The Inspector tab shows each with its numbers.",
-             "sample": "Step trains one step on a single sample (the traced one, or the next).",
-             "batch": "Step trains on the next minibatch and shows every number of it.",
-             "epoch": "Step trains one whole epoch."}[unit], 8000)
+        self.statusBar().showMessage(UNIT_HINTS[self.controls.unit()], 8000)
 
     @Slot(object)
     def _on_trace_target(self, index: object) -> None:
-        self.client.tracedSampleRequested.emit(index)
+        self.send(c.TraceSample(None if index is None else int(index)))
 
     @Slot(float, float, object)
     def _on_point_clicked(self, x: float, y: float, modifiers: object) -> None:
         """Trace the nearest sample, or (with "Click adds points") edit the data."""
         if not self.output_view.edit_points.isChecked():
-            self.client.traceAtRequested.emit(x, y)
+            self.send(c.TraceNearest(x, y))
             self.statusBar().showMessage("Tracing the training sample nearest to your click.",
                                          5000)
             return
         mods = Qt.KeyboardModifier(modifiers) if modifiers is not None else Qt.KeyboardModifier(0)
-        self.mark_dirty()
         if mods & Qt.KeyboardModifier.ControlModifier:
-            self.client.removePointRequested.emit(x, y)
+            self.send(c.RemovePoint(x, y))
         else:
-            label = 0 if mods & Qt.KeyboardModifier.ShiftModifier else 1
-            self.client.addPointRequested.emit(x, y, label)
-
-    @Slot(object)
-    def _on_scenario_installed(self, scenario: object) -> None:
-        """The worker built a new trainer (preset, file, CSV, data edit): show its settings."""
-        self.scenario = scenario
-        self._show_scenario()
-
-    def mark_dirty(self) -> None:
-        self.files.mark_dirty()
+            self.send(c.AddPoint(x, y, 0 if mods & Qt.KeyboardModifier.ShiftModifier else 1))
 
     @Slot(int, int, int)
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
-        self.client.weightSelectRequested.emit(layer, i, j)
+        self.send(c.SelectWeight(layer, i, j))
         if self.snapshot is not None and self.snapshot.trace is not None:
             self.tabs.setCurrentWidget(self.inspector)
             self.statusBar().showMessage("The Inspector shows this weight's chain rule once "
@@ -328,104 +279,69 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_gradient_check(self) -> None:
         self.statusBar().showMessage("Running the gradient check…", 3000)
-        self.client.gradientCheckRequested.emit()
-
-    @Slot(object)
-    def _on_gradient_report(self, report: object) -> None:
-        self.inspector.show_gradient_check(report)
-        self.tabs.setCurrentWidget(self.inspector)
-        self.statusBar().showMessage(report.summary().capitalize() + ".", 8000)
-
-    @Slot()
-    def reset(self) -> None:
-        """New initial weights from the next seed (explicit weights: back to them)."""
-        self.banner.hide()
-        self.mark_dirty()
-        s = self.scenario
-        if s.init.scheme == "explicit":
-            self.client.resetRequested.emit(None)
-            self.statusBar().showMessage("Reset to the preset's own start weights.", 5000)
-            return
-        seed = (s.init.seed + 1) % MAX_SEED
-        self.scenario = replace(s, init=replace(s.init, seed=seed))
-        self.client.resetRequested.emit(seed)
-        self._show_scenario()
-        self.statusBar().showMessage(f"Reset: new initial weights (seed {seed}), same data.",
-                                     5000)
+        self.send(c.GradientCheck())
 
     @Slot(int, int, int, float)
     def client_weight(self, layer: int, i: int, j: int, value: float) -> None:
-        self.mark_dirty()
-        self.client.weightRequested.emit(layer, i, j, value)
+        self.send(c.SetWeight(layer, i, j, value))
         self.statusBar().showMessage(f"Weight set to {value:g}.", 4000)
 
     @Slot(int, int, float)
     def client_bias(self, layer: int, j: int, value: float) -> None:
-        self.mark_dirty()
-        self.client.biasRequested.emit(layer, j, value)
+        self.send(c.SetBias(layer, j, value))
         self.statusBar().showMessage(f"Bias set to {value:g}.", 4000)
 
     @Slot(int)
     def _on_speed(self, _index: int) -> None:
-        self.client.speedRequested.emit(float(self.speed.currentData()))
+        self.send(c.SetSpeed(float(self.speed.currentData())))
 
     @Slot(int)
     def _on_preset(self, _index: int) -> None:
-        key = self.preset_picker.currentData()
-        self.load_scenario(get_preset(key), f"Loaded preset “{get_preset(key).title}”.")
-
-    @Slot()
-    def _regenerate(self) -> None:
-        s = self.scenario
-        self._on_change("rebuild", replace(s, data=replace(s.data, seed=s.data.seed + 1)))
+        preset = get_preset(self.preset_picker.currentData())
+        if not self.files.may_discard():
+            if self.scenario is not None:
+                self._show_scenario(self.scenario)  # the picker shows the run's preset again
+            return
+        self.load_scenario(preset, f"Loaded preset “{preset.title}”.")
 
     def load_scenario(self, scenario: Scenario, message: str) -> None:
         self.banner.hide()
-        self.mark_dirty()
-        self.scenario = scenario
-        self.client.request_scenario(self.client.scenarioRequested, scenario)
-        self._show_scenario()
-        self.statusBar().showMessage(message, 6000)
+        self.send(c.LoadScenario(scenario, message))
 
-    @Slot(str, object)
-    def _on_change(self, kind: str, scenario: Scenario) -> None:
-        """Apply a control change: live ones keep the weights, the rest rebuild."""
-        if kind == "refused":  # the panel refused an entry; ``scenario`` says why
-            self._refuse(str(scenario))
-            return
-        try:
-            fitted, notes = fit_to_data(scenario)
-        except ValueError as e:
-            self._refuse(str(e))
-            return
-        self.mark_dirty()
-        if kind == "optimizer":
-            self.scenario = fitted
-            self.client.request_scenario(self.client.optimizerRequested,
-                                         fitted.train.optimizer)
-            self.statusBar().showMessage("Applied live — the weights were kept.", 4000)
-        elif kind == "training":
-            changes = {k: getattr(fitted.train, k) for k in ("batch_size", "shuffle", "reduction")
-                       if getattr(fitted.train, k) != getattr(self.scenario.train, k)}
-            self.scenario = fitted
-            if changes:
-                self.client.request_scenario(self.client.trainingRequested, changes)
-            self.statusBar().showMessage("Applied live — the weights were kept.", 4000)
-        else:
-            extra = f" ({'; '.join(notes)})" if notes else ""
-            self.load_scenario(fitted, "Network rebuilt: the weights were re-initialised"
-                                       f"{extra}.")
-        self._show_scenario()
+    @Slot(object)
+    def _on_edit(self, command: c.Command) -> None:
+        """A panel's scenario edit: the session applies it live or rebuilds."""
+        self.send(command)
 
+    @Slot(str)
     def _refuse(self, message: str) -> None:
-        self._show_scenario()
+        if self.scenario is not None:
+            self._show_scenario(self.scenario)
         self.statusBar().showMessage(f"Not applied: {message}", 8000)
 
     # ------------------------------------------------------------------------------------------
-    # Display
+    # Events and display
     # ------------------------------------------------------------------------------------------
-    def _show_scenario(self) -> None:
-        s = self.scenario
+    @Slot(object)
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Notice):
+            self.statusBar().showMessage(event.text, 6000)
+        elif isinstance(event, Refused):
+            self._refuse(event.text)
+        elif isinstance(event, Diverged):
+            self._on_divergence(event)
+        elif isinstance(event, RunningChanged):
+            self.controls.show_running(event.running)
+        elif isinstance(event, GradientChecked):
+            self.inspector.show_gradient_check(event.report)
+            self.tabs.setCurrentWidget(self.inspector)
+            self.statusBar().showMessage(
+                event.report.summary().capitalize() + ".", 8000)
+        elif isinstance(event, (FileDone, FileFailed, WeightsMismatch)):
+            self.files.on_event(event)
+
+    def _show_scenario(self, s: Scenario) -> None:
+        self._shown_scenario = s
         self.data_panel.show_scenario(s)
         self.feature_panel.show_scenario(s)
         self.training_panel.show_scenario(s)
@@ -434,15 +350,8 @@ class MainWindow(QMainWindow):
         except ValueError:
             n_out = 1
         self.architecture.show_scenario(s, n_out)
-        i = self.preset_picker.findData(s.key)
-        self.preset_picker.blockSignals(True)
-        if i >= 0:
-            self.preset_picker.setCurrentIndex(i)
-            # say so when the settings have moved away from the preset (seed changes aside)
-            preset = load_presets()[s.key]
-            edited = _comparable(s) != _comparable(preset)
-            self.preset_picker.setItemText(i, preset.title + (" (edited)" if edited else ""))
-        self.preset_picker.blockSignals(False)
+        if s.key in load_presets():
+            self.controls.show_preset(s.key, edited_from(s, load_presets()[s.key]))
 
     @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
@@ -458,9 +367,13 @@ class MainWindow(QMainWindow):
         snap = self.snapshot
         if snap is None or self._closing:
             return
+        if self.client.settled and snap.scenario is not self._shown_scenario:
+            self._show_scenario(snap.scenario)
+        self.files.show_file(snap.file)
         self.epoch_label.setText(f"Epoch {snap.epoch:,}")
         rate = snap.epochs_per_second
-        self.rate_label.setText(f"{rate:,.0f} epochs/s" if snap.running and rate else "")
+        self.controls.rate_label.setText(f"{rate:,.0f} epochs/s" if snap.running and rate
+                                         else "")
         self.network_view.set_snapshot(snap)
         self.network_view.set_trace(None if snap.trace is None else snap.trace.display)
         self.output_view.set_snapshot(snap)
@@ -471,6 +384,7 @@ class MainWindow(QMainWindow):
             # the curves move slowly; redrawing their axes 30×/s would cost most of a frame
             self._loss_drawn = now
             self.loss_plot.set_snapshot(snap)
+        self.rendered = snap
         self.frames_rendered += 1
 
     @Slot()
@@ -487,29 +401,15 @@ class MainWindow(QMainWindow):
         else:
             self.output_view.show_unit_map(column, unit)
 
-    @Slot(bool)
-    def _on_running(self, running: bool) -> None:
-        self.run_button.setChecked(running)
-        self.run_button.setText("❚❚  Pause" if running else "▶  Run")
-
-    @Slot(str)
-    def _on_failure(self, text: str) -> None:
-        self._refuse(text)
-
-    @Slot(str)
-    def _on_notice(self, text: str) -> None:
-        self.statusBar().showMessage(text, 6000)
-
-    @Slot(str)
-    def _on_divergence(self, text: str) -> None:
-        lr = self.scenario.train.optimizer.learning_rate
+    def _on_divergence(self, event: Diverged) -> None:
         self.banner.setText(
-            f"Training stopped: {text}. The numbers grew too large (NaN/Inf). The weights were "
-            "rolled back to the last finite state, which may already be huge. Try a lower "
-            f"learning rate (now {lr:g}) and press Run, or Reset (R) for fresh weights."
+            f"Training stopped: {event.text}. The numbers grew too large (NaN/Inf). The weights "
+            "were rolled back to the last finite state, which may already be huge. Try a lower "
+            f"learning rate (now {event.learning_rate:g}) and press Run, or Reset (R) for fresh "
+            "weights."
         )
         self.banner.show()
-        self._on_running(False)
+        self.controls.show_running(False)
 
     # ------------------------------------------------------------------------------------------
     # Shutdown

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from session.commands import Publish
+
 TIMEOUT = 20_000
 """Milliseconds to wait for a condition; generous for slow shared machines."""
 
@@ -25,19 +27,30 @@ def make_window(qtbot):
 
     yield make
     for w in windows:
-        w.files.dirty = False
+        w.files.confirm_unsaved = False
         w.close()
         assert not w.client.thread.isRunning(), "the worker thread outlived its window"
 
 
 def fresh_snapshot(qtbot, w):
     """A snapshot published after every command sent so far has run (commands run in order
-    in the worker thread), so it can show that something did *not* happen."""
-    with qtbot.waitSignal(w.client.snapshotArrived, timeout=TIMEOUT):
-        w.client.publishRequested.emit()
-    return w.client.latest
+    in the worker thread), once the window has rendered it, so it can show that something did
+    *not* happen and the widgets already show it."""
+    w.client.send(Publish())
+    sent = w.client.sent
+    qtbot.waitUntil(lambda: w.rendered is not None and w.rendered.handled >= sent,
+                    timeout=TIMEOUT)
+    return w.rendered
+
+
+def wait_event(qtbot, w, kind: type, action) -> object:
+    """Run ``action`` and return the first event of type ``kind`` the session sends."""
+    with qtbot.waitSignal(w.client.eventArrived, timeout=TIMEOUT,
+                          check_params_cb=lambda e: isinstance(e, kind)) as blocker:
+        action()
+    return blocker.args[0]
 
 
 def trainer(w):
     """The engine behind the window (read only while the worker is idle)."""
-    return w.client.worker.trainer
+    return w.client.worker.session.trainer

@@ -11,6 +11,9 @@ from PySide6.QtCore import Qt
 
 from gui.files import FileActions
 from gui.main_window import MainWindow
+from session.commands import TrainEpochs
+from session.events import FileDone, FileFailed, WeightsMismatch
+from tests.gui_helpers import wait_event
 from tests.test_window import TIMEOUT, fresh_snapshot
 
 
@@ -20,38 +23,35 @@ def window(make_window):
 
 
 def train_epochs(qtbot, w: MainWindow, n: int) -> None:
-    target = w.snapshot.epoch + n
-    w.client.trainEpochsRequested.emit(n)
-    qtbot.waitUntil(lambda: w.snapshot.epoch == target, timeout=TIMEOUT)
+    target = w.rendered.epoch + n
+    w.client.send(TrainEpochs(n))
+    qtbot.waitUntil(lambda: w.rendered.epoch == target, timeout=TIMEOUT)
 
 
 def wait_done(qtbot, w: MainWindow, action) -> tuple[str, str]:
-    with qtbot.waitSignal(w.client.fileDoneArrived, timeout=TIMEOUT) as blocker:
-        action()
-    return tuple(blocker.args)
+    event = wait_event(qtbot, w, FileDone, action)
+    return event.action.value, event.path
 
 
 def wait_failed(qtbot, w: MainWindow, action) -> tuple[str, str]:
-    with qtbot.waitSignal(w.client.fileFailedArrived, timeout=TIMEOUT) as blocker:
-        action()
-    return tuple(blocker.args)
+    event = wait_event(qtbot, w, FileFailed, action)
+    return event.title, event.message
 
 
 def test_save_and_open_a_workspace_round_trip(qtbot, window, tmp_path):
     w = window("tf_default")
     train_epochs(qtbot, w, 5)
-    w.mark_dirty()
     assert w.windowTitle().startswith("*")
     path = str(tmp_path / "run.json")
     assert wait_done(qtbot, w, lambda: w.files.save_to(path)) == ("saved", path)
-    assert not w.files.dirty and not w.windowTitle().startswith("*")
+    fresh_snapshot(qtbot, w)
+    assert not w.files.dirty and w.windowTitle() == "run.json — Backprop Playground"
     assert w.files.recent()[0].endswith("run.json")
     saved = fresh_snapshot(qtbot, w)
     train_epochs(qtbot, w, 3)
-    w.files.dirty = False
     wait_done(qtbot, w, lambda: w.files.open_path(path))
-    qtbot.waitUntil(lambda: w.snapshot.epoch == 5, timeout=TIMEOUT)
-    for got, want in zip(w.snapshot.weights, saved.weights, strict=True):
+    qtbot.waitUntil(lambda: w.rendered.epoch == 5, timeout=TIMEOUT)
+    for got, want in zip(w.rendered.weights, saved.weights, strict=True):
         np.testing.assert_array_equal(got, want)
     assert json.loads((tmp_path / "run.json").read_text())["state"]["epoch"] == 5
 
@@ -97,8 +97,8 @@ def test_import_weights_same_network_and_adopting_another(qtbot, window, tmp_pat
     np.testing.assert_array_equal(fresh_snapshot(qtbot, same).weights[1], donor_weights[1])
     other = window("xor_221")  # 2-2-1: the file's 2-4-1 differs, and the user agrees to adopt
     assert wait_done(qtbot, other, lambda: other.files.import_weights(npz))[0] == "adopted"
-    qtbot.waitUntil(lambda: other.snapshot.sizes == (2, 4, 1), timeout=TIMEOUT)
-    np.testing.assert_array_equal(other.snapshot.weights[0], donor_weights[0])
+    qtbot.waitUntil(lambda: other.rendered.sizes == (2, 4, 1), timeout=TIMEOUT)
+    np.testing.assert_array_equal(other.rendered.weights[0], donor_weights[0])
     assert [h.units for h in other.scenario.model.hidden] == [4]
 
 
@@ -109,9 +109,8 @@ def test_declining_to_adopt_keeps_the_network(qtbot, window, tmp_path, monkeypat
     wait_done(qtbot, donor, lambda: donor.files.export_to("npz", npz))
     w = window("xor_221")
     before = fresh_snapshot(qtbot, w)
-    with qtbot.waitSignal(w.client.weightsMismatchArrived, timeout=TIMEOUT) as blocker:
-        w.files.import_weights(npz)
-    assert "layer 1" in blocker.args[0]
+    event = wait_event(qtbot, w, WeightsMismatch, lambda: w.files.import_weights(npz))
+    assert "layer 1" in event.message
     after = fresh_snapshot(qtbot, w)
     assert after.sizes == before.sizes and after.generation == before.generation
     np.testing.assert_array_equal(after.weights[0], before.weights[0])
@@ -130,29 +129,29 @@ def test_csv_data_import_reports_bad_lines_and_loads_good_data(qtbot, window, tm
                      for x, y in np.random.default_rng(0).uniform(-3, 3, (40, 2)))
     good.write_text("a,b,cls\n" + rows + "\n")
     wait_done(qtbot, w, lambda: w.files.import_csv(str(good), "cls", "classification", 0.75))
-    qtbot.waitUntil(lambda: len(w.snapshot.data.x_train) == 30, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(w.rendered.data.x_train) == 30, timeout=TIMEOUT)
     assert w.scenario.data.dataset == "custom"
 
 
 def test_clicking_adds_and_removes_points_keeping_the_weights(qtbot, window):
     w = window("tf_default")
     train_epochs(qtbot, w, 3)
-    weights = np.array(w.snapshot.weights[0])
-    n = len(w.snapshot.data.x_train)
+    weights = np.array(w.rendered.weights[0])
+    n = len(w.rendered.data.x_train)
     w.output_view.edit_points.setChecked(True)
     w.output_view.pointClicked.emit(1.0, 2.0, Qt.KeyboardModifier.NoModifier)
-    qtbot.waitUntil(lambda: len(w.snapshot.data.x_train) == 500 + 1, timeout=TIMEOUT)
-    assert len(w.snapshot.data.x_train) > n  # the test points joined the training set
-    added = np.flatnonzero(np.all(w.snapshot.data.x_train == [1.0, 2.0], axis=1))
-    assert added.size == 1 and w.snapshot.data.y_train[added[0]] == 1
-    np.testing.assert_array_equal(w.snapshot.weights[0], weights)
+    qtbot.waitUntil(lambda: len(w.rendered.data.x_train) == 500 + 1, timeout=TIMEOUT)
+    assert len(w.rendered.data.x_train) > n  # the test points joined the training set
+    added = np.flatnonzero(np.all(w.rendered.data.x_train == [1.0, 2.0], axis=1))
+    assert added.size == 1 and w.rendered.data.y_train[added[0]] == 1
+    np.testing.assert_array_equal(w.rendered.weights[0], weights)
     w.output_view.pointClicked.emit(1.0, 2.0, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: len(w.snapshot.data.x_train) == 500, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(w.rendered.data.x_train) == 500, timeout=TIMEOUT)
     w.output_view.pointClicked.emit(-1.0, 0.5, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: len(w.snapshot.data.x_train) == 501, timeout=TIMEOUT)
-    added = np.flatnonzero(np.all(w.snapshot.data.x_train == [-1.0, 0.5], axis=1))
-    assert added.size == 1 and w.snapshot.data.y_train[added[0]] == 0
-    assert not np.any(np.all(w.snapshot.data.x_train == [1.0, 2.0], axis=1))
+    qtbot.waitUntil(lambda: len(w.rendered.data.x_train) == 501, timeout=TIMEOUT)
+    added = np.flatnonzero(np.all(w.rendered.data.x_train == [-1.0, 0.5], axis=1))
+    assert added.size == 1 and w.rendered.data.y_train[added[0]] == 0
+    assert not np.any(np.all(w.rendered.data.x_train == [1.0, 2.0], axis=1))
 
 
 @pytest.mark.parametrize("attr", ["network_view", "output_view", "loss_plot"])
@@ -169,7 +168,7 @@ def test_pictures_export_as_png_and_svg(window, tmp_path, attr):
 
 def test_unsaved_changes_are_guarded_on_close(qtbot, window, monkeypatch):
     w = window("xor_221")
-    w.mark_dirty()
+    train_epochs(qtbot, w, 1)
     monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: "cancel")
     w.close()
     assert w.isVisible() and w.client.thread.isRunning()
@@ -180,9 +179,11 @@ def test_unsaved_changes_are_guarded_on_close(qtbot, window, monkeypatch):
 
 def test_an_edit_made_while_saving_keeps_the_run_unsaved(qtbot, window, tmp_path):
     w = window("xor_221")
-    w.mark_dirty()
+    train_epochs(qtbot, w, 1)
     path = str(tmp_path / "s.json")
-    with qtbot.waitSignal(w.client.fileDoneArrived, timeout=TIMEOUT):
+    with qtbot.waitSignal(w.client.eventArrived, timeout=TIMEOUT,
+                          check_params_cb=lambda e: isinstance(e, FileDone)):
         w.files.save_to(path)
         w.client_weight(0, 0, 0, 0.75)  # before the worker's reply arrives
+    fresh_snapshot(qtbot, w)
     assert w.files.dirty and w.windowTitle().startswith("*")

@@ -11,6 +11,7 @@ from engine.explain import fmt
 from engine.presets import get_preset
 from engine.trainer import Trainer
 from gui.main_window import MainWindow
+from session.commands import SelectWeight, TraceNearest
 from tests.gui_helpers import TIMEOUT, fresh_snapshot, trainer
 
 
@@ -25,9 +26,9 @@ def set_unit(w: MainWindow, unit: str) -> None:
 
 
 def press_step(qtbot, w: MainWindow) -> None:
-    before = w.snapshot
+    before = w.rendered
     qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot is not before and w.inspector._trace is w.snapshot.trace,
+    qtbot.waitUntil(lambda: w.rendered is not before and w.inspector._trace is w.rendered.trace,
                     timeout=TIMEOUT)
 
 
@@ -39,47 +40,47 @@ def test_phase_mode_visits_every_phase_and_updates_like_an_ordinary_step(qtbot, 
     seen = []
     for _ in range(len(reference.spec.layers) * 2 + 2):
         press_step(qtbot, w)
-        trace = w.snapshot.trace
+        trace = w.rendered.trace
         seen.append(trace.phases[trace.position - 1])
         assert w.inspector.title.text() == trace.explanation.title
     assert seen == ["forward 1", "forward 2", "forward 3", "loss", "backward 3", "backward 2",
                     "backward 1", "update"]
-    assert w.snapshot.trace.done
-    for got, (want, _b) in zip(w.snapshot.weights, reference.params.as_list(), strict=True):
+    assert w.rendered.trace.done
+    for got, (want, _b) in zip(w.rendered.weights, reference.params.as_list(), strict=True):
         np.testing.assert_array_equal(got, want)
-    assert w.snapshot.batch_index == reference.batch_index == 1
+    assert w.rendered.batch_index == reference.batch_index == 1
 
 
 def test_step_back_restores_exact_parameters_and_phase(qtbot, window):
     w = window("xor_221")
     set_unit(w, "phase")
-    start = [np.array(x) for x in w.snapshot.weights]
+    start = [np.array(x) for x in w.rendered.weights]
     for _ in range(6):
         press_step(qtbot, w)
-    assert w.snapshot.trace.done and w.snapshot.epoch == 1
-    changed = [np.array(x) for x in w.snapshot.weights]
+    assert w.rendered.trace.done and w.rendered.epoch == 1
+    changed = [np.array(x) for x in w.rendered.weights]
     assert not np.array_equal(changed[0], start[0])
     qtbot.mouseClick(w.step_back_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.trace is not None and w.snapshot.trace.position == 5,
+    qtbot.waitUntil(lambda: w.rendered.trace is not None and w.rendered.trace.position == 5,
                     timeout=TIMEOUT)
-    for got, want in zip(w.snapshot.weights, start, strict=True):
+    for got, want in zip(w.rendered.weights, start, strict=True):
         np.testing.assert_array_equal(got, want)
-    assert w.snapshot.epoch == 0
-    assert w.snapshot.trace.phases[4] == "backward 1"
+    assert w.rendered.epoch == 0
+    assert w.rendered.trace.phases[4] == "backward 1"
     for _ in range(5):
         w.step_back()
-    qtbot.waitUntil(lambda: w.snapshot.trace is None, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.trace is None, timeout=TIMEOUT)
     # whole steps: three batch steps, then back two of them
     set_unit(w, "batch")
-    states = [np.array(w.snapshot.weights[0])]
+    states = [np.array(w.rendered.weights[0])]
     for _ in range(3):
         press_step(qtbot, w)
-        states.append(np.array(w.snapshot.weights[0]))
+        states.append(np.array(w.rendered.weights[0]))
     w.step_back()  # undoes the update of the step on screen
-    qtbot.waitUntil(lambda: np.array_equal(w.snapshot.weights[0], states[2]), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: np.array_equal(w.rendered.weights[0], states[2]), timeout=TIMEOUT)
     for _ in range(6):  # the remaining phases of that step, then the previous whole step
         w.step_back()
-    qtbot.waitUntil(lambda: np.array_equal(w.snapshot.weights[0], states[1]), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: np.array_equal(w.rendered.weights[0], states[1]), timeout=TIMEOUT)
     assert fresh_snapshot(qtbot, w).epoch == 1
 
 
@@ -92,7 +93,7 @@ def test_inspector_numbers_are_the_engine_trace(qtbot, window):
              "backward 3": ("dW³", ref_trace.dW[3]), "backward 1": ("δ¹", ref_trace.delta[1])}
     for _ in range(8):
         press_step(qtbot, w)
-        label = w.snapshot.trace.phases[w.snapshot.trace.position - 1]
+        label = w.rendered.trace.phases[w.rendered.trace.position - 1]
         if label in names:
             name, expected = names[label]
             shown = {op.name: op.values for op in w.inspector.operands}
@@ -129,7 +130,7 @@ def test_switching_granularity_and_running_mid_step_stay_consistent(qtbot, windo
     set_unit(w, "phase")
     press_step(qtbot, w)
     qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.epoch >= 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.epoch >= 3, timeout=TIMEOUT)
     w.toggle_run()
     qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
     snap = fresh_snapshot(qtbot, w)
@@ -145,16 +146,16 @@ def test_tracing_a_chosen_sample_and_the_chain_rule(qtbot, window):
     assert picker.count() == 5  # the minibatch + four samples
     picker.setCurrentIndex(picker.findData(2))
     picker.activated.emit(picker.currentIndex())
-    qtbot.waitUntil(lambda: w.snapshot.traced_sample == 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.traced_sample == 2, timeout=TIMEOUT)
     set_unit(w, "sample")
     press_step(qtbot, w)
-    assert w.snapshot.trace.indices == (2,)
-    w.client.weightSelectRequested.emit(0, 1, 0)
-    qtbot.waitUntil(lambda: w.snapshot.trace.chain is not None, timeout=TIMEOUT)
+    assert w.rendered.trace.indices == (2,)
+    w.client.send(SelectWeight(0, 1, 0))
+    qtbot.waitUntil(lambda: w.rendered.trace.chain is not None, timeout=TIMEOUT)
     assert "∂L/∂w¹₂₁" in w.inspector.chain.text()
-    w.client.traceAtRequested.emit(0.9, 0.1)  # nearest: (1, 0)
-    qtbot.waitUntil(lambda: w.snapshot.traced_sample is not None
-                    and tuple(w.snapshot.data.x_train[w.snapshot.traced_sample]) == (1.0, 0.0),
+    w.client.send(TraceNearest(0.9, 0.1))  # nearest: (1, 0)
+    qtbot.waitUntil(lambda: w.rendered.traced_sample is not None
+                    and tuple(w.rendered.data.x_train[w.rendered.traced_sample]) == (1.0, 0.0),
                     timeout=TIMEOUT)
 
 

@@ -39,9 +39,9 @@ def test_named_controls_exist(make_window):
 
 def test_run_advances_and_loss_falls_then_pause_stops(qtbot, make_window):
     w = make_window("tf_default")
-    start_loss = w.snapshot.metrics.train_loss
+    start_loss = w.rendered.metrics.train_loss
     qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.epoch >= 60, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.epoch >= 60, timeout=TIMEOUT)
     assert w.epoch_label.text().startswith("Epoch")
     qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
@@ -56,21 +56,21 @@ def test_step_advances_exactly_one_epoch(qtbot, make_window):
     w = make_window("xor_221")
     before = fresh_snapshot(qtbot, w).epoch
     qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.epoch == before + 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.epoch == before + 1, timeout=TIMEOUT)
     assert fresh_snapshot(qtbot, w).epoch == before + 1
     qtbot.keyClick(w, Qt.Key.Key_Right)
-    qtbot.waitUntil(lambda: w.snapshot.epoch == before + 2, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.epoch == before + 2, timeout=TIMEOUT)
 
 
 def test_reset_returns_to_epoch_zero_with_new_weights(qtbot, make_window):
     w = make_window("tf_default")
-    first = w.snapshot.weights[0].copy()
+    first = w.rendered.weights[0].copy()
     qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.epoch == 1, timeout=TIMEOUT)
-    generation = w.snapshot.generation
+    qtbot.waitUntil(lambda: w.rendered.epoch == 1, timeout=TIMEOUT)
+    generation = w.rendered.generation
     qtbot.mouseClick(w.reset_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.generation > generation, timeout=TIMEOUT)
-    snap = w.snapshot
+    qtbot.waitUntil(lambda: w.rendered.generation > generation, timeout=TIMEOUT)
+    snap = w.rendered
     assert snap.epoch == 0 and len(snap.history["epoch"]) == 1
     assert not np.array_equal(first, snap.weights[0])
     assert w.findChild(object, "seed").value() == snap_seed(w)
@@ -83,7 +83,7 @@ def snap_seed(w: MainWindow) -> int:
 def test_space_runs_and_pauses(qtbot, make_window):
     w = make_window("xor_221")
     qtbot.keyClick(w, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: w.client.running and w.snapshot.epoch > 10, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.client.running and w.rendered.epoch > 10, timeout=TIMEOUT)
     qtbot.keyClick(w, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
 
@@ -97,7 +97,7 @@ def test_editing_a_weight_in_the_diagram_changes_the_engine(qtbot, make_window):
     editor.selectAll()
     qtbot.keyClicks(editor, "0.25")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.snapshot.weights[0][1, 0] == 0.25, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.weights[0][1, 0] == 0.25, timeout=TIMEOUT)
     fresh_snapshot(qtbot, w)
     assert trainer(w).params.weights(0)[1, 0] == 0.25
     view.begin_edit_bias(1, 0)
@@ -105,43 +105,43 @@ def test_editing_a_weight_in_the_diagram_changes_the_engine(qtbot, make_window):
     editor.selectAll()
     qtbot.keyClicks(editor, "-1.5")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: w.snapshot.biases[1][0] == -1.5, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.biases[1][0] == -1.5, timeout=TIMEOUT)
 
 
 def test_architecture_change_rebuilds_diagram_and_engine(qtbot, make_window):
     w = make_window("tf_default")
-    assert w.snapshot.sizes == (2, 4, 2, 1)
+    assert w.rendered.sizes == (2, 4, 2, 1)
     add_layer = w.findChild(QToolButton, "addLayerButton")
     qtbot.mouseClick(add_layer, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.sizes == (2, 4, 2, 2, 1), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.sizes == (2, 4, 2, 2, 1), timeout=TIMEOUT)
     assert trainer(w).spec.sizes == (2, 4, 2, 2, 1)
     assert len(w.network_view.column_centers()) == 5
     add_unit = w.findChild(QToolButton, "addUnit1")
     qtbot.mouseClick(add_unit, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.sizes == (2, 5, 2, 2, 1), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.sizes == (2, 5, 2, 2, 1), timeout=TIMEOUT)
     act = w.findChild(QComboBox, "activation2")
     act.setCurrentIndex(act.findData("relu"))
-    qtbot.waitUntil(lambda: w.snapshot.activations[1] == "relu", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.activations[1] == "relu", timeout=TIMEOUT)
     assert trainer(w).spec.layers[1].activation == "relu"
     assert "re-initialised" in w.statusBar().currentMessage()
     feature = w.findChild(object, "feature_x1_sq")
     feature.setChecked(True)
-    qtbot.waitUntil(lambda: w.snapshot.sizes[0] == 3, timeout=TIMEOUT)
-    assert w.snapshot.data.feature_keys == ("x1", "x2", "x1_sq")
+    qtbot.waitUntil(lambda: w.rendered.sizes[0] == 3, timeout=TIMEOUT)
+    assert w.rendered.data.feature_keys == ("x1", "x2", "x1_sq")
 
 
 def test_learning_rate_change_applies_without_reset(qtbot, make_window):
     w = make_window("tf_default")
     w.step()
     w.step()
-    qtbot.waitUntil(lambda: w.snapshot.epoch == 2, timeout=TIMEOUT)
-    weights = w.snapshot.weights[0].copy()
-    generation = w.snapshot.generation
+    qtbot.waitUntil(lambda: w.rendered.epoch == 2, timeout=TIMEOUT)
+    weights = w.rendered.weights[0].copy()
+    generation = w.rendered.generation
     lr = w.findChild(QComboBox, "learningRate")
     lr.setCurrentIndex(lr.findText("0.3"))
     lr.activated.emit(lr.currentIndex())
-    qtbot.waitUntil(lambda: w.snapshot.learning_rate == 0.3, timeout=TIMEOUT)
-    snap = w.snapshot
+    qtbot.waitUntil(lambda: w.rendered.learning_rate == 0.3, timeout=TIMEOUT)
+    snap = w.rendered
     assert snap.epoch == 2 and snap.generation == generation
     assert np.array_equal(snap.weights[0], weights)
     assert trainer(w).learning_rate == 0.3
@@ -152,7 +152,7 @@ def test_divergent_setting_pauses_with_a_message(qtbot, make_window):
     lr = w.findChild(QComboBox, "learningRate")
     lr.setEditText("100000")
     lr.lineEdit().editingFinished.emit()
-    qtbot.waitUntil(lambda: w.snapshot.learning_rate == 100000, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.learning_rate == 100000, timeout=TIMEOUT)
     qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.banner.isVisible(), timeout=TIMEOUT)
     assert "lower learning rate" in w.banner.text()
@@ -164,7 +164,7 @@ def test_divergent_setting_pauses_with_a_message(qtbot, make_window):
     lr.activated.emit(lr.currentIndex())
     epoch = snap.epoch
     qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.epoch == epoch + 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.epoch == epoch + 1, timeout=TIMEOUT)
 
 
 def test_bad_value_is_refused_and_nothing_changes(qtbot, make_window):
@@ -183,14 +183,14 @@ def test_preset_picker_loads_a_scenario(qtbot, make_window):
     picker = w.findChild(QComboBox, "presetPicker")
     picker.setCurrentIndex(picker.findData("softmax_spiral3"))
     picker.activated.emit(picker.currentIndex())
-    qtbot.waitUntil(lambda: w.snapshot.sizes == (2, 16, 16, 3), timeout=TIMEOUT)
-    assert w.snapshot.data.n_classes == 3
+    qtbot.waitUntil(lambda: w.rendered.sizes == (2, 16, 16, 3), timeout=TIMEOUT)
+    assert w.rendered.data.n_classes == 3
 
 
 def test_closing_mid_run_leaves_no_thread_running(qtbot, make_window):
     w = make_window("deep_tanh_spiral")
     qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.epoch > 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.epoch > 3, timeout=TIMEOUT)
     w.close()
     assert not w.client.thread.isRunning()
 
@@ -227,7 +227,7 @@ def test_a_reply_to_an_older_change_does_not_undo_a_newer_one(qtbot, make_window
     lr = w.findChild(QComboBox, "learningRate")
     lr.setCurrentIndex(lr.findText("0.3"))  # live change, sent before the rebuild's reply
     lr.activated.emit(lr.currentIndex())
-    qtbot.waitUntil(lambda: w.snapshot.sizes[0] == 3 and w.snapshot.learning_rate == 0.3,
+    qtbot.waitUntil(lambda: w.rendered.sizes[0] == 3 and w.rendered.learning_rate == 0.3,
                     timeout=TIMEOUT)
     fresh_snapshot(qtbot, w)
     assert w.scenario.train.optimizer.learning_rate == 0.3 and lr.currentText() == "0.3"
@@ -237,7 +237,7 @@ def test_a_reply_to_an_older_change_does_not_undo_a_newer_one(qtbot, make_window
 def test_architecture_edits_on_a_preset_with_explicit_weights(qtbot, make_window):
     w = make_window("worked_example")
     qtbot.mouseClick(w.findChild(QToolButton, "addUnit1"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.snapshot.sizes == (2, 3, 1), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.sizes == (2, 3, 1), timeout=TIMEOUT)
     assert "drawn anew" in w.statusBar().currentMessage()
     assert w.scenario.model.hidden[0].units == 3 == trainer(w).spec.sizes[1]
 
@@ -247,13 +247,15 @@ def test_the_preset_picker_says_when_settings_were_edited(qtbot, make_window):
     picker = w.findChild(QComboBox, "presetPicker")
     assert picker.currentText() == "TensorFlow Playground default"
     w.reset()  # a new seed is not an edit
+    fresh_snapshot(qtbot, w)
     assert picker.currentText() == "TensorFlow Playground default"
     lr = w.findChild(QComboBox, "learningRate")
     lr.setCurrentIndex(lr.findText("0.3"))
     lr.activated.emit(lr.currentIndex())
-    assert picker.currentText() == "TensorFlow Playground default (edited)"
+    qtbot.waitUntil(lambda: picker.currentText() == "TensorFlow Playground default (edited)",
+                    timeout=TIMEOUT)
     picker.activated.emit(picker.currentIndex())  # reloading the preset clears it
-    qtbot.waitUntil(lambda: w.snapshot.learning_rate == 0.03, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.rendered.learning_rate == 0.03, timeout=TIMEOUT)
     assert picker.currentText() == "TensorFlow Playground default"
 
 

@@ -1,0 +1,140 @@
+"""The training panel: learning rate, optimiser, loss, regularisation, initialisation, seed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QSpinBox, QWidget
+
+from engine.initializers import INIT_SCHEMES
+from engine.losses import LOSSES
+from engine.optimizers import OPTIMIZERS, REGULARIZATIONS
+from engine.scenario import Scenario
+from gui.panels.widgets import combo_number, name, number_combo, set_combo_number
+from session.commands import EditScenario, FieldChange, Section, edit
+
+LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
+                  "3", "10"]
+REG_RATES = ["0", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
+MAX_SEED = 2**31 - 1
+
+
+class TrainingPanel(QGroupBox):
+    """Learning rate, optimiser, loss, regularisation, initialisation and seed."""
+
+    commandRequested = Signal(object)
+    """An ``EditScenario`` of the training settings."""
+    refused = Signal(str)
+    """An entry that is not a usable value; the panel shows the value in force again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Training", parent)
+        self._scenario: Scenario | None = None
+        form = QFormLayout(self)
+        self.lr = number_combo(LEARNING_RATES, "learningRate", "Learning rate",
+                               "Step size η of each update. Applies live, without a reset.")
+        form.addRow("Learning rate", self.lr)
+        self.optimizer = name(QComboBox(), "optimizer", "Optimizer",
+                              "How gradients become updates. Applies live.")
+        for key, title in OPTIMIZERS.items():
+            self.optimizer.addItem(title, key)
+        form.addRow("Optimizer", self.optimizer)
+        self.loss = name(QComboBox(), "loss", "Loss function",
+                         "What training minimises. Changing it re-initialises the weights.")
+        for key, loss in LOSSES.items():
+            self.loss.addItem(loss.title, key)
+        form.addRow("Loss", self.loss)
+        self.reduction = name(QComboBox(), "reduction", "Batch reduction",
+                              "Mean divides gradients by the batch size; sum (as many "
+                              "notebooks do) adds them up. Applies live.")
+        self.reduction.addItem("mean over batch", "mean")
+        self.reduction.addItem("sum over batch", "sum")
+        form.addRow("Reduction", self.reduction)
+        self.regularization = name(QComboBox(), "regularization", "Regularization",
+                                   "Penalty on large weights (never biases). Applies live.")
+        for key, title in REGULARIZATIONS.items():
+            self.regularization.addItem(title, key)
+        form.addRow("Regularization", self.regularization)
+        self.reg_rate = number_combo(REG_RATES, "regRate", "Regularization rate",
+                                     "Strength λ of the penalty. Applies live.")
+        form.addRow("Reg. rate", self.reg_rate)
+        self.init = name(QComboBox(), "initScheme", "Initialization",
+                         "How the starting weights are drawn. Changing it re-initialises.")
+        for key, text in INIT_SCHEMES.items():
+            if key != "explicit":
+                self.init.addItem(text.split(":")[0], key)
+        self.init.addItem("Explicit (preset's weights)", "explicit")
+        form.addRow("Init", self.init)
+        self.seed = name(QSpinBox(), "seed", "Seed",
+                         "Seed of the starting weights and of the shuffle order: the same "
+                         "seed repeats a run exactly. Reset moves to the next seed.")
+        self.seed.setRange(0, MAX_SEED)
+        self.seed.setKeyboardTracking(False)
+        form.addRow("Seed", self.seed)
+
+        self.lr.activated.connect(self._on_optimizer)
+        self.lr.lineEdit().editingFinished.connect(self._on_optimizer)
+        self.reg_rate.activated.connect(self._on_optimizer)
+        self.reg_rate.lineEdit().editingFinished.connect(self._on_optimizer)
+        self.optimizer.currentIndexChanged.connect(self._on_optimizer)
+        self.regularization.currentIndexChanged.connect(self._on_optimizer)
+        self.reduction.currentIndexChanged.connect(self._on_reduction)
+        self.loss.currentIndexChanged.connect(self._on_rebuild)
+        self.init.currentIndexChanged.connect(self._on_rebuild)
+        self.seed.valueChanged.connect(self._on_rebuild)
+
+    def show_scenario(self, s: Scenario) -> None:
+        self._scenario = s
+        widgets = (self.lr, self.optimizer, self.loss, self.reduction, self.regularization,
+                   self.reg_rate, self.init, self.seed)
+        for w in widgets:
+            w.blockSignals(True)
+        o = s.train.optimizer
+        set_combo_number(self.lr, o.learning_rate)
+        self.optimizer.setCurrentIndex(self.optimizer.findData(o.kind))
+        self.loss.setCurrentIndex(self.loss.findData(s.train.loss))
+        self.reduction.setCurrentIndex(self.reduction.findData(s.train.reduction))
+        self.regularization.setCurrentIndex(self.regularization.findData(o.regularization))
+        set_combo_number(self.reg_rate, o.reg_rate)
+        self.reg_rate.setEnabled(o.regularization != "none")
+        self.init.setCurrentIndex(self.init.findData(s.init.scheme))
+        self.seed.setValue(s.init.seed)
+        self.seed.setEnabled(s.init.scheme != "explicit")
+        for w in widgets:
+            w.blockSignals(False)
+
+    @Slot()
+    def _on_optimizer(self, *_args: object) -> None:
+        if self._scenario is None:
+            return
+        s = self._scenario
+        lr = combo_number(self.lr)
+        rate = combo_number(self.reg_rate)
+        if lr is None or lr <= 0 or rate is None:
+            self.show_scenario(s)  # not a usable number: show the value in force again
+            self.refused.emit("the learning rate must be a number above 0 and the "
+                              "regularisation rate a number of at least 0")
+            return
+        chosen = {"learning_rate": lr, "kind": self.optimizer.currentData(),
+                  "regularization": self.regularization.currentData(), "reg_rate": rate}
+        o = s.train.optimizer
+        changes = {k: v for k, v in chosen.items() if getattr(o, k) != v}
+        if changes:
+            self.commandRequested.emit(edit(Section.OPTIMIZER, **changes))
+
+    @Slot(int)
+    def _on_reduction(self, _index: int) -> None:
+        if self._scenario is not None:
+            self.commandRequested.emit(edit(Section.TRAIN,
+                                            reduction=self.reduction.currentData()))
+
+    @Slot()
+    def _on_rebuild(self, *_args: object) -> None:
+        if self._scenario is None:
+            return
+        seed = self.seed.value()
+        self.commandRequested.emit(EditScenario((
+            FieldChange(Section.INIT, "scheme", self.init.currentData()),
+            FieldChange(Section.INIT, "seed", seed),
+            FieldChange(Section.TRAIN, "loss", self.loss.currentData()),
+            FieldChange(Section.TRAIN, "seed", seed),
+        )))

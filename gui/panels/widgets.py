@@ -1,0 +1,47 @@
+"""Small widget helpers shared by the panels: names for tests and screen readers, and editable
+number combos."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import QComboBox, QWidget
+
+
+def name(widget: QWidget, object_name: str, accessible: str, tip: str = "") -> QWidget:
+    """Give a widget the names tests, automation and screen readers look for."""
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def number_combo(values: list[str], object_name: str, accessible: str, tip: str) -> QComboBox:
+    """An editable combo of suggested numbers that accepts any finite, non-negative value."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(values)
+    validator = QDoubleValidator(0.0, 1e6, 10, combo)
+    validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+    combo.lineEdit().setValidator(validator)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    name(combo, object_name, accessible, tip)
+    return combo
+
+
+def set_combo_number(combo: QComboBox, value: float) -> None:
+    text = f"{value:g}"
+    i = combo.findText(text)
+    if i >= 0:
+        combo.setCurrentIndex(i)
+    else:
+        combo.setEditText(text)
+
+
+def combo_number(combo: QComboBox) -> float | None:
+    try:
+        v = float(combo.currentText())
+    except ValueError:
+        return None
+    return v if np.isfinite(v) else None

@@ -1,0 +1,92 @@
+"""The bar across the top: Run/Pause, Step by, Back, Step, Reset, the epoch counter, the speed
+throttle and the preset picker. It only lays out and names the controls; the window wires them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from engine.presets import load_presets
+from gui.panels import name
+from session.commands import StepUnit
+
+GRANULARITIES = [("Epoch", StepUnit.EPOCH), ("Batch", StepUnit.BATCH),
+                 ("Sample", StepUnit.SAMPLE), ("Phase", StepUnit.PHASE)]
+SPEEDS = [("max", 0.0), ("1000/s", 1000.0), ("300/s", 300.0), ("100/s", 100.0),
+          ("30/s", 30.0), ("10/s", 10.0), ("3/s", 3.0), ("1/s", 1.0)]
+
+
+class ControlBar(QWidget):
+    """The run controls (objectNames: runButton, stepButton, stepBackButton,
+    granularityPicker, resetButton, epochLabel, speed, presetPicker, rateLabel)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("toolbar")
+        h = QHBoxLayout(self)
+        h.setContentsMargins(8, 6, 8, 6)
+        self.run_button = name(QPushButton("▶  Run"), "runButton", "Run or pause",
+                               "Run / pause training (Space)")
+        self.run_button.setCheckable(True)
+        self.run_button.setMinimumWidth(96)
+        self.step_button = name(QPushButton("Step ▸"), "stepButton", "Step",
+                                "Advance by the chosen unit: one phase, sample, batch or epoch "
+                                "(Right arrow or S)")
+        self.step_back_button = name(QPushButton("◂ Back"), "stepBackButton", "Step back",
+                                     "Undo the last phase, or the last whole step "
+                                     "(Left arrow or B)")
+        self.granularity = name(QComboBox(), "granularityPicker", "Step by",
+                                "What one Step does: one phase of backprop, one training step "
+                                "on one sample, one minibatch step, or a whole epoch")
+        for text, unit in GRANULARITIES:
+            self.granularity.addItem(text, unit)
+        self.reset_button = name(QPushButton("Reset"), "resetButton", "Reset weights",
+                                 "New initial weights with the next seed; same data (R)")
+        self.epoch_label = name(QLabel(), "epochLabel", "Epoch counter", "Completed epochs")
+        self.epoch_label.setMinimumWidth(150)
+        self.epoch_label.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.speed = name(QComboBox(), "speed", "Training speed",
+                          "Epochs per second: 'max' trains as fast as the machine allows")
+        for text, value in SPEEDS:
+            self.speed.addItem(text, value)
+        self.preset_picker = name(QComboBox(), "presetPicker", "Preset",
+                                  "Load a complete scenario: data, network and settings")
+        for key, s in load_presets().items():
+            self.preset_picker.addItem(s.title, key)
+            self.preset_picker.setItemData(self.preset_picker.count() - 1, s.description,
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.rate_label = QLabel()
+        self.rate_label.setObjectName("rateLabel")
+        h.addWidget(self.run_button)
+        h.addWidget(QLabel("Step by"))
+        h.addWidget(self.granularity)
+        for w in (self.step_back_button, self.step_button, self.reset_button):
+            h.addWidget(w)
+        h.addSpacing(12)
+        h.addWidget(self.epoch_label)
+        h.addWidget(QLabel("Speed"))
+        h.addWidget(self.speed)
+        h.addWidget(self.rate_label)
+        h.addStretch(1)
+        h.addWidget(QLabel("Preset"))
+        h.addWidget(self.preset_picker)
+
+    def unit(self) -> StepUnit:
+        """What one Step does now."""
+        return StepUnit(self.granularity.currentData())
+
+    def show_running(self, running: bool) -> None:
+        self.run_button.setChecked(running)
+        self.run_button.setText("❚❚  Pause" if running else "▶  Run")
+
+    def show_preset(self, key: str, edited: bool) -> None:
+        """Select the run's preset in the picker, marked "(edited)" when settings moved."""
+        i = self.preset_picker.findData(key)
+        if i < 0:
+            return
+        self.preset_picker.blockSignals(True)
+        self.preset_picker.setCurrentIndex(i)
+        title = load_presets()[key].title
+        self.preset_picker.setItemText(i, title + (" (edited)" if edited else ""))
+        self.preset_picker.blockSignals(False)

@@ -1,0 +1,314 @@
+"""The one owner of a run: its trainer and everything a user does to it.
+
+A ``Session`` handles typed commands in the order they arrive (``handle``), trains in chunks
+while a run plays (``train_chunk``), and describes itself in immutable snapshots
+(``snapshot``). What it has to tell besides snapshots goes out as events through the ``emit``
+callable it was given. It never imports Qt: the window's worker thread paces it, tests drive
+it directly.
+
+Any failure inside a command, of any exception type, becomes one ``Refused`` line and leaves
+the run as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from engine.dataedit import add_point, remove_nearest
+from engine.datasets import Dataset
+from engine.maps import CurveMaps, PlaneMaps
+from engine.scenario import Scenario
+from engine.trainer import Divergence, Trainer
+from session import commands as c
+from session import files
+from session.edits import EditKind, plan_edit
+from session.events import (
+    Diverged,
+    Event,
+    GradientChecked,
+    Notice,
+    Refused,
+    RunningChanged,
+)
+from session.messages import one_line
+from session.pacing import Due, Pacer
+from session.snapshot import DataView, FileState, Snapshot, build_snapshot, compute_maps
+from session.snapshot import trace_info as _trace_info
+from session.stepping import StepControl
+
+MAX_SEED = 2**31 - 1
+MAPS_INTERVAL = 0.15
+"""While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
+weights, losses and the counter go out with every snapshot."""
+
+log = logging.getLogger(__name__)
+
+
+class Session:
+    """One run: a trainer, its step and undo state, its pacing and its file."""
+
+    def __init__(self, scenario: Scenario, emit: Callable[[Event], None] | None = None,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
+        self._emit = emit or (lambda event: None)
+        self._clock = clock
+        self.trainer: Trainer | None = None
+        self.generation = 0
+        self.running = False
+        self.handled = 0
+        """Commands handled so far (snapshots carry it)."""
+        self.file = FileState()
+        self.stepping = StepControl()
+        self.pacer = Pacer()
+        self._data: DataView | None = None
+        self._maps: PlaneMaps | CurveMaps | None = None
+        self._maps_time = 0.0
+        self._handlers: dict[type, Callable[[Any], None]] = self._handler_table()
+        try:
+            self.install(Trainer(scenario))
+        except Exception as e:
+            self.emit(Refused(f"Could not build the network: {one_line(e)}"))
+
+    # -- for commands and their helpers ----------------------------------------------------
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario in force (None only if the first one could not be built)."""
+        return None if self.trainer is None else self.trainer.scenario
+
+    def emit(self, event: Event) -> None:
+        self._emit(event)
+
+    def require_trainer(self) -> Trainer:
+        if self.trainer is None:
+            raise RuntimeError("there is no network yet")
+        return self.trainer
+
+    def install(self, trainer: Trainer) -> None:
+        """Make ``trainer`` the run's (a preset, a file, CSV data, adopted weights)."""
+        self.stepping.forget()
+        self.trainer = trainer
+        self._data = DataView.from_trainer(trainer)
+        self._new_generation()
+
+    def _new_generation(self) -> None:
+        self.generation += 1
+        self._maps = None
+        self.pacer.clear()
+        if self.trainer is not None:
+            self.pacer.start(self._clock(), self.trainer.epoch)
+
+    def mark_dirty(self) -> None:
+        if not self.file.dirty:
+            self.file = FileState(self.file.path, dirty=True)
+
+    def pause(self) -> None:
+        if self.running:
+            self.running = False
+            self.emit(RunningChanged(False))
+
+    # -- commands --------------------------------------------------------------------------
+    def handle(self, command: c.Command) -> None:
+        """Carry out one command; a failure is reported as ``Refused`` and changes nothing."""
+        self.handled += 1
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            self.emit(Refused(f"unknown command {type(command).__name__}"))
+            return
+        if self.trainer is None and not isinstance(command, (c.LoadScenario, c.OpenWorkspace,
+                                                             c.Publish)):
+            return
+        try:
+            handler(command)
+        except Exception as e:  # any failure is one line for the user, never a traceback
+            log.debug("command %r failed", command, exc_info=True)
+            self.emit(Refused(one_line(e)))
+
+    def _handler_table(self) -> dict[type, Callable[[Any], None]]:
+        return {
+            c.Run: self._run, c.Pause: lambda cmd: self.pause(), c.Step: self._step,
+            c.StepBack: self._step_back, c.TrainEpochs: self._train_epochs,
+            c.Reset: self._reset, c.SetSpeed: self._set_speed, c.Publish: lambda cmd: None,
+            c.LoadScenario: self._load_scenario, c.EditScenario: self._edit_scenario,
+            c.RegenerateData: self._regenerate, c.SetWeight: self._set_weight,
+            c.SetBias: self._set_bias, c.AddPoint: self._add_point,
+            c.RemovePoint: self._remove_point, c.TraceSample: self._trace_sample,
+            c.TraceNearest: self._trace_nearest, c.SelectWeight: self._select_weight,
+            c.GradientCheck: self._gradient_check,
+            c.SaveWorkspace: lambda cmd: files.save(self, cmd),
+            c.OpenWorkspace: lambda cmd: files.open_workspace(self, cmd),
+            c.Export: lambda cmd: files.export(self, cmd),
+            c.ImportWeights: lambda cmd: files.import_weights(self, cmd),
+            c.AdoptWeights: lambda cmd: files.adopt_weights(self, cmd),
+            c.ImportCsv: lambda cmd: files.import_csv(self, cmd),
+        }
+
+    def _run(self, cmd: c.Run) -> None:
+        t = self.require_trainer()
+        if self.running:
+            return
+        self.running = True
+        self.mark_dirty()
+        self.pacer.start(self._clock(), t.epoch)
+        self.emit(RunningChanged(True))
+
+    def _diverged(self, divergence: Divergence | None) -> None:
+        if divergence is not None:
+            self.pause()
+            self.emit(Diverged(str(divergence), self.require_trainer().learning_rate))
+
+    def _step(self, cmd: c.Step) -> None:
+        t = self.require_trainer()
+        self.pause()
+        self.mark_dirty()
+        self._diverged(self.stepping.step(t, cmd.unit))
+
+    def _step_back(self, cmd: c.StepBack) -> None:
+        self.pause()
+        notice = self.stepping.back(self.require_trainer())
+        if notice is not None:
+            self.emit(Notice(notice))
+        else:
+            self.mark_dirty()
+
+    def _train_epochs(self, cmd: c.TrainEpochs) -> None:
+        t = self.require_trainer()
+        self.pause()
+        if cmd.epochs > 0:
+            self.mark_dirty()
+            self._diverged(t.train(cmd.epochs).diverged)
+
+    def _reset(self, cmd: c.Reset) -> None:
+        """New initial weights from the next seed (explicit weights: back to them)."""
+        t = self.require_trainer()
+        self.pause()
+        if t.scenario.init.scheme == "explicit":
+            t.reset(None)
+            message = "Reset to the preset's own start weights."
+        else:
+            seed = (t.scenario.init.seed + 1) % MAX_SEED
+            t.reset(seed)
+            message = f"Reset: new initial weights (seed {seed}), same data."
+        self.stepping.undo.clear()
+        self.mark_dirty()
+        self._new_generation()
+        self.emit(Notice(message))
+
+    def _set_speed(self, cmd: c.SetSpeed) -> None:
+        self.pacer.set_speed(cmd.epochs_per_second, self._clock(), self.require_trainer().epoch)
+
+    # -- the scenario ----------------------------------------------------------------------
+    def _replace_trainer(self, trainer: Trainer, notice: str) -> None:
+        """A rebuilt run with new data or network; a running run keeps running."""
+        self.install(trainer)
+        self.mark_dirty()
+        if notice:
+            self.emit(Notice(notice))
+
+    def _load_scenario(self, cmd: c.LoadScenario) -> None:
+        trainer = Trainer(cmd.scenario)  # may raise: nothing has changed yet
+        self._replace_trainer(trainer, cmd.message)
+        self.file = FileState(None, dirty=False)
+
+    def _edit_scenario(self, cmd: c.EditScenario) -> None:
+        t = self.require_trainer()
+        plan = plan_edit(t.scenario, cmd.changes)
+        if plan.kind is EditKind.NONE:
+            return
+        if plan.kind is EditKind.OPTIMIZER:
+            t.set_optimizer(plan.scenario.train.optimizer)
+        elif plan.kind is EditKind.TRAINING:
+            batches = t.batches_per_epoch
+            t.set_training(**plan.training_changes)
+            if t.batches_per_epoch != batches:
+                self.stepping.undo.clear()  # earlier steps were cut into other batches
+        else:
+            extra = f" ({'; '.join(plan.notes)})" if plan.notes else ""
+            self._replace_trainer(Trainer(plan.scenario),
+                                  f"Network rebuilt: the weights were re-initialised{extra}.")
+            return
+        self.mark_dirty()
+        self.emit(Notice("Applied live — the weights were kept."))
+
+    def _regenerate(self, cmd: c.RegenerateData) -> None:
+        s = self.require_trainer().scenario
+        self._edit_scenario(c.edit(c.Section.DATA, seed=s.data.seed + 1))
+
+    def _set_weight(self, cmd: c.SetWeight) -> None:
+        self.require_trainer().set_weight(cmd.layer, cmd.i, cmd.j, cmd.value)
+        self.mark_dirty()
+
+    def _set_bias(self, cmd: c.SetBias) -> None:
+        self.require_trainer().set_bias(cmd.layer, cmd.j, cmd.value)
+        self.mark_dirty()
+
+    def _edit_data(self, change: Callable[[Scenario, Dataset], Scenario], what: str) -> None:
+        t = self.require_trainer()
+        trainer = Trainer(change(t.scenario, t.dataset))
+        if trainer.spec == t.spec:
+            trainer.set_parameters(t.params.as_list())  # same network: keep what it learned
+        self._replace_trainer(trainer, f"Data edited ({what}); the weights were kept. Edited "
+                                       "data has no test set.")
+
+    def _add_point(self, cmd: c.AddPoint) -> None:
+        self._edit_data(lambda s, ds: add_point(s, ds, (cmd.x, cmd.y), cmd.label),
+                        "added a point")
+
+    def _remove_point(self, cmd: c.RemovePoint) -> None:
+        self._edit_data(lambda s, ds: remove_nearest(s, ds, (cmd.x, cmd.y)), "removed a point")
+
+    # -- tracing ---------------------------------------------------------------------------
+    def _trace_sample(self, cmd: c.TraceSample) -> None:
+        self.stepping.trace(self.require_trainer(), cmd.index)
+
+    def _trace_nearest(self, cmd: c.TraceNearest) -> None:
+        t = self.require_trainer()
+        self.stepping.trace(t, t.nearest_sample(cmd.x, cmd.y))
+
+    def _select_weight(self, cmd: c.SelectWeight) -> None:
+        self.stepping.select_weight(self.require_trainer(), cmd.layer, cmd.i, cmd.j)
+
+    def _gradient_check(self, cmd: c.GradientCheck) -> None:
+        self.pause()
+        self.emit(GradientChecked(self.stepping.gradient_check(self.require_trainer())))
+
+    # -- training while running --------------------------------------------------------------
+    def train_chunk(self, budget_s: float) -> float | None:
+        """Train while running, for at most about ``budget_s`` seconds. Returns the seconds to
+        wait before the next chunk (0: at once), or None when the run is not playing."""
+        t = self.trainer
+        if not self.running or t is None:
+            return None
+        due: Due = self.pacer.due(self._clock(), t.epoch)
+        if due.epochs <= 0:
+            return due.wait_s
+        report = t.train(due.epochs, time_budget=budget_s)
+        self.pacer.record(self._clock(), t.epoch)
+        if report.diverged is not None:
+            self._diverged(report.diverged)
+            return None
+        return 0.0
+
+    # -- what the views see ------------------------------------------------------------------
+    def snapshot(self) -> Snapshot | None:
+        """An immutable picture of the run (None before a network exists)."""
+        t, data = self.trainer, self._data
+        if t is None or data is None:
+            return None
+        now = self._clock()
+        if not self.running or self._maps is None or now - self._maps_time >= MAPS_INTERVAL:
+            self._maps = compute_maps(t, data)
+            self._maps_time = now
+        # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
+        # the last epoch's record does and costs nothing.
+        return build_snapshot(
+            t, self.generation, data, running=self.running,
+            metrics=None if self.running else t.evaluate(),
+            epochs_per_second=self.pacer.epochs_per_second() if self.running else 0.0,
+            maps=self._maps,
+            trace=None if self.running else _trace_info(t, self.stepping.selected_weight),
+            traced_sample=self.stepping.traced_sample,
+            can_step_back=self.stepping.can_step_back(t),
+            handled=self.handled, file=self.file,
+        )

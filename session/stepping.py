@@ -1,0 +1,127 @@
+"""Stepping through training: the step modes, Step back, the traced sample and the selected
+weight of one run.
+
+Step back undoes the phases of the step in progress one by one (the engine's ``PhaseStepper``
+rewinds them exactly), then whole steps from checkpoints: weights, optimiser state, epoch and
+history, up to ``UNDO_STEPS`` of them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from engine.gradcheck import GradCheckReport, gradient_check
+from engine.trainer import Checkpoint, Divergence, Trainer
+from session.commands import StepUnit
+
+UNDO_STEPS = 100
+"""How many whole steps Step back can undo."""
+
+
+class StepControl:
+    """The stepping state of one run; the trainer is passed in by the session that owns it."""
+
+    def __init__(self) -> None:
+        self.undo: deque[Checkpoint] = deque(maxlen=UNDO_STEPS)
+        self.traced_sample: int | None = None
+        """Training-set position of the sample to trace; None traces the minibatch."""
+        self.selected_weight: tuple[int, int, int] | None = None
+        """(layer 1-based, i, j) of the weight whose chain rule is explained."""
+        self._cursor = 0
+        """Next sample for Step by Sample when none is traced."""
+
+    def forget(self) -> None:
+        """A new trainer: nothing to undo, nothing traced or selected."""
+        self.undo.clear()
+        self.traced_sample = None
+        self.selected_weight = None
+
+    def remember(self, t: Trainer) -> None:
+        """Keep the state before a change, so Step back can return to it."""
+        self.undo.append(t.checkpoint())
+
+    def can_step_back(self, t: Trainer) -> bool:
+        stepper = t.current_step
+        return bool(self.undo) or (stepper is not None and stepper.position > 0)
+
+    def trace_indices(self) -> np.ndarray | None:
+        return None if self.traced_sample is None else np.array([self.traced_sample])
+
+    # -- steps -----------------------------------------------------------------------------
+    def step(self, t: Trainer, unit: StepUnit) -> Divergence | None:
+        """Advance by one unit; returns the divergence it ran into, if any."""
+        if unit is StepUnit.EPOCH:
+            self.remember(t)
+            return t.train(1).diverged
+        if unit is StepUnit.PHASE:
+            self._phase(t)
+        elif t.active_step is not None:  # finishing the step in progress is this step
+            t.active_step.run_to_end()
+        else:
+            self.remember(t)
+            t.begin_step(self._single_sample(t) if unit is StepUnit.SAMPLE else None
+                         ).run_to_end()
+        return t.diverged
+
+    def _phase(self, t: Trainer) -> None:
+        stepper = t.active_step
+        if stepper is None:
+            self.remember(t)
+            stepper = t.begin_step(self.trace_indices())
+        stepper.advance()
+
+    def _single_sample(self, t: Trainer) -> np.ndarray:
+        if self.traced_sample is not None:
+            return np.array([self.traced_sample])
+        index = self._cursor % t.n_train
+        self._cursor += 1
+        return np.array([index])
+
+    def back(self, t: Trainer) -> str | None:
+        """Undo the last phase of the step in progress, or else the last whole step. Returns
+        a notice when there is nothing (more) to undo."""
+        stepper = t.current_step
+        if stepper is not None and stepper.position > 0:
+            stepper.back()
+            if stepper.position == 0:
+                # the step is undone completely: the state equals its checkpoint
+                t.abandon_step()
+                if self.undo:
+                    self.undo.pop()
+            return None
+        if not self.undo:
+            return "Nothing to step back to."
+        try:
+            t.restore(self.undo.pop())
+        except ValueError as e:
+            self.undo.clear()
+            return f"Cannot step back further: {e}."
+        return None
+
+    # -- what is traced and explained ----------------------------------------------------------
+    def trace(self, t: Trainer, index: int | None) -> None:
+        """Trace training sample ``index`` (None: the minibatch); ValueError if none such."""
+        if index is not None and not 0 <= int(index) < t.n_train:
+            raise ValueError(f"there is no training sample #{index}")
+        self.traced_sample = None if index is None else int(index)
+
+    def select_weight(self, t: Trainer, layer: int, i: int, j: int) -> bool:
+        """Select weight (layer 0-based, i, j); False for a weight the network does not have
+        (a click on a diagram that has since been replaced)."""
+        if not 0 <= layer < t.spec.depth:
+            return False
+        n_in, n_out = t.spec.shapes()[layer]
+        if not (0 <= i < n_in and 0 <= j < n_out):
+            return False
+        self.selected_weight = (layer + 1, i, j)
+        return True
+
+    def gradient_check(self, t: Trainer) -> GradCheckReport:
+        """Gradient check on the traced sample, else the step in progress, else the next
+        minibatch."""
+        indices = self.trace_indices()
+        if indices is None and t.active_step is not None:
+            indices = t.active_step.trace.indices
+        return gradient_check(t, indices)
