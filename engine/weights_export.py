@@ -36,5 +36,5 @@ def weights_to_npz_bytes(trainer: Trainer) -> bytes:
         if b is not None:
             arrays[f"layer_{i}/b"] = b
     buf = io.BytesIO()
-    np.savez(buf, **arrays)  # type: ignore[arg-type]  # (the stub fears a key allow_pickle)
+    np.savez(buf, **arrays)  # type: ignore[arg-type]  # a **dict could fill a keyword option
     return buf.getvalue()
