@@ -1,105 +1,269 @@
-"""Activation functions, each with its derivative beside it.
+"""Activation functions: one frozen ``Activation`` per function, carrying every form of it.
 
-Every activation exists in two forms:
+Each entry in ``ACTIVATIONS`` holds, side by side:
 
-* a readable NumPy function (``apply`` / ``derivative``) used by the gradient check, the
-  tests and anyone scripting the engine, and
-* a *call builder* that returns a list of zero-argument callables writing into preallocated
-  buffers. The trainer strings these lists together into a precompiled training step (see
-  ``engine.program``); on playground-sized networks the cost of each NumPy call, not the
-  arithmetic, is what limits speed, so every call passes its output buffer positionally.
+* the readable NumPy function and derivative (``apply`` / ``derivative``), used by the gradient
+  check, the tests and anyone scripting the engine;
+* *call builders* (``forward_calls`` / ``derivative_calls``) returning zero-argument callables
+  that write into preallocated buffers. The trainer strings these together into a precompiled
+  training step (see ``engine.program``); on playground-sized networks the cost of each NumPy
+  call, not the arithmetic, limits speed, so every call passes its output buffer positionally.
+  Their buffers use the engine's internal layout: one row per unit, one column per sample;
+* its names and formula text (menu title, short title, equation symbol, f(z) and f′(z));
+* its ONNX operator and the source of the same function for the standalone NumPy script;
+* what it means for the data: the targets of the two classes when it is the output activation
+  (0/1 for sigmoid, −1/+1 for tanh), the decision threshold between them, and the range of its
+  outputs for colour levels.
 
-Buffers use the engine's internal layout: one row per unit, one column per sample.
+Adding an activation is one entry here (plus its tests): every consumer reads these objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 Call = Callable[[], object]
+ForwardBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray], list[Call]]
+DerivativeBuilder = Callable[[np.ndarray, np.ndarray], list[Call]]
 
 LEAKY_SLOPE = 0.01
 """Slope of leaky ReLU for negative inputs (the common default)."""
 
 
 @dataclass(frozen=True)
+class OnnxOp:
+    """The ONNX operator that computes an activation, with its attributes."""
+
+    op_type: str
+    attributes: tuple[tuple[str, float | int], ...] = ()
+
+    def attribute_dict(self) -> dict[str, Any]:
+        """The attributes as keyword arguments for ``onnx.helper.make_node``."""
+        return dict(self.attributes)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Activation:
-    """One activation function: its name, formula text and derivative."""
+    """One activation function in every form the playground needs (see the module docstring)."""
 
     key: str
     title: str
+    """For menus, e.g. ``Leaky ReLU``."""
+    short_title: str
+    """For narrow columns, e.g. ``LReLU``."""
+    symbol: str
+    """The function's name in equations, e.g. ``σ`` in ``a¹ = σ(z¹)``."""
     formula: str
-    """The function written for display, e.g. ``σ(z) = 1 / (1 + e^(−z))``."""
-    derivative_formula: str
+    """f(z) written for display, e.g. ``σ(z) = 1 / (1 + e^(−z))``."""
+    derivative_template: str
+    """f′ written for display, with ``{a}`` and ``{z}`` standing for the layer's a and z."""
+    function: Callable[[np.ndarray], np.ndarray]
+    derivative_function: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+    """f′(z, a); None where there is no elementwise derivative (softmax)."""
+    forward_builder: ForwardBuilder
+    derivative_builder: DerivativeBuilder
+    onnx: OnnxOp
+    script: str
+    """Source of ``def <key>(z)`` for the standalone script: the same formula as ``function``."""
+    class_targets: tuple[float, float] = (0.0, 1.0)
+    """The targets of class 0 and class 1 when this is the output activation."""
+    levels: tuple[float, float] | None = None
+    """The range of its outputs (for colour levels); None when unbounded."""
     output_only: bool = False
-    low_target: float = 0.0
-    """The target value that stands for the negative class when this is the output activation."""
+    one_hot: bool = False
+    """Classes are one output unit each (one-hot targets) rather than two levels of one unit."""
+    unit_derivative: bool = False
+    """f′ = 1: the backward pass copies the upstream error instead of multiplying by f′."""
+    min_units: int = 1
+    few_units_refusal: str = ""
+    """Why fewer than ``min_units`` output units make no sense."""
+    only_loss: str | None = None
+    """As an output layer, the one loss it pairs with (softmax: categorical cross-entropy)."""
+
+    @property
+    def threshold(self) -> float:
+        """The output value between the two class targets: above it, class 1."""
+        low, high = self.class_targets
+        return (low + high) / 2.0
+
+    @property
+    def derivative_formula(self) -> str:
+        """f′ with plain a and z, e.g. ``σ′ = a(1 − a)``."""
+        return self.derivative_text("a", "z")
+
+    def derivative_text(self, a: str, z: str) -> str:
+        """f′ for the inspector with the layer's names, e.g. ``σ′ = a²(1 − a²)``."""
+        return self.derivative_template.format(a=a, z=z)
 
     def apply(self, z: np.ndarray) -> np.ndarray:
         """Return f(z) as a new array."""
-        return _APPLY[self.key](np.asarray(z, dtype=np.float64))
+        return self.function(np.asarray(z, dtype=np.float64))
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
         """Return f'(z) elementwise, given z and a = f(z). Not defined for softmax."""
-        if self.key == "softmax":
-            raise ValueError("softmax has a Jacobian, not an elementwise derivative")
-        return _DERIVATIVE[self.key](np.asarray(z, np.float64), np.asarray(a, np.float64))
+        if self.derivative_function is None:
+            raise ValueError(f"{self.key} has a Jacobian, not an elementwise derivative")
+        return self.derivative_function(np.asarray(z, np.float64), np.asarray(a, np.float64))
+
+    def forward_calls(self, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
+        """Calls that write a = f(z), all (units, batch). ``tmp`` is scratch shaped like z."""
+        return self.forward_builder(z, a, tmp)
+
+    def derivative_calls(self, a: np.ndarray, out: np.ndarray) -> list[Call]:
+        """Calls that write out = f'(z), computed from the activation a = f(z) alone.
+
+        Every elementwise derivative here can be read off a (for ReLU and leaky ReLU, a > 0
+        exactly when z > 0), so one set of calls serves a whole run of layers whose activation
+        rows sit next to each other in one buffer. Linear (f' = 1) and softmax (combined with
+        its loss) have no derivative calls.
+        """
+        return self.derivative_builder(a, out)
 
 
+def _no_calls(a: np.ndarray, out: np.ndarray) -> list[Call]:
+    return []
+
+
+# -- sigmoid -----------------------------------------------------------------------------------
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """σ(z) written through tanh, which never overflows (1/(1 + e^(−z)) does for z ≪ 0)."""
     return 0.5 + 0.5 * np.tanh(0.5 * z)
 
 
+def _sigmoid_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
+    one = np.ones_like(z)
+    return [partial(np.negative, z, a), partial(np.exp, a, a), partial(np.add, a, one, a),
+            partial(np.reciprocal, a, a)]
+
+
+def _sigmoid_derivative(a: np.ndarray, out: np.ndarray) -> list[Call]:
+    one = np.ones_like(a)
+    return [partial(np.subtract, one, a, out), partial(np.multiply, out, a, out)]
+
+
+SIGMOID = Activation(
+    key="sigmoid", title="Sigmoid", short_title="σ", symbol="σ",
+    formula="σ(z) = 1 / (1 + e^(−z))", derivative_template="σ′ = {a}(1 − {a})",
+    function=_sigmoid, derivative_function=lambda z, a: a * (1.0 - a),
+    forward_builder=_sigmoid_forward, derivative_builder=_sigmoid_derivative,
+    onnx=OnnxOp("Sigmoid"),
+    script="def sigmoid(z):\n    return 0.5 + 0.5 * np.tanh(0.5 * z)\n",
+    class_targets=(0.0, 1.0), levels=(0.0, 1.0),
+)
+
+
+# -- tanh --------------------------------------------------------------------------------------
+def _tanh_derivative(a: np.ndarray, out: np.ndarray) -> list[Call]:
+    one = np.ones_like(a)
+    return [partial(np.square, a, out), partial(np.subtract, one, out, out)]
+
+
+TANH = Activation(
+    key="tanh", title="Tanh", short_title="tanh", symbol="tanh",
+    formula="tanh(z)", derivative_template="tanh′ = 1 − ({a})²",
+    function=np.tanh, derivative_function=lambda z, a: 1.0 - a * a,
+    forward_builder=lambda z, a, tmp: [partial(np.tanh, z, a)],
+    derivative_builder=_tanh_derivative,
+    onnx=OnnxOp("Tanh"),
+    script="def tanh(z):\n    return np.tanh(z)\n",
+    class_targets=(-1.0, 1.0), levels=(-1.0, 1.0),
+)
+
+
+# -- ReLU --------------------------------------------------------------------------------------
+def _relu_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
+    return [partial(np.maximum, z, np.zeros_like(z), out=a)]
+
+
+RELU = Activation(
+    key="relu", title="ReLU", short_title="ReLU", symbol="ReLU",
+    formula="ReLU(z) = max(0, z)", derivative_template="ReLU′ = 1 if {z} > 0 else 0",
+    function=lambda z: np.maximum(z, 0.0),
+    derivative_function=lambda z, a: (z > 0).astype(np.float64),
+    forward_builder=_relu_forward,
+    derivative_builder=lambda a, out: [partial(np.greater, a, np.zeros_like(a), out)],
+    onnx=OnnxOp("Relu"),
+    script="def relu(z):\n    return np.maximum(z, 0.0)\n",
+    class_targets=(0.0, 1.0),
+)
+
+
+# -- leaky ReLU --------------------------------------------------------------------------------
+def _leaky_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
+    slope = np.full_like(z, LEAKY_SLOPE)
+    return [partial(np.multiply, z, slope, tmp), partial(np.maximum, z, tmp, out=a)]
+
+
+def _leaky_derivative(a: np.ndarray, out: np.ndarray) -> list[Call]:
+    # 1 where a > 0, else the slope: mask·(1 − slope) + slope (exactly 1.0 and 0.01).
+    return [partial(np.greater, a, np.zeros_like(a), out),
+            partial(np.multiply, out, np.full_like(a, 1.0 - LEAKY_SLOPE), out),
+            partial(np.add, out, np.full_like(a, LEAKY_SLOPE), out)]
+
+
+LEAKY_RELU = Activation(
+    key="leaky_relu", title="Leaky ReLU", short_title="LReLU", symbol="LReLU",
+    formula=f"LReLU(z) = z if z > 0 else {LEAKY_SLOPE}·z",
+    derivative_template=f"LReLU′ = 1 if {{z}} > 0 else {LEAKY_SLOPE}",
+    function=lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
+    derivative_function=lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
+    forward_builder=_leaky_forward, derivative_builder=_leaky_derivative,
+    onnx=OnnxOp("LeakyRelu", (("alpha", LEAKY_SLOPE),)),
+    script=f"def leaky_relu(z):\n    return np.where(z > 0, z, {LEAKY_SLOPE!r} * z)\n",
+    class_targets=(0.0, 1.0),
+)
+
+
+# -- linear ------------------------------------------------------------------------------------
+LINEAR = Activation(
+    key="linear", title="Linear", short_title="lin", symbol="id",
+    formula="f(z) = z", derivative_template="id′ = 1",
+    function=lambda z: z.copy(), derivative_function=lambda z, a: np.ones_like(z),
+    forward_builder=lambda z, a, tmp: [partial(np.copyto, a, z)], derivative_builder=_no_calls,
+    onnx=OnnxOp("Identity"),
+    script="def linear(z):\n    return z.copy()\n",
+    class_targets=(-1.0, 1.0), unit_derivative=True,
+)
+
+
+# -- softmax -----------------------------------------------------------------------------------
 def _softmax(z: np.ndarray) -> np.ndarray:
     """Softmax over the last axis (units), shifted by the maximum so exp never overflows."""
     e = np.exp(z - np.max(z, axis=-1, keepdims=True))
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
-_APPLY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sigmoid": _sigmoid,
-    "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "leaky_relu": lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-    "linear": lambda z: z.copy(),
-    "softmax": _softmax,
-}
+def _softmax_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
+    col = np.empty(z.shape[1])  # one number per sample: units are rows here
+    return [partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, a),
+            partial(np.exp, a, a), partial(np.add.reduce, a, 0, None, col),
+            partial(np.divide, a, col, a)]
 
-_DERIVATIVE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "sigmoid": lambda z, a: a * (1.0 - a),
-    "tanh": lambda z, a: 1.0 - a * a,
-    "relu": lambda z, a: (z > 0).astype(np.float64),
-    "leaky_relu": lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
-    "linear": lambda z, a: np.ones_like(z),
-}
 
-ACTIVATIONS: dict[str, Activation] = {
-    a.key: a
-    for a in (
-        Activation("sigmoid", "Sigmoid", "σ(z) = 1 / (1 + e^(−z))", "σ′(z) = a·(1 − a)"),
-        Activation("tanh", "Tanh", "tanh(z)", "tanh′(z) = 1 − a²", low_target=-1.0),
-        Activation("relu", "ReLU", "ReLU(z) = max(0, z)", "ReLU′(z) = 1 if z > 0 else 0"),
-        Activation(
-            "leaky_relu",
-            "Leaky ReLU",
-            f"LReLU(z) = z if z > 0 else {LEAKY_SLOPE}·z",
-            f"LReLU′(z) = 1 if z > 0 else {LEAKY_SLOPE}",
-        ),
-        Activation("linear", "Linear", "f(z) = z", "f′(z) = 1", low_target=-1.0),
-        Activation(
-            "softmax",
-            "Softmax",
-            "softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)",
-            "(combined with cross-entropy: δ = a − y)",
-            output_only=True,
-        ),
-    )
-}
+SOFTMAX = Activation(
+    key="softmax", title="Softmax", short_title="soft", symbol="softmax",
+    formula="softmax(z)ᵢ = e^(zᵢ) / Σⱼ e^(zⱼ)", derivative_template="",
+    function=_softmax, derivative_function=None,
+    forward_builder=_softmax_forward, derivative_builder=_no_calls,
+    onnx=OnnxOp("Softmax", (("axis", -1),)),
+    script=("def softmax(z):\n    e = np.exp(z - np.max(z, axis=-1, keepdims=True))\n"
+            "    return e / np.sum(e, axis=-1, keepdims=True)\n"),
+    class_targets=(0.0, 1.0), levels=(0.0, 1.0), output_only=True, one_hot=True,
+    min_units=2, only_loss="cce",
+    few_units_refusal=("softmax on a single output unit always outputs 1; use sigmoid for one "
+                       "output or give the output layer two or more units"),
+)
+
+
+ACTIVATIONS: Mapping[str, Activation] = MappingProxyType(
+    {a.key: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, LINEAR, SOFTMAX)}
+)
 
 
 def get_activation(key: str) -> Activation:
@@ -111,66 +275,11 @@ def get_activation(key: str) -> Activation:
         raise ValueError(f"unknown activation {key!r} (known: {known})") from None
 
 
-# ---------------------------------------------------------------------------------------------
-# Call builders for the precompiled training step. Shapes are (units, batch).
-# ---------------------------------------------------------------------------------------------
-
-
 def forward_calls(key: str, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
-    """Calls that write a = f(z). ``tmp`` is a scratch buffer shaped like z."""
-    if key == "sigmoid":
-        one = np.ones_like(z)
-        return [
-            partial(np.negative, z, a),
-            partial(np.exp, a, a),
-            partial(np.add, a, one, a),
-            partial(np.reciprocal, a, a),
-        ]
-    if key == "tanh":
-        return [partial(np.tanh, z, a)]
-    if key == "relu":
-        zero = np.zeros_like(z)
-        return [partial(np.maximum, z, zero, out=a)]
-    if key == "leaky_relu":
-        slope = np.full_like(z, LEAKY_SLOPE)
-        return [partial(np.multiply, z, slope, tmp), partial(np.maximum, z, tmp, out=a)]
-    if key == "linear":
-        return [partial(np.copyto, a, z)]
-    if key == "softmax":
-        col = np.empty(z.shape[1])
-        return [
-            partial(np.maximum.reduce, z, 0, None, col),
-            partial(np.subtract, z, col, a),
-            partial(np.exp, a, a),
-            partial(np.add.reduce, a, 0, None, col),
-            partial(np.divide, a, col, a),
-        ]
-    raise ValueError(f"unknown activation {key!r}")
+    """``get_activation(key).forward_calls``: a = f(z), buffers (units, batch)."""
+    return get_activation(key).forward_calls(z, a, tmp)
 
 
 def derivative_calls(key: str, a: np.ndarray, out: np.ndarray) -> list[Call]:
-    """Calls that write out = f'(z), computed from the activation a = f(z) alone.
-
-    Every elementwise derivative here can be read off a (for ReLU and leaky ReLU, a > 0
-    exactly when z > 0), so one pair of calls serves a whole run of layers whose activation
-    rows sit next to each other in one buffer. Linear (f' = 1) and softmax (combined with its
-    loss) have no derivative calls.
-    """
-    if key == "sigmoid":
-        one = np.ones_like(a)
-        return [partial(np.subtract, one, a, out), partial(np.multiply, out, a, out)]
-    if key == "tanh":
-        one = np.ones_like(a)
-        return [partial(np.square, a, out), partial(np.subtract, one, out, out)]
-    if key == "relu":
-        return [partial(np.greater, a, np.zeros_like(a), out)]
-    if key == "leaky_relu":
-        # 1 where a > 0, else the slope: mask·(1 − slope) + slope (exactly 1.0 and 0.01).
-        return [
-            partial(np.greater, a, np.zeros_like(a), out),
-            partial(np.multiply, out, np.full_like(a, 1.0 - LEAKY_SLOPE), out),
-            partial(np.add, out, np.full_like(a, LEAKY_SLOPE), out),
-        ]
-    if key in ("linear", "softmax"):
-        return []
-    raise ValueError(f"unknown activation {key!r}")
+    """``get_activation(key).derivative_calls``: out = f'(z) read off a, (units, batch)."""
+    return get_activation(key).derivative_calls(a, out)

@@ -19,7 +19,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from engine.activations import get_activation
+from engine.activations import Activation, get_activation
+from engine.losses import Loss, get_loss
 from engine.program import Phase
 from engine.trace import StepTrace
 
@@ -165,7 +166,7 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         w, b = trace.params_before[k - 1]
         z, a = trace.z[k], trace.a[k]
         eq = [f"z{sup(k)} = {prev}·W{sup(k)}" + (f" + b{sup(k)}" if use_bias else ""),
-              f"a{sup(k)} = {_act_symbol(act.key)}(z{sup(k)})"]
+              f"a{sup(k)} = {act.symbol}(z{sup(k)})"]
         ops = [Operand("X" if k == 1 else f"a{sup(k - 1)}", trace.a[k - 1],
                        "inputs (features)" if k == 1 else f"activations of layer {k - 1}"),
                Operand(f"W{sup(k)}", w, f"weights into layer {k}")]
@@ -177,21 +178,21 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             bias_part = f" + {fmt_array(b)}" if b is not None else ""
             eq.append(f"z{sup(k)} = {fmt_array(trace.a[k - 1][0])}·{fmt_array(w)}{bias_part} "
                       f"= {fmt_array(z[0])}")
-            eq.append(f"a{sup(k)} = {_act_symbol(act.key)}({fmt_array(z[0])}) = "
+            eq.append(f"a{sup(k)} = {act.symbol}({fmt_array(z[0])}) = "
                       f"{fmt_array(a[0])}")
         title = ("Forward: output layer" if k == depth else f"Forward: hidden layer {k}")
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace))
     if phase.kind == "loss":
         out = f"a{sup(depth)}"
-        eq = [_loss_formula(trace.loss_name, trace.reduction, out)]
-        ops = (Operand(out, trace.a[depth], "prediction"), Operand("y", trace.y, "target"),
-               Operand("ℓ", np.asarray(trace.sample_loss), "loss of each sample"))
+        eq = [get_loss(trace.loss_name).formula_text(trace.reduction, out)]
+        loss_ops = (Operand(out, trace.a[depth], "prediction"), Operand("y", trace.y, "target"),
+                    Operand("ℓ", np.asarray(trace.sample_loss), "loss of each sample"))
         eq.append(f"L = {fmt(trace.loss)}" if trace.loss is not None else "L = ?")
         if trace.reduction == "sum" and len(trace.indices) > 1 and trace.sample_loss is not None:
             eq.append(f"(mean per sample: {fmt(float(np.mean(trace.sample_loss)))})")
         if small:
             eq.insert(1, f"{out} = {fmt_array(trace.a[depth][0])},  y = {fmt_array(trace.y[0])}")
-        return Explanation("Loss", tuple(eq), ops, _mean_note(trace) + " "
+        return Explanation("Loss", tuple(eq), loss_ops, _mean_note(trace) + " "
                            + _reduction_text(trace))
     if phase.kind == "backward":
         d = trace.delta[k]
@@ -199,10 +200,10 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         scale = "" if trace.reduction == "sum" or len(trace.indices) == 1 else "(1/N)·"
         prev = "X" if k == 1 else f"a{sup(k - 1)}"
         if k == depth:
-            eq = [_output_delta(trace.loss_name, act.key, depth, scale)]
+            eq = [_output_delta(get_loss(trace.loss_name), act, depth, scale)]
         else:
-            eq = [f"δ{sup(k)} = (δ{sup(k + 1)}·W{sup(k + 1)}ᵀ) ⊙ {_act_symbol(act.key)}′(z{sup(k)})"
-                  f",   {_derivative_text(act.key, k)}"]
+            eq = [f"δ{sup(k)} = (δ{sup(k + 1)}·W{sup(k + 1)}ᵀ) ⊙ {act.symbol}′(z{sup(k)}),   "
+                  + act.derivative_text(a=f"a{sup(k)}", z=f"z{sup(k)}")]
         eq.append(f"dW{sup(k)} = {prev}ᵀ·δ{sup(k)}")
         if use_bias:
             eq.append(f"db{sup(k)} = Σₙ δ{sup(k)}")
@@ -212,8 +213,9 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
                                   f"weights out of layer {k}"))
         ops += [Operand(prev, trace.a[k - 1], "inputs to this layer"),
                 Operand(f"dW{sup(k)}", trace.dW[k], "∂L/∂W")]
-        if trace.db.get(k) is not None:
-            ops.append(Operand(f"db{sup(k)}", trace.db[k], "∂L/∂b"))
+        db = trace.db.get(k)
+        if db is not None:
+            ops.append(Operand(f"db{sup(k)}", db, "∂L/∂b"))
         if small and d.size <= FILL_LIMIT:
             eq.append(f"δ{sup(k)} = {fmt_array(d[0])}")
             if trace.dW[k].size <= FILL_LIMIT:
@@ -241,37 +243,10 @@ def _fits(*arrays: np.ndarray) -> bool:
     return all(np.asarray(a).size <= FILL_LIMIT for a in arrays)
 
 
-def _act_symbol(key: str) -> str:
-    return {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
-            "linear": "id", "softmax": "softmax"}[key]
-
-
-def _derivative_text(key: str, k: int) -> str:
-    a = f"a{sup(k)}"
-    return {"sigmoid": f"σ′ = {a}(1 − {a})", "tanh": f"tanh′ = 1 − ({a})²",
-            "relu": f"ReLU′ = 1 if z{sup(k)} > 0 else 0",
-            "leaky_relu": f"LReLU′ = 1 if z{sup(k)} > 0 else 0.01",
-            "linear": "id′ = 1", "softmax": ""}[key]
-
-
-def _loss_formula(loss: str, reduction: str, out: str) -> str:
-    agg = "mean" if reduction == "mean" else "Σₙ"
-    return {
-        "mse": f"L = {agg}(meanₖ ({out} − y)²)" if reduction == "sum"
-        else f"L = mean(({out} − y)²)",
-        "half_se": f"L = {agg}(½ Σₖ ({out} − y)²)",
-        "bce": f"L = −{agg}(y·log {out} + (1 − y)·log(1 − {out}))",
-        "cce": f"L = −{agg}(Σₖ y·log {out})",
-    }[loss]
-
-
-def _output_delta(loss: str, act: str, depth: int, scale: str) -> str:
-    a, s = f"a{sup(depth)}", sup(depth)
-    if loss in ("bce", "cce"):
-        return f"δ{s} = {scale}({a} − y)"
-    factor = "2/K·" if loss == "mse" else ""
-    deriv = "" if act == "linear" else f" ⊙ {_act_symbol(act)}′(z{s})"
-    return f"δ{s} = {scale}{factor}({a} − y){deriv}"
+def _output_delta(loss: Loss, act: Activation, depth: int, scale: str) -> str:
+    s = sup(depth)
+    deriv = "" if loss.combined or act.unit_derivative else f" ⊙ {act.symbol}′(z{s})"
+    return f"δ{s} = {loss.delta_text(f'a{s}', scale)}{deriv}"
 
 
 def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
@@ -309,7 +284,8 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
         caption = f"Forward through layer {last.layer}: units show a{sup(last.layer)}"
     elif last.kind == "loss":
         active = depth
-        caption = f"Loss L = {fmt(trace.loss)}: output against target"
+        loss_text = "?" if trace.loss is None else fmt(trace.loss)
+        caption = f"Loss L = {loss_text}: output against target"
     elif last.kind == "backward":
         active = last.layer
         caption = f"Backward through layer {last.layer}: units show δ, edges ∂L/∂w"
@@ -333,7 +309,8 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
         # a mean target (0.5 for labels 0 and 1) is no sample's target: show it for one sample
         target=trace.y[0].copy() if loss_known and n == 1 else None,
         # the diagram shows batch means, so its loss is the mean per sample too
-        loss=float(np.mean(trace.sample_loss)) if loss_known else None,
+        loss=float(np.mean(trace.sample_loss))
+        if loss_known and trace.sample_loss is not None else None,
         n_samples=n,
         caption=caption,
     )

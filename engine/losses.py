@@ -1,4 +1,4 @@
-"""Loss functions, their reductions over the batch, and which output activations they accept.
+"""Loss functions: one frozen ``Loss`` per function, carrying every form of it.
 
 Conventions (N samples in the batch, K output units, o the output, t the target):
 
@@ -10,56 +10,187 @@ Conventions (N samples in the batch, K output units, o the output, t the target)
 The batch loss is ``mean`` (1/N Σₙ ℓₙ) or ``sum`` (Σₙ ℓₙ). Notebooks that add gradients over
 the batch without dividing by N use ``sum``.
 
-Cross-entropies are evaluated from the pre-activation z (log-sum-exp and softplus forms), so
-there is no log(0) and no overflow however large the logits grow. Their output error is the
-well-known δ = o − t, which is also what the notebooks write.
+Each ``Loss`` holds its per-sample value (readable, arrays (N, K)), a call builder for the
+precompiled evaluation (internal layout (K, N), see ``engine.program``), the constant of its
+output error ∂ℓₙ/∂o = c·(o − t), its formula text for the inspector and the output activation
+it pairs with. Cross-entropies are evaluated from the pre-activation z (log-sum-exp and
+softplus forms), so there is no log(0) and no overflow however large the logits grow. Their
+output error is the well-known δ = o − t, which is also what the notebooks write.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
+from types import MappingProxyType
 
 import numpy as np
 
 from engine.activations import get_activation
 
+Call = Callable[[], object]
+TotalBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[Call]]
+
 REDUCTIONS = ("mean", "sum")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Loss:
-    """One loss function: its name, formula, and the scale of its output error."""
+    """One loss function in every form the playground needs (see the module docstring)."""
 
     key: str
     title: str
-    formula: str
-    """The per-batch formula for display with mean reduction."""
-    delta_formula: str
-    """∂ℓ/∂o in a form the inspector shows, before the reduction's 1/N."""
+    mean_text: str
+    """The inspector's formula with mean reduction; ``{o}`` stands for the output's name."""
+    sum_text: str
+    """The same with sum reduction."""
+    delta_factor: str = ""
+    """The constant written before (o − y) in the output error, e.g. ``2/K·``."""
+    per_sample: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    """ℓₙ from z, o, t, each (N, K); returns (N,)."""
+    total_builder: TotalBuilder
+    """(z, o, y, total) → calls leaving Σ of the raw terms in the 0-d ``total``; (K, N) each."""
+    value_weight: float
+    """Σₙ ℓₙ = value_weight (÷ K when ``per_output``) × the builder's total."""
+    error_weight: float
+    """∂ℓₙ/∂o (∂ℓₙ/∂z when combined) = error_weight (÷ K when ``per_output``) × (o − t)."""
+    per_output: bool = False
+    """Whether ℓₙ averages over the K outputs (so both weights are divided by K)."""
+    requires_output: str | None = None
+    """The output activation it needs; with it the output error is simply δ = c·(o − t)."""
+    refusal: str = ""
+    """Why another output activation is refused; ``{activation!r}`` is filled in."""
     classification_only: bool = False
 
+    @property
+    def combined(self) -> bool:
+        """Whether δ = ∂ℓ/∂z is c·(o − t) (cross-entropy with its matching activation)."""
+        return self.requires_output is not None
 
-LOSSES: dict[str, Loss] = {
-    loss.key: loss
-    for loss in (
-        Loss("mse", "Mean squared error", "L = mean((o − t)²)", "∂L/∂o = 2(o − t)/K"),
-        Loss("half_se", "Half squared error", "L = mean(½ Σₖ (o − t)²)", "∂L/∂o = o − t"),
-        Loss(
-            "bce",
-            "Binary cross-entropy",
-            "L = −mean(t·log o + (1 − t)·log(1 − o))",
-            "δ = o − t (with sigmoid output)",
-            classification_only=True,
-        ),
-        Loss(
-            "cce",
-            "Categorical cross-entropy",
-            "L = −mean(Σₖ t·log o)",
-            "δ = o − t (with softmax output)",
-            classification_only=True,
-        ),
-    )
-}
+    def formula_text(self, reduction: str, output: str) -> str:
+        """The batch loss for the inspector, e.g. ``L = mean(½ Σₖ (a² − y)²)``."""
+        return (self.sum_text if reduction == "sum" else self.mean_text).format(o=output)
+
+    def delta_text(self, output: str, scale: str) -> str:
+        """The output error before any f′ factor, e.g. ``(1/N)·2/K·(a² − y)``."""
+        return f"{scale}{self.delta_factor}({output} − y)"
+
+    def sample_weight(self, outputs: int) -> float:
+        """Σₙ ℓₙ per unit of the builder's total."""
+        return self.value_weight / outputs if self.per_output else self.value_weight
+
+    def error_scale(self, reduction: str, batch: int, outputs: int) -> float:
+        """The constant c in ∂L/∂o = c·(o − t) (or δ = c·(o − t) for cross-entropies)."""
+        if reduction not in REDUCTIONS:
+            raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
+        c = self.error_weight / outputs if self.per_output else self.error_weight
+        return c / batch if reduction == "mean" else c
+
+    def total_calls(self, z: np.ndarray, o: np.ndarray, y: np.ndarray,
+                    total: np.ndarray) -> list[Call]:
+        """Calls that leave the summed raw loss terms in the 0-d ``total``; (K, N) buffers.
+
+        Sums are dot products (with themselves or with ones): one BLAS call each, far cheaper
+        than ``np.sum``. Scale ``total`` by ``sample_weight(K)`` for Σₙ ℓₙ."""
+        return self.total_builder(z, o, y, total)
+
+    def batch_value(self, reduction: str, z: np.ndarray, o: np.ndarray, t: np.ndarray) -> float:
+        """The reduced loss over a batch. Arrays are (N, K)."""
+        return reduce_losses(self.per_sample(z, o, t), reduction)
+
+
+def reduce_losses(values: np.ndarray, reduction: str) -> float:
+    """The batch loss from the per-sample losses ℓₙ (N,): their mean or sum (NaN if empty)."""
+    if reduction == "mean":
+        return float(np.mean(values)) if values.size else float("nan")
+    if reduction == "sum":
+        return float(np.sum(values))
+    raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
+
+
+def _flat(a: np.ndarray) -> np.ndarray:
+    """A 1-D view of a contiguous buffer (never a copy: calls must see the buffer's data)."""
+    flat = a.view()
+    flat.shape = (a.size,)
+    return flat
+
+
+def _softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) without overflow."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _squares_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
+    """Σ (o − y)², as a dot product of the difference with itself (one BLAS call)."""
+    diff = np.empty_like(z)
+    flat = _flat(diff)
+    return [partial(np.subtract, o, y, diff), partial(np.dot, flat, flat, total)]
+
+
+def _logsumexp(z: np.ndarray) -> np.ndarray:
+    """log Σₖ e^zₖ per row of z (N, K), shifted by the row maximum."""
+    m = np.max(z, axis=1, keepdims=True)
+    return (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True)))[:, 0]
+
+
+def _bce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
+    """Σ [log(1 + e^z) − y·z] = Σ −[y log σ(z) + (1 − y) log(1 − σ(z))]."""
+    t1, t2 = np.empty_like(z), np.empty_like(z)
+    flat = _flat(t1)
+    return [partial(np.logaddexp, np.zeros_like(z), z, t1), partial(np.multiply, y, z, t2),
+            partial(np.subtract, t1, t2, t1), partial(np.dot, flat, np.ones(flat.size), total)]
+
+
+def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
+    """Σₙ [logsumexp(zₙ) − Σₖ yₙₖ zₙₖ], logsumexp shifted by the column maximum. Each sample's
+    loss is formed before summing, so every term is ≥ 0 and a confident classifier's tiny loss
+    is not lost to the cancellation of two large totals."""
+    t1 = np.empty_like(z)
+    col, col2 = np.empty(z.shape[1]), np.empty(z.shape[1])
+    return [
+        partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, t1),
+        partial(np.exp, t1, t1), partial(np.add.reduce, t1, 0, None, col2),
+        partial(np.log, col2, col2), partial(np.add, col2, col, col2),
+        partial(np.multiply, y, z, t1), partial(np.add.reduce, t1, 0, None, col),
+        partial(np.subtract, col2, col, col2),
+        partial(np.dot, col2, np.ones(col2.size), total),
+    ]
+
+
+MSE = Loss(
+    key="mse", title="Mean squared error",
+    mean_text="L = mean(({o} − y)²)", sum_text="L = Σₙ(meanₖ ({o} − y)²)", delta_factor="2/K·",
+    per_sample=lambda z, o, t: np.mean((o - t) ** 2, axis=1),
+    total_builder=_squares_total, value_weight=1.0, error_weight=2.0, per_output=True,
+)
+HALF_SE = Loss(
+    key="half_se", title="Half squared error",
+    mean_text="L = mean(½ Σₖ ({o} − y)²)", sum_text="L = Σₙ(½ Σₖ ({o} − y)²)",
+    per_sample=lambda z, o, t: 0.5 * np.sum((o - t) ** 2, axis=1),
+    total_builder=_squares_total, value_weight=0.5, error_weight=1.0,
+)
+BCE = Loss(
+    key="bce", title="Binary cross-entropy",
+    mean_text="L = −mean(y·log {o} + (1 − y)·log(1 − {o}))",
+    sum_text="L = −Σₙ(y·log {o} + (1 − y)·log(1 − {o}))",
+    # −[t log σ(z) + (1 − t) log(1 − σ(z))] = softplus(z) − t·z
+    per_sample=lambda z, o, t: np.mean(_softplus(z) - t * z, axis=1),
+    total_builder=_bce_total, value_weight=1.0, error_weight=1.0, per_output=True,
+    requires_output="sigmoid", classification_only=True,
+    refusal=("binary cross-entropy needs a sigmoid output layer, not {activation!r} "
+             "(its outputs must lie strictly between 0 and 1)"),
+)
+CCE = Loss(
+    key="cce", title="Categorical cross-entropy",
+    mean_text="L = −mean(Σₖ y·log {o})", sum_text="L = −Σₙ(Σₖ y·log {o})",
+    per_sample=lambda z, o, t: _logsumexp(z) - np.sum(t * z, axis=1),
+    total_builder=_cce_total, value_weight=1.0, error_weight=1.0,
+    requires_output="softmax", classification_only=True,
+    refusal="categorical cross-entropy needs a softmax output layer, not {activation!r}",
+)
+
+LOSSES: Mapping[str, Loss] = MappingProxyType({x.key: x for x in (MSE, HALF_SE, BCE, CCE)})
 
 
 def get_loss(key: str) -> Loss:
@@ -72,70 +203,36 @@ def get_loss(key: str) -> Loss:
 
 def check_combination(loss: str, output_activation: str, output_units: int) -> None:
     """Refuse a loss/output pairing that has no meaning, with a message that says why."""
-    get_loss(loss)
-    if output_activation == "softmax":
-        if output_units < 2:
-            raise ValueError(
-                "softmax on a single output unit always outputs 1; use sigmoid for one output "
-                "or give the output layer two or more units"
-            )
-        if loss != "cce":
-            raise ValueError(
-                f"softmax output needs categorical cross-entropy (cce), not {loss!r}"
-            )
-    if loss == "bce" and output_activation != "sigmoid":
-        raise ValueError(
-            f"binary cross-entropy needs a sigmoid output layer, not {output_activation!r} "
-            "(its outputs must lie strictly between 0 and 1)"
-        )
-    if loss == "cce" and output_activation != "softmax":
-        raise ValueError(
-            f"categorical cross-entropy needs a softmax output layer, not {output_activation!r}"
-        )
+    chosen = get_loss(loss)
+    act = get_activation(output_activation)
+    if output_units < act.min_units:
+        raise ValueError(act.few_units_refusal)
+    if act.only_loss is not None and loss != act.only_loss:
+        needed = get_loss(act.only_loss)
+        raise ValueError(f"{act.key} output needs {needed.title.lower()} ({needed.key}), "
+                         f"not {loss!r}")
+    if chosen.requires_output is not None and output_activation != chosen.requires_output:
+        raise ValueError(chosen.refusal.format(activation=output_activation))
 
 
 def is_combined(loss: str) -> bool:
     """Whether the output error is simply o − t (cross-entropy with its matching activation)."""
-    return loss in ("bce", "cce")
+    return get_loss(loss).combined
 
 
 def error_scale(loss: str, reduction: str, batch: int, outputs: int) -> float:
     """The constant c in ∂L/∂o = c·(o − t) (or δ = c·(o − t) for cross-entropies)."""
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
-    per_sample = {"mse": 2.0 / outputs, "half_se": 1.0, "bce": 1.0 / outputs, "cce": 1.0}[loss]
-    return per_sample / batch if reduction == "mean" else per_sample
-
-
-def _softplus(z: np.ndarray) -> np.ndarray:
-    """log(1 + e^z) without overflow."""
-    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    return get_loss(loss).error_scale(reduction, batch, outputs)
 
 
 def per_sample_loss(loss: str, z: np.ndarray, o: np.ndarray, t: np.ndarray) -> np.ndarray:
     """ℓₙ for every sample. Arrays are (N, K): pre-activation z, output o, target t."""
-    if loss == "mse":
-        return np.mean((o - t) ** 2, axis=1)
-    if loss == "half_se":
-        return 0.5 * np.sum((o - t) ** 2, axis=1)
-    if loss == "bce":
-        # −[t log σ(z) + (1 − t) log(1 − σ(z))] = softplus(z) − t·z
-        return np.mean(_softplus(z) - t * z, axis=1)
-    if loss == "cce":
-        m = np.max(z, axis=1, keepdims=True)
-        logsumexp = (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True)))[:, 0]
-        return logsumexp - np.sum(t * z, axis=1)
-    raise ValueError(f"unknown loss {loss!r}")
+    return get_loss(loss).per_sample(z, o, t)
 
 
 def batch_loss(loss: str, reduction: str, z: np.ndarray, o: np.ndarray, t: np.ndarray) -> float:
     """The reduced loss over a batch. Arrays are (N, K)."""
-    values = per_sample_loss(loss, z, o, t)
-    if reduction == "mean":
-        return float(np.mean(values)) if values.size else float("nan")
-    if reduction == "sum":
-        return float(np.sum(values))
-    raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
+    return get_loss(loss).batch_value(reduction, z, o, t)
 
 
 def output_error(
@@ -143,7 +240,8 @@ def output_error(
 ) -> np.ndarray:
     """δ = ∂L/∂z for the output layer, readable form (N, K). Used as a reference."""
     n, k = o.shape
-    c = error_scale(loss, reduction, n, k)
-    if is_combined(loss):
+    chosen = get_loss(loss)
+    c = chosen.error_scale(reduction, n, k)
+    if chosen.combined:
         return c * (o - t)
     return c * (o - t) * get_activation(output_activation).derivative(z, o)

@@ -8,12 +8,12 @@ sin(x1) … in the scenario's order), not the raw inputs — with a dynamic batc
     layer_l/Add:     layer_l/matmul + layer_l/b                -> layer_l/z     (with biases)
     layer_l/<Act>:   activation(layer_l/z)                     -> layer_l/a   ("output" last)
 
-with the activations Sigmoid, Tanh, Relu, LeakyRelu (alpha 0.01), Identity (linear) and
-Softmax (axis -1). Weights are initializers named ``layer_l/W`` (n_in, n_out) and
-``layer_l/b`` (n_out,). Everything is DOUBLE (float64), so onnxruntime reproduces the engine to
-rounding (about 1e-15). One exception: ONNX stores LeakyRelu's alpha as a float32 attribute,
-0.009999999776…, so the negative side of a leaky ReLU differs by 2.2e-10·|z| (far below the
-1e-6 the tests ask).
+with each activation's own operator (``Activation.onnx``: Sigmoid, Tanh, Relu, LeakyRelu with
+alpha 0.01, Identity for linear, Softmax over axis -1). Weights are initializers named
+``layer_l/W`` (n_in, n_out) and ``layer_l/b`` (n_out,). Everything is DOUBLE (float64), so
+onnxruntime reproduces the engine to rounding (about 1e-15). One exception: ONNX stores
+LeakyRelu's alpha as a float32 attribute, 0.009999999776…, so the negative side of a leaky
+ReLU differs by 2.2e-10·|z| (far below the 1e-6 the tests ask).
 
 The model's doc_string explains the input, and ``metadata_props`` hold the same JSON metadata
 as the NPZ export (key ``backprop_playground``) plus readable ``features``, ``activations``,
@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from engine.export import finite_layers, weights_metadata
+from engine.activations import ACTIVATIONS, get_activation
+from engine.export_common import finite_layers, weights_metadata
 from engine.features import FEATURES
 
 if TYPE_CHECKING:
@@ -42,15 +43,8 @@ INPUT_NAME = "features"
 OUTPUT_NAME = "output"
 BATCH_DIM = "N"
 METADATA_KEY = "backprop_playground"
-ONNX_OPS = {
-    "sigmoid": "Sigmoid",
-    "tanh": "Tanh",
-    "relu": "Relu",
-    "leaky_relu": "LeakyRelu",
-    "linear": "Identity",
-    "softmax": "Softmax",
-}
-"""Engine activation -> ONNX operator."""
+ONNX_OPS = {key: act.onnx.op_type for key, act in ACTIVATIONS.items()}
+"""Engine activation -> ONNX operator (read from each ``Activation.onnx``)."""
 ONNX_MISSING = (
     'ONNX needs the optional onnx package: pip install -e ".[onnx]" '
     "(or .venv/bin/pip install onnx)"
@@ -80,7 +74,6 @@ def build_onnx_model(trainer: Trainer) -> Any:
     from onnx import TensorProto, helper, numpy_helper
 
     from engine import __version__
-    from engine.activations import LEAKY_SLOPE
 
     layers = finite_layers(trainer)
     meta = weights_metadata(trainer)
@@ -102,13 +95,9 @@ def build_onnx_model(trainer: Trainer) -> Any:
         else:
             nodes.append(helper.make_node("MatMul", [prev, f"{p}/W"], [z], name=f"{p}/MatMul"))
         out = OUTPUT_NAME if l == spec.depth else f"{p}/a"
-        op = ONNX_OPS[layer.activation]
-        attrs: dict[str, Any] = {}
-        if op == "LeakyRelu":
-            attrs["alpha"] = LEAKY_SLOPE
-        elif op == "Softmax":
-            attrs["axis"] = -1
-        nodes.append(helper.make_node(op, [z], [out], name=f"{p}/{op}", **attrs))
+        op = get_activation(layer.activation).onnx
+        nodes.append(helper.make_node(op.op_type, [z], [out], name=f"{p}/{op.op_type}",
+                                      **op.attribute_dict()))
         prev = out
 
     features = list(meta["features"])

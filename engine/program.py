@@ -36,8 +36,8 @@ from functools import partial
 
 import numpy as np
 
-from engine.activations import derivative_calls, forward_calls
-from engine.losses import error_scale, is_combined
+from engine.activations import derivative_calls, forward_calls, get_activation
+from engine.losses import get_loss
 from engine.network import NetworkSpec, Parameters
 from engine.optimizers import Optimizer
 
@@ -130,13 +130,6 @@ def _derivative_calls(
     return calls
 
 
-def _flat(a: np.ndarray) -> np.ndarray:
-    """A 1-D view of a contiguous buffer (never a copy: calls must see the buffer's data)."""
-    flat = a.view()
-    flat.shape = (a.size,)
-    return flat
-
-
 def units_of(a: np.ndarray, spec: NetworkSpec, layer: int) -> np.ndarray:
     """The unit rows of activation buffer ``a`` (layer 0 = inputs), without the ones row."""
     has_ones = spec.use_bias and layer < spec.depth
@@ -180,15 +173,16 @@ class StepProgram:
         # f'(z) of every layer, laid out like the activations; filled at the start of the
         # backward pass (it depends only on the forward pass) in one go per run of layers.
         deriv = np.empty_like(fwd.stack)
-        combined = is_combined(loss)
+        chosen = get_loss(loss)
+        combined = chosen.combined
 
         phases = [Phase(PhaseKind.FORWARD, l, tuple(fwd.calls[l - 1])) for l in range(1, depth + 1)]
         phases.append(Phase(PhaseKind.LOSS, 0, ()))
-        scale = error_scale(loss, reduction, batch, k)
+        scale = chosen.error_scale(reduction, batch, k)
         for l in range(depth, 0, -1):
             d = self.delta[l]
             f_prime = units_of(deriv[fwd.rows[l]], spec, l)
-            plain = acts[l - 1] == "linear"
+            plain = get_activation(acts[l - 1]).unit_derivative
             if l == depth:
                 calls: list[Call] = _derivative_calls(acts, depth - combined, fwd, deriv)
                 calls.append(partial(np.subtract, self.a[l], self.y, d))
@@ -254,10 +248,9 @@ class EvalProgram:
                                        for c in p.calls)
         self.loss_sum = np.zeros(())
         self.correct = np.zeros(())
-        per_output = 1.0 / y_rows.shape[0]
-        per_sample = {"mse": per_output, "half_se": 0.5, "bce": per_output, "cce": 1.0}[loss]
-        self._scale = per_sample / max(n, 1)
-        tail = self._loss_calls(loss, self.z[-1], self.a[-1], self.y)
+        chosen = get_loss(loss)
+        self._scale = chosen.sample_weight(y_rows.shape[0]) / max(n, 1)
+        tail = chosen.total_calls(self.z[-1], self.a[-1], self.y, self.loss_sum)
         self.has_accuracy = labels is not None and n > 0
         if self.has_accuracy:
             assert labels is not None
@@ -265,31 +258,6 @@ class EvalProgram:
         self.tail_calls: tuple[Call, ...] = tuple(tail)
         """Loss and accuracy from whatever the forward buffers hold."""
         self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
-
-    def _loss_calls(self, loss: str, z: np.ndarray, o: np.ndarray, y: np.ndarray) -> list[Call]:
-        """Calls that leave the summed loss in ``loss_sum``. Sums are dot products (with
-        themselves or with ones): one BLAS call each, far cheaper than ``np.sum``. Each
-        sample's loss is formed before summing, so every term is ≥ 0 and a confident
-        classifier's tiny loss is not lost to the cancellation of two large totals."""
-        t1, t2 = np.empty_like(z), np.empty_like(z)
-        flat = _flat(t1)
-        total = self.loss_sum
-        if loss in ("mse", "half_se"):
-            return [partial(np.subtract, o, y, t1), partial(np.dot, flat, flat, total)]
-        if loss == "bce":  # −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y·z
-            return [partial(np.logaddexp, np.zeros_like(z), z, t1),
-                    partial(np.multiply, y, z, t2), partial(np.subtract, t1, t2, t1),
-                    partial(np.dot, flat, np.ones(flat.size), total)]
-        # cce: Σₙ [logsumexp(zₙ) − Σₖ yₙₖ zₙₖ], logsumexp shifted by the column maximum.
-        col, col2 = np.empty(z.shape[1]), np.empty(z.shape[1])
-        return [
-            partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, t1),
-            partial(np.exp, t1, t1), partial(np.add.reduce, t1, 0, None, col2),
-            partial(np.log, col2, col2), partial(np.add, col2, col, col2),
-            partial(np.multiply, y, z, t1), partial(np.add.reduce, t1, 0, None, col),
-            partial(np.subtract, col2, col, col2),
-            partial(np.dot, col2, np.ones(col2.size), total),
-        ]
 
     def _accuracy_calls(self, o: np.ndarray, labels: np.ndarray, threshold: float) -> list[Call]:
         n = o.shape[1]

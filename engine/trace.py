@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.losses import per_sample_loss
+from engine.losses import per_sample_loss, reduce_losses
 from engine.program import Phase, StepProgram, units_of
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ class PhaseStepper:
             depth = len(p.z) - 1
             values = per_sample_loss(tr.loss_name, p.z[depth].T, p.a[depth].T, p.y.T)
             tr.sample_loss = values
-            tr.loss = float(np.sum(values) if tr.reduction == "sum" else np.mean(values))
+            tr.loss = reduce_losses(values, tr.reduction)
         elif phase.kind == "backward":
             tr.delta[l] = p.delta[l].T.copy()
             tr.dW[l] = t.grad.weights(l - 1)

@@ -73,10 +73,11 @@ def make_targets(dataset: Dataset, output_activation: str, n_outputs: int) -> np
     if dataset.task == "regression":
         return dataset.y.astype(np.float64).reshape(-1, 1)
     labels = dataset.y.astype(np.int64)
-    if output_activation == "softmax":
+    act = get_activation(output_activation)
+    if act.one_hot:
         return np.eye(n_outputs)[labels]
-    low = get_activation(output_activation).low_target
-    return np.where(labels == 1, 1.0, low).reshape(-1, 1)
+    low, high = act.class_targets
+    return np.where(labels == 1, high, low).reshape(-1, 1)
 
 
 def build_dataset(scenario: Scenario) -> Dataset:
@@ -168,8 +169,7 @@ class Trainer:
                 self.spec, self.params, self.grad, self.optimizer, t.loss, t.reduction, size
             )
         self._programs = progs
-        low = get_activation(self.spec.layers[-1].activation).low_target
-        threshold = (low + 1.0) / 2.0
+        threshold = get_activation(self.spec.layers[-1].activation).threshold
         labels_tr = self.labels_train if self.is_classification else None
         labels_te = self.labels_test if self.is_classification else None
         static = n <= batch and not t.shuffle

@@ -45,11 +45,6 @@ def _button(text: str, object_name: str, tip: str) -> QToolButton:
     return b
 
 
-SHORT_TITLES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
-                "linear": "lin", "softmax": "soft"}
-"""Activation names that fit a narrow column; each item's tooltip keeps the full name."""
-
-
 class LayerBox(QFrame):
     """Units and activation of one layer."""
 
@@ -101,9 +96,9 @@ class LayerBox(QFrame):
         if self._units_text:
             self.label.setText(self._short_text if compact else self._units_text)
         for i in range(self.activation.count()):
-            key = self.activation.itemData(i)
-            self.activation.setItemText(i, SHORT_TITLES[key] if compact
-                                        else ACTIVATIONS[key].title)
+            # narrow columns show the short name; each item's tooltip keeps the full name
+            act = ACTIVATIONS[self.activation.itemData(i)]
+            self.activation.setItemText(i, act.short_title if compact else act.title)
 
 
 class ArchitectureBar(QWidget):

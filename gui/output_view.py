@@ -18,6 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from engine.activations import get_activation
 from engine.maps import CurveMaps, PlaneMaps
 from gui.colors import (
     NEGATIVE,
@@ -32,6 +33,13 @@ from gui.plot_style import cache_axes
 from gui.snapshot import DataView, Snapshot
 
 CLASS_LOW_CAPTION = "orange: class 0 · blue: class 1"
+
+
+def class_heights(labels: np.ndarray, output_activation: str) -> np.ndarray:
+    """Where 1-D class points sit on the output axis: the engine's own targets for the two
+    classes (0/1 for sigmoid and ReLU, −1/1 for tanh and linear), (N,) for labels (N,)."""
+    low, high = get_activation(output_activation).class_targets
+    return np.where(labels == 1, high, low)
 
 
 def _rgba_classes(output: np.ndarray, discrete: bool) -> np.ndarray:
@@ -176,8 +184,7 @@ class OutputView(QWidget):
         if d.n_inputs == 2:
             ys = d.x_train[idx, 1]
         elif d.task == "classification":
-            low = activation_levels(d.output_activation)[0]
-            ys = np.where(d.y_train[idx] == 1, 1.0, low)
+            ys = class_heights(d.y_train[idx], d.output_activation)
         else:
             ys = d.y_train[idx].astype(float)
         self.traced.setData(xs, ys)
@@ -209,8 +216,7 @@ class OutputView(QWidget):
         self.curve.setVisible(not plane)
         self.threshold.setVisible(not plane and d.task == "classification")
         if not plane and d.task == "classification":
-            low = activation_levels(d.output_activation)[0]
-            self.threshold.setValue((low + 1.0) / 2.0)
+            self.threshold.setValue(get_activation(d.output_activation).threshold)
         self.discretize.setEnabled(d.task == "classification" and plane)
         self.show_test.setEnabled(len(d.x_test) > 0)
         self.legend.setText(self._legend_text(d))
@@ -265,8 +271,7 @@ class OutputView(QWidget):
                 continue
             ys = x[:, 1] if d.n_inputs == 2 else labels.astype(float)
             if d.n_inputs == 1 and d.task == "classification":
-                low = activation_levels(d.output_activation)[0]
-                ys = np.where(labels == 1, 1.0, low)
+                ys = class_heights(labels, d.output_activation)
             item.setData(x=x[:, 0], y=ys, brush=self._point_brushes(labels), pen=pen)
 
     @Slot()

@@ -89,3 +89,31 @@ def test_loss_plot_follows_history_and_survives_log_scale(qtbot):
     plot.log_check.setChecked(True)
     assert plot.log_scale
     assert "epoch 40" in plot.readout_at_epoch(40.2)
+
+
+@pytest.mark.parametrize(("output", "low", "threshold"), [
+    ("relu", 0.0, 0.5), ("leaky_relu", 0.0, 0.5), ("sigmoid", 0.0, 0.5),
+    ("tanh", -1.0, 0.0), ("linear", -1.0, 0.0),
+])
+def test_one_input_classes_sit_at_the_engines_targets(view, output, low, threshold):
+    """1-D class points are drawn at the targets the engine trains towards (class 0 of a ReLU
+    output at 0, not at the colour scale's −1), with the engine's threshold between them."""
+    from engine.network import LayerSpec
+    from engine.scenario import CustomData, DataSpec, ModelSpec, Scenario, TrainSpec, validate
+    from engine.trainer import Trainer
+
+    x = tuple((float(v),) for v in np.linspace(-2.0, 2.0, 8))
+    y = tuple(float(i % 2) for i in range(8))
+    s = validate(Scenario(
+        data=DataSpec(dataset="custom", train_fraction=1.0, features=("x1",),
+                      custom=CustomData(x, y, "classification")),
+        model=ModelSpec((LayerSpec(3, "tanh"),), output, True),
+        train=TrainSpec(loss="half_se"),
+    ))
+    trainer = Trainer(s)
+    view.set_snapshot(build_snapshot(trainer, 0, DataView.from_trainer(trainer), running=False))
+    _xs, ys = view.train_points.getData()
+    labels = trainer.dataset.y[trainer.train_idx]
+    np.testing.assert_array_equal(ys, np.where(labels == 1, 1.0, low))
+    np.testing.assert_array_equal(ys, trainer.targets[trainer.train_idx, 0])
+    assert view.threshold.value() == threshold

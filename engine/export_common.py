@@ -1,0 +1,53 @@
+"""What every export format shares: the weights format constants, the metadata a reader needs
+to rebuild the network, and the finite (W, b) list.
+
+Each file format has its own module that reads only this one (``engine.weights_export`` for
+NPZ and JSON, ``engine.onnx_export``, ``engine.standalone`` for the NumPy script,
+``engine.csv_export``); ``engine.export`` is the front door that picks one by name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from engine.trainer import Trainer
+
+WEIGHTS_FORMAT = "backprop-playground-weights"
+WEIGHTS_VERSION = 1
+CONVENTION = "z = a_prev @ W + b; W has shape (n_in, n_out)"
+
+
+class ExportError(ValueError):
+    """Weights that cannot be exported (e.g. NaN after a manual edit); one-line message."""
+
+
+def weights_metadata(trainer: Trainer) -> dict[str, Any]:
+    """What a reader needs to rebuild the network around the weights."""
+    spec = trainer.spec
+    s = trainer.scenario
+    return {
+        "format": WEIGHTS_FORMAT,
+        "version": WEIGHTS_VERSION,
+        "architecture": list(spec.sizes),
+        "activations": [layer.activation for layer in spec.layers],
+        "use_bias": spec.use_bias,
+        "loss": s.train.loss,
+        "reduction": s.train.reduction,
+        "features": list(s.data.features),
+        "epoch": trainer.epoch,
+        "convention": CONVENTION,
+    }
+
+
+def finite_layers(trainer: Trainer) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """The public (W, b) list, W (n_in, n_out) and b (n_out,), refusing NaN or Inf (nothing
+    could read such a file back)."""
+    layers = trainer.params.as_list()
+    for l, (w, b) in enumerate(layers, start=1):
+        for name, arr in (("W", w), ("b", b)):
+            if arr is not None and not np.all(np.isfinite(arr)):
+                raise ExportError(f"cannot export: layer {l} {name} contains NaN or Inf")
+    return layers
