@@ -12,11 +12,8 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QLabel,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -28,12 +25,14 @@ from PySide6.QtWidgets import (
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
 from gui.architecture import ArchitectureBar
+from gui.banner import DivergenceBanner
 from gui.files import FileActions
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
 from gui.network_view import NetworkView
 from gui.output_view import OutputView
-from gui.panels import DataPanel, FeaturePanel, TrainingPanel, name
+from gui.panels import DataPanel, FeaturePanel, TrainingPanel
+from gui.shortcuts import install_shortcuts, space_action
 from gui.toolbar import ControlBar
 from gui.worker import WorkerClient
 from session import commands as c
@@ -129,13 +128,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.tabs)
         right.setSizes([470, 370])
 
-        self.banner = name(QLabel(), "divergenceBanner", "Training problem")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "background: #fde2e1; color: #7a1212; border: 1px solid #e0a0a0;"
-            "padding: 6px; font-weight: 600;"
-        )
-        self.banner.hide()
+        self.banner = DivergenceBanner()
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
@@ -183,12 +176,9 @@ class MainWindow(QMainWindow):
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
     def _build_shortcuts(self) -> None:
-        for keys, slot in (("Space", self._space), ("Right", self.step), ("S", self.step),
-                           ("Left", self.step_back), ("B", self.step_back),
-                           ("R", self.reset)):
-            sc = QShortcut(QKeySequence(keys), self)
-            sc.setContext(Qt.ShortcutContext.WindowShortcut)
-            sc.activated.connect(slot)
+        install_shortcuts(self, {
+            "Space": space_action(self.toggle_run, self.run_button), "Right": self.step,
+            "S": self.step, "Left": self.step_back, "B": self.step_back, "R": self.reset})
 
     @property
     def scenario(self) -> Scenario | None:
@@ -201,15 +191,6 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------------------------------
     # Commands
     # ------------------------------------------------------------------------------------------
-    @Slot()
-    def _space(self) -> None:
-        """Space runs or pauses, except on a focused check box or button, which it presses."""
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QAbstractButton) and focus is not self.run_button:
-            focus.click()
-            return
-        self.toggle_run()
-
     @Slot()
     def toggle_run(self) -> None:
         if self.client.running:
@@ -402,13 +383,7 @@ class MainWindow(QMainWindow):
             self.output_view.show_unit_map(column, unit)
 
     def _on_divergence(self, event: Diverged) -> None:
-        self.banner.setText(
-            f"Training stopped: {event.text}. The numbers grew too large (NaN/Inf). The weights "
-            "were rolled back to the last finite state, which may already be huge. Try a lower "
-            f"learning rate (now {event.learning_rate:g}) and press Run, or Reset (R) for fresh "
-            "weights."
-        )
-        self.banner.show()
+        self.banner.show_divergence(event)
         self.controls.show_running(False)
 
     # ------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ untitled run, so Save asks for a new name instead of overwriting another run's f
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from engine.csvdata import read_csv_dataset, scenario_for_csv
 from engine.export import dataset_to_csv, export_weights, history_to_csv
@@ -32,12 +32,23 @@ from session.commands import (
     OpenWorkspace,
     SaveWorkspace,
 )
-from session.events import FileAction, FileDone, FileFailed, WeightsMismatch
+from session.events import Event, FileAction, FileDone, FileFailed, WeightsMismatch
 from session.messages import naming_file, one_line
 from session.snapshot import FileState
+from session.stepping import StepControl
 
-if TYPE_CHECKING:
-    from session.session import Session
+
+class Session(Protocol):
+    """What file commands need of the session that owns the run."""
+
+    file: FileState
+    stepping: StepControl
+
+    def require_trainer(self) -> Trainer: ...
+    def pause(self) -> None: ...
+    def install(self, trainer: Trainer) -> None: ...
+    def mark_dirty(self) -> None: ...
+    def emit(self, event: Event) -> None: ...
 
 
 def save(s: Session, cmd: SaveWorkspace) -> None:

@@ -1,0 +1,31 @@
+"""The banner under the toolbar that says why training stopped and what to try."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from session.events import Diverged
+
+
+class DivergenceBanner(QLabel):
+    """Hidden until training diverges (objectName divergenceBanner)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("divergenceBanner")
+        self.setAccessibleName("Training problem")
+        self.setWordWrap(True)
+        # wrapped text must never widen the window
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setStyleSheet("background: #fde2e1; color: #7a1212; border: 1px solid #e0a0a0;"
+                           "padding: 6px; font-weight: 600;")
+        self.hide()
+
+    def show_divergence(self, event: Diverged) -> None:
+        self.setText(
+            f"Training stopped: {event.text}. The numbers grew too large (NaN/Inf). The weights "
+            "were rolled back to the last finite state, which may already be huge. Try a lower "
+            f"learning rate (now {event.learning_rate:g}) and press Run, or Reset (R) for fresh "
+            "weights."
+        )
+        self.show()
