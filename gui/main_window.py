@@ -35,7 +35,7 @@ from gui.controls import DataPanel, FeaturePanel, TrainingPanel, name
 from gui.files import FileActions
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
-from gui.network_view import NetworkView
+from gui.network import NetworkView
 from gui.output_view import OutputView
 from gui.snapshot import Snapshot
 from gui.worker import MAX_SEED, WorkerClient

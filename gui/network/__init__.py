@@ -1,2 +1,6 @@
-"""The network diagram, in parts: layout and hit-testing, graphics items, the inline editor,
-tooltips and legends."""
+"""The network diagram, in parts: layout and hit-testing (``session.present.layout``), graphics
+items, the inline editor, tooltips and legends. ``NetworkView`` is the widget."""
+
+from gui.network.view import NetworkView
+
+__all__ = ["NetworkView"]
