@@ -54,6 +54,7 @@ class ValueEditor(QLineEdit):
         self.setToolTip(hint)
         self.setPlaceholderText("a finite number")
         parent = self.parentWidget()
+        assert parent is not None  # made with a parent, never reparented
         # just below-right of the click, so the clicked edge or unit stays visible
         x = min(max(0, pos.x() + 6), max(0, parent.width() - self.width()))
         y = min(max(0, pos.y() + 8), max(0, parent.height() - self.sizeHint().height()))

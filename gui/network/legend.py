@@ -119,7 +119,7 @@ class DiagramLegend(QWidget):
             f"QLabel#traceCaption {{ background: {ACTIVE_CAPTION_BG}; color: #202124; "
             "padding: 2px 6px; }"
         )
-        self._caption.setFixedHeight(2 * QFontMetricsF(bold).lineSpacing() + 6)
+        self._caption.setFixedHeight(int(2 * QFontMetricsF(bold).lineSpacing() + 6))
         self._caption.hide()
         self.grad_bar = ColorBar(self, (GRADIENT_NEGATIVE, ZERO, GRADIENT_POSITIVE))
         self.grad_bar.setObjectName("gradientColorBar")

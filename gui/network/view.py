@@ -3,13 +3,7 @@
 Laid out like TensorFlow Playground — input features on the left, one column per layer, the
 output on the right — but every unit (the output included) shows its activation over the input
 plane *and* its bias, hovering shows values that stay live while training runs, and clicking an
-edge or a unit edits that weight or bias in place.
-
-Drawing is built for 30 frames a second without starving the trainer of the GIL: geometry is
-rebuilt only when the architecture changes; each frame re-colours a few arrays. A column's
-thumbnails are one mosaic ``ImageItem``; all edges are one item that strokes ~17 colour buckets
-as single 1-px paths plus the strongest few hundred as wide lines (see DESIGN-NOTES). The view
-box maps one view unit to one canvas pixel, so layout, text and hit tests work in pixels.
+edge or a unit edits that weight or bias in place. How drawing stays fast: ``gui.network``.
 """
 
 from __future__ import annotations
@@ -198,19 +192,19 @@ class NetworkView(QWidget):
         """(column, unit) whose thumbnail is under ``pos`` (widget coordinates)."""
         if self._scene.layout is None:
             return None
-        return self._scene.layout.unit_at(*self._widget_to_view(QPointF(pos)))
+        return self._scene.layout.unit_at(*self._affine().to_canvas(pos.x(), pos.y()))
 
     def edge_at(self, pos: QPointF | QPoint) -> tuple[int, int, int] | None:
         """(weight layer, i, j) of the edge nearest ``pos`` within 4 px, else None."""
         if self._scene.layout is None:
             return None
-        return self._scene.layout.edge_at(*self._widget_to_view(QPointF(pos)))
+        return self._scene.layout.edge_at(*self._affine().to_canvas(pos.x(), pos.y()))
 
     def unit_position(self, column: int, j: int) -> QPoint:
         """Centre of a unit's thumbnail in widget coordinates."""
         lay = self._require_layout()
         x, y = lay.unit_xy[lay.col_start[column] + j]
-        return self._view_to_widget(x, y).toPoint()
+        return QPointF(*self._affine().to_widget(x, y)).toPoint()
 
     def edge_position(self, layer: int, i: int, j: int) -> QPoint:
         """A widget pixel on the edge that hit-tests to it (see ``DiagramLayout.edge_pixel``)."""
@@ -287,7 +281,8 @@ class NetworkView(QWidget):
         if not edit or self._snap is None or self._scene.layout is None:
             return  # (a slot connected to the selection may have changed what is shown)
         if target[0] == "edge":
-            self.begin_edit_weight(*target[1:], at=pos.toPoint())
+            _, layer, i, j = target
+            self.begin_edit_weight(layer, i, j, at=pos.toPoint())
         elif target[1] >= 1 and self._snap.use_bias:
             self.begin_edit_bias(target[1] - 1, target[2], at=pos.toPoint())
 
@@ -354,14 +349,6 @@ class NetworkView(QWidget):
         sx, sy = (b.x() - a.x()) / 100.0, (b.y() - a.y()) / 100.0
         return Affine((sx or 1.0), (sy or 1.0), a.x(), a.y())
 
-    def _view_to_widget(self, x: float, y: float) -> QPointF:
-        sx, sy, ox, oy = self._affine()
-        return QPointF(x * sx + ox, y * sy + oy)
-
-    def _widget_to_view(self, p: QPointF) -> tuple[float, float]:
-        sx, sy, ox, oy = self._affine()
-        return (p.x() - ox) / sx, (p.y() - oy) / sy
-
     def _clear_scene(self) -> None:
         self._scene.clear()
         self._set_hover(None)
@@ -382,7 +369,8 @@ class NetworkView(QWidget):
             return
         self._set_hover(None)
         lay = self._scene.rebuild(snap, w, h)
-        self._set_centers([self._view_to_widget(x, 0).x() for x in lay.col_x])
+        affine = self._affine()
+        self._set_centers([affine.to_widget(x, 0)[0] for x in lay.col_x])
         self._update_values()
 
     def _set_centers(self, centers: list[float]) -> None:

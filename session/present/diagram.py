@@ -108,6 +108,8 @@ def edge_buckets(levels: np.ndarray, magnitude: np.ndarray, muted: np.ndarray | 
     the ``wide_limit`` largest ``magnitude``s.
     """
     n = len(levels)
+    if not n:
+        return []
     mag = np.abs(levels)
     wide = mag >= 1
     if n > wide_limit:
@@ -121,7 +123,7 @@ def edge_buckets(levels: np.ndarray, magnitude: np.ndarray, muted: np.ndarray | 
         key = np.where(muted, 128, key)
     order = np.argsort(key, kind="stable")
     keys = key[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if n else np.zeros(0, int)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     ends = np.r_[starts[1:], n]
     buckets = []
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):

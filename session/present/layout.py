@@ -39,6 +39,12 @@ class Affine(NamedTuple):
     ox: float
     oy: float
 
+    def to_widget(self, x: float, y: float) -> tuple[float, float]:
+        return x * self.sx + self.ox, y * self.sy + self.oy
+
+    def to_canvas(self, x: float, y: float) -> tuple[float, float]:
+        return (x - self.ox) / self.sx, (y - self.oy) / self.sy
+
 
 @dataclass(frozen=True)
 class DiagramLayout:
