@@ -10,6 +10,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
+# moved to the Qt-free presentation layer; re-exported for the views that import it here
+from session.present.levels import activation_levels as activation_levels
+
 NEGATIVE = (245, 147, 34)  # orange
 ZERO = (232, 234, 235)  # light grey
 POSITIVE = (8, 119, 189)  # blue
@@ -51,18 +54,3 @@ def signed_color(value: float, scale: float, alpha: int = 255) -> QColor:
 
 def class_color(k: int) -> tuple[int, int, int]:
     return CLASS_COLORS[k % len(CLASS_COLORS)]
-
-
-def activation_levels(activation: str, values: np.ndarray | None = None) -> tuple[float, float]:
-    """Colour levels for a unit's output: the activation's range, centred on its midpoint.
-
-    Sigmoid and softmax live in (0, 1), tanh in (−1, 1); unbounded ones (ReLU, linear) use a
-    symmetric range around zero scaled to the values shown.
-    """
-    if activation in ("sigmoid", "softmax"):
-        return 0.0, 1.0
-    if activation == "tanh":
-        return -1.0, 1.0
-    peak = float(np.nanmax(np.abs(values))) if values is not None and values.size else 1.0
-    peak = peak if np.isfinite(peak) and peak > 1e-12 else 1.0
-    return -peak, peak

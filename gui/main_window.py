@@ -29,7 +29,7 @@ from gui.banner import DivergenceBanner
 from gui.files import FileActions
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
-from gui.network_view import NetworkView
+from gui.network import NetworkView
 from gui.output_view import OutputView
 from gui.panels import DataPanel, FeaturePanel, TrainingPanel
 from gui.shortcuts import install_shortcuts, space_action

@@ -19,8 +19,10 @@ from engine.network import LayerSpec
 from engine.presets import get_preset
 from engine.trainer import Trainer
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
-from gui.network_view import MUTED_EDGE, NetworkView, format_value, parse_finite
+from gui.network import NetworkView
+from gui.network.style import MUTED_EDGE
 from gui.snapshot import DataView, Snapshot, build_snapshot
+from session.present.formats import format_value, parse_finite
 from tests.factories import make_snapshot, make_trainer
 
 PRESETS = [
@@ -151,7 +153,7 @@ def test_legend_shows_palette_scale(view: NetworkView) -> None:
     snap = make_snapshot("tf_default", 50)
     view.set_snapshot(snap)
     peak = max(float(np.abs(w).max()) for w in (*snap.weights, *snap.biases))
-    assert view._colorbar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
+    assert view._legend.colorbar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
     texts = [label.text() for label in view.findChildren(QLabel)]
     assert any("orange negative" in t and "blue positive" in t for t in texts)
 
@@ -354,7 +356,7 @@ def test_big_network_renders_and_hit_tests(view: NetworkView) -> None:
     assert snap.sizes == (6, *[32] * 8, 1)
     view.set_snapshot(snap)
     assert distinct_colours(view) >= 30
-    assert len(view._edges._xy) == 6 * 32 + 7 * 32 * 32 + 32
+    assert len(view._scene.edges._xy) == 6 * 32 + 7 * 32 * 32 + 32
     rng = np.random.default_rng(0)
     for _ in range(40):
         layer = int(rng.integers(snap.depth))
@@ -482,8 +484,8 @@ def test_columns_not_computed_yet_are_dimmed(view: NetworkView) -> None:
     for phase, dimmed in expected.items():
         view.set_trace(d[phase])
         assert view.dimmed_columns() == dimmed, phase
-        assert len(view._veil.rects()) == len(dimmed)
-        assert len(view._band.rects()) == (0 if phase == "update" else 1)
+        assert len(view._scene.phase.veil.rects()) == len(dimmed)
+        assert len(view._scene.phase.band.rects()) == (0 if phase == "update" else 1)
 
     snap3, d3 = stepped("softmax_spiral3")
     view.set_snapshot(snap3)
@@ -505,13 +507,13 @@ def test_small_networks_print_the_trace_values(view: NetworkView) -> None:
 
     view.set_trace(d["forward 1"])
     assert view.unit_text(2, 0) == ""  # not computed yet: no number
-    assert view._trace_item.headline() == ""  # no loss yet
+    assert view._scene.phase.trace_item.headline() == ""  # no loss yet
 
     loss = d["loss"]
     view.set_trace(loss)
     assert loss.target is None  # a batch: no single target to show
     assert view.unit_text(2, 0) == f"ŷ={fmt(loss.prediction[0])}"
-    assert view._trace_item.headline() == f"L = {fmt(loss.loss)}"
+    assert view._scene.phase.trace_item.headline() == f"L = {fmt(loss.loss)}"
     assert view.findChild(QLabel, "traceCaption").text() == loss.caption
 
     back = d["backward 1"]
@@ -562,14 +564,14 @@ def test_edges_switch_to_the_gradient_palette(view: NetworkView) -> None:
     peak = float(np.abs(dw).max())
     assert grad_bar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
     assert grad_bar.title() == "∂L/∂w"
-    assert view._trace_item.tags() == ["∂L/∂W²"]  # only the layer computed so far
+    assert view._scene.phase.trace_item.tags() == ["∂L/∂W²"]  # only the layer computed so far
     legend = " ".join(label.text() for label in view.findChildren(QLabel))
     assert "Edges ∂L/∂w: purple − · green +" in legend
 
     update = d["update"]
     view.set_trace(update)
     assert view.edge_mode() == "Δw" and grad_bar.title() == "Δw"
-    assert view._trace_item.tags() == ["ΔW¹", "ΔW²"]
+    assert view._scene.phase.trace_item.tags() == ["ΔW¹", "ΔW²"]
     layer = max(range(2), key=lambda l: float(np.abs(update.edge_values[l]).max()))
     dw = np.asarray(update.edge_values[layer])
     i, j = _strongest(dw)

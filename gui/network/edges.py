@@ -1,0 +1,121 @@
+"""All of the diagram's edges in one graphics item (DESIGN-NOTES "Drawing many edges").
+
+Colour buckets (``session.present.diagram.edge_buckets``) are each stroked as one 1-px
+``QPainterPath``; the strongest few hundred edges are wide ``drawLines``. ``set_values``
+rebuilds the cached paths (cheap, vectorised); ``paint`` only strokes them.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+
+from gui.colors import NEGATIVE, POSITIVE, ZERO
+from gui.network.style import FADED_ALPHA, MUTED_EDGE, pen
+from session.present.diagram import edge_buckets
+from session.present.levels import EDGE_LEVELS, RGB, diverging_rgb
+
+
+class EdgeItem(pg.GraphicsObject):
+    """Every edge: the weights' orange–blue palette, or (phase stepping) the purple–green one of
+    gradients; ``muted`` edges (nothing computed for them yet) form one extra faint-grey bucket.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QRectF()
+        self._xy = np.zeros((0, 4))
+        self._thin: list[tuple[QPen, QPainterPath]] = []
+        self._wide: list[tuple[QPen, list[QLineF]]] = []
+        self._thin_pens: dict[int, QPen] = {}
+        self._antialias = True
+        self._extra = 5.0
+        self._skip_faint = False
+        self._alpha = 255
+        self._palette = (NEGATIVE, POSITIVE)
+        self._muted_pen = pen(MUTED_EDGE, 1.0)
+
+    def set_segments(self, xy: np.ndarray, rect: QRectF) -> None:
+        """The edges' (E, 4) segments; drops the paths until the next ``set_values``."""
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+        self._xy = xy
+        self._thin, self._wide = [], []
+        n = len(xy)
+        self._antialias = n <= 2500
+        # Dense networks get thinner wide edges and translucent thin ones, or strong edges
+        # would paint the whole diagram solid.
+        self._extra = float(np.clip(5.0 * math.sqrt(300 / max(n, 1)), 2.0, 5.0))
+        self._alpha = 255 if n <= 1500 else 150
+        # near-zero edges are near-white on white; in dense nets stroking them costs ~20 %
+        self._skip_faint = n > 1500
+        self._make_pens()
+        self.update()
+
+    def _make_pens(self) -> None:
+        self._thin_pens = {
+            q: pen(self.color(q, self._alpha), 1.0) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
+        }
+
+    def set_palette(self, negative: RGB, positive: RGB) -> None:
+        """The colours of the two ends (takes effect at the next ``set_values``)."""
+        if (negative, positive) != self._palette:
+            self._palette = (negative, positive)
+            self._make_pens()
+
+    def color(self, level: int, alpha: int = 255) -> QColor:
+        """The colour of signed colour step ``level`` in the current palette."""
+        return QColor(*diverging_rgb(level / EDGE_LEVELS, ZERO, *self._palette), alpha)
+
+    def width_for(self, level: int) -> float:
+        """Pen width in pixels for an edge's colour step: 1 px near 0 up to 3–6 px."""
+        return 1.0 + self._extra * abs(level) / EDGE_LEVELS
+
+    def set_values(self, levels: np.ndarray, magnitude: np.ndarray,
+                   muted: np.ndarray | None = None, faded: np.ndarray | None = None) -> None:
+        """``levels``: signed colour step per edge; ``magnitude``: |value|, to pick the wide
+        ones; ``muted``: optional mask of edges drawn as thin faint grey whatever their value;
+        ``faded``: optional mask of edges drawn in their colour but mostly transparent."""
+        thin: list[tuple[QPen, QPainterPath]] = []
+        wide: list[tuple[QPen, list[QLineF]]] = []
+        for bucket in edge_buckets(levels, magnitude, muted, faded):
+            q = bucket.level
+            seg = self._xy[bucket.indices]
+            if bucket.muted:
+                thin.insert(0, (self._muted_pen, _pairs_path(seg)))
+            elif bucket.wide:
+                alpha = FADED_ALPHA if bucket.faded else 255
+                wide.append((pen(self.color(q, alpha), self.width_for(q)),
+                             [QLineF(*row) for row in seg.tolist()]))
+            elif q != 0 or not self._skip_faint:
+                thin_pen = (pen(self.color(q, FADED_ALPHA), 1.0) if bucket.faded
+                            else self._thin_pens[q])
+                thin.append((thin_pen, _pairs_path(seg)))
+        self._thin, self._wide = thin, wide
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias)
+        for thin_pen, path in self._thin:
+            p.setPen(thin_pen)
+            p.drawPath(path)
+        # antialiased wide lines are what is slow (DESIGN-NOTES); keep them for small nets only
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, self._antialias and len(self._xy) <= 150)
+        for wide_pen, lines in self._wide:
+            p.setPen(wide_pen)
+            p.drawLines(lines)
+
+
+def _pairs_path(seg: np.ndarray) -> QPainterPath:
+    """One path of (m, 4) segments, each its own line."""
+    return pg.arrayToQPath(
+        seg[:, 0::2].ravel(), seg[:, 1::2].ravel(), connect="pairs", finiteCheck=False
+    )

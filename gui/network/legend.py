@@ -1,0 +1,180 @@
+"""The legend under the diagram: the w, b colour bar, the gradient palette's bar while edges
+show ∂L/∂w or Δw, a line saying what the colours mean, and (phase stepping) the phase's caption
+above them."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine.explain import EdgeQuantity, TraceDisplay
+from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE, ZERO
+from gui.network.style import ACTIVE_CAPTION_BG, OUTLINE
+from gui.network.tooltips import (
+    NORMAL_COLORBAR_TIP,
+    NORMAL_LEGEND,
+    PHASE_COLORBAR_TIP,
+    gradient_bar_tip,
+    phase_legend,
+)
+from session.present.levels import RGB
+
+
+class ColorBar(QWidget):
+    """A diverging palette from −scale to +scale, with its end values and an optional title
+    (the weights' orange–blue, or the purple–green of gradients while phase stepping)."""
+
+    def __init__(self, parent: QWidget | None = None,
+                 colors: tuple[RGB, ...] = (NEGATIVE, ZERO, POSITIVE)) -> None:
+        super().__init__(parent)
+        self._scale = 1.0
+        self._colors = colors
+        self._title = ""
+        self._title_width = 0.0
+        self.setFixedSize(140, 20)
+
+    def set_scale(self, scale: float) -> None:
+        if scale != self._scale:
+            self._scale = scale
+            self.update()
+
+    def set_title(self, title: str) -> None:
+        """A name drawn left of the bar ("" for none, the normal view's look)."""
+        if title != self._title:
+            self._title = title
+            bold = QFont(self.font())
+            bold.setBold(True)
+            extra = QFontMetricsF(bold).horizontalAdvance(title) + 6 if title else 0
+            self._title_width = extra
+            self.setFixedSize(140 + math.ceil(extra), 20)
+            self.update()
+
+    def title(self) -> str:
+        return self._title
+
+    def end_labels(self) -> tuple[str, str]:
+        return f"−{self._scale:.2g}", f"+{self._scale:.2g}"
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        lo, hi = self.end_labels()
+        fm = p.fontMetrics()
+        flags = Qt.AlignmentFlag.AlignVCenter
+        x0 = 0.0
+        if self._title:
+            x0 = self._title_width
+            font = p.font()
+            font.setBold(True)
+            p.setFont(font)
+            p.setPen(self.palette().windowText().color())
+            p.drawText(QRectF(0, 0, x0, self.height()), flags | Qt.AlignmentFlag.AlignLeft,
+                       self._title)
+            font.setBold(False)
+            p.setFont(font)
+        wl = fm.horizontalAdvance(lo) + 4
+        wh = fm.horizontalAdvance(hi) + 4
+        bar = QRectF(x0 + wl, 5, self.width() - x0 - wl - wh, self.height() - 10)
+        grad = QLinearGradient(bar.topLeft(), bar.topRight())
+        for t, c in zip((0.0, 0.5, 1.0), self._colors, strict=True):
+            grad.setColorAt(t, QColor(*c))
+        p.fillRect(bar, grad)
+        p.setPen(OUTLINE)
+        p.drawRect(bar)
+        p.setPen(self.palette().windowText().color())
+        p.drawText(QRectF(x0, 0, wl, self.height()), flags | Qt.AlignmentFlag.AlignLeft, lo)
+        p.drawText(
+            QRectF(self.width() - wh, 0, wh, self.height()), flags | Qt.AlignmentFlag.AlignRight, hi
+        )
+        p.end()
+
+
+class DiagramLegend(QWidget):
+    """The phase caption (hidden in the normal view) above one row: the weights' bar, the
+    gradient palette's bar (backward and update phases) and the legend text. Heights stay
+    fixed while stepping, so going from phase to phase never moves the diagram."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colorbar = ColorBar(self)
+        self._text = QLabel(NORMAL_LEGEND, self)
+        self._text.setWordWrap(True)
+        small = self._text.font()
+        small.setPointSizeF(max(small.pointSizeF() - 1, 7.0))
+        self._text.setFont(small)
+        self.colorbar.setFont(small)
+        self.colorbar.setToolTip(NORMAL_COLORBAR_TIP)
+
+        # phase stepping only: the phase's caption, and the gradient palette's legend
+        self._caption = QLabel(self)
+        self._caption.setObjectName("traceCaption")
+        self._caption.setAccessibleName("Phase caption")
+        self._caption.setWordWrap(True)
+        bold = self._caption.font()
+        bold.setBold(True)
+        self._caption.setFont(bold)
+        self._caption.setStyleSheet(
+            f"QLabel#traceCaption {{ background: {ACTIVE_CAPTION_BG}; color: #202124; "
+            "padding: 2px 6px; }"
+        )
+        self._caption.setFixedHeight(int(2 * QFontMetricsF(bold).lineSpacing() + 6))
+        self._caption.hide()
+        self.grad_bar = ColorBar(self, (GRADIENT_NEGATIVE, ZERO, GRADIENT_POSITIVE))
+        self.grad_bar.setObjectName("gradientColorBar")
+        self.grad_bar.setFont(small)
+        self.grad_bar.hide()
+        self._two_lines = math.ceil(2 * QFontMetricsF(small).lineSpacing() + 2)
+        self._state: tuple | None = None
+
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 2, 6, 2)
+        row.setSpacing(8)
+        row.addWidget(self.colorbar)
+        row.addWidget(self.grad_bar)
+        row.addWidget(self._text, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._caption)
+        layout.addLayout(row)
+
+    def show_phase(self, tr: TraceDisplay | None, grad_scale: float | None = None,
+                   unit_scale: float | None = None, dimmed: bool = False) -> None:
+        """The normal view's legend (``tr`` None), or the phase's caption and legend;
+        ``grad_scale`` is the gradient bar's scale, ``unit_scale`` the δ scale, ``dimmed``
+        whether some columns are veiled."""
+        if grad_scale is not None:
+            self.grad_bar.set_scale(grad_scale)
+        state = (None if tr is None else (tr.caption, tr.unit_kind, tr.edge_kind,
+                                          unit_scale, dimmed))
+        if state == self._state:
+            return
+        self._state = state
+        if tr is None:
+            self._show_normal()
+            return
+        self._caption.setText(tr.caption)
+        self._caption.show()
+        legend = phase_legend(tr, unit_scale, dimmed)
+        self._text.setText(legend.text)
+        self._text.setToolTip(legend.tooltip)
+        self._text.setFixedHeight(self._two_lines * 3 // 2 + 2)
+        self.colorbar.set_title("w, b")
+        self.colorbar.setToolTip(PHASE_COLORBAR_TIP)
+        gradient = tr.edge_kind is not EdgeQuantity.WEIGHT
+        self.grad_bar.setVisible(gradient)
+        if gradient:
+            self.grad_bar.set_title(tr.edge_kind)
+            self.grad_bar.setToolTip(gradient_bar_tip(tr.edge_kind))
+
+    def _show_normal(self) -> None:
+        self._caption.hide()
+        self.grad_bar.hide()
+        self.colorbar.set_title("")
+        self.colorbar.setToolTip(NORMAL_COLORBAR_TIP)
+        self._text.setText(NORMAL_LEGEND)
+        self._text.setToolTip("")
+        self._text.setMinimumHeight(0)
+        self._text.setMaximumHeight(16777215)

@@ -1,0 +1,154 @@
+"""What the network diagram's edges show: a colour step per edge, which edges are muted or
+faded, and the buckets they are stroked in. Qt-free; ``gui.network`` turns buckets into pens
+and paths (DESIGN-NOTES "Drawing many edges": one path per colour bucket, the strongest few
+hundred edges as wide lines).
+
+Edges are ordered layer by layer, each layer row-major over (i, j), so that edge ``k`` of layer
+``l`` is ``weights[l].ravel()[k]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.explain import EdgeQuantity, TraceDisplay
+from session.present.levels import EDGE_LEVELS, peak_scale, signed_steps
+
+WIDE_EDGES = 300
+"""Only the strongest edges are drawn with a width; the rest are 1-px bucket paths."""
+
+
+@dataclass(frozen=True)
+class EdgeColoring:
+    """One frame's edge colours. Arrays are (E,) over all edges.
+
+    ``levels``: signed colour step in [−EDGE_LEVELS, EDGE_LEVELS] (0 where muted);
+    ``magnitude``: |value| (0 where muted), to pick the wide edges; ``muted``: edges of
+    layers whose ∂L/∂w or Δw is not computed yet (None: none); ``faded``: edges into columns
+    not computed yet (None: none); ``scale``: the value at the palette's ends.
+    """
+
+    quantity: EdgeQuantity
+    levels: np.ndarray
+    magnitude: np.ndarray
+    muted: np.ndarray | None
+    faded: np.ndarray | None
+    scale: float
+
+    @property
+    def gradient_palette(self) -> bool:
+        """True when the edges show ∂L/∂w or Δw (the purple–green palette)."""
+        return self.quantity is not EdgeQuantity.WEIGHT
+
+
+def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
+                  trace: TraceDisplay | None) -> EdgeColoring:
+    """Colour steps of every edge: the weights on ``weight_scale``, or (a phase showing ∂L/∂w
+    or Δw) the trace's edge values on their own scale, layers not computed yet muted."""
+    sizes = [w.size for w in weights]
+    if trace is None or trace.edge_kind is EdgeQuantity.WEIGHT:
+        flat = _concat([np.asarray(w).ravel() for w in weights])
+        levels = signed_steps(flat, weight_scale, EDGE_LEVELS)
+        muted, scale, quantity = None, weight_scale, EdgeQuantity.WEIGHT
+    else:
+        shown = [np.asarray(e, dtype=np.float64) for e in trace.edge_values if e is not None]
+        scale = peak_scale(shown)
+        flat = _concat([
+            np.zeros(n) if e is None else np.asarray(e, dtype=np.float64).ravel()
+            for n, e in zip(sizes, trace.edge_values, strict=True)
+        ])
+        muted = np.concatenate(
+            [np.full(n, e is None) for n, e in zip(sizes, trace.edge_values, strict=True)]
+        ) if sizes else np.zeros(0, dtype=bool)
+        levels = signed_steps(flat, scale, EDGE_LEVELS)
+        levels[muted] = 0
+        quantity = trace.edge_kind
+    magnitude = np.abs(flat)
+    if muted is not None:
+        magnitude[muted] = 0.0
+    return EdgeColoring(quantity, levels, magnitude, muted, _faded(sizes, trace), scale)
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _faded(layer_sizes: list[int], trace: TraceDisplay | None) -> np.ndarray | None:
+    """Edges into columns the phase has not computed yet are faded with them."""
+    if trace is None:
+        return None
+    not_yet = [v is None for v in trace.unit_values[1:]]
+    if not any(not_yet):
+        return None
+    return np.repeat(not_yet, layer_sizes)
+
+
+@dataclass(frozen=True)
+class EdgeBucket:
+    """Edges stroked with one pen: ``indices`` (m,) into the edge arrays, their signed colour
+    ``level``, and whether they are ``wide`` (drawn with a width), ``faded`` or ``muted``."""
+
+    level: int
+    wide: bool
+    faded: bool
+    muted: bool
+    indices: np.ndarray
+
+
+def edge_buckets(levels: np.ndarray, magnitude: np.ndarray, muted: np.ndarray | None = None,
+                 faded: np.ndarray | None = None, wide_limit: int = WIDE_EDGES
+                 ) -> list[EdgeBucket]:
+    """Group edges (E,) by pen: level, wide or thin, faded, muted; sorted by that key, so
+    the muted bucket (one faint grey, whatever the value) sorts among the thin ones.
+
+    An edge is wide when its level is not 0 and (more than ``wide_limit`` edges) it is among
+    the ``wide_limit`` largest ``magnitude``s.
+    """
+    n = len(levels)
+    if not n:
+        return []
+    mag = np.abs(levels)
+    wide = mag >= 1
+    if n > wide_limit:
+        top = np.zeros(n, dtype=bool)
+        top[np.argpartition(-np.nan_to_num(magnitude), wide_limit)[:wide_limit]] = True
+        wide &= top
+    key = wide * 64 + mag * 2 + (levels > 0)
+    if faded is not None:
+        key = np.where(faded, key + 256, key)
+    if muted is not None:
+        key = np.where(muted, 128, key)
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], n]
+    buckets = []
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        k = int(keys[s])
+        fade, k = k >= 256, k % 256
+        level = (k % 64) // 2 * (1 if k % 2 else -1)
+        buckets.append(EdgeBucket(level, 64 <= k < 128, fade, k == 128, order[s:e]))
+    return buckets
+
+
+def trace_fits(trace: TraceDisplay, sizes: Sequence[int]) -> bool:
+    """Whether a phase display's unit values (n,) and edge values (n_in, n_out) have the
+    shapes of the network with these column ``sizes``."""
+    sizes = tuple(int(n) for n in sizes)
+    if len(trace.unit_values) != len(sizes) or len(trace.edge_values) != len(sizes) - 1:
+        return False
+    for v, n in zip(trace.unit_values, sizes, strict=True):
+        if v is not None and np.shape(v) != (n,):
+            return False
+    for e, n_in, n_out in zip(trace.edge_values, sizes, sizes[1:], strict=False):
+        if e is not None and np.shape(e) != (n_in, n_out):
+            return False
+    return True
+
+
+NO_EDGES = EdgeColoring(EdgeQuantity.WEIGHT, np.zeros(0, dtype=np.int64), np.zeros(0), None,
+                        None, 1.0)
+"""The coloring of an empty diagram."""

@@ -1,0 +1,83 @@
+"""What the diagram's edges show and how they are bucketed for drawing, without Qt."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity
+from session.present.diagram import (
+    NO_EDGES,
+    edge_buckets,
+    edge_coloring,
+    trace_fits,
+)
+from session.present.levels import EDGE_LEVELS
+
+WEIGHTS = [np.array([[1.0, -0.5], [0.0, 0.25]]), np.array([[2.0], [-2.0]])]  # sizes 2, 2, 1
+
+
+def display(edge_kind: EdgeQuantity = EdgeQuantity.WEIGHT,
+            edge_values: tuple = (None, None),
+            unit_values: tuple = (np.zeros(2), np.zeros(2), np.zeros(1))) -> TraceDisplay:
+    return TraceDisplay(
+        phase="p", active_column=1, unit_values=unit_values, unit_kind=UnitQuantity.ACTIVATION,
+        pre_activation=(None, None, None), edge_values=edge_values, edge_kind=edge_kind,
+        prediction=None, target=None, loss=None, n_samples=1, caption="",
+    )
+
+
+def test_weights_are_coloured_on_the_shared_scale() -> None:
+    c = edge_coloring(WEIGHTS, 2.0, None)
+    assert c.quantity is EdgeQuantity.WEIGHT and not c.gradient_palette
+    assert c.levels.tolist() == [4, -2, 0, 1, 8, -8]  # weights[0].ravel(), then weights[1]
+    assert c.magnitude.tolist() == [1.0, 0.5, 0.0, 0.25, 2.0, 2.0]
+    assert c.muted is None and c.faded is None and c.scale == 2.0
+
+
+def test_gradients_use_their_own_scale_and_mute_layers_not_computed() -> None:
+    grad = np.array([[0.1], [-0.05]])
+    c = edge_coloring(WEIGHTS, 2.0, display(EdgeQuantity.GRADIENT, (None, grad)))
+    assert c.gradient_palette and c.scale == 0.1
+    assert c.muted is not None and c.muted.tolist() == [True] * 4 + [False] * 2
+    assert c.levels.tolist() == [0, 0, 0, 0, EDGE_LEVELS, -EDGE_LEVELS // 2]
+    assert c.magnitude.tolist() == [0.0] * 4 + [0.1, 0.05]
+
+
+def test_edges_into_columns_not_computed_are_faded() -> None:
+    c = edge_coloring(WEIGHTS, 2.0, display(unit_values=(np.zeros(2), np.zeros(2), None)))
+    assert c.faded is not None and c.faded.tolist() == [False] * 4 + [True] * 2
+    assert edge_coloring(WEIGHTS, 2.0, display()).faded is None
+
+
+def test_buckets_cover_every_edge_once_and_only_the_strongest_are_wide() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=1000)
+    levels = np.clip(np.rint(values * 4), -8, 8).astype(np.int64)
+    buckets = edge_buckets(levels, np.abs(values), wide_limit=50)
+    seen = np.concatenate([b.indices for b in buckets])
+    assert sorted(seen.tolist()) == list(range(1000))
+    wide = np.concatenate([b.indices for b in buckets if b.wide])
+    assert len(wide) <= 50 and np.abs(values[wide]).min() >= np.sort(np.abs(values))[-50]
+    for b in buckets:
+        assert (levels[b.indices] == b.level).all()
+    assert len({(b.level, b.wide) for b in buckets}) == len(buckets)  # one pen each
+
+
+def test_muted_edges_form_one_bucket_and_faded_ones_their_own() -> None:
+    levels = np.array([8, 8, -3, 0])
+    muted = np.array([False, False, True, True])
+    faded = np.array([True, False, False, False])
+    buckets = edge_buckets(levels, np.abs(levels).astype(float), muted, faded)
+    by_kind = {(b.muted, b.faded, b.wide, b.level): b.indices.tolist() for b in buckets}
+    assert by_kind == {(True, False, False, 0): [2, 3], (False, False, True, 8): [1],
+                       (False, True, True, 8): [0]}
+    assert edge_buckets(np.zeros(0, np.int64), np.zeros(0)) == []
+
+
+def test_trace_fits_only_its_own_network() -> None:
+    assert trace_fits(display(), (2, 2, 1))
+    assert not trace_fits(display(), (2, 3, 1))
+    assert not trace_fits(display(), (2, 2))
+    wrong = display(EdgeQuantity.GRADIENT, (None, np.zeros((3, 1))))
+    assert not trace_fits(wrong, (2, 2, 1))
+    assert NO_EDGES.levels.size == 0
