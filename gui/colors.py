@@ -11,7 +11,6 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
 # moved to the Qt-free presentation layer; re-exported for the views that import it here
-from session.present.levels import activation_levels as activation_levels
 
 NEGATIVE = (245, 147, 34)  # orange
 ZERO = (232, 234, 235)  # light grey

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from engine.explain import Operand, fmt
 from engine.gradcheck import GradCheckReport
-from gui.snapshot import Snapshot, TraceInfo
+from session.snapshot import Snapshot, TraceInfo
 
 TRUNCATE = 6
 """Rows and columns shown before an ellipsis, unless "show all" is on."""

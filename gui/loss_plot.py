@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidg
 
 from gui.colors import class_color
 from gui.plot_style import cache_axes
-from gui.snapshot import Snapshot
+from session.snapshot import Snapshot
 
 __all__ = ["LossPlot", "format_metric"]
 

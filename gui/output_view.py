@@ -24,13 +24,13 @@ from gui.colors import (
     NEGATIVE,
     POSITIVE,
     ZERO,
-    activation_levels,
     class_color,
     map_lut,
     signed_lut,
 )
 from gui.plot_style import cache_axes
-from gui.snapshot import DataView, Snapshot
+from session.present.levels import activation_levels
+from session.snapshot import DataView, Snapshot
 
 CLASS_LOW_CAPTION = "orange: class 0 · blue: class 1"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.presets import get_preset
 from engine.trainer import Trainer
-from gui.snapshot import DataView, Snapshot, build_snapshot
+from session.snapshot import DataView, Snapshot, build_snapshot
 
 
 def make_trainer(preset: str = "tf_default", epochs: int = 5) -> Trainer:

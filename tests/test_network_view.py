@@ -21,8 +21,8 @@ from engine.trainer import Trainer
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
 from gui.network import NetworkView
 from gui.network.style import MUTED_EDGE
-from gui.snapshot import DataView, Snapshot, build_snapshot
 from session.present.formats import format_value, parse_finite
+from session.snapshot import DataView, Snapshot, build_snapshot
 from tests.factories import make_snapshot, make_trainer
 
 PRESETS = [

@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 
 from gui.loss_plot import LossPlot
 from gui.output_view import OutputView
-from gui.snapshot import DataView, build_snapshot
+from session.snapshot import DataView, build_snapshot
 from tests.factories import make_snapshot, make_trainer
 
 

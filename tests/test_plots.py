@@ -17,7 +17,7 @@ from engine.history import Metrics
 from gui.colors import class_color
 from gui.loss_plot import LossPlot, format_metric
 from gui.output_view import OutputView
-from gui.snapshot import DataView, Snapshot, build_snapshot
+from session.snapshot import DataView, Snapshot, build_snapshot
 from tests.factories import make_snapshot, make_trainer
 
 SIZE = (420, 380)

@@ -16,9 +16,9 @@ from gui.colors import signed_color
 from gui.network.items import DecorItem, FillItem, TraceItem
 from gui.network.style import ACTIVE_BAND, VEIL, pen, rect
 from gui.network.tooltips import unit_value_text
-from gui.snapshot import Snapshot
 from session.present.layout import DiagramLayout, phase_regions
 from session.present.levels import peak_scale, unit_fractions
+from session.snapshot import Snapshot
 
 
 @dataclass

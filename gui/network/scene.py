@@ -19,10 +19,10 @@ from gui.network.phase import PhaseOverlay
 from gui.network.style import FADED_ALPHA, MUTED_EDGE, rect
 from gui.network.thumbnails import Thumbnails
 from gui.network.tooltips import bias_text
-from gui.snapshot import Snapshot
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
 from session.present.layout import DiagramLayout, TextRoom, compute_layout
 from session.present.levels import BIAS_LEVELS, parameter_scale, signed_steps
+from session.snapshot import Snapshot
 
 SMALL_NETWORK_UNITS = 30
 """Networks with at most this many units (all columns) print each bias under its unit."""

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from engine.maps import CurveMaps
 from gui.colors import signed_lut
-from gui.snapshot import Snapshot
 from session.present.layout import DiagramLayout
 from session.present.levels import thumbnail_fractions
+from session.snapshot import Snapshot
 
 
 class Thumbnails:

@@ -10,8 +10,8 @@ import numpy as np
 
 from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity, fmt
 from engine.maps import CurveMaps
-from gui.snapshot import Snapshot
 from session.present.formats import bias_symbol, format_value, short_value, weight_symbol
+from session.snapshot import Snapshot
 
 NORMAL_LEGEND = ("weight / bias / activation: orange negative · blue positive; "
                  "thicker edge = larger |w|; small corner square = bias")

@@ -20,10 +20,10 @@ from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene
 from gui.network.style import BACKGROUND
 from gui.network.tooltips import edge_tooltip, unit_tooltip
-from gui.snapshot import Snapshot
 from session.present.diagram import trace_fits
 from session.present.formats import bias_symbol, weight_symbol
 from session.present.layout import Affine, DiagramLayout
+from session.snapshot import Snapshot
 
 Hover = tuple
 """("edge", layer, i, j) or ("unit", column, j)."""

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.activations import get_activation
+
 EDGE_LEVELS = 8
 """Colour steps per sign for edges: 2·8 + 1 = 17 buckets, each stroked as one path."""
 BIAS_LEVELS = 16
@@ -23,15 +25,12 @@ RGB = tuple[int, int, int]
 
 
 def activation_levels(activation: str, values: np.ndarray | None = None) -> tuple[float, float]:
-    """Colour levels for a unit's output: the activation's range, centred on its midpoint.
-
-    Sigmoid and softmax live in (0, 1), tanh in (−1, 1); unbounded ones (ReLU, linear) use a
-    symmetric range around zero scaled to the values shown.
-    """
-    if activation in ("sigmoid", "softmax"):
-        return 0.0, 1.0
-    if activation == "tanh":
-        return -1.0, 1.0
+    """Colour levels for a unit's output: the activation's own range where it has one
+    (sigmoid and softmax (0, 1), tanh (−1, 1)); unbounded ones (ReLU, linear) use a symmetric
+    range around zero scaled to the values shown."""
+    own = get_activation(activation).levels
+    if own is not None:
+        return own
     peak = float(np.nanmax(np.abs(values))) if values is not None and values.size else 1.0
     peak = peak if np.isfinite(peak) and peak > 1e-12 else 1.0
     return -peak, peak
