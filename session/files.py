@@ -8,7 +8,9 @@ untitled run, so Save asks for a new name instead of overwriting another run's f
 
 from __future__ import annotations
 
-from typing import Protocol
+import contextlib
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from engine.csvdata import read_csv_dataset, scenario_for_csv
 from engine.export import dataset_to_csv, export_weights, history_to_csv
@@ -51,54 +53,78 @@ class Session(Protocol):
     def emit(self, event: Event) -> None: ...
 
 
+T = TypeVar("T")
+C = TypeVar("C")
+
+
+class _Failed(Exception):
+    """A file step failed and has been reported."""
+
+
+def _attempt(s: Session, title: str, path: str, action: Callable[[], T]) -> T:
+    """``action()``; a failure of any kind is reported as FileFailed(title, one line naming
+    the file) and raises _Failed so the command stops with nothing changed."""
+    try:
+        return action()
+    except Exception as e:
+        s.emit(FileFailed(title, naming_file(path, e) if path else one_line(e)))
+        raise _Failed from e
+
+
+def reporting_failures(handler: Callable[[Session, C], None]) -> Callable[[Session, C], None]:
+    """A file command whose reported failures end it quietly."""
+
+    def run(s: Session, cmd: C) -> None:
+        with contextlib.suppress(_Failed):
+            handler(s, cmd)
+
+    run.__doc__ = handler.__doc__
+    return run
+
+
+@reporting_failures
 def save(s: Session, cmd: SaveWorkspace) -> None:
     t = s.require_trainer()
     s.pause()
-    try:
-        save_workspace(t, cmd.path)  # completes an open phase step first
-    except Exception as e:
-        s.emit(FileFailed("Could not save the workspace", naming_file(cmd.path, e)))
-        return
+    # save_workspace completes an open phase step first
+    _attempt(s, "Could not save the workspace", cmd.path, lambda: save_workspace(t, cmd.path))
     s.file = FileState(cmd.path, dirty=False)
     s.emit(FileDone(FileAction.SAVED, cmd.path))
 
 
+@reporting_failures
 def open_workspace(s: Session, cmd: OpenWorkspace) -> None:
-    try:
-        trainer = load_workspace(cmd.path)
-    except Exception as e:
-        s.emit(FileFailed("Could not open the workspace", naming_file(cmd.path, e)))
-        return
+    trainer = _attempt(s, "Could not open the workspace", cmd.path,
+                       lambda: load_workspace(cmd.path))
     s.pause()
     s.install(trainer)
     s.file = FileState(cmd.path, dirty=False)
     s.emit(FileDone(FileAction.OPENED, cmd.path))
 
 
+def _write_export(t: Trainer, kind: ExportKind, path: str) -> None:
+    if kind is ExportKind.HISTORY_CSV:
+        atomic_write_text(path, history_to_csv(t))
+    elif kind is ExportKind.DATASET_CSV:
+        atomic_write_text(path, dataset_to_csv(t))
+    else:
+        export_weights(t, kind.value, path)
+
+
+@reporting_failures
 def export(s: Session, cmd: Export) -> None:
     """Weights (npz, json, onnx, py, csv), or the data / loss history as CSV."""
     t = s.require_trainer()
     s.pause()
-    try:
-        if cmd.kind is ExportKind.HISTORY_CSV:
-            atomic_write_text(cmd.path, history_to_csv(t))
-        elif cmd.kind is ExportKind.DATASET_CSV:
-            atomic_write_text(cmd.path, dataset_to_csv(t))
-        else:
-            export_weights(t, cmd.kind.value, cmd.path)
-    except Exception as e:
-        s.emit(FileFailed("Could not export", naming_file(cmd.path, e)))
-        return
+    _attempt(s, "Could not export", cmd.path, lambda: _write_export(t, cmd.kind, cmd.path))
     s.emit(FileDone(FileAction.EXPORTED, cmd.path))
 
 
+@reporting_failures
 def import_weights(s: Session, cmd: ImportWeights) -> None:
     t = s.require_trainer()
-    try:
-        imported = read_weights(cmd.path)
-    except Exception as e:
-        s.emit(FileFailed("Could not import the weights", naming_file(cmd.path, e)))
-        return
+    imported = _attempt(s, "Could not import the weights", cmd.path,
+                        lambda: read_weights(cmd.path))
     s.pause()
     try:
         check_compatible(t.spec, t.scenario.data.features, imported)
@@ -111,32 +137,29 @@ def import_weights(s: Session, cmd: ImportWeights) -> None:
     s.emit(FileDone(FileAction.IMPORTED, cmd.path))
 
 
+@reporting_failures
 def adopt_weights(s: Session, cmd: AdoptWeights) -> None:
     t = s.require_trainer()
-    if not isinstance(cmd.imported, ImportedWeights):
+    imported = cmd.imported
+    if not isinstance(imported, ImportedWeights):
         raise TypeError("AdoptWeights needs the ImportedWeights of a WeightsMismatch")
-    try:
-        trainer = Trainer(with_start_weights(scenario_for_weights(t.scenario, cmd.imported),
-                                             cmd.imported))
-    except Exception as e:
-        s.emit(FileFailed("Could not adopt the file's network", one_line(e)))
-        return
+    trainer = _attempt(s, "Could not adopt the file's network", "", lambda: Trainer(
+        with_start_weights(scenario_for_weights(t.scenario, imported), imported)))
     s.pause()
     s.install(trainer)
     s.file = FileState(None, dirty=True)
     s.emit(FileDone(FileAction.ADOPTED, ""))
 
 
+@reporting_failures
 def import_csv(s: Session, cmd: ImportCsv) -> None:
     t = s.require_trainer()
-    try:
-        data = read_csv_dataset(cmd.path, label_column=cmd.label_column, task=cmd.task,
-                                train_fraction=cmd.train_fraction)
-        scenario, notes = scenario_for_csv(t.scenario, data)
-        trainer = Trainer(scenario)
-    except Exception as e:
-        s.emit(FileFailed("Could not import the data", naming_file(cmd.path, e)))
-        return
+    data = _attempt(s, "Could not import the data", cmd.path, lambda: read_csv_dataset(
+        cmd.path, label_column=cmd.label_column, task=cmd.task,
+        train_fraction=cmd.train_fraction))
+    scenario, notes = _attempt(s, "Could not import the data", cmd.path,
+                               lambda: scenario_for_csv(t.scenario, data))
+    trainer = _attempt(s, "Could not import the data", cmd.path, lambda: Trainer(scenario))
     s.pause()
     s.install(trainer)
     s.file = FileState(None, dirty=True)
