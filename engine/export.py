@@ -28,16 +28,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.fileio import atomic_write_bytes, atomic_write_text
+from engine.io.formats import WEIGHTS_CONVENTION as CONVENTION
+from engine.io.formats import WEIGHTS_FORMAT, WEIGHTS_VERSION
 
 if TYPE_CHECKING:
     from engine.trainer import Trainer
 
-WEIGHTS_FORMAT = "backprop-playground-weights"
-WEIGHTS_VERSION = 1
 EXPORT_FORMATS = ("npz", "json", "onnx", "py", "csv")
 EXPORT_SUFFIXES = {"npz": ".npz", "json": ".json", "onnx": ".onnx", "py": ".py", "csv": ".csv"}
 """The usual file-name suffix of each export format (for save dialogs)."""
-CONVENTION = "z = a_prev @ W + b; W has shape (n_in, n_out)"
 
 
 class ExportError(ValueError):

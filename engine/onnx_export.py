@@ -32,16 +32,16 @@ import numpy as np
 
 from engine.export import finite_layers, weights_metadata
 from engine.features import FEATURES
+from engine.io.formats import ONNX_INPUT_NAME as INPUT_NAME
+from engine.io.formats import ONNX_METADATA_KEY as METADATA_KEY
+from engine.io.formats import ONNX_OUTPUT_NAME as OUTPUT_NAME
 
 if TYPE_CHECKING:
     from engine.trainer import Trainer
 
 ONNX_OPSET = 17
 ONNX_IR_VERSION = 8
-INPUT_NAME = "features"
-OUTPUT_NAME = "output"
 BATCH_DIM = "N"
-METADATA_KEY = "backprop_playground"
 ONNX_OPS = {
     "sigmoid": "Sigmoid",
     "tanh": "Tanh",

@@ -1,11 +1,12 @@
 """Path-carrying checks of parsed JSON: the one validation kit for scenarios, presets,
 workspaces and weights.
 
-Every check raises ValueError whose message starts with the path of the offending value and
-says what was expected, e.g. ``scenario.model.hidden[1].activation: unknown 'relu6' (known:
-sigmoid, …)``. Text from the input is quoted shortened (``QUOTE_LIMIT`` characters at most), so
-a message stays one short line whatever the file holds. Callers turn the ValueError into their
-own error class (WorkspaceError, WeightsError) at their boundary.
+Every check raises FieldError (a ValueError) whose message starts with the path of the
+offending value and says what was expected, for example
+``scenario.model.hidden[1].activation: unknown 'relu6' (known: sigmoid, …)``. Text from the
+input is quoted shortened (``QUOTE_LIMIT`` characters at most), so a message stays one short
+line whatever the file holds. Callers turn the error into their own error class
+(WorkspaceError, WeightsError) at their boundary.
 """
 
 from __future__ import annotations
@@ -62,9 +63,14 @@ def join(path: str, key: str) -> str:
     return f"{path}[{quote(key)}]"
 
 
+class FieldError(ValueError):
+    """A value that fails a check; the message starts with its path. (A subclass, so a reader
+    can tell it from a ValueError that a library raises on damaged data.)"""
+
+
 def fail(path: str, message: str) -> NoReturn:
     """Raise the kit's error: ``path: message`` (the whole document is 'document')."""
-    raise ValueError(f"{path or 'document'}: {message}")
+    raise FieldError(f"{path or 'document'}: {message}")
 
 
 def _is_number(v: Any) -> bool:
