@@ -11,6 +11,7 @@ line whatever the file holds. Callers turn the error into their own error class
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -133,7 +134,7 @@ def as_number(v: Any, path: str, lo: float | None = None, hi: float | None = Non
     if not _is_number(v):
         fail(path, f"expected a number, got {kind(v)}")
     try:
-        finite = bool(np.isfinite(v))
+        finite = math.isfinite(v)
     except OverflowError:  # an integer beyond the float range
         finite = False
     if not finite:
@@ -186,7 +187,9 @@ def number_array(
     _check_nested(v, path, depth)
     try:
         arr = np.array(v, dtype=np.float64)
-    except (ValueError, OverflowError):
+    except OverflowError:  # an integer beyond the float range
+        fail(path, "contains Inf (a number beyond the float range)")
+    except ValueError:
         arr = None
     if arr is None or arr.ndim != depth:
         if not v:

@@ -71,10 +71,12 @@ class FoundLayer:
     b_where: str
 
 
-def parse_meta_text(text: str) -> Any:
-    """The metadata JSON stored inside an NPZ or ONNX file, read with the strict reader."""
+def parse_meta_text(text: str | bytes) -> Any:
+    """The metadata JSON stored inside an NPZ or ONNX file, read with the strict reader
+    (protobuf hands over bytes when a damaged ONNX string is not UTF-8)."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     try:
-        return read_json(text.encode("utf-8", "surrogatepass"), "metadata", "weights export")
+        return read_json(data, "metadata", "weights export")
     except ValueError as e:  # the message starts "metadata: "
         raise WeightsError(str(e)) from None
 

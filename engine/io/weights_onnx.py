@@ -91,7 +91,7 @@ def _check_attributes(onnx: Any, act: Any, l: int) -> None:
             raise WeightsError(f"layer {l}: Softmax over axis {quote(axis)}, expected -1")
 
 
-def _read_model(onnx: Any, model: Any, meta_text: str) -> ImportedWeights:
+def _read_model(onnx: Any, model: Any, meta_text: str | bytes) -> ImportedWeights:
     from engine.onnx_export import ONNX_OPS
 
     meta = read_meta(parse_meta_text(meta_text), "metadata")

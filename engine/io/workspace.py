@@ -48,20 +48,6 @@ MAX_WORKSPACE_BYTES = 64 * 1024 * 1024
 APP_VERSION = __version__
 """Keep in step with pyproject.toml; only recorded in ``saved_by``, never checked."""
 
-__all__ = [
-    "MAX_WORKSPACE_BYTES",
-    "SCHEMA_VERSION",
-    "WORKSPACE_FORMAT",
-    "WorkspaceError",
-    "load_workspace",
-    "parse_workspace_bytes",
-    "save_workspace",
-    "trainer_from_dict",
-    "workspace_to_dict",
-    "workspace_to_json",
-]
-
-
 # ---------------------------------------------------------------------------------------------
 # Saving
 # ---------------------------------------------------------------------------------------------
