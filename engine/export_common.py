@@ -15,9 +15,11 @@ import numpy as np
 if TYPE_CHECKING:
     from engine.trainer import Trainer
 
-WEIGHTS_FORMAT = "backprop-playground-weights"
-WEIGHTS_VERSION = 1
-CONVENTION = "z = a_prev @ W + b; W has shape (n_in, n_out)"
+from engine.io.formats import WEIGHTS_CONVENTION as CONVENTION
+from engine.io.formats import WEIGHTS_FORMAT, WEIGHTS_VERSION
+
+__all__ = ["CONVENTION", "WEIGHTS_FORMAT", "WEIGHTS_VERSION", "ExportError", "finite_layers",
+           "weights_metadata"]
 
 
 class ExportError(ValueError):

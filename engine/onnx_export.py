@@ -33,16 +33,16 @@ import numpy as np
 from engine.activations import ACTIVATIONS, get_activation
 from engine.export_common import finite_layers, weights_metadata
 from engine.features import FEATURES
+from engine.io.formats import ONNX_INPUT_NAME as INPUT_NAME
+from engine.io.formats import ONNX_METADATA_KEY as METADATA_KEY
+from engine.io.formats import ONNX_OUTPUT_NAME as OUTPUT_NAME
 
 if TYPE_CHECKING:
     from engine.trainer import Trainer
 
 ONNX_OPSET = 17
 ONNX_IR_VERSION = 8
-INPUT_NAME = "features"
-OUTPUT_NAME = "output"
 BATCH_DIM = "N"
-METADATA_KEY = "backprop_playground"
 ONNX_OPS = {key: act.onnx.op_type for key, act in ACTIVATIONS.items()}
 """Engine activation -> ONNX operator (read from each ``Activation.onnx``)."""
 ONNX_MISSING = (

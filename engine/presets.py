@@ -6,10 +6,10 @@ are read in name order, so a numeric prefix sets the order the window lists them
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
+from engine.io.jsonread import read_json
 from engine.scenario import Scenario, scenario_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "resources" / "presets"
@@ -21,11 +21,10 @@ def load_presets(directory: Path = PRESET_DIR) -> dict[str, Scenario]:
     """Every preset by key, in display order. A broken preset file is a programming error."""
     presets: dict[str, Scenario] = {}
     for path in sorted(directory.glob("*.json")):
-        with path.open(encoding="utf-8") as f:
-            try:
-                scenario = scenario_from_dict(json.load(f))
-            except ValueError as e:
-                raise ValueError(f"preset {path.name}: {e}") from None
+        try:
+            scenario = scenario_from_dict(read_json(path.read_bytes(), path.name, "preset"))
+        except ValueError as e:
+            raise ValueError(f"preset {path.name}: {e}") from None
         presets[scenario.key] = scenario
     return presets
 

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import engine.importer as importer
+import engine.io.weights_file as weights_file
+import engine.io.weights_npz as weights_npz
 from engine.export import (
     export_weights,
     weights_metadata,
@@ -265,10 +266,10 @@ def test_object_arrays_are_refused(tmp_path, source, target):
 def test_absurdly_large_files_are_refused_before_reading(tmp_path, source, target, monkeypatch):
     path = tmp_path / "w.npz"
     export_weights(source, "npz", path)
-    monkeypatch.setattr(importer, "MAX_WEIGHTS_BYTES", 100)
+    monkeypatch.setattr(weights_file, "MAX_WEIGHTS_BYTES", 100)
     refused(path, target, "w.npz", "too large", "100 bytes")
-    monkeypatch.setattr(importer, "MAX_WEIGHTS_BYTES", 10**9)
-    monkeypatch.setattr(importer, "MAX_UNPACKED_BYTES", 500)
+    monkeypatch.setattr(weights_file, "MAX_WEIGHTS_BYTES", 10**9)
+    monkeypatch.setattr(weights_npz, "MAX_UNPACKED_BYTES", 500)
     refused(path, target, "unpack")
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine.fileio as fileio
-import engine.workspace as workspace
+import engine.io.workspace as workspace
 from engine.fileio import atomic_write_bytes, atomic_write_text, format_size, read_limited
 from engine.history import COLUMNS, History
 from engine.optimizers import OptimizerSpec

@@ -1,0 +1,278 @@
+"""Path-carrying checks of parsed JSON: the one validation kit for scenarios, presets,
+workspaces and weights.
+
+Every check raises FieldError (a ValueError) whose message starts with the path of the
+offending value and says what was expected, for example
+``scenario.model.hidden[1].activation: unknown 'relu6' (known: sigmoid, …)``. Text from the
+input is quoted shortened (``QUOTE_LIMIT`` characters at most), so a message stays one short
+line whatever the file holds. Callers turn the error into their own error class
+(WorkspaceError, WeightsError) at their boundary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NoReturn
+
+import numpy as np
+
+QUOTE_LIMIT = 60
+"""Most characters of the input a message quotes."""
+
+
+class _Missing:
+    """The default of a required field (``None`` is a legitimate default)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+
+
+def kind(v: Any) -> str:
+    """What a JSON value is, for messages: 'null', 'a boolean', 'an integer', …"""
+    if v is None:
+        return "null"
+    for t, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"),
+                    (str, "a string"), (list, "a list"), (Mapping, "an object")):
+        if isinstance(v, t):
+            return name
+    return type(v).__name__
+
+
+def short(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(v: Any) -> str:
+    """A value for a message: strings quoted and shortened, numbers shortened, other things
+    by kind ('a list')."""
+    if isinstance(v, str):
+        return repr(short(v))
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return short(repr(v))
+    return kind(v)
+
+
+def join(path: str, key: str) -> str:
+    """The path of ``key`` inside ``path``: ``a.b``, or ``a['odd key']``."""
+    if key.isidentifier() and len(key) <= QUOTE_LIMIT:
+        return f"{path}.{key}" if path else key
+    return f"{path}[{quote(key)}]"
+
+
+class FieldError(ValueError):
+    """A value that fails a check; the message starts with its path. (A subclass, so a reader
+    can tell it from a ValueError that a library raises on damaged data.)"""
+
+
+def fail(path: str, message: str) -> NoReturn:
+    """Raise the kit's error: ``path: message`` (the whole document is 'document')."""
+    raise FieldError(f"{path or 'document'}: {message}")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+# ---------------------------------------------------------------------------------------------
+# Single values
+# ---------------------------------------------------------------------------------------------
+
+
+def as_object(v: Any, path: str, what: str = "an object") -> Mapping[str, Any]:
+    if not isinstance(v, Mapping):
+        fail(path, f"expected {what}, got {kind(v)}")
+    return v
+
+
+def as_list(v: Any, path: str, what: str = "a list") -> list[Any]:
+    if not isinstance(v, list):
+        fail(path, f"expected {what}, got {kind(v)}")
+    return v
+
+
+def as_str(v: Any, path: str) -> str:
+    if not isinstance(v, str):
+        fail(path, f"expected a string, got {kind(v)}")
+    return v
+
+
+def as_name(v: Any, path: str, known: Iterable[str], what: str = "") -> str:
+    """A string that must be one of ``known``: ``unknown activation 'relu6' (known: …)``."""
+    names = list(known)
+    if as_str(v, path) not in names:
+        fail(path, f"unknown {what + ' ' if what else ''}{quote(v)} (known: {', '.join(names)})")
+    return v
+
+
+def as_bool(v: Any, path: str) -> bool:
+    if not isinstance(v, bool):
+        fail(path, f"expected true or false, got {kind(v)}")
+    return v
+
+
+def check_range(path: str, v: float, lo: float | None, hi: float | None) -> None:
+    if lo is not None and v < lo:
+        fail(path, f"must be at least {lo}, got {quote(v)}")
+    if hi is not None and v > hi:
+        fail(path, f"must be at most {hi}, got {quote(v)}")
+
+
+def as_int(v: Any, path: str, lo: int | None = None, hi: int | None = None) -> int:
+    if not isinstance(v, int) or isinstance(v, bool):
+        fail(path, f"expected an integer, got {kind(v)}")
+    check_range(path, v, lo, hi)
+    return v
+
+
+def as_number(v: Any, path: str, lo: float | None = None, hi: float | None = None) -> float:
+    """A finite number (an integer is taken as a float)."""
+    if not _is_number(v):
+        fail(path, f"expected a number, got {kind(v)}")
+    try:
+        finite = math.isfinite(v)
+    except OverflowError:  # an integer beyond the float range
+        finite = False
+    if not finite:
+        fail(path, f"must be finite, got {quote(v)}")
+    check_range(path, v, lo, hi)
+    return float(v)
+
+
+def no_unknown_keys(obj: Mapping[str, Any], path: str, known: Sequence[str]) -> None:
+    for key in obj:
+        if key not in known:
+            fail(join(path, key), f"unknown field (known: {', '.join(known)})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrays
+# ---------------------------------------------------------------------------------------------
+
+
+def check_finite(arr: np.ndarray, path: str) -> None:
+    """Refuse NaN and infinite entries, saying which."""
+    if np.isnan(arr).any():
+        fail(path, "contains NaN")
+    if np.isinf(arr).any():
+        fail(path, "contains Inf")
+
+
+def _check_nested(v: Any, path: str, depth: int) -> None:
+    """Lists nested ``depth`` deep with numbers at the bottom, naming the first bad entry."""
+    if not isinstance(v, list):
+        fail(path, f"expected {'a list of numbers' if depth == 1 else 'a list of rows'}, "
+                   f"got {kind(v)}")
+    if depth == 1:
+        for i, x in enumerate(v):
+            if not _is_number(x):
+                fail(f"{path}[{i}]", f"expected a number, got {kind(x)}")
+        return
+    for i, x in enumerate(v):
+        _check_nested(x, f"{path}[{i}]", depth - 1)
+
+
+def number_array(
+    v: Any, path: str, shape: tuple[int, ...] | None = None, ndim: int | None = None
+) -> np.ndarray:
+    """A finite float64 array from nested lists of numbers: of exactly ``shape`` when given,
+    else of ``ndim`` dimensions. Ragged rows, non-numbers, NaN and Inf are refused by path."""
+    depth = len(shape) if shape is not None else ndim
+    if depth is None or depth < 1:
+        raise TypeError("number_array needs a shape or ndim of at least 1")
+    _check_nested(v, path, depth)
+    try:
+        arr = np.array(v, dtype=np.float64)
+    except OverflowError:  # an integer beyond the float range
+        fail(path, "contains Inf (a number beyond the float range)")
+    except ValueError:
+        arr = None
+    if arr is None or arr.ndim != depth:
+        if not v:
+            fail(path, f"expected {f'shape {shape}' if shape else f'{depth} dimensions'}, "
+                       "got an empty list")
+        for i, row in enumerate(v):
+            if len(row) != len(v[0]):
+                expected = f"; expected shape {shape}" if shape is not None else ""
+                fail(path, f"rows of different lengths; {path}[{i}]: has length {len(row)} "
+                           f"but {path}[0] has length {len(v[0])}{expected}")
+        fail(path, "rows of different lengths")
+    if shape is not None and arr.shape != shape:
+        fail(path, f"expected shape {shape}, got {arr.shape}")
+    check_finite(arr, path)
+    return arr
+
+
+# ---------------------------------------------------------------------------------------------
+# Objects field by field
+# ---------------------------------------------------------------------------------------------
+
+
+class Fields:
+    """A JSON object read field by field; every message names the field's full path.
+
+    ``known`` (when given) refuses any other key. A default makes a field optional; without
+    one a missing field is an error (``state.epoch: missing``).
+    """
+
+    def __init__(self, obj: Any, path: str = "", known: Sequence[str] | None = None) -> None:
+        self.path = path
+        self.obj = as_object(obj, path)
+        if known is not None:
+            no_unknown_keys(self.obj, path, known)
+
+    def at(self, key: str) -> str:
+        """The path of a field."""
+        return join(self.path, key)
+
+    def has(self, key: str) -> bool:
+        """Present and not null."""
+        return self.obj.get(key) is not None
+
+    def raw(self, key: str, default: Any = MISSING) -> Any:
+        if key not in self.obj:
+            if default is MISSING:
+                fail(self.at(key), "missing")
+            return default
+        return self.obj[key]
+
+    def sub(self, key: str, optional: bool = True, known: Sequence[str] | None = None) -> Fields:
+        """A nested object (an absent optional one reads as empty, so its defaults apply)."""
+        if key not in self.obj and optional:
+            return Fields({}, self.at(key), known)
+        return Fields(self.raw(key), self.at(key), known)
+
+    def string(self, key: str, default: Any = MISSING) -> str:
+        return as_str(self.raw(key, default), self.at(key))
+
+    def name(self, key: str, known: Iterable[str], default: Any = MISSING,
+             what: str = "") -> str:
+        return as_name(self.raw(key, default), self.at(key), known, what)
+
+    def boolean(self, key: str, default: Any = MISSING) -> bool:
+        return as_bool(self.raw(key, default), self.at(key))
+
+    def integer(self, key: str, default: Any = MISSING, lo: int | None = None,
+                hi: int | None = None) -> int:
+        return as_int(self.raw(key, default), self.at(key), lo, hi)
+
+    def number(self, key: str, default: Any = MISSING, lo: float | None = None,
+               hi: float | None = None) -> float:
+        return as_number(self.raw(key, default), self.at(key), lo, hi)
+
+    def optional_number(self, key: str, lo: float | None = None,
+                        hi: float | None = None) -> float | None:
+        """A number, or None when absent or null."""
+        v = self.raw(key, None)
+        return None if v is None else as_number(v, self.at(key), lo, hi)
+
+    def items(self, key: str, default: Any = MISSING, what: str = "a list") -> list[Any]:
+        return as_list(self.raw(key, default), self.at(key), what)
+
+    def array(self, key: str, shape: tuple[int, ...] | None = None,
+              ndim: int | None = None) -> np.ndarray:
+        return number_array(self.raw(key), self.at(key), shape, ndim)

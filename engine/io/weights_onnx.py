@@ -1,0 +1,163 @@
+"""Reading an ONNX weights export: a graph of MatMul, Add and activation nodes per layer, its
+weights as initializers, and the weights metadata as JSON in a metadata property.
+
+The graph must be exactly what the exporter writes (``ONNX_INPUT_NAME`` through each layer to
+``ONNX_OUTPUT_NAME``, nothing else); its activations must agree with the metadata. Reading
+needs the optional ``onnx`` package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from engine.activations import LEAKY_SLOPE
+from engine.io.formats import APP_NAME, ONNX_INPUT_NAME, ONNX_METADATA_KEY, ONNX_OUTPUT_NAME
+from engine.io.validate import FieldError, check_finite, quote, short
+from engine.io.weights import ImportedWeights, WeightsError
+from engine.io.weights_meta import FoundLayer, assemble, parse_meta_text, read_meta
+
+_NOT_WEIGHTS = f"not a weights file (expected an NPZ, JSON or ONNX export from {APP_NAME})"
+
+
+def read_onnx_weights(data: bytes, name: str, claims_onnx: bool) -> ImportedWeights:
+    """An ONNX weights export from its bytes; WeightsError starting with ``name`` otherwise.
+    ``claims_onnx`` (the name ends in .onnx) makes the messages about ONNX, not the format."""
+    from engine.onnx_export import OnnxUnavailableError, require_onnx
+
+    try:
+        onnx = require_onnx()
+    except OnnxUnavailableError as e:
+        if claims_onnx:
+            raise WeightsError(f"{name}: reading {e}") from None
+        raise WeightsError(f"{name}: {_NOT_WEIGHTS}") from None
+    try:
+        model = onnx.ModelProto()
+        model.ParseFromString(data)
+        props = {p.key: p.value for p in model.metadata_props}
+    except Exception:  # protobuf refuses malformed bytes with several exception types
+        if claims_onnx:
+            raise WeightsError(f"{name}: not a readable ONNX model (damaged or "
+                               "truncated?)") from None
+        raise WeightsError(f"{name}: {_NOT_WEIGHTS}") from None
+    if ONNX_METADATA_KEY not in props:
+        if claims_onnx or model.HasField("graph"):
+            raise WeightsError(f"{name}: not an ONNX export from {APP_NAME} (no "
+                               f"{ONNX_METADATA_KEY!r} metadata)")
+        raise WeightsError(f"{name}: {_NOT_WEIGHTS}")
+    try:
+        return _read_model(onnx, model, props[ONNX_METADATA_KEY])
+    except (WeightsError, FieldError) as e:
+        raise WeightsError(f"{name}: {e}") from None
+
+
+def _initializers(onnx: Any, graph: Any) -> dict[str, np.ndarray]:
+    """The graph's initializers as finite float64 arrays, by name."""
+    from onnx import numpy_helper
+
+    initializers: dict[str, np.ndarray] = {}
+    for t in graph.initializer:
+        what = f"initializer {quote(t.name)}"
+        if t.name in initializers:
+            raise WeightsError(f"{what}: defined twice")
+        if t.data_location == onnx.TensorProto.EXTERNAL:
+            raise WeightsError(f"{what}: stored in an external file; only self-contained "
+                               "models are read")
+        try:
+            arr = numpy_helper.to_array(t)
+        except Exception:  # a damaged tensor can fail in many ways inside onnx
+            raise WeightsError(f"{what}: damaged tensor data") from None
+        if arr.dtype.kind != "f":
+            raise WeightsError(f"{what}: expected floating-point numbers, got {arr.dtype}")
+        arr = arr.astype(np.float64)
+        check_finite(arr, short(t.name))
+        initializers[t.name] = arr
+    return initializers
+
+
+def _check_attributes(onnx: Any, act: Any, l: int) -> None:
+    """The activation node's attributes are the playground's (LeakyRelu slope, Softmax axis)."""
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in act.attribute}
+    if act.op_type == "LeakyRelu":
+        alpha = attrs.get("alpha", 0.01)
+        if not isinstance(alpha, float) or abs(alpha - LEAKY_SLOPE) > 1e-6:
+            shown = f"{alpha:g}" if isinstance(alpha, float) else f"of type {type(alpha).__name__}"
+            raise WeightsError(f"layer {l}: LeakyRelu alpha {shown}; the playground uses "
+                               f"{LEAKY_SLOPE}")
+    if act.op_type == "Softmax":
+        axis = attrs.get("axis", -1)
+        if not isinstance(axis, int) or axis not in (-1, 1):
+            raise WeightsError(f"layer {l}: Softmax over axis {quote(axis)}, expected -1")
+
+
+def _read_model(onnx: Any, model: Any, meta_text: str | bytes) -> ImportedWeights:
+    from engine.onnx_export import ONNX_OPS
+
+    meta = read_meta(parse_meta_text(meta_text), "metadata")
+    graph = model.graph
+    initializers = _initializers(onnx, graph)
+    inputs = [i.name for i in graph.input if i.name not in initializers]
+    outputs = [o.name for o in graph.output]
+    if inputs != [ONNX_INPUT_NAME] or outputs != [ONNX_OUTPUT_NAME]:
+        raise WeightsError(f"the graph must read {ONNX_INPUT_NAME!r} and write "
+                           f"{ONNX_OUTPUT_NAME!r}; it reads {_names(inputs)} and writes "
+                           f"{_names(outputs)}")
+    producer: dict[str, Any] = {}
+    for node in graph.node:
+        if len(node.output) != 1 or node.output[0] in producer:
+            raise WeightsError(f"node {quote(node.name)}: not a layer of MatMul, Add and an "
+                               "activation")
+        producer[node.output[0]] = node
+
+    def take(value: str, ops: tuple[str, ...], l: int) -> Any:
+        node = producer.get(value)
+        if node is None or node.op_type not in ops:
+            got = "nothing" if node is None else short(node.op_type)
+            raise WeightsError(f"layer {l}: expected {' or '.join(ops)} producing "
+                               f"{quote(value)}, found {got}")
+        return node
+
+    def weight(node: Any, l: int, what: str) -> tuple[str, np.ndarray]:
+        if len(node.input) != 2 or node.input[1] not in initializers:
+            raise WeightsError(f"layer {l}: {node.op_type} does not take {what} from an "
+                               "initializer")
+        return node.input[1], initializers[node.input[1]]
+
+    found: list[FoundLayer] = []
+    value = ONNX_OUTPUT_NAME
+    used = 0
+    for l in range(meta.depth, 0, -1):
+        expected_op = ONNX_OPS[meta.activations[l - 1]]
+        act = take(value, tuple(ONNX_OPS.values()), l)
+        if act.op_type != expected_op:
+            raise WeightsError(f"layer {l}: the graph applies {act.op_type}, the metadata says "
+                               f"{meta.activations[l - 1]} ({expected_op})")
+        _check_attributes(onnx, act, l)
+        if len(act.input) != 1:
+            raise WeightsError(f"layer {l}: {act.op_type} must have one input")
+        used += 1
+        node = take(act.input[0], ("Add", "MatMul") if meta.use_bias else ("MatMul",), l)
+        b = None
+        b_name = f"layer_{l}/b"
+        if node.op_type == "Add":
+            b_name, b = weight(node, l, "b")
+            used += 1
+            node = take(node.input[0], ("MatMul",), l)
+        w_name, w = weight(node, l, "W")
+        used += 1
+        found.append(FoundLayer(w, b, w_name, b_name))
+        value = node.input[0]
+    if value != ONNX_INPUT_NAME:
+        raise WeightsError(f"layer 1 reads {quote(value)}, expected the input "
+                           f"{ONNX_INPUT_NAME!r}")
+    if used != len(graph.node):
+        raise WeightsError(f"the graph has {len(graph.node) - used} nodes that are not part of "
+                           "the layers")
+    found.reverse()
+    return assemble(meta, found, "onnx")
+
+
+def _names(names: list[str]) -> str:
+    """At most three names, each shortened, for a message."""
+    return "[" + ", ".join(quote(n) for n in names[:3]) + (", …]" if len(names) > 3 else "]")

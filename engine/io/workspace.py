@@ -1,0 +1,171 @@
+"""Workspaces: a whole training run in one JSON file, restored bit for bit.
+
+A workspace holds the scenario (as in a preset), the exact parameters now and at the start,
+the optimiser's moving state, the position in the epoch and the loss history::
+
+    {"format": "backprop-playground-workspace", "schema_version": 1,
+     "saved_by": "Backprop Playground 0.1.0",
+     "scenario": {...engine.scenario.scenario_to_dict...},
+     "state": {"epoch": 12, "batch_index": 0,
+               "initial_parameters": [{"W": [[...]], "b": [...] | null}, ...],
+               "parameters": [...same form...],
+               "optimizer_state": {"t": 0, "velocity": [...], "m": [...], "v": [...]}},
+     "history": {"stride": 1, "epoch": [...], "train_loss": [...], "test_loss": [...],
+                 "train_accuracy": [...], "test_accuracy": [...]}}
+
+Floats are written with Python's shortest round-tripping repr, so a loaded run continues
+exactly as the saved one would have. JSON has no NaN: a history value that does not apply (no
+test set, accuracy in regression) is written as null, and an infinite one (a test loss that
+overflowed) as the string "Infinity" or "-Infinity"; nothing else may be non-finite.
+``optimizer_state`` arrays are in the trainer's internal flat parameter order.
+
+Loading checks everything before building anything and names the offending field
+(``state.parameters[1].W: expected shape (4, 2), got (3, 2)``); every problem, from a missing
+file to a wrong shape, is a one-line ``WorkspaceError``. A new Trainer is built, so a failed
+load never touches the caller's trainer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from engine import __version__
+from engine.fileio import atomic_write_text, read_limited
+from engine.history import COLUMNS
+from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
+from engine.io.jsonread import check_json_values, read_json
+from engine.io.workspace_read import WorkspaceError, read_workspace
+from engine.scenario import scenario_to_dict
+from engine.trainer import Trainer
+
+SCHEMA_VERSION = WORKSPACE_SCHEMA_VERSION
+MAX_WORKSPACE_BYTES = 64 * 1024 * 1024
+APP_VERSION = __version__
+"""Keep in step with pyproject.toml; only recorded in ``saved_by``, never checked."""
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+# ---------------------------------------------------------------------------------------------
+
+
+def workspace_to_dict(trainer: Trainer) -> dict[str, Any]:
+    """The trainer's whole run as a JSON-ready dictionary.
+
+    An unfinished phase step is completed first (as every other trainer action does), since
+    half a step cannot be stored.
+    """
+    trainer.finish_step()
+    state = trainer.optimizer.state()
+    optimizer_state: dict[str, Any] = {"t": int(trainer.optimizer.t)}
+    for key in ("velocity", "m", "v"):
+        arr = np.asarray(state[key], dtype=np.float64)
+        _require_finite(arr, f"state.optimizer_state.{key}")
+        optimizer_state[key] = arr.tolist()
+    layers = {}
+    for name, params in (("initial_parameters", trainer.initial_params),
+                         ("parameters", trainer.params)):
+        _require_finite(params.flat, f"state.{name}")
+        layers[name] = [
+            {"W": w.tolist(), "b": None if b is None else b.tolist()}
+            for w, b in params.as_list()
+        ]
+    arrays = trainer.history.as_arrays()
+    history: dict[str, Any] = {
+        "stride": int(trainer.history.stride),
+        "epoch": [int(e) for e in arrays["epoch"]],
+    }
+    for name in COLUMNS:
+        history[name] = [_encode_metric(v) for v in arrays[name].tolist()]
+    return {
+        "format": WORKSPACE_FORMAT,
+        "schema_version": WORKSPACE_SCHEMA_VERSION,
+        "saved_by": f"{APP_NAME} {APP_VERSION}",
+        "scenario": scenario_to_dict(trainer.scenario),
+        "state": {
+            "epoch": int(trainer.epoch),
+            "batch_index": int(trainer.batch_index),
+            "initial_parameters": layers["initial_parameters"],
+            "parameters": layers["parameters"],
+            "optimizer_state": optimizer_state,
+        },
+        "history": history,
+    }
+
+
+def workspace_to_json(trainer: Trainer) -> str:
+    """The workspace as text; ``allow_nan=False`` makes a stray NaN an error, never a file."""
+    try:
+        return json.dumps(workspace_to_dict(trainer), indent=1, allow_nan=False) + "\n"
+    except ValueError as e:
+        if isinstance(e, WorkspaceError):
+            raise
+        raise WorkspaceError(f"cannot save: {e}") from None
+
+
+def save_workspace(trainer: Trainer, path: str | os.PathLike[str]) -> None:
+    """Write the workspace atomically as UTF-8: the old file survives any failure.
+
+    Raises WorkspaceError when the run cannot be represented, OSError when writing fails.
+    """
+    atomic_write_text(path, workspace_to_json(trainer))
+
+
+def _require_finite(arr: np.ndarray, path: str) -> None:
+    if not np.all(np.isfinite(arr)):
+        raise WorkspaceError(f"{path}: contains NaN or Inf; such a network cannot be saved")
+
+
+def _encode_metric(v: float) -> float | str | None:
+    if math.isnan(v):
+        return None
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------------------------
+
+
+def load_workspace(path: str | os.PathLike[str]) -> Trainer:
+    """A new Trainer from a workspace file; WorkspaceError with a one-line message otherwise."""
+    name = os.fspath(path)
+    try:
+        data = read_limited(name, MAX_WORKSPACE_BYTES)
+    except ValueError as e:
+        raise WorkspaceError(str(e)) from None
+    return _build(parse_workspace_bytes(data, name))
+
+
+def parse_workspace_bytes(data: bytes, name: str = "workspace") -> Any:
+    """Decode and parse a workspace file's bytes into JSON values with the strict reader
+    (engine.io.jsonread: no NaN or Infinity, no duplicate keys)."""
+    try:
+        return read_json(data, name, "workspace")
+    except ValueError as e:
+        raise WorkspaceError(str(e)) from None
+
+
+def trainer_from_dict(obj: Any) -> Trainer:
+    """A new Trainer from parsed workspace JSON, after checking every field."""
+    try:
+        check_json_values(obj)
+    except ValueError as e:
+        raise WorkspaceError(str(e)) from None
+    return _build(obj)
+
+
+def _build(obj: Any) -> Trainer:
+    """A Trainer from JSON values already known to be strict JSON."""
+    try:
+        return read_workspace(obj).build()
+    except WorkspaceError:
+        raise
+    except ValueError as e:
+        raise WorkspaceError(str(e)) from None

@@ -1,0 +1,201 @@
+"""A complete, named training scenario: data, features, architecture, loss, optimiser and
+initialisation, as frozen dataclasses, with the rules that tie their fields together.
+
+``validate`` checks the cross-field rules (features the data allows, an output and loss that
+suit the task, seeds in range); ``fit_to_data`` adjusts a scenario to its data instead of
+refusing it. Reading and writing scenarios as JSON is ``engine.io.scenario_json``; the usual
+import path for both is ``engine.scenario``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from engine.activations import ACTIVATIONS
+from engine.datasets import DATASETS, Task, from_arrays
+from engine.features import FEATURES, available_features
+from engine.initializers import InitSpec
+from engine.losses import LOSSES, check_combination
+from engine.network import LayerSpec, NetworkSpec
+from engine.optimizers import OptimizerSpec
+
+MAX_CUSTOM_SAMPLES = 100_000
+
+
+@dataclass(frozen=True)
+class CustomData:
+    """Data given explicitly (a textbook example or an imported CSV) instead of generated."""
+
+    x: tuple[tuple[float, ...], ...]
+    y: tuple[float, ...]
+    task: Task
+    domain: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    dataset: str = "circle"
+    n_samples: int = 500
+    noise: float = 0.0
+    seed: int = 0
+    train_fraction: float = 0.5
+    features: tuple[str, ...] = ("x1", "x2")
+    custom: CustomData | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    hidden: tuple[LayerSpec, ...] = (LayerSpec(4, "tanh"), LayerSpec(2, "tanh"))
+    output_activation: str = "tanh"
+    use_bias: bool = True
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    loss: str = "half_se"
+    reduction: str = "mean"
+    batch_size: int = 10
+    shuffle: bool = True
+    seed: int = 0
+    """Seed of the per-epoch shuffle."""
+    optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str = "custom"
+    title: str = "Custom"
+    description: str = ""
+    data: DataSpec = field(default_factory=DataSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    init: InitSpec = field(default_factory=InitSpec)
+    train: TrainSpec = field(default_factory=TrainSpec)
+    initial_weights: tuple[tuple[np.ndarray, np.ndarray | None], ...] | None = None
+    """Explicit start weights (public (n_in, n_out) convention), used when init is 'explicit'."""
+
+    def with_changes(self, **changes: Any) -> Scenario:
+        """A copy with top-level fields replaced, validated again."""
+        return validate(replace(self, **changes))
+
+
+def dataset_shape(data: DataSpec) -> tuple[int, str, int]:
+    """(raw input width, task, number of classes) of the scenario's data."""
+    if data.dataset == "custom":
+        if data.custom is None:
+            raise ValueError("data.custom: missing for dataset 'custom'")
+        ds = from_arrays(np.array(data.custom.x), np.array(data.custom.y), data.custom.task)
+        return ds.n_inputs, ds.task, ds.n_classes
+    info = DATASETS[data.dataset]
+    return info.n_inputs, info.task, info.n_classes
+
+
+def output_units(scenario: Scenario) -> int:
+    """Output width: one unit, or one per class with softmax."""
+    _, task, n_classes = dataset_shape(scenario.data)
+    if scenario.model.output_activation == "softmax":
+        return n_classes if task == "classification" else 1
+    return 1
+
+
+def network_spec(scenario: Scenario) -> NetworkSpec:
+    """The network a Trainer builds for ``scenario``, known before building it (so shapes can
+    be checked without generating data or drawing weights)."""
+    m = scenario.model
+    layers = (*m.hidden, LayerSpec(output_units(scenario), m.output_activation))
+    return NetworkSpec(len(scenario.data.features), layers, m.use_bias)
+
+
+MAX_SEED = 2**63 - 1
+"""Largest seed a scenario accepts (NumPy's generators take any non-negative integer; this
+keeps seeds within a signed 64-bit integer, which JSON readers everywhere can hold)."""
+
+
+def validate(s: Scenario) -> Scenario:
+    """Check the cross-field rules a single field cannot: returns ``s`` or raises ValueError."""
+    d = s.data
+    if d.dataset != "custom" and d.dataset not in DATASETS:
+        raise ValueError(f"data.dataset: unknown {d.dataset!r} (known: {', '.join(DATASETS)})")
+    n_inputs, task, n_classes = dataset_shape(d)
+    if not d.features:
+        raise ValueError("data.features: choose at least one input feature")
+    allowed = available_features(n_inputs)
+    for i, f in enumerate(d.features):
+        if f not in FEATURES:
+            raise ValueError(f"data.features[{i}]: unknown {f!r} (known: {', '.join(FEATURES)})")
+        if f not in allowed:
+            raise ValueError(f"data.features[{i}]: {f!r} needs a second input; this data is 1-D")
+    if len(set(d.features)) != len(d.features):
+        raise ValueError("data.features: a feature is listed twice")
+    m, t = s.model, s.train
+    out_act = m.output_activation
+    if task == "classification" and n_classes > 2 and out_act != "softmax":
+        raise ValueError(
+            f"model.output_activation: {n_classes}-class data needs a softmax output, "
+            f"not {out_act!r}"
+        )
+    if task == "regression" and LOSSES[t.loss].classification_only:
+        raise ValueError(f"train.loss: {t.loss!r} needs classification data; this is regression")
+    if task == "regression" and out_act == "softmax":
+        raise ValueError("model.output_activation: softmax needs classification data")
+    try:
+        check_combination(t.loss, out_act, output_units(s))
+    except ValueError as e:
+        raise ValueError(f"train.loss: {e}") from None
+    if s.init.scheme == "explicit" and s.initial_weights is None:
+        raise ValueError("initial_weights: required when init.scheme is 'explicit'")
+    for name, seed in (("data.seed", d.seed), ("init.seed", s.init.seed), ("train.seed", t.seed)):
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"{name}: must be a whole number from 0 to {MAX_SEED}, got {seed}")
+    return s
+
+
+def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
+    """Adjust features, output activation and loss so they suit the scenario's data.
+
+    Used when the user switches data set or output activation: instead of refusing, pick the
+    nearest sensible setting and say what changed (the returned notes).
+    """
+    n_inputs, task, n_classes = dataset_shape(s.data)
+    notes: list[str] = []
+    allowed = available_features(n_inputs)
+    feats = tuple(f for f in s.data.features if f in allowed)
+    if n_inputs == 2 and feats in ((), ("x1",)):
+        feats = ("x1", "x2")
+    feats = feats or ("x1",)
+    if feats != s.data.features:
+        notes.append("input features set to " + ", ".join(FEATURES[f].label for f in feats))
+    out, loss = s.model.output_activation, s.train.loss
+    if task == "regression":
+        if out in ("softmax", "sigmoid"):
+            out = "linear"
+        if LOSSES[loss].classification_only:
+            loss = "half_se"
+    elif n_classes > 2:
+        out, loss = "softmax", "cce"
+    elif out == "softmax":
+        loss = "cce"
+    elif loss == "cce" or (loss == "bce" and out != "sigmoid"):
+        loss = "bce" if out == "sigmoid" else "half_se"
+    if out != s.model.output_activation:
+        notes.append(f"output activation set to {ACTIVATIONS[out].title}")
+    if loss != s.train.loss:
+        notes.append(f"loss set to {LOSSES[loss].title}")
+    fitted = replace(
+        s,
+        data=replace(s.data, features=feats),
+        model=replace(s.model, output_activation=out),
+        train=replace(s.train, loss=loss),
+    )
+    if fitted.init.scheme == "explicit" and fitted.initial_weights is not None:
+        sizes = (len(feats), *(h.units for h in fitted.model.hidden), output_units(fitted))
+        shapes = [(sizes[k], sizes[k + 1]) for k in range(len(sizes) - 1)]
+        given = [np.shape(w) for w, _ in fitted.initial_weights]
+        if given != shapes or (fitted.model.use_bias and any(
+                b is None for _, b in fitted.initial_weights)):
+            fitted = replace(fitted, init=replace(fitted.init, scheme="tf_playground"),
+                             initial_weights=None)
+            notes.append("start weights drawn anew: the preset's own weights no longer fit")
+    return validate(fitted), notes
