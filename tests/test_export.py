@@ -150,7 +150,7 @@ def test_onnx_passes_the_checker_and_matches_the_engine(tmp_path, case):
     export_weights(t, "onnx", path)
     model = onnx.load(str(path))
     onnx.checker.check_model(model, full_check=True)
-    out = run_onnx(path, t.features)
+    out = run_onnx(path, t.split.features)
     assert out.dtype == np.float64
     expected = t.predict(t.dataset.x)
     assert out.shape == expected.shape
@@ -196,7 +196,7 @@ def test_onnx_batch_dimension_is_dynamic(tmp_path):
     path = tmp_path / "w.onnx"
     export_weights(t, "onnx", path)
     for n in (1, 7, 250):
-        feats = t.features[:n]
+        feats = t.split.features[:n]
         out = run_onnx(path, feats)
         assert out.shape == (n, 1)
         np.testing.assert_allclose(out, t.forward(feats)[-1][1], rtol=0, atol=1e-12)
@@ -423,7 +423,7 @@ def test_cli_exports_every_format(tmp_path):
         result = run_cli("export", str(ws), "--format", fmt, "--out", str(out), cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert out.stat().st_size > 0
-    np.testing.assert_allclose(run_onnx(tmp_path / "w.onnx", t.features),
+    np.testing.assert_allclose(run_onnx(tmp_path / "w.onnx", t.split.features),
                                t.predict(t.dataset.x), rtol=0, atol=1e-12)
     assert (tmp_path / "w.csv").read_text() == weights_to_csv_text(t)
     result = run_script(tmp_path / "w.py")

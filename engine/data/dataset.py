@@ -109,7 +109,7 @@ def _padded(lo: float, hi: float, fraction: float = 0.1) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def from_arrays(x: object, y: object, task: Task, name: str = "custom") -> Dataset:
+def from_arrays(x: object, y: object, task: str, name: str = "custom") -> Dataset:
     """Turn user data (e.g. a loaded CSV) into a Dataset, saying exactly what is wrong if not.
 
     ``x`` may be (n,) for one input; classification labels may be stored as floats (as CSV
@@ -118,6 +118,7 @@ def from_arrays(x: object, y: object, task: Task, name: str = "custom") -> Datas
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {list(TASKS)}, got {task!r}")
+    checked: Task = "classification" if task == "classification" else "regression"
     x_arr = np.asarray(x)
     y_arr = np.asarray(y)
     if x_arr.dtype.kind not in "biuf":
@@ -147,7 +148,7 @@ def from_arrays(x: object, y: object, task: Task, name: str = "custom") -> Datas
         raise ValueError(f"y contains NaN or infinite values in {bad_y} row(s)")
 
     x1_lo, x1_hi = _padded(float(x_arr[:, 0].min()), float(x_arr[:, 0].max()))
-    if task == "classification":
+    if checked == "classification":
         if not np.all(y_arr == np.round(y_arr)):
             raise ValueError("classification labels must be whole numbers 0..k-1")
         if y_arr.min() < 0:
@@ -172,8 +173,8 @@ def from_arrays(x: object, y: object, task: Task, name: str = "custom") -> Datas
             x2_lo, x2_hi = _padded(float(x_arr[:, 1].min()), float(x_arr[:, 1].max()))
         else:
             x2_lo, x2_hi = PROBABILITY_AXIS  # 1-D: the output axis is a probability
-        return Dataset(name, x_arr, labels, task, n_classes, (x1_lo, x1_hi, x2_lo, x2_hi))
+        return Dataset(name, x_arr, labels, checked, n_classes, (x1_lo, x1_hi, x2_lo, x2_hi))
 
     column = x_arr[:, 1] if x_arr.shape[1] == 2 else y_arr  # 1-D: the output axis is the target
     x2_lo, x2_hi = _padded(float(column.min()), float(column.max()))
-    return Dataset(name, x_arr, y_arr, task, 0, (x1_lo, x1_hi, x2_lo, x2_hi))
+    return Dataset(name, x_arr, y_arr, checked, 0, (x1_lo, x1_hi, x2_lo, x2_hi))
