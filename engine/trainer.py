@@ -23,7 +23,6 @@ import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import partial
 
 import numpy as np
 
@@ -37,20 +36,17 @@ from engine.network import Parameters, forward_pass
 from engine.optimizers import Optimizer, OptimizerSpec
 from engine.program import StepProgram
 from engine.scenario import Scenario, network_spec, output_units, validate
-from engine.trace import PhaseStepper, StepHooks
 from engine.training.epoch import EpochProgram
 from engine.training.rollback import (
     CHECKPOINT_SECONDS,
-    Checkpoint,
     Divergence,
     RollbackPoint,
     checked_saved_run,
     loss_cause,
     parameter_cause,
 )
-
-__all__ = ["CHECKPOINT_SECONDS", "Checkpoint", "Divergence", "TrainReport", "Trainer",
-           "build_dataset", "make_targets"]
+from engine.training.rollback import Checkpoint as Checkpoint  # re-exported (the undo point)
+from engine.training.stepping import StepControl
 
 Layers = list[tuple[np.ndarray, np.ndarray | None]]
 
@@ -88,7 +84,7 @@ def build_dataset(scenario: Scenario) -> Dataset:
     return generate(d.dataset, d.n_samples, d.noise, d.seed)
 
 
-class Trainer:
+class Trainer(StepControl):
     """Trains one network on one scenario. Not thread-safe: drive it from one thread."""
 
     def __init__(self, scenario: Scenario, dataset: Dataset | None = None) -> None:
@@ -99,12 +95,10 @@ class Trainer:
         self.split = DataSplit.of(compute_features(ds.x, s.data.features), targets, ds.y,
                                   *split(ds.n_samples, s.data.train_fraction, s.data.seed))
         """The train/test split in the engine's (features, samples) layout."""
-        self._stepper: PhaseStepper | None = None
+        self._stepper = None
         self._build_network(initial=self._initial_parameters())
 
-    # ------------------------------------------------------------------------------------------
-    # Construction
-    # ------------------------------------------------------------------------------------------
+    # -- construction ------------------------------------------------------------------------
     def _initial_parameters(self, seed: int | None = None) -> Parameters:
         s = self.scenario
         return starting_parameters(network_spec(s), s.init, s.initial_weights, seed)
@@ -135,9 +129,7 @@ class Trainer:
         if self.batch_index and self.program.order.reshuffles:
             self.program.shuffle(self.epoch)  # mid-epoch recompiles keep this epoch's order
 
-    # ------------------------------------------------------------------------------------------
-    # Read-only views
-    # ------------------------------------------------------------------------------------------
+    # -- read-only views -----------------------------------------------------------------------
     @property
     def train_idx(self) -> np.ndarray:
         """(N_tr,) data-set indices of the training samples."""
@@ -169,9 +161,7 @@ class Trainer:
     def is_classification(self) -> bool:
         return self.dataset.task == "classification"
 
-    # ------------------------------------------------------------------------------------------
-    # Training
-    # ------------------------------------------------------------------------------------------
+    # -- training ------------------------------------------------------------------------------
     def train(self, max_epochs: int, time_budget: float | None = None) -> TrainReport:
         """Train up to ``max_epochs`` whole epochs, or until ``time_budget`` seconds have passed
         (at least one epoch runs). Stops early, with ``diverged`` set, on NaN or Inf, back at
@@ -298,9 +288,7 @@ class Trainer:
             self.epoch = to_epoch
         self.history.truncate_after(self.epoch)
 
-    # ------------------------------------------------------------------------------------------
-    # Evaluation and prediction
-    # ------------------------------------------------------------------------------------------
+    # -- evaluation and prediction -------------------------------------------------------------
     def evaluate(self, epoch: int | None = None) -> Metrics:
         """Per-sample mean loss and accuracy on the training and test sets, now."""
         with np.errstate(all="ignore"):
@@ -323,9 +311,7 @@ class Trainer:
             d = d + (pts[:, 1] - y) ** 2
         return int(np.argmin(d))
 
-    # ------------------------------------------------------------------------------------------
-    # Changes
-    # ------------------------------------------------------------------------------------------
+    # -- changes -------------------------------------------------------------------------------
     def set_optimizer(self, spec: OptimizerSpec) -> None:
         """Change optimiser hyperparameters live; the weights and history stay."""
         self.abandon_step()
@@ -393,35 +379,6 @@ class Trainer:
         self.history = history
         self._move_to(epoch, batch_index)
 
-    def checkpoint(self) -> Checkpoint:
-        """A copy of the state that training changes (for undoing whole steps)."""
-        self.finish_step()
-        return Checkpoint(self.params.flat.copy(), self.optimizer.state(), self.epoch,
-                          self.batch_index, self.history.copy())
-
-    def restore(self, cp: Checkpoint) -> None:
-        """Go back exactly to a checkpoint taken from this trainer (same network)."""
-        if cp.flat.shape != self.params.flat.shape:
-            raise ValueError("that checkpoint belongs to a different network")
-        if cp.batch_index >= self.batches_per_epoch:
-            raise ValueError("that checkpoint was taken with another batch size")
-        self.abandon_step()
-        np.copyto(self.params.flat, cp.flat)
-        self.optimizer.load_state(cp.optimizer_state)
-        self.history = cp.history.copy()
-        self._move_to(cp.epoch, cp.batch_index)
-
-    def _move_to(self, epoch: int, batch_index: int) -> None:
-        """Stand at a restored position: that epoch's sample order, and a fresh rollback point
-        (the parameters and history are already in place)."""
-        self.epoch = epoch
-        self.batch_index = batch_index
-        self.diverged = None
-        if batch_index and self.program.order.reshuffles:
-            # this epoch's sample order; the parameters already include its first steps
-            self.program.shuffle(epoch)
-        self._checkpoint()
-
     def set_parameters(self, layers: Layers) -> None:
         """Replace all weights (validated first; nothing changes on error)."""
         self.abandon_step()
@@ -439,69 +396,3 @@ class Trainer:
         self.params.set_bias(layer, j, value)
         self._checkpoint()
 
-    # ------------------------------------------------------------------------------------------
-    # Phase stepping (see engine.trace)
-    # ------------------------------------------------------------------------------------------
-    def begin_step(self, sample_indices: np.ndarray | None = None) -> PhaseStepper:
-        """Start a phase-by-phase training step and return its ``PhaseStepper``.
-
-        Without ``sample_indices`` the step is the next minibatch and counts towards the epoch,
-        exactly as ``train_step`` would. With indices into the training set it is an extra
-        step on just those samples (for tracing one chosen sample).
-        """
-        self.finish_step()
-        train = self.scenario.train
-        hooks: StepHooks | None = None
-        if sample_indices is None:
-            prog = self._load_batch(self.batch_index)
-            indices = self.next_batch_indices()
-            hooks = StepHooks(self._after_step,
-                              partial(self._step_undone, (self.epoch, self.batch_index)))
-        else:
-            indices = np.asarray(sample_indices, dtype=np.int64).reshape(-1)
-            if indices.size == 0 or indices.min() < 0 or indices.max() >= self.n_train:
-                raise ValueError(f"sample indices must lie in 0..{self.n_train - 1}")
-            prog = StepProgram(self.spec, self.params, self.grad, self.optimizer, train.loss,
-                               train.reduction, indices.size)
-            prog.x_rows[:], prog.y[:] = self.split.train_columns(indices)
-        self._stepper = PhaseStepper(prog, indices, self.params, self.grad, self.optimizer,
-                                     train, hooks)
-        return self._stepper
-
-    def _step_undone(self, began_at: tuple[int, int], stepper: PhaseStepper) -> None:
-        """A regular step's update was undone: back to the position it began at."""
-        if (self.epoch, self.batch_index) != began_at:
-            self.epoch, self.batch_index = began_at
-            self.history.truncate_after(self.epoch)
-            self.diverged = None
-            self._stepper = stepper
-
-    def next_batch_indices(self) -> np.ndarray:
-        """Training-set positions of the minibatch the next step will train on."""
-        start = self.batch_index * self.batch_size
-        return self.program.order.positions(self.epoch)[start : start + self.batch_size]
-
-    @property
-    def current_step(self) -> PhaseStepper | None:
-        """The phase stepper of the step in progress or just finished (None once another
-        action has started from a whole step)."""
-        return self._stepper
-
-    @property
-    def active_step(self) -> PhaseStepper | None:
-        """The unfinished phase stepper, if any."""
-        return self._stepper if self._stepper is not None and not self._stepper.done else None
-
-    def finish_step(self) -> None:
-        """Complete an unfinished phase step, so every other action starts from a whole step."""
-        stepper = self.active_step
-        if stepper is not None:
-            stepper.run_to_end()
-        self._stepper = None
-
-    def abandon_step(self) -> None:
-        """Drop an unfinished phase step that has not updated anything yet."""
-        stepper = self.active_step
-        if stepper is not None:
-            stepper.rewind()
-        self._stepper = None

@@ -103,10 +103,8 @@ class EpochProgram:
         else:
             self.batches = tuple(loads)
             self.epoch_calls = tuple(c for prog, load in loads for c in (load, *prog.calls))
-
-    @property
-    def n_batches(self) -> int:
-        return len(self.batches)
+        self.n_batches = len(self.batches)
+        """Minibatches per epoch (a plain attribute: the step loop reads it every step)."""
 
     def shuffle(self, epoch: int) -> None:
         """Put the training set in epoch ``epoch``'s order."""
