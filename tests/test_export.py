@@ -25,18 +25,10 @@ from engine.export import (
 )
 from engine.importer import WeightsError, apply_weights, read_weights
 from engine.onnx_export import OnnxUnavailableError, build_onnx_model
-from engine.presets import get_preset
 from engine.trainer import Trainer
-from tests.helpers import custom_scenario
+from tests.helpers import custom_scenario, run_cli, trained
 
-ROOT = Path(__file__).resolve().parent.parent
 PRESETS = ("tf_default", "softmax_spiral3", "sine_regression", "xor_221")
-
-
-def trained(key: str, epochs: int = 5) -> Trainer:
-    t = Trainer(get_preset(key))
-    t.train(epochs)
-    return t
 
 
 def custom(name: str) -> Trainer:
@@ -404,11 +396,6 @@ def test_dataset_csv_lists_every_sample_with_its_split():
 # ---------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
 
 
 def test_cli_exports_every_format(tmp_path):
