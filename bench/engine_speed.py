@@ -149,12 +149,12 @@ def problem_from_trainer(t: Trainer) -> Problem:
             raise ValueError("the benchmark expects biases")
         initial.append((w, b))
     return Problem(
-        x_train=np.ascontiguousarray(t._x_train.T),
-        y_train=np.ascontiguousarray(t._y_train.T),
-        x_test=np.ascontiguousarray(t._x_test.T),
-        y_test=np.ascontiguousarray(t._y_test.T),
-        labels_train=np.asarray(t.labels_train, dtype=np.int64),
-        labels_test=np.asarray(t.labels_test, dtype=np.int64),
+        x_train=np.ascontiguousarray(t.split.x_train.T),
+        y_train=np.ascontiguousarray(t.split.y_train.T),
+        x_test=np.ascontiguousarray(t.split.x_test.T),
+        y_test=np.ascontiguousarray(t.split.y_test.T),
+        labels_train=np.asarray(t.split.labels_train, dtype=np.int64),
+        labels_test=np.asarray(t.split.labels_test, dtype=np.int64),
         initial=initial,
         activations=tuple(layer.activation for layer in t.spec.layers),
         loss=s.train.loss,
@@ -417,8 +417,8 @@ def engine_call_counts(t: Trainer) -> str:
     """NumPy calls the engine makes per training step and per evaluation pass (best effort:
     reads private attributes, which may change)."""
     try:
-        steps = sorted(len(prog.calls) for prog in t._programs.values())
-        evals = len(t._eval_train.calls)
+        steps = sorted(len(prog.calls) for prog in t.program.programs.values())
+        evals = len(t.program.eval_train.calls)
         return f"{'/'.join(map(str, steps))} NumPy calls per step, {evals} per evaluation pass"
     except AttributeError:
         return "(call counts unavailable)"

@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.activations import get_activation
 from engine.losses import batch_loss
-from engine.network import Parameters
+from engine.network import Parameters, forward_pass
 from engine.program import StepProgram
 
 if TYPE_CHECKING:
@@ -119,13 +118,7 @@ class GradCheckReport:
 
 def objective(trainer: Trainer, params: Parameters, x: np.ndarray, y: np.ndarray) -> float:
     """J = batch loss (training reduction) + regularisation penalty, by a readable forward."""
-    spec = params.spec
-    a = x
-    z = x
-    for i, layer in enumerate(spec.layers):
-        w, b = params.weights(i), params.biases(i)
-        z = a @ w + (0.0 if b is None else b)
-        a = get_activation(layer.activation).apply(z)
+    z, a = forward_pass(params, x)[-1]
     t = trainer.scenario.train
     value = batch_loss(t.loss, t.reduction, z, a, y)
     opt = t.optimizer
@@ -143,8 +136,7 @@ def backprop_gradient(trainer: Trainer, indices: np.ndarray) -> np.ndarray:
     grad = Parameters(trainer.spec)
     prog = StepProgram(trainer.spec, trainer.params, grad, trainer.optimizer, t.loss,
                        t.reduction, indices.size)
-    prog.x_rows[:] = trainer._x_train[:, indices]
-    prog.y[:] = trainer._y_train[:, indices]
+    prog.x_rows[:], prog.y[:] = trainer.split.train_columns(indices)
     with np.errstate(all="ignore"):
         for phase in prog.phases:
             if phase.kind != "update":
@@ -167,8 +159,7 @@ def gradient_check(
     if indices is None:
         indices = trainer.next_batch_indices()[:64]
     indices = np.asarray(indices, dtype=np.int64)
-    x = trainer._x_train[:, indices].T.copy()
-    y = trainer._y_train[:, indices].T.copy()
+    x, y = (rows.T.copy() for rows in trainer.split.train_columns(indices))
     analytic = backprop_gradient(trainer, indices)
     probe = trainer.params.copy()
     numeric = np.empty_like(analytic)

@@ -6,7 +6,8 @@ Weights are drawn per layer in the public (n_in, n_out) convention, W then b, fr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -66,6 +67,27 @@ def initialize(spec: NetworkSpec, init: InitSpec, seed: int | None = None) -> Pa
         layers.append((w, b if spec.use_bias else None))
     params.set_all(layers)
     return params
+
+
+def starting_parameters(
+    spec: NetworkSpec,
+    init: InitSpec,
+    explicit: Sequence[tuple[np.ndarray, np.ndarray | None]] | None,
+    seed: int | None = None,
+) -> Parameters:
+    """A network's first parameters: the ``explicit`` layers [(W, b), ...] for the explicit
+    scheme (unless a ``seed`` asks for fresh ones: then TensorFlow Playground's draw), or the
+    scheme's draw."""
+    if init.scheme == "explicit" and seed is None:
+        assert explicit is not None
+        params = Parameters(spec)
+        try:
+            params.set_all(explicit)
+        except ValueError as e:
+            raise ValueError(f"initial_weights: {e}") from None
+        return params
+    drawn = init if init.scheme != "explicit" else replace(init, scheme="tf_playground")
+    return initialize(spec, drawn, seed)
 
 
 def _draw(

@@ -141,9 +141,7 @@ class Parameters:
     def set_layer(self, layer: int, w: np.ndarray, b: np.ndarray | None) -> None:
         """Write one layer's W (n_in, n_out) and b (n_out,) after checking shapes and values."""
         w, b = _checked_layer(self.spec, layer, w, b)
-        self.w_view(layer)[:] = w.T
-        if b is not None:
-            self.b_view(layer)[:] = b
+        self._write_layer(layer, w, b)
 
     def set_all(self, layers: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> None:
         """Replace every layer at once; nothing changes unless every layer is valid."""
@@ -153,9 +151,14 @@ class Parameters:
             )
         checked = [_checked_layer(self.spec, i, w, b) for i, (w, b) in enumerate(layers)]
         for i, (w, b) in enumerate(checked):
-            self.w_view(i)[:] = w.T
-            if b is not None:
-                self.b_view(i)[:] = b
+            self._write_layer(i, w, b)
+
+    def _write_layer(self, layer: int, w: np.ndarray, b: np.ndarray | None) -> None:
+        """Write checked W (n_in, n_out) and b (n_out,) (``b`` is None exactly without biases)."""
+        self.w_view(layer)[:] = w.T
+        bias = self.b_view(layer)
+        if b is not None and bias is not None:
+            bias[:] = b
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
         """Set the weight from unit i (of the layer's input) to unit j (of its output)."""
@@ -180,6 +183,19 @@ class Parameters:
         if not 0 <= layer < self.spec.depth:
             raise ValueError(f"no layer {layer}; the network has layers 0..{self.spec.depth - 1}")
         return self.spec.shapes()[layer]
+
+
+def forward_pass(params: Parameters, features: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The readable forward pass (the notebooks' form, not the precompiled one) on feature rows
+    (N, n_in): [(z, a), ...] per layer, each (N, n_l)."""
+    out = []
+    a = np.asarray(features, dtype=np.float64)
+    for i, layer in enumerate(params.spec.layers):
+        w, b = params.weights(i), params.biases(i)
+        z = a @ w if b is None else a @ w + b
+        a = get_activation(layer.activation).apply(z)
+        out.append((z, a))
+    return out
 
 
 def _finite(value: float, name: str) -> float:

@@ -14,9 +14,10 @@ L2 adds λ·w (the gradient of ½λ·Σw²), L1 adds λ·sign(w) (the gradient o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import TypedDict
 
 import numpy as np
 
@@ -24,6 +25,15 @@ Call = Callable[[], object]
 
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
 REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
+
+
+class OptimizerState(TypedDict):
+    """An optimiser's moving state: its step count and (P,) copies of its three buffers."""
+
+    t: int
+    velocity: np.ndarray
+    m: np.ndarray
+    v: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,8 @@ class OptimizerSpec:
         _number("reg_rate", self.reg_rate, low=0.0)
 
 
-def _number(name: str, v: object, low: float, high: float | None = None, low_ok: bool = True):
+def _number(name: str, v: object, low: float, high: float | None = None,
+            low_ok: bool = True) -> None:
     """Refuse a hyperparameter that is not a finite number in [low, high) (or (low, high))."""
     if not isinstance(v, int | float) or isinstance(v, bool) or not np.isfinite(v):
         raise ValueError(f"{name}: must be a finite number, got {v!r}")
@@ -166,7 +177,7 @@ class Optimizer:
         self._inv_bc2.fill(1.0 / np.sqrt(1.0 - s.beta2**self.t))
 
     # -- persistence ---------------------------------------------------------------------------
-    def state(self) -> dict[str, object]:
+    def state(self) -> OptimizerState:
         """The optimiser's moving state, for workspaces and step-back."""
         return {
             "t": self.t,
@@ -175,14 +186,16 @@ class Optimizer:
             "v": self.v.copy(),
         }
 
-    def restore_checkpoint(self, state: dict[str, object]) -> None:
+    def restore_checkpoint(self, state: OptimizerState) -> None:
         """Put back a ``state()`` taken earlier from this optimiser (no validation needed)."""
         np.copyto(self.velocity, state["velocity"])
         np.copyto(self.m, state["m"])
         np.copyto(self.v, state["v"])
         self.t = int(state["t"])
 
-    def load_state(self, state: dict[str, object]) -> None:
+    def load_state(self, state: Mapping[str, object]) -> None:
+        """Put back a state read from a file, after checking every value (nothing changes on
+        error)."""
         n = self._params.size
         arrays = {}
         for key in ("velocity", "m", "v"):

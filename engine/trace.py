@@ -26,16 +26,16 @@ field              shape               meaning
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.losses import per_sample_loss, reduce_losses
+from engine.network import Parameters
+from engine.optimizers import Optimizer
 from engine.program import Phase, StepProgram, units_of
-
-if TYPE_CHECKING:
-    from engine.trainer import Trainer
+from engine.scenario import TrainSpec
 
 Layers = list[tuple[np.ndarray, np.ndarray | None]]
 
@@ -61,30 +61,53 @@ class StepTrace:
     params_after: Layers | None = None
 
 
+@dataclass(frozen=True)
+class StepHooks:
+    """How a regular step (the epoch's next minibatch) keeps its trainer's count of steps."""
+
+    completed: Callable[[], None]
+    """Called once the update has run: the step counts towards the epoch."""
+    undone: Callable[[PhaseStepper], None]
+    """Called with the stepper once its update is undone: the epoch position goes back to
+    where the step began, and the step is the trainer's current one again."""
+
+
 class PhaseStepper:
-    """Runs one training step phase by phase; ``back`` undoes phases, the update included."""
+    """Runs one training step phase by phase; ``back`` undoes phases, the update included.
+
+    It works on the buffers it is given (the trainer's parameters, gradient and optimiser)
+    and reports to the trainer only through ``hooks``; an extra step (a traced sample) has
+    none and never counts towards the epoch.
+    """
 
     def __init__(
-        self, trainer: Trainer, program: StepProgram, indices: np.ndarray, regular: bool
+        self,
+        program: StepProgram,
+        indices: np.ndarray,
+        params: Parameters,
+        grad: Parameters,
+        optimizer: Optimizer,
+        train: TrainSpec,
+        hooks: StepHooks | None = None,
     ) -> None:
-        self._trainer = trainer
         self._prog = program
-        self._regular = regular
+        self._params = params
+        self._grad = grad
+        self._optimizer = optimizer
+        self._hooks = hooks
         self.phases: tuple[Phase, ...] = program.phases
         self.position = 0
         """How many phases have run; ``phases[position]`` is the next one."""
-        self._flat_before = trainer.params.flat.copy()
-        self._opt_before = trainer.optimizer.state()
-        self._epoch_before = (trainer.epoch, trainer.batch_index)
-        self._history_len = len(trainer.history)
+        self._flat_before = params.flat.copy()
+        self._opt_before = optimizer.state()
         self.trace = StepTrace(
             indices=indices.copy(),
             x=program.x_rows.T.copy(),
             y=program.y.T.copy(),
-            params_before=trainer.params.as_list(),
-            reduction=trainer.scenario.train.reduction,
-            loss_name=trainer.scenario.train.loss,
-            learning_rate=trainer.learning_rate,
+            params_before=params.as_list(),
+            reduction=train.reduction,
+            loss_name=train.loss,
+            learning_rate=train.optimizer.learning_rate,
         )
         self.trace.a[0] = self.trace.x
 
@@ -95,7 +118,7 @@ class PhaseStepper:
     @property
     def regular(self) -> bool:
         """True when this step is the epoch's next minibatch (not an extra traced sample)."""
-        return self._regular
+        return self._hooks is not None
 
     @property
     def next_phase(self) -> Phase | None:
@@ -115,8 +138,8 @@ class PhaseStepper:
                 call()
             self._record(phase)
         self.position += 1
-        if self.done and self._regular:
-            self._trainer._after_step()
+        if self.done and self._hooks is not None:
+            self._hooks.completed()
         return phase
 
     def run_to_end(self) -> StepTrace:
@@ -156,22 +179,17 @@ class PhaseStepper:
             self.back()
 
     def _restore(self) -> None:
-        t = self._trainer
-        np.copyto(t.params.flat, self._flat_before)
-        t.optimizer.load_state(self._opt_before)
-        if self._regular and (t.epoch, t.batch_index) != self._epoch_before:
-            t.epoch, t.batch_index = self._epoch_before
-            t.history.truncate_after(t.epoch)
-            t.diverged = None
-            t._stepper = self
+        np.copyto(self._params.flat, self._flat_before)
+        self._optimizer.load_state(self._opt_before)
+        if self._hooks is not None:
+            self._hooks.undone(self)
 
     def _record(self, phase: Phase) -> None:
         p, tr = self._prog, self.trace
-        t = self._trainer
         l = phase.layer
         if phase.kind == "forward":
             tr.z[l] = p.z[l].T.copy()
-            tr.a[l] = units_of(p.a[l], t.spec, l).T.copy()
+            tr.a[l] = units_of(p.a[l], p.spec, l).T.copy()
         elif phase.kind == "loss":
             depth = len(p.z) - 1
             values = per_sample_loss(tr.loss_name, p.z[depth].T, p.a[depth].T, p.y.T)
@@ -179,7 +197,7 @@ class PhaseStepper:
             tr.loss = reduce_losses(values, tr.reduction)
         elif phase.kind == "backward":
             tr.delta[l] = p.delta[l].T.copy()
-            tr.dW[l] = t.grad.weights(l - 1)
-            tr.db[l] = t.grad.biases(l - 1)
+            tr.dW[l] = self._grad.weights(l - 1)
+            tr.db[l] = self._grad.biases(l - 1)
         else:
-            tr.params_after = t.params.as_list()
+            tr.params_after = self._params.as_list()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from engine.presets import get_preset
 from engine.trainer import Trainer
 from session.snapshot import DataView, Snapshot, build_snapshot
+from tests.helpers import trained
 
 
 def make_trainer(preset: str = "tf_default", epochs: int = 5) -> Trainer:
-    trainer = Trainer(get_preset(preset))
-    trainer.train(epochs)
-    return trainer
+    return trained(preset, epochs)
 
 
 def make_snapshot(preset: str = "tf_default", epochs: int = 5, generation: int = 0,

@@ -1,13 +1,41 @@
-"""Small builders shared by the engine tests."""
+"""Small builders shared by the engine tests: trained presets, custom scenarios, the CLI."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from engine.initializers import InitSpec
 from engine.network import LayerSpec
 from engine.optimizers import OptimizerSpec
+from engine.presets import get_preset
 from engine.scenario import CustomData, DataSpec, ModelSpec, Scenario, TrainSpec, validate
+from engine.trainer import Trainer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def trained(key: str, epochs: int = 5, steps: int = 0, **changes: Any) -> Trainer:
+    """Preset ``key`` (with scenario ``changes``) trained ``epochs`` whole epochs, then
+    ``steps`` single minibatches."""
+    scenario = get_preset(key)
+    if changes:
+        scenario = scenario.with_changes(**changes)
+    t = Trainer(scenario)
+    t.train(epochs)
+    for _ in range(steps):
+        t.train_step()
+    return t
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """``main.py`` with ``args``, run as a user runs it; output captured as text."""
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
 
 
 def custom_scenario(

@@ -4,19 +4,12 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-        cwd=cwd, timeout=120,
-    )
+from tests.helpers import ROOT
+from tests.helpers import run_cli as run
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess, *words: str) -> None:

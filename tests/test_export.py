@@ -25,18 +25,10 @@ from engine.export import (
 )
 from engine.importer import WeightsError, apply_weights, read_weights
 from engine.onnx_export import OnnxUnavailableError, build_onnx_model
-from engine.presets import get_preset
 from engine.trainer import Trainer
-from tests.helpers import custom_scenario
+from tests.helpers import custom_scenario, run_cli, trained
 
-ROOT = Path(__file__).resolve().parent.parent
 PRESETS = ("tf_default", "softmax_spiral3", "sine_regression", "xor_221")
-
-
-def trained(key: str, epochs: int = 5) -> Trainer:
-    t = Trainer(get_preset(key))
-    t.train(epochs)
-    return t
 
 
 def custom(name: str) -> Trainer:
@@ -150,7 +142,7 @@ def test_onnx_passes_the_checker_and_matches_the_engine(tmp_path, case):
     export_weights(t, "onnx", path)
     model = onnx.load(str(path))
     onnx.checker.check_model(model, full_check=True)
-    out = run_onnx(path, t.features)
+    out = run_onnx(path, t.split.features)
     assert out.dtype == np.float64
     expected = t.predict(t.dataset.x)
     assert out.shape == expected.shape
@@ -196,7 +188,7 @@ def test_onnx_batch_dimension_is_dynamic(tmp_path):
     path = tmp_path / "w.onnx"
     export_weights(t, "onnx", path)
     for n in (1, 7, 250):
-        feats = t.features[:n]
+        feats = t.split.features[:n]
         out = run_onnx(path, feats)
         assert out.shape == (n, 1)
         np.testing.assert_allclose(out, t.forward(feats)[-1][1], rtol=0, atol=1e-12)
@@ -406,11 +398,6 @@ def test_dataset_csv_lists_every_sample_with_its_split():
 # ---------------------------------------------------------------------------------------------
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
-
-
 def test_cli_exports_every_format(tmp_path):
     ws = tmp_path / "ws.json"
     assert run_cli("train", "xor_221", "--epochs", "20", "--out", str(ws),
@@ -423,7 +410,7 @@ def test_cli_exports_every_format(tmp_path):
         result = run_cli("export", str(ws), "--format", fmt, "--out", str(out), cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert out.stat().st_size > 0
-    np.testing.assert_allclose(run_onnx(tmp_path / "w.onnx", t.features),
+    np.testing.assert_allclose(run_onnx(tmp_path / "w.onnx", t.split.features),
                                t.predict(t.dataset.x), rtol=0, atol=1e-12)
     assert (tmp_path / "w.csv").read_text() == weights_to_csv_text(t)
     result = run_script(tmp_path / "w.py")

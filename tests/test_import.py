@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -41,15 +39,7 @@ from engine.presets import get_preset
 from engine.scenario import scenario_to_dict
 from engine.trainer import Trainer
 from engine.workspace import save_workspace
-from tests.helpers import custom_scenario
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def trained(key: str, epochs: int = 5) -> Trainer:
-    t = Trainer(get_preset(key))
-    t.train(epochs)
-    return t
+from tests.helpers import custom_scenario, run_cli, trained
 
 
 @pytest.fixture(scope="module")
@@ -554,11 +544,6 @@ def test_metadata_is_what_the_exporter_wrote(source):
 # ---------------------------------------------------------------------------------------------
 # Command line: train --weights
 # ---------------------------------------------------------------------------------------------
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
 
 
 def test_cli_train_starts_from_a_weights_file(tmp_path, source):

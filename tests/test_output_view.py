@@ -115,5 +115,5 @@ def test_one_input_classes_sit_at_the_engines_targets(view, output, low, thresho
     _xs, ys = view.train_points.getData()
     labels = trainer.dataset.y[trainer.train_idx]
     np.testing.assert_array_equal(ys, np.where(labels == 1, 1.0, low))
-    np.testing.assert_array_equal(ys, trainer.targets[trainer.train_idx, 0])
+    np.testing.assert_array_equal(ys, trainer.split.targets[trainer.train_idx, 0])
     assert view.threshold.value() == threshold

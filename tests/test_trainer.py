@@ -176,7 +176,7 @@ def test_traced_single_sample_is_an_extra_step_on_that_sample():
     t = Trainer(get_preset("tf_default"))
     trace = t.begin_step(np.array([17])).run_to_end()
     assert trace.x.shape == (1, 2) and t.batch_index == 0 and t.epoch == 0
-    np.testing.assert_array_equal(trace.x[0], t.features[t.train_idx[17]])
+    np.testing.assert_array_equal(trace.x[0], t.split.features[t.train_idx[17]])
 
 
 def test_divergence_stops_reports_and_rolls_back():
@@ -233,7 +233,7 @@ def test_an_interrupted_train_call_goes_back_to_the_last_whole_epoch(preset):
     """Ctrl-C in the middle of an epoch must not leave half an epoch applied."""
     t = Trainer(get_preset(preset))
     t.train(2)
-    calls, count = t._epoch_calls, [0]
+    calls, count = t.program.epoch_calls, [0]
     stop_at = 7 * len(calls) + len(calls) // 2  # the middle of the 8th epoch of this call
 
     def interrupt_eventually(call):
@@ -244,10 +244,10 @@ def test_an_interrupted_train_call_goes_back_to_the_last_whole_epoch(preset):
             return call()
         return wrapped
 
-    t._epoch_calls = tuple(interrupt_eventually(c) for c in calls)
+    t.program.epoch_calls = tuple(interrupt_eventually(c) for c in calls)
     with pytest.raises(KeyboardInterrupt):
         t.train(20)
-    t._epoch_calls = calls
+    t.program.epoch_calls = calls
     reference = Trainer(get_preset(preset))
     reference.train(2 + 7)
     assert (t.epoch, t.batch_index) == (reference.epoch, 0)
@@ -438,9 +438,9 @@ def test_history_stays_bounded_and_spans_the_run():
 
 def test_accuracy_and_targets_follow_the_output_activation():
     t = Trainer(get_preset("tf_default"))  # tanh output: targets are −1/+1
-    assert set(np.unique(t.targets)) == {-1.0, 1.0}
+    assert set(np.unique(t.split.targets)) == {-1.0, 1.0}
     x = Trainer(get_preset("xor_221"))  # sigmoid output: 0/1
-    assert set(np.unique(x.targets)) == {0.0, 1.0}
+    assert set(np.unique(x.split.targets)) == {0.0, 1.0}
     x.train(3000)
     assert x.history.latest.train_accuracy == 1.0
     assert np.all((x.predict(x.dataset.x)[:, 0] > 0.5) == x.dataset.y)
@@ -471,7 +471,7 @@ def test_changing_the_optimizer_mid_epoch_keeps_the_epochs_sample_order():
         t.train_step()
     b.set_optimizer(replace(b.scenario.train.optimizer, kind="momentum", momentum=0.0))
     trace = b.begin_step().run_to_end()
-    np.testing.assert_array_equal(trace.x, b.features[b.train_idx[trace.indices]])
+    np.testing.assert_array_equal(trace.x, b.split.features[b.train_idx[trace.indices]])
     a.train_step()  # momentum 0 is plain SGD: the same step on the same samples
     np.testing.assert_allclose(b.params.flat, a.params.flat, rtol=1e-15, atol=0)
 
@@ -529,13 +529,13 @@ def test_a_confident_classifier_has_a_loss_of_zero_not_below(loss, out, classes)
         t = Trainer(s)
         w, b = t.params.as_list()[0]
         t.set_parameters([(w * 1e4, b)])
-        z, a = t.forward(t._x_train.T)[-1]
+        z, a = t.forward(t.split.x_train.T)[-1]
         if classes > 2:
-            t._y_train[:] = np.eye(classes)[np.argmax(z, 1)].T
+            t.split.y_train[:] = np.eye(classes)[np.argmax(z, 1)].T
         else:
-            t._y_train[:] = (z > 0).T
+            t.split.y_train[:] = (z > 0).T
         m = t.evaluate()
-        reference = float(np.mean(per_sample_loss(loss, z, a, t._y_train.T)))
+        reference = float(np.mean(per_sample_loss(loss, z, a, t.split.y_train.T)))
         assert m.train_loss >= 0.0
         assert m.train_loss == pytest.approx(reference, rel=1e-9, abs=1e-300)
 

@@ -35,22 +35,11 @@ from engine.workspace import (
     trainer_from_dict,
     workspace_to_dict,
 )
+from tests.helpers import trained
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def trained(key: str, epochs: int, steps: int = 0, **changes: Any) -> Trainer:
-    """A preset trained ``epochs`` whole epochs, then ``steps`` single minibatches."""
-    scenario = get_preset(key)
-    if changes:
-        scenario = scenario.with_changes(**changes)
-    t = Trainer(scenario)
-    t.train(epochs)
-    for _ in range(steps):
-        t.train_step()
-    return t
 
 
 def bits(a: np.ndarray) -> np.ndarray:

@@ -1,0 +1,78 @@
+"""Which samples train and which test, and the trainer's copy of them in its layout.
+
+The trainer works with samples as columns (see ``engine.program``), so the split holds the
+feature and target matrices already transposed and contiguous: one copy per minibatch then
+loads a batch, and the evaluation programs read them in place.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.data.dataset import check_int, check_seed
+
+
+def split(n: int, train_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffle 0..n-1 into train and test indices; train always keeps at least one sample."""
+    n = check_int(n, "n")
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    fraction = float(train_fraction)
+    if not (math.isfinite(fraction) and 0.0 < fraction <= 1.0):
+        raise ValueError(f"train_fraction must be in (0, 1], got {train_fraction!r}")
+    n_train = min(max(round(n * fraction), 1), n)
+    order = np.random.default_rng(check_seed(seed)).permutation(n).astype(np.int64)
+    return order[:n_train].copy(), order[n_train:].copy()
+
+
+@dataclass(frozen=True, eq=False)
+class DataSplit:
+    """One scenario's samples, split, in the engine's (features, samples) layout.
+
+    N samples, n₀ features, K targets; the training set has N_tr samples, the test set N_te.
+    """
+
+    features: np.ndarray
+    """(N, n₀) every sample's input features, in data-set order."""
+    targets: np.ndarray
+    """(N, K) every sample's training targets, in data-set order."""
+    train_idx: np.ndarray
+    """(N_tr,) data-set indices of the training samples (training-set position → index)."""
+    test_idx: np.ndarray
+    """(N_te,) data-set indices of the test samples."""
+    x_train: np.ndarray
+    """(n₀, N_tr) training features, one column per sample."""
+    y_train: np.ndarray
+    """(K, N_tr) training targets."""
+    x_test: np.ndarray
+    """(n₀, N_te) test features."""
+    y_test: np.ndarray
+    """(K, N_te) test targets."""
+    labels_train: np.ndarray
+    """(N_tr,) the data set's own labels (or regression values) of the training samples."""
+    labels_test: np.ndarray
+    """(N_te,) the same for the test samples."""
+
+    @classmethod
+    def of(cls, features: np.ndarray, targets: np.ndarray, labels: np.ndarray,
+           train_idx: np.ndarray, test_idx: np.ndarray) -> DataSplit:
+        """Split features (N, n₀), targets (N, K) and labels (N,) by the given indices."""
+        def columns(rows: np.ndarray) -> np.ndarray:
+            return np.ascontiguousarray(rows.T)
+
+        return cls(features, targets, train_idx, test_idx,
+                   columns(features[train_idx]), columns(targets[train_idx]),
+                   columns(features[test_idx]), columns(targets[test_idx]),
+                   labels[train_idx], labels[test_idx])
+
+    @property
+    def n_train(self) -> int:
+        return int(self.train_idx.size)
+
+    def train_columns(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """New (n₀, B) features and (K, B) targets of the training samples at ``positions``
+        (positions in the training set, not data-set indices)."""
+        return self.x_train[:, positions], self.y_train[:, positions]

@@ -1,0 +1,148 @@
+"""Step-level control of a trainer, for the window: whole-step checkpoints to undo to, and
+phase-by-phase steps (``engine.trace``) with at most one in progress.
+
+``StepControl`` is a base class of ``engine.trainer.Trainer``; it works on the trainer's state
+declared below and starts every action from a whole step.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+
+from engine.data.split import DataSplit
+from engine.history import History
+from engine.network import NetworkSpec, Parameters
+from engine.optimizers import Optimizer
+from engine.program import StepProgram
+from engine.scenario import Scenario
+from engine.trace import PhaseStepper, StepHooks
+from engine.training.epoch import EpochProgram
+from engine.training.rollback import Checkpoint, Divergence
+
+
+class StepControl:
+    """Checkpoints and phase steps over the trainer's state (see ``Trainer``)."""
+
+    scenario: Scenario
+    split: DataSplit
+    spec: NetworkSpec
+    params: Parameters
+    grad: Parameters
+    optimizer: Optimizer
+    program: EpochProgram
+    history: History
+    epoch: int
+    batch_index: int
+    diverged: Divergence | None
+    _stepper: PhaseStepper | None = None
+
+    def _load_batch(self, index: int) -> StepProgram:
+        """Load minibatch ``index`` into its step program (the trainer's fast path)."""
+        raise NotImplementedError
+
+    def _after_step(self) -> None:
+        """Count a finished minibatch step towards the epoch."""
+        raise NotImplementedError
+
+    def _checkpoint(self) -> None:
+        """Refresh the rollback point to the current state."""
+        raise NotImplementedError
+
+    # -- whole steps ---------------------------------------------------------------------------
+    def checkpoint(self) -> Checkpoint:
+        """A copy of the state that training changes (for undoing whole steps)."""
+        self.finish_step()
+        return Checkpoint(self.params.flat.copy(), self.optimizer.state(), self.epoch,
+                          self.batch_index, self.history.copy())
+
+    def restore(self, cp: Checkpoint) -> None:
+        """Go back exactly to a checkpoint taken from this trainer (same network)."""
+        if cp.flat.shape != self.params.flat.shape:
+            raise ValueError("that checkpoint belongs to a different network")
+        if cp.batch_index >= self.program.n_batches:
+            raise ValueError("that checkpoint was taken with another batch size")
+        self.abandon_step()
+        np.copyto(self.params.flat, cp.flat)
+        self.optimizer.load_state(cp.optimizer_state)
+        self.history = cp.history.copy()
+        self._move_to(cp.epoch, cp.batch_index)
+
+    def _move_to(self, epoch: int, batch_index: int) -> None:
+        """Stand at a restored position: that epoch's sample order, and a fresh rollback point
+        (the parameters and history are already in place)."""
+        self.epoch = epoch
+        self.batch_index = batch_index
+        self.diverged = None
+        if batch_index and self.program.order.reshuffles:
+            # this epoch's sample order; the parameters already include its first steps
+            self.program.shuffle(epoch)
+        self._checkpoint()
+
+    # -- phase steps ---------------------------------------------------------------------------
+    def begin_step(self, sample_indices: np.ndarray | None = None) -> PhaseStepper:
+        """Start a phase-by-phase training step and return its ``PhaseStepper``.
+
+        Without ``sample_indices`` the step is the next minibatch and counts towards the epoch,
+        exactly as ``train_step`` would. With indices into the training set it is an extra
+        step on just those samples (for tracing one chosen sample).
+        """
+        self.finish_step()
+        train = self.scenario.train
+        hooks: StepHooks | None = None
+        if sample_indices is None:
+            prog = self._load_batch(self.batch_index)
+            indices = self.next_batch_indices()
+            hooks = StepHooks(self._after_step,
+                              partial(self._step_undone, (self.epoch, self.batch_index)))
+        else:
+            indices = np.asarray(sample_indices, dtype=np.int64).reshape(-1)
+            n_train = self.split.n_train
+            if indices.size == 0 or indices.min() < 0 or indices.max() >= n_train:
+                raise ValueError(f"sample indices must lie in 0..{n_train - 1}")
+            prog = StepProgram(self.spec, self.params, self.grad, self.optimizer, train.loss,
+                               train.reduction, indices.size)
+            prog.x_rows[:], prog.y[:] = self.split.train_columns(indices)
+        self._stepper = PhaseStepper(prog, indices, self.params, self.grad, self.optimizer,
+                                     train, hooks)
+        return self._stepper
+
+    def _step_undone(self, began_at: tuple[int, int], stepper: PhaseStepper) -> None:
+        """A regular step's update was undone: back to the position it began at."""
+        if (self.epoch, self.batch_index) != began_at:
+            self.epoch, self.batch_index = began_at
+            self.history.truncate_after(self.epoch)
+            self.diverged = None
+            self._stepper = stepper
+
+    def next_batch_indices(self) -> np.ndarray:
+        """Training-set positions of the minibatch the next step will train on."""
+        batch = self.program.batch_size
+        start = self.batch_index * batch
+        return self.program.order.positions(self.epoch)[start : start + batch]
+
+    @property
+    def current_step(self) -> PhaseStepper | None:
+        """The phase stepper of the step in progress or just finished (None once another
+        action has started from a whole step)."""
+        return self._stepper
+
+    @property
+    def active_step(self) -> PhaseStepper | None:
+        """The unfinished phase stepper, if any."""
+        return self._stepper if self._stepper is not None and not self._stepper.done else None
+
+    def finish_step(self) -> None:
+        """Complete an unfinished phase step, so every other action starts from a whole step."""
+        stepper = self.active_step
+        if stepper is not None:
+            stepper.run_to_end()
+        self._stepper = None
+
+    def abandon_step(self) -> None:
+        """Drop an unfinished phase step that has not updated anything yet."""
+        stepper = self.active_step
+        if stepper is not None:
+            stepper.rewind()
+        self._stepper = None
