@@ -46,7 +46,7 @@ from engine.training.rollback import (
     parameter_cause,
 )
 from engine.training.rollback import Checkpoint as Checkpoint  # re-exported (the undo point)
-from engine.training.stepping import StepControl
+from engine.training.stepping import CheckpointsAndSteps
 
 Layers = list[tuple[np.ndarray, np.ndarray | None]]
 
@@ -85,7 +85,7 @@ def build_dataset(scenario: Scenario) -> Dataset:
     return generate(d.dataset, d.n_samples, d.noise, d.seed)
 
 
-class Trainer(StepControl):
+class Trainer(CheckpointsAndSteps):
     """Trains one network on one scenario. Not thread-safe: drive it from one thread."""
 
     def __init__(self, scenario: Scenario, dataset: Dataset | None = None) -> None:

@@ -1,8 +1,8 @@
 """Step-level control of a trainer, for the window: whole-step checkpoints to undo to, and
 phase-by-phase steps (``engine.trace``) with at most one in progress.
 
-``StepControl`` is a base class of ``engine.trainer.Trainer``; it works on the trainer's state
-declared below and starts every action from a whole step.
+``CheckpointsAndSteps`` is a base class of ``engine.trainer.Trainer``; it works on the
+trainer's state declared below and starts every action from a whole step.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from engine.training.epoch import EpochProgram
 from engine.training.rollback import Checkpoint, Divergence
 
 
-class StepControl:
+class CheckpointsAndSteps:
     """Checkpoints and phase steps over the trainer's state (see ``Trainer``)."""
 
     scenario: Scenario
