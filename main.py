@@ -1,6 +1,7 @@
 """Backprop Playground: parse the command line, then start the window or a headless command.
 
     python main.py                         open the window
+    python main.py RUN.json                open the window on a saved workspace
     python main.py --screenshot out.png    train a little, save a picture of the window, exit
     python main.py presets                 list the presets
     python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
@@ -25,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         "once on a second press, and still writes the workspace at the last whole epoch).",
     )
     p.add_argument("--preset", metavar="NAME", help="preset to open (window and --screenshot)")
+    p.add_argument("--open", metavar="WORKSPACE", dest="workspace",
+                   help="workspace to open in the window (also: python main.py RUN.json)")
     p.add_argument("--screenshot", metavar="FILE", help="train, save a PNG of the window, exit")
     p.add_argument(
         "--epochs", type=int, default=300, metavar="N",
@@ -64,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 EXIT_INTERRUPTED = 130
+COMMANDS = ("presets", "train", "export")
+
+
+def _file_as_option(argv: list[str]) -> list[str]:
+    """``python main.py RUN.json`` opens that workspace, as desktop programs open the file
+    they are given: a first argument that is neither a command nor an option becomes
+    ``--open RUN.json``."""
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        return ["--open", argv[0], *argv[1:]]
+    return argv
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -88,7 +101,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_file_as_option(sys.argv[1:] if argv is None else argv))
     if args.command:
         try:
             return run_command(args)
@@ -96,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INTERRUPTED
     from gui.app import run_window
 
-    return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs)
+    return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs,
+                      workspace=args.workspace)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ def window_figures(app: QApplication, key: str, seconds: float) -> dict[str, flo
         probe.start()
 
     every.timeout.connect(post)
+    window.speed.setCurrentIndex(window.speed.findData(0.0))  # "max": flat out
     window.toggle_run()
     run_loop(0.5)  # let the run settle
     frames0, epoch0, t0 = window.frames_rendered, window.snapshot.epoch, time.perf_counter()

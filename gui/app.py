@@ -21,7 +21,8 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300) -> int:
+def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300,
+               workspace: str | None = None) -> int:
     from engine.fileio import WriteError, check_writable
     from engine.presets import load_presets
 
@@ -29,6 +30,12 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
     if preset is not None and preset not in load_presets():
         known = ", ".join(load_presets())
         sys.stderr.write(f"error: unknown preset {preset!r} (known: {known})\n")
+        return 2
+    if preset is not None and workspace is not None:
+        sys.stderr.write("error: give a preset or a workspace to open, not both\n")
+        return 2
+    if workspace is not None and not os.path.isfile(workspace):
+        sys.stderr.write(f"error: {workspace}: no such workspace file\n")
         return 2
     if epochs < 0:
         sys.stderr.write(f"error: --epochs must be 0 or more, got {epochs}\n")
@@ -45,12 +52,17 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
                              "so the window cannot open; --screenshot FILE works without one\n")
             return 2
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a picture needs no screen
+    from gui.system_check import install_hint, missing_xcb_libraries, uses_xcb
+
+    if uses_xcb() and (missing := missing_xcb_libraries()):
+        sys.stderr.write(f"error: {install_hint(missing)}\n")
+        return 2
     limit_blas_threads()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Backprop Playground")
     from gui.main_window import MainWindow
 
-    window = MainWindow(preset)
+    window = MainWindow(preset, workspace=workspace)
     if screenshot is None:
         window.show()
         return app.exec()

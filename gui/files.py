@@ -170,11 +170,21 @@ class FileActions(QObject):
         return True
 
     # -- dialogs -------------------------------------------------------------------------------
+    def folder(self) -> str:
+        """Where file dialogs open: the folder last used, else the home folder."""
+        last = str(self.settings().value("folder", "") or "")
+        return last if last and os.path.isdir(last) else str(Path.home())
+
     def _ask_path(self, title: str, filt: str, save: bool, suggestion: str = "") -> str:
+        start = self.folder()
+        if save:  # a run's own file stays where it is; a new name goes to the last folder
+            start = suggestion if os.path.isabs(suggestion) else os.path.join(start, suggestion)
         if save:
-            path, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, filt)
+            path, _ = QFileDialog.getSaveFileName(self.window, title, start, filt)
         else:
-            path, _ = QFileDialog.getOpenFileName(self.window, title, "", filt)
+            path, _ = QFileDialog.getOpenFileName(self.window, title, start, filt)
+        if path:
+            self.settings().setValue("folder", str(Path(path).resolve().parent))
         return path
 
     def _ask_workspace_path(self) -> str:

@@ -50,6 +50,9 @@ from session.events import (
 )
 from session.snapshot import Snapshot
 
+INSPECTOR_TAB = 1
+SIDE_MIN_WIDTH = 265
+"""The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
 LOSS_PLOT_INTERVAL = 0.25
 """Seconds between loss-plot redraws while training runs (it is always drawn when paused)."""
 UNIT_HINTS = {
@@ -64,7 +67,7 @@ UNIT_HINTS = {
 class MainWindow(QMainWindow):
     """Backprop Playground's window."""
 
-    def __init__(self, preset: str | None = None) -> None:
+    def __init__(self, preset: str | None = None, workspace: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Backprop Playground")
         start = get_preset(preset or DEFAULT_PRESET)
@@ -84,6 +87,9 @@ class MainWindow(QMainWindow):
         self._build_shortcuts()
         self.client = WorkerClient(start, self)
         self.files = FileActions(self, self.client)
+        self.send(c.SetSpeed(float(self.speed.currentData())))
+        if workspace is not None:
+            self.send(c.OpenWorkspace(workspace))
         self.client.snapshotArrived.connect(self._on_snapshot)
         self.client.eventArrived.connect(self._on_event)
         self._show_scenario(start)
@@ -105,7 +111,7 @@ class MainWindow(QMainWindow):
         scroll = QScrollArea()
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(340)
+        scroll.setMinimumWidth(SIDE_MIN_WIDTH)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.architecture = ArchitectureBar()
@@ -122,7 +128,12 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("bottomTabs")
         self.tabs.addTab(self.loss_plot, "Loss")
-        self.tabs.addTab(self.inspector, "Inspector (backprop step)")
+        inspector_scroll = QScrollArea()
+        inspector_scroll.setObjectName("inspectorScroll")
+        inspector_scroll.setWidget(self.inspector)
+        inspector_scroll.setWidgetResizable(True)
+        self.tabs.addTab(inspector_scroll, "Inspector (backprop step)")
+        self.tabs.setMinimumWidth(300)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)
         right.addWidget(self.tabs)
@@ -134,8 +145,8 @@ class MainWindow(QMainWindow):
         split.addWidget(scroll)
         split.addWidget(centre)
         split.addWidget(right)
-        split.setStretchFactor(1, 3)
-        split.setStretchFactor(2, 2)
+        for column, stretch in enumerate((2, 4, 3)):  # all three give way on a narrow screen
+            split.setStretchFactor(column, stretch)
         split.setSizes([340, 620, 480])
 
         root = QWidget()
@@ -209,8 +220,8 @@ class MainWindow(QMainWindow):
         self.send(c.Step(unit))
         if unit is c.StepUnit.EPOCH:
             return
-        if self.tabs.currentWidget() is not self.inspector:
-            self.tabs.setCurrentWidget(self.inspector)
+        if self.tabs.currentIndex() != INSPECTOR_TAB:
+            self.tabs.setCurrentIndex(INSPECTOR_TAB)
         if unit is not c.StepUnit.PHASE:
             self.statusBar().showMessage(
                 "The whole step ran; the Inspector shows its update. Press ◂ Back to walk "
@@ -253,7 +264,7 @@ class MainWindow(QMainWindow):
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
         self.send(c.SelectWeight(layer, i, j))
         if self.snapshot is not None and self.snapshot.trace is not None:
-            self.tabs.setCurrentWidget(self.inspector)
+            self.tabs.setCurrentIndex(INSPECTOR_TAB)
             self.statusBar().showMessage("The Inspector shows this weight's chain rule once "
                                          "its backward phase has run.", 6000)
 
@@ -313,9 +324,11 @@ class MainWindow(QMainWindow):
             self._on_divergence(event)
         elif isinstance(event, RunningChanged):
             self.controls.show_running(event.running)
+            if not event.running and self.statusBar().currentMessage().startswith("Training…"):
+                self.statusBar().showMessage("Paused.", 4000)
         elif isinstance(event, GradientChecked):
             self.inspector.show_gradient_check(event.report)
-            self.tabs.setCurrentWidget(self.inspector)
+            self.tabs.setCurrentIndex(INSPECTOR_TAB)
             self.statusBar().showMessage(
                 event.report.summary().capitalize() + ".", 8000)
         elif isinstance(event, (FileDone, FileFailed, WeightsMismatch)):

@@ -15,6 +15,9 @@ GRANULARITIES = [("Epoch", StepUnit.EPOCH), ("Batch", StepUnit.BATCH),
                  ("Sample", StepUnit.SAMPLE), ("Phase", StepUnit.PHASE)]
 SPEEDS = [("max", 0.0), ("1000/s", 1000.0), ("300/s", 300.0), ("100/s", 100.0),
           ("30/s", 30.0), ("10/s", 10.0), ("3/s", 3.0), ("1/s", 1.0)]
+DEFAULT_SPEED = 30.0
+"""Epochs per second of the first Run: slow enough to watch the curves form (TensorFlow
+Playground's default converges in about 100 epochs); "max" is the first entry."""
 
 
 class ControlBar(QWidget):
@@ -29,7 +32,7 @@ class ControlBar(QWidget):
         self.run_button = name(QPushButton("▶  Run"), "runButton", "Run or pause",
                                "Run / pause training (Space)")
         self.run_button.setCheckable(True)
-        self.run_button.setMinimumWidth(96)
+        self.run_button.setMinimumWidth(88)
         self.step_button = name(QPushButton("Step ▸"), "stepButton", "Step",
                                 "Advance by the chosen unit: one phase, sample, batch or epoch "
                                 "(Right arrow or S)")
@@ -44,18 +47,22 @@ class ControlBar(QWidget):
         self.reset_button = name(QPushButton("Reset"), "resetButton", "Reset weights",
                                  "New initial weights with the next seed; same data (R)")
         self.epoch_label = name(QLabel(), "epochLabel", "Epoch counter", "Completed epochs")
-        self.epoch_label.setMinimumWidth(150)
+        self.epoch_label.setMinimumWidth(120)
         self.epoch_label.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.speed = name(QComboBox(), "speed", "Training speed",
                           "Epochs per second: 'max' trains as fast as the machine allows")
         for text, value in SPEEDS:
             self.speed.addItem(text, value)
+        self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
         self.preset_picker = name(QComboBox(), "presetPicker", "Preset",
                                   "Load a complete scenario: data, network and settings")
         for key, s in load_presets().items():
             self.preset_picker.addItem(s.title, key)
             self.preset_picker.setItemData(self.preset_picker.count() - 1, s.description,
                                            Qt.ItemDataRole.ToolTipRole)
+        self.preset_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_picker.setMinimumContentsLength(16)  # full titles in the list and tooltip
         self.rate_label = QLabel()
         self.rate_label.setObjectName("rateLabel")
         h.addWidget(self.run_button)
@@ -87,6 +94,7 @@ class ControlBar(QWidget):
             return
         self.preset_picker.blockSignals(True)
         self.preset_picker.setCurrentIndex(i)
-        title = load_presets()[key].title
-        self.preset_picker.setItemText(i, title + (" (edited)" if edited else ""))
+        preset = load_presets()[key]
+        self.preset_picker.setItemText(i, preset.title + (" (edited)" if edited else ""))
+        self.preset_picker.setToolTip(f"{preset.title}: {preset.description}")
         self.preset_picker.blockSignals(False)

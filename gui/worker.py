@@ -63,8 +63,10 @@ class TrainingWorker(QObject):
         QThread.currentThread().quit()
 
     def request_stop(self) -> None:
-        """Thread-safe hint, read between chunks, to stop training."""
+        """Thread-safe: stop training, and end a long command at its next chunk."""
         self._stop = True
+        if self.session is not None:
+            self.session.cancel()
 
     @Slot(object)
     def handle(self, command: Command) -> None:

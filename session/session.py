@@ -13,6 +13,7 @@ the run as it was.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,9 @@ MAPS_INTERVAL = 0.15
 """While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
 weights, losses and the counter go out with every snapshot."""
 
+CANCEL_SLICE = 0.1
+"""Seconds of training between checks of the cancel flag in long commands."""
+
 log = logging.getLogger(__name__)
 
 
@@ -65,6 +69,7 @@ class Session:
         self._data: DataView | None = None
         self._maps: PlaneMaps | CurveMaps | None = None
         self._maps_time = 0.0
+        self._cancel = threading.Event()
         self._handlers: dict[type, Callable[[Any], None]] = self._handler_table()
         try:
             self.install(Trainer(scenario))
@@ -102,6 +107,15 @@ class Session:
     def mark_dirty(self) -> None:
         if not self.file.dirty:
             self.file = FileState(self.file.path, dirty=True)
+
+    def cancel(self) -> None:
+        """Thread-safe: end a long command (training many epochs) at the next chunk and refuse
+        further training; used when the window closes."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def pause(self) -> None:
         if self.running:
@@ -173,11 +187,18 @@ class Session:
             self.mark_dirty()
 
     def _train_epochs(self, cmd: c.TrainEpochs) -> None:
+        """Train in slices of ~0.1 s, so that ``cancel`` ends even a huge request quickly."""
         t = self.require_trainer()
         self.pause()
-        if cmd.epochs > 0:
+        remaining = cmd.epochs
+        if remaining > 0:
             self.mark_dirty()
-            self._diverged(t.train(cmd.epochs).diverged)
+        while remaining > 0 and not self.cancelled:
+            report = t.train(remaining, time_budget=CANCEL_SLICE)
+            remaining -= report.epochs_run
+            if report.diverged is not None:
+                self._diverged(report.diverged)
+                return
 
     def _reset(self, cmd: c.Reset) -> None:
         """New initial weights from the next seed (explicit weights: back to them)."""
@@ -278,7 +299,7 @@ class Session:
         """Train while running, for at most about ``budget_s`` seconds. Returns the seconds to
         wait before the next chunk (0: at once), or None when the run is not playing."""
         t = self.trainer
-        if not self.running or t is None:
+        if not self.running or t is None or self.cancelled:
             return None
         due: Due = self.pacer.due(self._clock(), t.epoch)
         if due.epochs <= 0:

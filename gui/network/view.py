@@ -61,7 +61,7 @@ class NetworkView(QWidget):
         super().__init__(parent)
         self.setObjectName("networkView")
         self.setAccessibleName("Network diagram")
-        self.setMinimumSize(420, 260)
+        self.setMinimumSize(300, 260)
         self.setMouseTracking(True)
         self._build_canvas()
         self._legend = DiagramLegend(self)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,10 +27,11 @@ from PySide6.QtWidgets import (
 from engine.datasets import DATASETS, generate
 from engine.scenario import Scenario
 from gui.colors import NEGATIVE, POSITIVE, class_color, signed_color
-from gui.panels.widgets import name
+from gui.panels.widgets import name, side_combo
 from session.commands import RegenerateData, Section, edit
 
-GALLERY_COLUMNS = 4
+CELL = QSize(72, 74)
+"""One data set's cell in the gallery (thumbnail and caption)."""
 SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "spiral3": "3 spirals",
                 "multi_gauss": "Bumps", "sine": "Sine", "xor_table": "XOR table",
                 "and_table": "AND", "or_table": "OR", "not_table": "NOT"}
@@ -69,6 +69,32 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
     return QIcon(pix)
 
 
+class DatasetGallery(QListWidget):
+    """Data sets as thumbnails that flow into as many columns as the panel's width allows,
+    always tall enough to show every one (no scrolling inside the side panel)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(48, 48))
+        self.setGridSize(CELL)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(2 * CELL.width() + 8)
+
+    def fit_height(self) -> None:
+        columns = max(1, (self.viewport().width()) // CELL.width())
+        rows = max(1, -(-self.count() // columns))
+        self.setFixedHeight(rows * CELL.height() + 2 * self.frameWidth() + 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_height()
+
+
 class DataPanel(QGroupBox):
     """Which data, how much, how noisy, how it is split and batched."""
 
@@ -80,7 +106,7 @@ class DataPanel(QGroupBox):
         self._scenario: Scenario | None = None
         layout = QVBoxLayout(self)
 
-        self.task = name(QComboBox(), "problemType", "Problem type",
+        self.task = name(side_combo(), "problemType", "Problem type",
                          "Classification: predict a class. Regression: predict a number.")
         self.task.addItem("Classification", "classification")
         self.task.addItem("Regression", "regression")
@@ -89,16 +115,8 @@ class DataPanel(QGroupBox):
         row.addWidget(self.task, 1)
         layout.addLayout(row)
 
-        self.gallery = name(QListWidget(), "datasetPicker", "Data set",
+        self.gallery = name(DatasetGallery(), "datasetPicker", "Data set",
                             "Pick a data set. Orange and blue are the two classes.")
-        self.gallery.setViewMode(QListWidget.ViewMode.IconMode)
-        self.gallery.setIconSize(QSize(48, 48))
-        self.gallery.setGridSize(QSize(72, 74))
-        self.gallery.setMovement(QListWidget.Movement.Static)
-        self.gallery.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.gallery.setWordWrap(True)
-        self.gallery.setFixedHeight(2 * 74 + 8)
-        self.gallery.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._icons = {key: dataset_icon(key) for key in DATASETS}
         layout.addWidget(self.gallery)
 
@@ -197,8 +215,7 @@ class DataPanel(QGroupBox):
             self.gallery.addItem(item)
             if key == current:
                 self.gallery.setCurrentItem(item)
-        rows = -(-self.gallery.count() // GALLERY_COLUMNS)
-        self.gallery.setFixedHeight(max(1, rows) * 74 + 8)
+        self.gallery.fit_height()
 
     def _emit(self, **data_changes: object) -> None:
         if self._scenario is not None:

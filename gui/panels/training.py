@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QSpinBox, QWidget
 
 from engine.initializers import INIT_SCHEMES
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS, REGULARIZATIONS
 from engine.scenario import Scenario
-from gui.panels.widgets import combo_number, name, number_combo, set_combo_number
+from gui.panels.widgets import (
+    combo_number,
+    name,
+    number_combo,
+    set_combo_number,
+    side_combo,
+)
 from session.commands import EditScenario, FieldChange, Section, edit
 
 LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
@@ -33,23 +39,23 @@ class TrainingPanel(QGroupBox):
         self.lr = number_combo(LEARNING_RATES, "learningRate", "Learning rate",
                                "Step size η of each update. Applies live, without a reset.")
         form.addRow("Learning rate", self.lr)
-        self.optimizer = name(QComboBox(), "optimizer", "Optimizer",
+        self.optimizer = name(side_combo(), "optimizer", "Optimizer",
                               "How gradients become updates. Applies live.")
         for key, title in OPTIMIZERS.items():
             self.optimizer.addItem(title, key)
         form.addRow("Optimizer", self.optimizer)
-        self.loss = name(QComboBox(), "loss", "Loss function",
+        self.loss = name(side_combo(), "loss", "Loss function",
                          "What training minimises. Changing it re-initialises the weights.")
         for key, loss in LOSSES.items():
             self.loss.addItem(loss.title, key)
         form.addRow("Loss", self.loss)
-        self.reduction = name(QComboBox(), "reduction", "Batch reduction",
+        self.reduction = name(side_combo(), "reduction", "Batch reduction",
                               "Mean divides gradients by the batch size; sum (as many "
                               "notebooks do) adds them up. Applies live.")
         self.reduction.addItem("mean over batch", "mean")
         self.reduction.addItem("sum over batch", "sum")
         form.addRow("Reduction", self.reduction)
-        self.regularization = name(QComboBox(), "regularization", "Regularization",
+        self.regularization = name(side_combo(), "regularization", "Regularization",
                                    "Penalty on large weights (never biases). Applies live.")
         for key, title in REGULARIZATIONS.items():
             self.regularization.addItem(title, key)
@@ -57,7 +63,7 @@ class TrainingPanel(QGroupBox):
         self.reg_rate = number_combo(REG_RATES, "regRate", "Regularization rate",
                                      "Strength λ of the penalty. Applies live.")
         form.addRow("Reg. rate", self.reg_rate)
-        self.init = name(QComboBox(), "initScheme", "Initialization",
+        self.init = name(side_combo(), "initScheme", "Initialization",
                          "How the starting weights are drawn. Changing it re-initialises.")
         for key, text in INIT_SCHEMES.items():
             if key != "explicit":

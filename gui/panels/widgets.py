@@ -19,7 +19,7 @@ def name(widget: QWidget, object_name: str, accessible: str, tip: str = "") -> Q
 
 def number_combo(values: list[str], object_name: str, accessible: str, tip: str) -> QComboBox:
     """An editable combo of suggested numbers that accepts any finite, non-negative value."""
-    combo = QComboBox()
+    combo = side_combo()
     combo.setEditable(True)
     combo.addItems(values)
     validator = QDoubleValidator(0.0, 1e6, 10, combo)
@@ -45,3 +45,12 @@ def combo_number(combo: QComboBox) -> float | None:
     except ValueError:
         return None
     return v if np.isfinite(v) else None
+
+
+def side_combo() -> QComboBox:
+    """A combo for the side panel that may be narrower than its longest entry (the list
+    still shows entries in full), so the panel fits a small screen."""
+    combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
