@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from engine.activations import ACTIVATIONS
 from engine.network import LayerSpec
 from engine.scenario import Scenario
+from gui.panels.widgets import EditSender
 from session.commands import Section, edit
 
 MAX_WINDOW_LAYERS = 8
@@ -101,7 +102,7 @@ class LayerBox(QFrame):
             self.activation.setItemText(i, act.short_title if compact else act.title)
 
 
-class ArchitectureBar(QWidget):
+class ArchitectureBar(EditSender, QWidget):
     """Layer count, per-layer units and activations; sends ``EditScenario`` commands."""
 
     commandRequested = Signal(object)
@@ -217,7 +218,7 @@ class ArchitectureBar(QWidget):
     def _emit_hidden(self, hidden: tuple[LayerSpec, ...]) -> None:
         if self._scenario is None:
             return
-        self.commandRequested.emit(edit(Section.MODEL, hidden=hidden))
+        self.send_edit(edit(Section.MODEL, hidden=hidden))
 
     @Slot()
     def _add_layer(self) -> None:
@@ -254,5 +255,5 @@ class ArchitectureBar(QWidget):
             replace(layer, activation=box.activation.currentData())
             for layer, box in zip(s.model.hidden, self.boxes, strict=True)
         )
-        self.commandRequested.emit(edit(Section.MODEL, hidden=hidden,
+        self.send_edit(edit(Section.MODEL, hidden=hidden,
                                         output_activation=self.output_box.activation.currentData()))

@@ -204,8 +204,10 @@ class FileActions(QObject):
 
     @Slot()
     def save(self) -> None:
-        if self.path:
-            self.save_to(self.path)
+        snap = self.client.sync()  # the run's file now, after every command sent so far
+        path = snap.file.path if snap is not None else self.path
+        if path:
+            self.save_to(path)
         else:
             self.save_as()
 
@@ -302,6 +304,8 @@ class FileActions(QObject):
         self.client.send(c.Pause())  # nothing trains behind the question
         answer = self.ask_unsaved()
         if answer == "cancel":
+            if snap.running:
+                self.client.send(c.Run())  # as it was
             return False
         if answer == "save":
             return self._save_and_check(snap.file.path)

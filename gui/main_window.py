@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self.rendered: Snapshot | None = None
         """The snapshot the views show (set once its deferred render has run)."""
         self._shown_scenario: Scenario | None = None
+        self._reshow = False
+        """True while controls may show their own prediction of pending edits."""
         self._closing = False
         self._render_pending = False
         self._loss_drawn = 0.0
@@ -291,8 +293,8 @@ class MainWindow(QMainWindow):
     def _on_preset(self, _index: int) -> None:
         preset = get_preset(self.preset_picker.currentData())
         if not self.files.may_discard():
-            if self.scenario is not None:
-                self._show_scenario(self.scenario)  # the picker shows the run's preset again
+            if self.scenario is not None:  # the picker shows the run's own preset again
+                self._show_scenario(self.scenario)
             return
         self.load_scenario(preset, f"Loaded preset “{preset.title}”.")
 
@@ -302,12 +304,16 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_edit(self, command: c.Command) -> None:
-        """A panel's scenario edit: the session applies it live or rebuilds."""
+        """A panel's scenario edit: the session applies it live or rebuilds. The panel shows
+        its own prediction until the session's scenario is shown again."""
+        self._reshow = True
         self.send(command)
 
     @Slot(str)
     def _refuse(self, message: str) -> None:
-        if self.scenario is not None:
+        """Say why; the controls show the scenario in force once every command has run."""
+        self._reshow = True
+        if self.client.settled and self.scenario is not None:
             self._show_scenario(self.scenario)
         self.statusBar().showMessage(f"Not applied: {message}", 8000)
 
@@ -335,7 +341,7 @@ class MainWindow(QMainWindow):
             self.files.on_event(event)
 
     def _show_scenario(self, s: Scenario) -> None:
-        self._shown_scenario = s
+        self._shown_scenario, self._reshow = s, False
         self.data_panel.show_scenario(s)
         self.feature_panel.show_scenario(s)
         self.training_panel.show_scenario(s)
@@ -344,8 +350,8 @@ class MainWindow(QMainWindow):
         except ValueError:
             n_out = 1
         self.architecture.show_scenario(s, n_out)
-        if s.key in load_presets():
-            self.controls.show_preset(s.key, edited_from(s, load_presets()[s.key]))
+        presets = load_presets()
+        self.controls.show_preset(s.key, s.key in presets and edited_from(s, presets[s.key]))
 
     @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
@@ -361,9 +367,10 @@ class MainWindow(QMainWindow):
         snap = self.snapshot
         if snap is None or self._closing:
             return
-        if self.client.settled and snap.scenario is not self._shown_scenario:
+        if self.client.settled and (self._reshow or snap.scenario is not self._shown_scenario):
             self._show_scenario(snap.scenario)
-        self.files.show_file(snap.file)
+        if snap.file != self.files.file:
+            self.files.show_file(snap.file)
         self.epoch_label.setText(f"Epoch {snap.epoch:,}")
         rate = snap.epochs_per_second
         self.controls.rate_label.setText(f"{rate:,.0f} epochs/s" if snap.running and rate

@@ -88,11 +88,15 @@ class ControlBar(QWidget):
         self.run_button.setText("❚❚  Pause" if running else "▶  Run")
 
     def show_preset(self, key: str, edited: bool) -> None:
-        """Select the run's preset in the picker, marked "(edited)" when settings moved."""
+        """Select the run's preset in the picker, marked "(edited)" when settings moved; none
+        when the run is no preset's (its own data, say)."""
         i = self.preset_picker.findData(key)
-        if i < 0:
-            return
         self.preset_picker.blockSignals(True)
+        if i < 0:
+            self.preset_picker.setCurrentIndex(-1)
+            self.preset_picker.setToolTip("Load a complete scenario: data, network and settings")
+            self.preset_picker.blockSignals(False)
+            return
         self.preset_picker.setCurrentIndex(i)
         preset = load_presets()[key]
         self.preset_picker.setItemText(i, preset.title + (" (edited)" if edited else ""))

@@ -175,10 +175,12 @@ class WorkerClient(QObject):
             self.runningChanged.emit(event.running)
         self.eventArrived.emit(event)
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Stop the worker and wait for its thread; True when it ended in time."""
+    def shutdown(self) -> None:
+        """Stop the worker and wait for its thread to end. Long commands check the cancel
+        flag every ~0.1 s and loaders are bounded, so this returns quickly; it never leaves a
+        running thread behind (Qt aborts the process if one is destroyed while running)."""
         if not self.thread.isRunning():
-            return True
+            return
         self.worker.request_stop()
         self.shutdownRequested.emit()
-        return self.thread.wait(timeout_ms)
+        self.thread.wait()

@@ -164,6 +164,7 @@ class Session:
             return
         self.running = True
         self.mark_dirty()
+        self.pacer.clear()  # the rate is measured from this run on
         self.pacer.start(self._clock(), t.epoch)
         self.emit(RunningChanged(True))
 
@@ -175,8 +176,9 @@ class Session:
     def _step(self, cmd: c.Step) -> None:
         t = self.require_trainer()
         self.pause()
+        divergence = self.stepping.step(t, cmd.unit)
         self.mark_dirty()
-        self._diverged(self.stepping.step(t, cmd.unit))
+        self._diverged(divergence)
 
     def _step_back(self, cmd: c.StepBack) -> None:
         self.pause()

@@ -42,6 +42,17 @@ class StepControl:
         """Keep the state before a change, so Step back can return to it."""
         self.undo.append(t.checkpoint())
 
+    def step(self, t: Trainer, unit: StepUnit) -> Divergence | None:
+        """Advance by one unit; returns the divergence it ran into, if any. A step that fails
+        leaves no undo entry behind."""
+        top = self.undo[-1] if self.undo else None
+        try:
+            return self._step(t, unit)
+        except Exception:
+            if self.undo and self.undo[-1] is not top:
+                self.undo.pop()
+            raise
+
     def can_step_back(self, t: Trainer) -> bool:
         stepper = t.current_step
         return bool(self.undo) or (stepper is not None and stepper.position > 0)
@@ -50,8 +61,7 @@ class StepControl:
         return None if self.traced_sample is None else np.array([self.traced_sample])
 
     # -- steps -----------------------------------------------------------------------------
-    def step(self, t: Trainer, unit: StepUnit) -> Divergence | None:
-        """Advance by one unit; returns the divergence it ran into, if any."""
+    def _step(self, t: Trainer, unit: StepUnit) -> Divergence | None:
         if unit is StepUnit.EPOCH:
             self.remember(t)
             return t.train(1).diverged

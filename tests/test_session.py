@@ -237,6 +237,7 @@ def test_any_exception_inside_a_command_is_one_line_and_changes_nothing(monkeypa
     text = rec.of(Refused)[-1].text
     assert text.startswith("KeyError") and len(text) <= 300 and "\n" not in text
     assert_same(params(s), before)
+    assert not s.stepping.undo and not s.snapshot().file.dirty
 
 
 # -- pacing ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from PySide6.QtWidgets import QComboBox, QFileDialog, QSpinBox
+from PySide6.QtWidgets import QComboBox, QFileDialog, QSpinBox, QToolButton
 
 from engine.presets import get_preset
 from gui.main_window import MainWindow
@@ -212,3 +212,81 @@ def test_the_window_fits_a_1024_by_700_projector(qtbot, make_window):
     side = w.data_panel.parentWidget()
     # the side panel's controls are not cut at its edge (it scrolls vertically, not sideways)
     assert side.minimumSizeHint().width() <= side.parentWidget().width()
+
+
+def test_quick_successive_edits_build_on_each_other(qtbot, make_window):
+    """Two clicks in one event-loop turn: both count (found in review: 4 → 5, not 6)."""
+    w = make_window("tf_default")
+    plus = w.findChild(QToolButton, "addUnit1")
+    plus.click()
+    plus.click()
+    layer = w.findChild(QToolButton, "addLayerButton")
+    layer.click()
+    layer.click()
+    lr = w.findChild(QComboBox, "learningRate")
+    for text in ("0.3", "0.03"):  # a change and its revert, before any reply
+        lr.setCurrentIndex(lr.findText(text))
+        lr.activated.emit(lr.currentIndex())
+    wait_settled(qtbot, w)
+    truth = trainer(w).scenario
+    assert [h.units for h in truth.model.hidden] == [6, 2, 2, 2]
+    assert truth.train.optimizer.learning_rate == 0.03
+    assert len(w.architecture.boxes) == 4 and lr.currentText() == "0.03"
+
+
+def test_a_loss_change_right_after_reset_keeps_the_new_seed(qtbot, make_window):
+    w = make_window("tf_default")
+    w.reset()
+    loss = w.findChild(QComboBox, "loss")
+    loss.setCurrentIndex(loss.findData("mse"))  # before the reset's reply arrives
+    wait_settled(qtbot, w)
+    truth = trainer(w).scenario
+    assert truth.train.loss == "mse" and truth.init.seed == 2
+
+
+def test_save_right_after_loading_a_preset_asks_for_a_name(qtbot, make_window, tmp_path,
+                                                          monkeypatch):
+    w = make_window("sine_regression")
+    path = tmp_path / "a.json"
+    wait_event(qtbot, w, FileDone, lambda: w.files.save_to(str(path)))
+    wait_settled(qtbot, w)
+    before = path.read_text()
+    asked = []
+    monkeypatch.setattr(type(w.files), "_ask_workspace_path",
+                        lambda self: asked.append(True) or "")
+    w.load_scenario(get_preset("xor_221"), "")
+    w.files.save()  # same turn: the title still says a.json
+    assert asked and path.read_text() == before
+
+
+def test_cancelling_a_preset_change_keeps_the_picker_and_the_run(qtbot, make_window,
+                                                                monkeypatch):
+    w = make_window("tf_default")
+    w.toggle_run()
+    qtbot.waitUntil(lambda: w.client.running and w.rendered.epoch > 0, timeout=TIMEOUT)
+    monkeypatch.setattr(type(w.files), "ask_unsaved", lambda self: "cancel")
+    picker = w.findChild(QComboBox, "presetPicker")
+    picker.setCurrentIndex(picker.findData("xor_221"))
+    picker.activated.emit(picker.currentIndex())
+    assert picker.currentData() == "tf_default"
+    wait_settled(qtbot, w)
+    assert trainer(w).scenario.key == "tf_default"
+    qtbot.waitUntil(lambda: w.client.running, timeout=TIMEOUT)  # still running, as before
+    w.toggle_run()
+    qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
+
+
+def test_nothing_trains_behind_the_unsaved_changes_question(qtbot, make_window, monkeypatch):
+    w = make_window("tf_default")
+    w.toggle_run()
+    qtbot.waitUntil(lambda: w.client.running and w.rendered.epoch > 0, timeout=TIMEOUT)
+    seen = []
+
+    def ask(self):
+        qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
+        seen.append(w.client.sync().epoch)
+        return "discard"
+
+    monkeypatch.setattr(type(w.files), "ask_unsaved", ask)
+    assert w.files.may_discard()
+    assert seen and w.client.sync().epoch == seen[0]

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from engine.datasets import DATASETS, generate
 from engine.scenario import Scenario
 from gui.colors import NEGATIVE, POSITIVE, class_color, signed_color
-from gui.panels.widgets import name, side_combo
+from gui.panels.widgets import EditSender, name, side_combo
 from session.commands import RegenerateData, Section, edit
 
 CELL = QSize(72, 74)
@@ -95,7 +95,7 @@ class DatasetGallery(QListWidget):
         self.fit_height()
 
 
-class DataPanel(QGroupBox):
+class DataPanel(EditSender, QGroupBox):
     """Which data, how much, how noisy, how it is split and batched."""
 
     commandRequested = Signal(object)
@@ -219,11 +219,11 @@ class DataPanel(QGroupBox):
 
     def _emit(self, **data_changes: object) -> None:
         if self._scenario is not None:
-            self.commandRequested.emit(edit(Section.DATA, **data_changes))
+            self.send_edit(edit(Section.DATA, **data_changes))
 
     @Slot()
     def _on_regenerate(self) -> None:
-        self.commandRequested.emit(RegenerateData())
+        self.send_edit(RegenerateData())
 
     @Slot(int)
     def _on_task(self, _index: int) -> None:
@@ -271,9 +271,9 @@ class DataPanel(QGroupBox):
     @Slot(int)
     def _on_batch(self, value: int) -> None:
         if self._scenario is not None:
-            self.commandRequested.emit(edit(Section.TRAIN, batch_size=value))
+            self.send_edit(edit(Section.TRAIN, batch_size=value))
 
     @Slot(bool)
     def _on_shuffle(self, on: bool) -> None:
         if self._scenario is not None:
-            self.commandRequested.emit(edit(Section.TRAIN, shuffle=on))
+            self.send_edit(edit(Section.TRAIN, shuffle=on))

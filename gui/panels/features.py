@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QWidget
 from engine.datasets import DATASETS
 from engine.features import FEATURES, available_features
 from engine.scenario import Scenario
-from gui.panels.widgets import name
+from gui.panels.widgets import EditSender, name
 from session.commands import Section, edit
 
 
-class FeaturePanel(QGroupBox):
+class FeaturePanel(EditSender, QGroupBox):
     """Which input features feed the network (TensorFlow Playground's seven)."""
 
     commandRequested = Signal(object)
@@ -52,4 +52,4 @@ class FeaturePanel(QGroupBox):
         if not chosen:
             self.show_scenario(self._scenario)  # at least one feature stays on
             return
-        self.commandRequested.emit(edit(Section.DATA, features=chosen))
+        self.send_edit(edit(Section.DATA, features=chosen))

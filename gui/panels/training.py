@@ -10,6 +10,7 @@ from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS, REGULARIZATIONS
 from engine.scenario import Scenario
 from gui.panels.widgets import (
+    EditSender,
     combo_number,
     name,
     number_combo,
@@ -17,14 +18,14 @@ from gui.panels.widgets import (
     side_combo,
 )
 from session.commands import EditScenario, FieldChange, Section, edit
+from session.session import MAX_SEED
 
 LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10"]
 REG_RATES = ["0", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10"]
-MAX_SEED = 2**31 - 1
 
 
-class TrainingPanel(QGroupBox):
+class TrainingPanel(EditSender, QGroupBox):
     """Learning rate, optimiser, loss, regularisation, initialisation and seed."""
 
     commandRequested = Signal(object)
@@ -125,22 +126,25 @@ class TrainingPanel(QGroupBox):
         o = s.train.optimizer
         changes = {k: v for k, v in chosen.items() if getattr(o, k) != v}
         if changes:
-            self.commandRequested.emit(edit(Section.OPTIMIZER, **changes))
+            self.send_edit(edit(Section.OPTIMIZER, **changes))
 
     @Slot(int)
     def _on_reduction(self, _index: int) -> None:
         if self._scenario is not None:
-            self.commandRequested.emit(edit(Section.TRAIN,
+            self.send_edit(edit(Section.TRAIN,
                                             reduction=self.reduction.currentData()))
 
     @Slot()
     def _on_rebuild(self, *_args: object) -> None:
         if self._scenario is None:
             return
-        seed = self.seed.value()
-        self.commandRequested.emit(EditScenario((
-            FieldChange(Section.INIT, "scheme", self.init.currentData()),
-            FieldChange(Section.INIT, "seed", seed),
-            FieldChange(Section.TRAIN, "loss", self.loss.currentData()),
-            FieldChange(Section.TRAIN, "seed", seed),
-        )))
+        s, seed = self._scenario, self.seed.value()
+        chosen = (FieldChange(Section.INIT, "scheme", self.init.currentData()),
+                  FieldChange(Section.INIT, "seed", seed),
+                  FieldChange(Section.TRAIN, "loss", self.loss.currentData()),
+                  FieldChange(Section.TRAIN, "seed", seed))
+        # only what the user changed: an unchanged seed box must not undo a Reset in flight
+        changes = tuple(ch for ch in chosen
+                        if getattr(getattr(s, ch.section.value), ch.field) != ch.value)
+        if changes:
+            self.send_edit(EditScenario(changes))

@@ -3,9 +3,15 @@ number combos."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import QComboBox, QWidget
+
+from engine.scenario import Scenario
+from session.commands import Command, EditScenario
+from session.edits import apply_changes
 
 
 def name(widget: QWidget, object_name: str, accessible: str, tip: str = "") -> QWidget:
@@ -54,3 +60,18 @@ def side_combo() -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(8)
     return combo
+
+
+class EditSender:
+    """For controls that edit the scenario. Each edit also applies at once to the control's
+    own view of the scenario, so quick successive edits (two clicks in one event-loop turn, a
+    change and its revert) build on each other rather than on the last scenario shown; the
+    window replaces that view with the session's scenario once every command has run."""
+
+    _scenario: Scenario | None
+
+    def send_edit(self, command: Command) -> None:
+        if self._scenario is not None and isinstance(command, EditScenario):
+            with contextlib.suppress(ValueError):  # the session refuses it and says why
+                self._scenario = apply_changes(self._scenario, command.changes)
+        self.commandRequested.emit(command)  # type: ignore[attr-defined]
