@@ -13,27 +13,12 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
-from gui.architecture import ArchitectureBar
-from gui.banner import DivergenceBanner
 from gui.files import FileActions
-from gui.inspector import InspectorPanel
-from gui.loss_plot import LossPlot
-from gui.network import NetworkView
-from gui.output_view import OutputView
-from gui.panels import DataPanel, FeaturePanel, TrainingPanel
 from gui.shortcuts import install_shortcuts, space_action
-from gui.toolbar import ControlBar
+from gui.window_layout import INSPECTOR_TAB, WindowLayout
 from gui.worker import WorkerClient
 from session import commands as c
 from session.edits import edited_from
@@ -50,9 +35,6 @@ from session.events import (
 )
 from session.snapshot import Snapshot
 
-INSPECTOR_TAB = 1
-SIDE_MIN_WIDTH = 265
-"""The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
 LOSS_PLOT_INTERVAL = 0.25
 """Seconds between loss-plot redraws while training runs (it is always drawn when paused)."""
 UNIT_HINTS = {
@@ -64,7 +46,7 @@ UNIT_HINTS = {
 }
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowLayout):
     """Backprop Playground's window."""
 
     def __init__(self, preset: str | None = None, workspace: str | None = None) -> None:
@@ -83,8 +65,7 @@ class MainWindow(QMainWindow):
         self._loss_drawn = 0.0
         self.frames_rendered = 0
         """Snapshots drawn so far (the responsiveness benchmark reads it)."""
-        self.controls = ControlBar()
-        self._build_body()
+        self._build_layout()
         self._wire_controls()
         self._build_shortcuts()
         self.client = WorkerClient(start, self)
@@ -96,71 +77,6 @@ class MainWindow(QMainWindow):
         self.client.eventArrived.connect(self._on_event)
         self._show_scenario(start)
         self.resize(1440, 900)
-
-    # ------------------------------------------------------------------------------------------
-    # Layout
-    # ------------------------------------------------------------------------------------------
-    def _build_body(self) -> None:
-        self.data_panel = DataPanel()
-        self.feature_panel = FeaturePanel()
-        self.training_panel = TrainingPanel()
-        side = QWidget()
-        sv = QVBoxLayout(side)
-        sv.setContentsMargins(4, 4, 4, 4)
-        for panel in (self.data_panel, self.feature_panel, self.training_panel):
-            sv.addWidget(panel)
-        sv.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidget(side)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(SIDE_MIN_WIDTH)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        self.architecture = ArchitectureBar()
-        self.network_view = NetworkView()
-        centre = QWidget()
-        cv = QVBoxLayout(centre)
-        cv.setContentsMargins(0, 0, 0, 0)
-        cv.addWidget(self.architecture)
-        cv.addWidget(self.network_view, 1)
-
-        self.output_view = OutputView()
-        self.loss_plot = LossPlot()
-        self.inspector = InspectorPanel()
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("bottomTabs")
-        self.tabs.addTab(self.loss_plot, "Loss")
-        inspector_scroll = QScrollArea()
-        inspector_scroll.setObjectName("inspectorScroll")
-        inspector_scroll.setWidget(self.inspector)
-        inspector_scroll.setWidgetResizable(True)
-        self.tabs.addTab(inspector_scroll, "Inspector (backprop step)")
-        self.tabs.setMinimumWidth(300)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.output_view)
-        right.addWidget(self.tabs)
-        right.setSizes([470, 370])
-
-        self.banner = DivergenceBanner()
-
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(scroll)
-        split.addWidget(centre)
-        split.addWidget(right)
-        for column, stretch in enumerate((2, 4, 3)):  # all three give way on a narrow screen
-            split.setStretchFactor(column, stretch)
-        split.setSizes([340, 620, 480])
-
-        root = QWidget()
-        v = QVBoxLayout(root)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(0)
-        v.addWidget(self.controls)
-        v.addWidget(self.banner)
-        v.addWidget(split, 1)
-        self.setCentralWidget(root)
-        self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
-                                     "its numbers; click to edit it.")
 
     def _wire_controls(self) -> None:
         bar = self.controls
@@ -185,6 +101,7 @@ class MainWindow(QMainWindow):
         self.network_view.unitHovered.connect(self._on_unit_hovered)
         self.network_view.weightSelected.connect(self._on_weight_selected)
         self.output_view.pointClicked.connect(self._on_point_clicked)
+        self.output_view.edit_points.toggled.connect(self._on_edit_points)
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
@@ -262,6 +179,16 @@ class MainWindow(QMainWindow):
         else:
             self.send(c.AddPoint(x, y, 0 if mods & Qt.KeyboardModifier.ShiftModifier else 1))
 
+    @Slot(bool)
+    def _on_edit_points(self, on: bool) -> None:
+        """Say what the first added point will do before it does it."""
+        snap = self.snapshot
+        if on and snap is not None and snap.scenario.data.dataset != "custom":
+            self.statusBar().showMessage(
+                "Click adds points: the first point makes this data your own. Every point then "
+                "trains (no test set) and the loss history starts again; the weights are kept.",
+                12000)
+
     @Slot(int, int, int)
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
         self.send(c.SelectWeight(layer, i, j))
@@ -296,7 +223,7 @@ class MainWindow(QMainWindow):
             if self.scenario is not None:  # the picker shows the run's own preset again
                 self._show_scenario(self.scenario)
             return
-        self.load_scenario(preset, f"Loaded preset “{preset.title}”.")
+        self.load_scenario(preset, f"Loaded preset “{preset.title}”: {preset.description}")
 
     def load_scenario(self, scenario: Scenario, message: str) -> None:
         self.banner.hide()

@@ -1,0 +1,89 @@
+"""The window's parts and where they sit: toolbar, side panels, diagram, output view, loss plot
+and inspector. ``MainWindow`` adds the wiring and the behaviour.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from gui.architecture import ArchitectureBar
+from gui.banner import DivergenceBanner
+from gui.inspector import InspectorPanel
+from gui.loss_plot import LossPlot
+from gui.network import NetworkView
+from gui.output_view import OutputView
+from gui.panels import DataPanel, FeaturePanel, TrainingPanel
+from gui.toolbar import ControlBar
+
+INSPECTOR_TAB = 1
+SIDE_MIN_WIDTH = 265
+"""The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
+
+
+class WindowLayout(QMainWindow):
+    """Builds and places the widgets (attribute names are what tests and scripts use)."""
+
+    def _build_layout(self) -> None:
+        self.controls = ControlBar()
+        self.data_panel = DataPanel()
+        self.feature_panel = FeaturePanel()
+        self.training_panel = TrainingPanel()
+        side = QWidget()
+        sv = QVBoxLayout(side)
+        sv.setContentsMargins(4, 4, 4, 4)
+        for panel in (self.data_panel, self.feature_panel, self.training_panel):
+            sv.addWidget(panel)
+        sv.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(side)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(SIDE_MIN_WIDTH)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.architecture = ArchitectureBar()
+        self.network_view = NetworkView()
+        centre = QWidget()
+        cv = QVBoxLayout(centre)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.addWidget(self.architecture)
+        cv.addWidget(self.network_view, 1)
+
+        self.output_view = OutputView()
+        self.loss_plot = LossPlot()
+        self.inspector = InspectorPanel()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("bottomTabs")
+        self.tabs.addTab(self.loss_plot, "Loss")
+        inspector_scroll = QScrollArea()
+        inspector_scroll.setObjectName("inspectorScroll")
+        inspector_scroll.setWidget(self.inspector)
+        inspector_scroll.setWidgetResizable(True)
+        self.tabs.addTab(inspector_scroll, "Inspector (backprop step)")
+        self.tabs.setMinimumWidth(300)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.output_view)
+        right.addWidget(self.tabs)
+        right.setSizes([470, 370])
+
+        self.banner = DivergenceBanner()
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(centre)
+        split.addWidget(right)
+        for column, stretch in enumerate((2, 4, 3)):  # all three give way on a narrow screen
+            split.setStretchFactor(column, stretch)
+        split.setSizes([340, 620, 480])
+
+        root = QWidget()
+        v = QVBoxLayout(root)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(0)
+        v.addWidget(self.controls)
+        v.addWidget(self.banner)
+        v.addWidget(split, 1)
+        self.setCentralWidget(root)
+        self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
+                                     "its numbers; click to edit it.")
+
