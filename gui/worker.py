@@ -1,186 +1,200 @@
-"""The thread a run lives in: a thin Qt wrapper that paces a ``Session`` and publishes it.
+"""Where a run lives: a ``SessionHost`` in a process of its own (the default) or in a thread.
 
-Pattern (measured in DESIGN-NOTES):
+In its own process the trainer never competes with the window's drawing for the interpreter
+lock (DESIGN-NOTES measured the window training at about half of headless speed in a thread).
+The thread mode serves tests and scripts that read the engine directly
+(``client.host.session.trainer``). Choose with ``BACKPROP_WORKER=process|thread``.
 
-* ``TrainingWorker`` is a QObject moved to a QThread. It owns the ``Session``; only this thread
-  ever touches it. While running it trains in chunks of about 10 ms, re-armed by a 0 ms
-  single-shot QTimer, and returns to its event loop between chunks, so commands (one queued
-  slot, ``handle``) apply in order between chunks with no locks.
-* It publishes an immutable ``Snapshot`` at most every ~28 ms while training, and at once after
-  every command.
-* ``WorkerClient`` lives in the GUI thread: ``send(command)`` out; snapshots and events in.
-  Worker signals are connected only to its ``@Slot`` methods, never to lambdas (a lambda would
-  run in the worker thread). It keeps only the newest snapshot and drops stale generations.
+``WorkerClient`` lives in the GUI thread: ``send(command)`` posts to the host's inbox; what the
+host sends back arrives on its thread (or the pipe reader's) and is re-emitted through one
+queued signal into the GUI thread, where the newest snapshot of the current generation is
+kept and events are passed on.
 """
 
 from __future__ import annotations
 
-import time
+import multiprocessing
+import os
+import queue
+import threading
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.scenario import Scenario
 from session.commands import Command
-from session.events import Event, RunningChanged
-from session.session import Session
+from session.events import Event, Refused, RunningChanged
+from session.host import Published, Receiver, SessionHost, Stop, Sync, Synced, serve
 from session.snapshot import Snapshot
 
-CHUNK_SECONDS = 0.010
-PUBLISH_INTERVAL = 1.0 / 36.0
+SYNC_TIMEOUT = 30.0
+"""Seconds ``sync`` waits for the host before it answers with the newest snapshot it has."""
+STOP_TIMEOUT = 1.5
+"""Seconds a closing window gives the training process before it is terminated."""
 
 
-class TrainingWorker(QObject):
-    """Owns the Session; every slot runs in the worker thread."""
+class QueueInbox:
+    """A queue with the two calls ``SessionHost`` needs of a pipe end."""
 
-    snapshotReady = Signal(object)
-    eventReady = Signal(object)
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._next: list[Any] = []
 
-    def __init__(self, scenario: Scenario) -> None:
-        super().__init__()
-        self._scenario = scenario
-        self.session: Session | None = None
-        self.synced: Snapshot | None = None
-        """The snapshot taken by the last ``sync`` (read by the GUI thread after it)."""
-        self._timer: QTimer | None = None
-        self._stop = False
-        self._last_publish = 0.0
+    def put(self, message: object) -> None:
+        self._queue.put(message)
 
-    @Slot()
-    def start(self) -> None:
-        """Build the session in this thread and publish the first snapshot."""
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._tick)
-        self.session = Session(self._scenario, emit=self.eventReady.emit)
-        self._publish()
+    def poll(self, timeout: float | None = None) -> bool:
+        if not self._next:
+            try:
+                self._next.append(self._queue.get(timeout=timeout) if timeout != 0
+                                  else self._queue.get_nowait())
+            except queue.Empty:
+                return False
+        return True
 
-    @Slot()
-    def shutdown(self) -> None:
-        """Stop training and end the thread's event loop (the window waits for it)."""
-        self._stop = True
-        if self._timer is not None:
-            self._timer.stop()
-        QThread.currentThread().quit()
-
-    def request_stop(self) -> None:
-        """Thread-safe: stop training, and end a long command at its next chunk."""
-        self._stop = True
-        if self.session is not None:
-            self.session.cancel()
-
-    @Slot(object)
-    def handle(self, command: Command) -> None:
-        if self.session is None or self._stop:
-            return
-        was_running = self.session.running
-        self.session.handle(command)
-        self._publish()
-        if self.session.running and not was_running:
-            self._schedule(0)
-
-    @Slot()
-    def sync(self) -> None:
-        """Called with a blocking connection: a snapshot after every command sent so far."""
-        self.synced = None if self.session is None else self.session.snapshot()
-
-    def _schedule(self, delay_ms: int) -> None:
-        if self._timer is not None and not self._stop:
-            self._timer.start(delay_ms)
-
-    @Slot()
-    def _tick(self) -> None:
-        s = self.session
-        if s is None or self._stop:
-            return
-        # Train until the next frame is due (at most one chunk), so frames go out on time.
-        budget = min(CHUNK_SECONDS, max(0.001, self._last_publish + PUBLISH_INTERVAL
-                                        - time.perf_counter()))
-        wait = s.train_chunk(budget)
-        if wait is None:  # paused or diverged inside the chunk
-            self._publish()
-            return
-        if time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
-            self._publish()
-        self._schedule(int(wait * 1000))
-
-    def _publish(self) -> None:
-        if self.session is None:
-            return
-        snap = self.session.snapshot()
-        self._last_publish = time.perf_counter()
-        if snap is not None:
-            self.snapshotReady.emit(snap)
+    def recv(self) -> Any:
+        self.poll(None)
+        return self._next.pop()
 
 
 class WorkerClient(QObject):
-    """GUI-thread handle on the worker: commands out, newest snapshot and events in."""
+    """GUI-thread handle on the run: commands out, newest snapshot and events in."""
 
-    commandRequested = Signal(object)
-    syncRequested = Signal()
-    shutdownRequested = Signal()
-
+    _delivered = Signal(object)
+    """Emitted on the host's (or reader's) thread; queued into the GUI thread."""
     snapshotArrived = Signal(object)
-    """Re-emitted in the GUI thread with the newest snapshot of the current generation."""
+    """The newest snapshot of the current generation, in the GUI thread."""
     eventArrived = Signal(object)
     """Every ``session.events.Event``, in the order the session sent them."""
     runningChanged = Signal(bool)
 
-    def __init__(self, scenario: Scenario, parent: QObject | None = None) -> None:
+    def __init__(self, scenario: Scenario, parent: QObject | None = None,
+                 mode: str | None = None) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("trainingThread")
-        self.worker = TrainingWorker(scenario)
-        self.worker.moveToThread(self.thread)
+        self.mode = mode or os.environ.get("BACKPROP_WORKER", "process")
         self.latest: Snapshot | None = None
         self.sent = 0
         """Commands sent so far; a snapshot with ``handled == sent`` reflects all of them."""
         self.running = False
+        self.host: SessionHost | None = None
+        """The host, in thread mode (None when it runs in its own process)."""
         self._generation = -1
-        self.thread.started.connect(self.worker.start)
-        self.commandRequested.connect(self.worker.handle)
-        self.syncRequested.connect(self.worker.sync, Qt.ConnectionType.BlockingQueuedConnection)
-        self.shutdownRequested.connect(self.worker.shutdown)
-        self.worker.snapshotReady.connect(self._on_snapshot)
-        self.worker.eventReady.connect(self._on_event)
-        self.thread.start()
+        self._receiver = Receiver()
+        self._syncs: queue.SimpleQueue[Synced] = queue.SimpleQueue()
+        self._token = 0
+        self._stopped = False
+        self._delivered.connect(self._on_message)
+        if self.mode == "thread":
+            self._start_thread(scenario)
+        else:
+            self._start_process(scenario)
 
+    # -- starting ------------------------------------------------------------------------------
+    def _start_thread(self, scenario: Scenario) -> None:
+        inbox = QueueInbox()
+        self._cancel: Any = threading.Event()
+        self.host = SessionHost(scenario, inbox, self._deliver, self._cancel)
+        self._post = inbox.put
+        self._thread = threading.Thread(target=self.host.run, name="trainingThread",
+                                        daemon=True)
+        self._thread.start()
+
+    def _start_process(self, scenario: Scenario) -> None:
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt
+        commands_in, commands_out = ctx.Pipe(duplex=False)
+        replies_in, replies_out = ctx.Pipe(duplex=False)
+        self._cancel = ctx.Event()
+        self._process = ctx.Process(target=serve, name="training", daemon=True,
+                                    args=(commands_in, replies_out, scenario, self._cancel))
+        self._process.start()
+        commands_in.close()
+        replies_out.close()
+        self._pipe = commands_out
+        self._post = commands_out.send
+        self._thread = threading.Thread(target=self._read, args=(replies_in,),
+                                        name="trainingReader", daemon=True)
+        self._thread.start()
+
+    def _read(self, replies: Any) -> None:
+        """The reader thread: everything the training process sends, until it ends."""
+        while True:
+            try:
+                message = replies.recv()
+            except (EOFError, OSError):
+                break
+            self._deliver(message)
+        replies.close()
+        if not self._stopped:
+            self._delivered.emit(Refused("the training process ended unexpectedly; save "
+                                         "nothing more from this run and restart the app"))
+
+    # -- messages from the host (its thread) -----------------------------------------------------
+    def _deliver(self, message: object) -> None:
+        if isinstance(message, Synced):
+            self._syncs.put(message)
+            return
+        if isinstance(message, Published):
+            message = self._receiver.complete(message)
+        self._delivered.emit(message)
+
+    @Slot(object)
+    def _on_message(self, message: object) -> None:
+        if isinstance(message, Snapshot):
+            if message.generation < self._generation:
+                return  # queued before a reset: stale
+            self._generation = message.generation
+            self.latest = message
+            self.snapshotArrived.emit(message)
+            return
+        if isinstance(message, RunningChanged):
+            self.running = message.running
+            self.runningChanged.emit(message.running)
+        if isinstance(message, Event):
+            self.eventArrived.emit(message)
+
+    # -- commands (GUI thread) -------------------------------------------------------------------
     def send(self, command: Command) -> None:
+        if self._stopped:
+            return
         self.sent += 1
-        self.commandRequested.emit(command)
+        self._post(command)
 
     @property
     def settled(self) -> bool:
         """True when the newest snapshot reflects every command sent."""
         return self.latest is not None and self.latest.handled >= self.sent
 
+    def is_alive(self) -> bool:
+        return not self._stopped and self._thread.is_alive()
+
     def sync(self) -> Snapshot | None:
-        """Wait for the worker to handle every command sent so far; its snapshot then."""
-        if not self.thread.isRunning():
+        """Wait until the host has handled every command sent so far; its snapshot then."""
+        if not self.is_alive():
             return self.latest
-        self.syncRequested.emit()
-        return self.worker.synced
-
-    @Slot(object)
-    def _on_snapshot(self, snap: Snapshot) -> None:
-        if snap.generation < self._generation:
-            return  # queued before a reset: stale
-        self._generation = snap.generation
-        self.latest = snap
-        self.snapshotArrived.emit(snap)
-
-    @Slot(object)
-    def _on_event(self, event: Event) -> None:
-        if isinstance(event, RunningChanged):
-            self.running = event.running
-            self.runningChanged.emit(event.running)
-        self.eventArrived.emit(event)
+        self._token += 1
+        self._post(Sync(self._token))
+        while True:
+            try:
+                reply = self._syncs.get(timeout=SYNC_TIMEOUT)
+            except queue.Empty:
+                return self.latest
+            if reply.token == self._token:
+                return reply.snapshot
 
     def shutdown(self) -> None:
-        """Stop the worker and wait for its thread to end. Long commands check the cancel
-        flag every ~0.1 s and loaders are bounded, so this returns quickly; it never leaves a
-        running thread behind (Qt aborts the process if one is destroyed while running)."""
-        if not self.thread.isRunning():
+        """End the run's host and wait for it: long commands check the cancel flag every
+        ~0.1 s; a training process that still has not ended is terminated."""
+        if self._stopped:
             return
-        self.worker.request_stop()
-        self.shutdownRequested.emit()
-        self.thread.wait()
+        self._stopped = True
+        self._cancel.set()
+        self._post(Stop())
+        if self.mode == "thread":
+            self._thread.join()
+            return
+        self._process.join(STOP_TIMEOUT)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+        self._pipe.close()
+        self._thread.join(STOP_TIMEOUT)

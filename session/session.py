@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
@@ -51,11 +51,19 @@ CANCEL_SLICE = 0.1
 log = logging.getLogger(__name__)
 
 
+class CancelFlag(Protocol):
+    """A threading.Event or a multiprocessing Event."""
+
+    def set(self) -> None: ...
+    def is_set(self) -> bool: ...
+
+
 class Session:
     """One run: a trainer, its step and undo state, its pacing and its file."""
 
     def __init__(self, scenario: Scenario, emit: Callable[[Event], None] | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter,
+                 cancel: CancelFlag | None = None) -> None:
         self._emit = emit or (lambda event: None)
         self._clock = clock
         self.trainer: Trainer | None = None
@@ -69,7 +77,8 @@ class Session:
         self._data: DataView | None = None
         self._maps: PlaneMaps | CurveMaps | None = None
         self._maps_time = 0.0
-        self._cancel = threading.Event()
+        self._cancel: CancelFlag = threading.Event() if cancel is None else cancel
+        """Set from another thread or process (``cancel``) to end long commands."""
         self._handlers: dict[type, Callable[[Any], None]] = self._handler_table()
         try:
             self.install(Trainer(scenario))

@@ -7,6 +7,9 @@ from pathlib import Path
 pytest_plugins = ["tests.gui_helpers"]  # the make_window fixture for the window tests
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Windows host their run in a thread, so tests can read the engine behind them
+# (tests/test_window_process.py covers the training process the app uses).
+os.environ.setdefault("BACKPROP_WORKER", "thread")
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -29,7 +29,7 @@ def make_window(qtbot):
     for w in windows:
         w.files.confirm_unsaved = False
         w.close()
-        assert not w.client.thread.isRunning(), "the worker thread outlived its window"
+        assert not w.client.is_alive(), "the worker thread outlived its window"
 
 
 def fresh_snapshot(qtbot, w):
@@ -53,4 +53,4 @@ def wait_event(qtbot, w, kind: type, action) -> object:
 
 def trainer(w):
     """The engine behind the window (read only while the worker is idle)."""
-    return w.client.worker.session.trainer
+    return w.client.host.session.trainer

@@ -171,10 +171,10 @@ def test_unsaved_changes_are_guarded_on_close(qtbot, window, monkeypatch):
     train_epochs(qtbot, w, 1)
     monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: "cancel")
     w.close()
-    assert w.isVisible() and w.client.thread.isRunning()
+    assert w.isVisible() and w.client.is_alive()
     monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: "discard")
     w.close()
-    assert not w.isVisible() and not w.client.thread.isRunning()
+    assert not w.isVisible() and not w.client.is_alive()
 
 
 def test_an_edit_made_while_saving_keeps_the_run_unsaved(qtbot, window, tmp_path):

@@ -192,7 +192,7 @@ def test_closing_mid_run_leaves_no_thread_running(qtbot, make_window):
     qtbot.mouseClick(w.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.rendered.epoch > 3, timeout=TIMEOUT)
     w.close()
-    assert not w.client.thread.isRunning()
+    assert not w.client.is_alive()
 
 
 def test_screenshot_command_writes_a_real_picture(tmp_path):

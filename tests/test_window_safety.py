@@ -34,7 +34,7 @@ def test_closing_during_a_long_training_command_ends_cleanly(qtbot, round_):
     qtbot.waitUntil(lambda: trainer(w).epoch > round_, timeout=TIMEOUT)
     w.files.confirm_unsaved = False
     w.close()
-    assert not w.client.thread.isRunning()
+    assert not w.client.is_alive()
     assert trainer(w).epoch < 10**9
 
 
@@ -113,7 +113,7 @@ def test_the_first_run_is_watchable_and_max_is_one_click_away(qtbot, make_window
     w = make_window("tf_default")
     fresh_snapshot(qtbot, w)
     assert w.speed.currentText() == "30/s" and w.speed.itemText(0) == "max"
-    assert w.client.worker.session.pacer.speed == 30.0
+    assert w.client.host.session.pacer.speed == 30.0
 
 
 def test_pausing_replaces_the_training_message(qtbot, make_window):
