@@ -17,8 +17,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from engine.history import Metrics
 from gui.colors import class_color
-from gui.plot_style import cache_axes
+from gui.plot_style import IntegerAxis, cache_axes
 from session.snapshot import Snapshot
 
 __all__ = ["LossPlot", "format_metric"]
@@ -61,6 +62,39 @@ def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
     return sep.join(parts)
 
 
+def shown_history(history: dict[str, np.ndarray], metrics: Metrics | None
+                  ) -> dict[str, np.ndarray]:
+    """The history the plot draws, (n,) per column: when idle, ``metrics`` measure the weights
+    shown now (after a weight edit, a weight import or added points), so they replace the
+    history's entry for that epoch, and the last dot agrees with the read-out."""
+    h = {k: np.asarray(v) for k, v in history.items()}
+    if metrics is None:
+        return h
+    epochs = h.get("epoch", np.zeros(0, dtype=np.int64))
+    keep = int(np.searchsorted(epochs, metrics.epoch, side="left"))
+    out = {"epoch": np.append(epochs[:keep], metrics.epoch).astype(np.int64)}
+    for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+        column = h.get(name, np.full(len(epochs), math.nan))
+        out[name] = np.append(column[:keep], float(getattr(metrics, name)))
+    return out
+
+
+def loss_range(losses: list[np.ndarray], log: bool) -> tuple[float, float] | None:
+    """(low, high) of the finite losses, in log10 when ``log``, padded, always finite and of
+    non-zero width; None when there is nothing to show. pyqtgraph's auto-range kept a
+    diverged run's 1e289 after Reset (issue 10), so the plot sets this itself."""
+    values = np.concatenate([np.ravel(v) for v in losses]) if losses else np.zeros(0)
+    values = values[np.isfinite(values)]
+    if log:
+        values = np.log10(np.maximum(values, LOG_FLOOR))
+    if values.size == 0:
+        return None
+    low, high = float(values.min()), float(values.max())
+    pad = 0.05 * (high - low) if high > low else max(abs(high) * 0.05, 0.1 if log else 1e-6)
+    padded = (low - pad, high + pad)
+    return padded if all(math.isfinite(v) for v in padded) else (low, high)
+
+
 class LossPlot(QWidget):
     """Training and test loss per epoch, accuracy on a second axis, log toggle, hover read-out."""
 
@@ -80,7 +114,8 @@ class LossPlot(QWidget):
         self.log_check.setToolTip("Logarithmic loss axis: shows progress once the loss is small")
         self.log_check.toggled.connect(self._set_log)
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget(background="w",
+                                         axisItems={"bottom": IntegerAxis("bottom")})
         self.plot_widget.setAccessibleName("Loss curves")
         self.plot_widget.setMinimumHeight(120)
         plot = self.plot_widget.getPlotItem()
@@ -174,13 +209,13 @@ class LossPlot(QWidget):
         epochs = h.get("epoch", np.zeros(0))
         n = len(epochs)
         last = (int(epochs[-1]), float(h["train_loss"][-1])) if n else (-1, math.nan)
-        key = (snap.generation, n, *last)
+        key = (snap.generation, n, *last, repr(snap.metrics))
         self._set_readout(snap)
         self._set_classification(snap.data.task == "classification")
         if key == self._key:
             return
         self._key = key
-        self._history = {k: np.asarray(v) for k, v in h.items()}
+        self._history = shown_history(h, snap.metrics)
         self._redraw()
 
     def clear(self) -> None:
@@ -245,7 +280,16 @@ class LossPlot(QWidget):
         else:
             # the whole run, always (auto-range would only see the clipped-to-view data)
             self.plot_item.setXRange(float(x[0]), float(x[-1]), padding=0.02)
+        self._fit_loss_axis()
         self._update_legend()
+
+    def _fit_loss_axis(self) -> None:
+        """The loss axis spans the current history, nothing older (see ``loss_range``)."""
+        h = self._history
+        columns = [h[k] for k in ("train_loss", "test_loss") if k in h]
+        span = loss_range(columns, self.log_scale)
+        if span is not None:
+            self.plot_item.setYRange(*span, padding=0)
 
     def _set_classification(self, classification: bool) -> None:
         """Accuracy (right axis) only means something for classification."""
@@ -300,7 +344,7 @@ class LossPlot(QWidget):
         # PlotItem switches every axis; accuracy stays a linear 0–100 % scale.
         self.plot_item.getAxis("right").setLogMode(False)
         self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
-        self.plot_item.vb.enableAutoRange(y=True)
+        self._fit_loss_axis()
         self._hide_hover()
 
     def _sync_views(self) -> None:
