@@ -245,6 +245,7 @@ class InspectorPanel(QWidget):
         while self.tables_layout.count():
             item = self.tables_layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone now, not when the event loop deletes it
                 item.widget().deleteLater()
         self.operands = ()
 
@@ -301,7 +302,7 @@ class InspectorPanel(QWidget):
         for r, layer in enumerate(report.layers):
             for k, text in enumerate(check_row(layer)):
                 item = QTableWidgetItem(text)
-                if k:
+                if 0 < k < len(CHECK_COLUMNS) - 1:  # numbers right-aligned, words left
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, k, item)
