@@ -17,17 +17,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.history import Metrics
 from gui.colors import class_color
 from gui.plot_style import IntegerAxis, cache_axes
+from session.present.loss_curve import LOG_FLOOR, loss_range, shown_history
 from session.snapshot import Snapshot
 
 __all__ = ["LossPlot", "format_metric"]
 
 LOSS_COLOR = (40, 40, 40)
 ACCURACY_COLOR = class_color(2)  # Okabe–Ito bluish green: not orange/blue, which mean classes
-LOG_FLOOR = 1e-12
-"""Losses are clipped to this before log scaling, so an exact zero cannot break the axis."""
 
 
 def format_metric(value: float) -> str:
@@ -60,39 +58,6 @@ def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
         accs = [p for p in parts if "acc" in p]
         return "\n".join(" · ".join(line) for line in (losses, accs) if line)
     return sep.join(parts)
-
-
-def shown_history(history: dict[str, np.ndarray], metrics: Metrics | None
-                  ) -> dict[str, np.ndarray]:
-    """The history the plot draws, (n,) per column: when idle, ``metrics`` measure the weights
-    shown now (after a weight edit, a weight import or added points), so they replace the
-    history's entry for that epoch, and the last dot agrees with the read-out."""
-    h = {k: np.asarray(v) for k, v in history.items()}
-    if metrics is None:
-        return h
-    epochs = h.get("epoch", np.zeros(0, dtype=np.int64))
-    keep = int(np.searchsorted(epochs, metrics.epoch, side="left"))
-    out = {"epoch": np.append(epochs[:keep], metrics.epoch).astype(np.int64)}
-    for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
-        column = h.get(name, np.full(len(epochs), math.nan))
-        out[name] = np.append(column[:keep], float(getattr(metrics, name)))
-    return out
-
-
-def loss_range(losses: list[np.ndarray], log: bool) -> tuple[float, float] | None:
-    """(low, high) of the finite losses, in log10 when ``log``, padded, always finite and of
-    non-zero width; None when there is nothing to show. pyqtgraph's auto-range kept a
-    diverged run's 1e289 after Reset (issue 10), so the plot sets this itself."""
-    values = np.concatenate([np.ravel(v) for v in losses]) if losses else np.zeros(0)
-    values = values[np.isfinite(values)]
-    if log:
-        values = np.log10(np.maximum(values, LOG_FLOOR))
-    if values.size == 0:
-        return None
-    low, high = float(values.min()), float(values.max())
-    pad = 0.05 * (high - low) if high > low else max(abs(high) * 0.05, 0.1 if log else 1e-6)
-    padded = (low - pad, high + pad)
-    return padded if all(math.isfinite(v) for v in padded) else (low, high)
 
 
 class LossPlot(QWidget):
@@ -139,7 +104,8 @@ class LossPlot(QWidget):
             pen=pg.mkPen(LOSS_COLOR, width=2), name="train loss"
         )
         self.test_loss_curve = plot.plot(
-            pen=pg.mkPen(LOSS_COLOR, width=2, style=Qt.PenStyle.DashLine), name="test loss"
+            pen=pg.mkPen(LOSS_COLOR, width=2, style=Qt.PenStyle.DashLine), name="test loss",
+            symbolBrush=pg.mkBrush(255, 255, 255), symbolPen=pg.mkPen(LOSS_COLOR, width=1.5),
         )
 
         # Accuracy lives in its own ViewBox, x-linked to the loss view, drawn on the right axis.
@@ -274,9 +240,11 @@ class LossPlot(QWidget):
         self.test_loss_curve.setVisible(has_test)
         self.test_acc_curve.setVisible(has_test and self._classification)
         # Before training there is one point: mark it, and show epochs 0–10, not −0.4…0.4.
-        self.train_loss_curve.setSymbol("o" if len(x) == 1 else None)
+        single = len(x) == 1
+        self.train_loss_curve.setSymbol("o" if single else None)
+        self.test_loss_curve.setSymbol("o" if single else None)  # hollow: see __init__
         if len(x) <= 1:
-            self.plot_item.setXRange(0, 10, padding=0)
+            self.plot_item.setXRange(0, 10, padding=0.02)  # the dot whole, not cut at 0
         else:
             # the whole run, always (auto-range would only see the clipped-to-view data)
             self.plot_item.setXRange(float(x[0]), float(x[-1]), padding=0.02)

@@ -369,3 +369,13 @@ def test_the_epoch_axis_has_whole_numbers_only(loss_plot):
     for low, high in ((0, 10), (0, 3), (-0.4, 1.4), (0, 2000)):
         ticks = [v for _spacing, values in axis.tickValues(low, high, 380) for v in values]
         assert ticks and all(float(v).is_integer() for v in ticks), (low, high, ticks)
+
+
+def test_a_loss_at_the_edge_of_float64_still_draws(loss_plot):
+    snap = make_snapshot("tf_default", 3)
+    n = len(snap.history["epoch"])
+    huge = np.linspace(0.5, 1.7e308, n)
+    loss_plot.set_snapshot(with_history(snap, train_loss=huge, test_loss=huge))
+    low, high = loss_plot.plot_item.vb.viewRange()[1]
+    assert np.isfinite([low, high]).all() and high >= 1e300  # capped: see LOSS_CEILING
+    assert distinct_colours(loss_plot) > 3
