@@ -15,7 +15,7 @@ from engine.history import Metrics
 LOG_FLOOR = 1e-12
 """Losses are clipped to this before log scaling, so an exact zero cannot break the axis."""
 LOSS_CEILING = 1e300
-"""The loss axis ends here at most: pyqtgraph's view transform overflows (NaN ranges) for
+"""The loss axis ends here at most: the plot's view transform overflows (NaN ranges) for
 spans near float64's limit of 1.8e308, while a diverging run may record up to there."""
 
 
@@ -38,8 +38,8 @@ def shown_history(history: dict[str, np.ndarray], metrics: Metrics | None
 
 def loss_range(losses: list[np.ndarray], log: bool) -> tuple[float, float] | None:
     """(low, high) of the finite losses, in log10 when ``log``, padded, within ±LOSS_CEILING
-    and of non-zero width; None when there is nothing to show. pyqtgraph's auto-range kept a
-    diverged run's 1e289 after Reset (issue 10), so the plot sets this itself."""
+    and of non-zero width; None when there is nothing to show. The plot library's own
+    auto-range kept a diverged run's 1e289 after Reset (issue 10), so the plot sets this."""
     values = np.concatenate([np.ravel(v) for v in losses]) if losses else np.zeros(0)
     values = np.clip(values[np.isfinite(values)], -LOSS_CEILING, LOSS_CEILING)
     if log:
