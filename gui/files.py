@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from engine.export import EXPORT_SUFFIXES
 from gui.csv_dialog import CsvImportDialog
-from gui.pictures import save_picture
+from gui.pictures import SCALES, save_picture
 from gui.worker import WorkerClient
 from session import commands as c
 from session.events import Event, FileAction, FileDone, FileFailed, WeightsMismatch
@@ -60,6 +60,8 @@ class FileActions(QObject):
         self.confirm_unsaved = True
         """False for runs with nothing of the user's to keep (a screenshot, a benchmark)."""
         self.last_message: tuple[str, str] | None = None
+        self.picture_scale = 1
+        """How many times the size on screen a PNG picture is (File › Export picture)."""
         menu = window.menuBar().addMenu("&File")
         self.menu = menu
         self._action(menu, "&Open workspace…", QKeySequence.StandardKey.Open, self.open_dialog)
@@ -85,9 +87,25 @@ class FileActions(QObject):
                            ("Loss plot", "loss_plot")):
             self._action(pictures, f"{name}…", None,
                          lambda _=False, a=attr, n=name: self.picture_dialog(a, n))
+        self._picture_scales(pictures)
         menu.addSeparator()
         self._action(menu, "&Quit", QKeySequence.StandardKey.Quit, window.close)
         self._refresh_recent()
+
+    def _picture_scales(self, menu: QMenu) -> None:
+        """PNG size choices below the views: 1× (as on screen), 2×, 4× (for slides)."""
+        menu.addSeparator()
+        group = QActionGroup(menu)
+        for scale in SCALES:
+            act = QAction(f"PNG at {scale}×" + (" (as on screen)" if scale == 1 else ""), menu)
+            act.setObjectName(f"pictureScale{scale}")
+            act.setToolTip(f"PNG pictures {scale} times the size on screen; SVG is vector")
+            act.setCheckable(True)
+            act.setChecked(scale == self.picture_scale)
+            act.triggered.connect(lambda _=False, k=scale: setattr(self, "picture_scale", k))
+            group.addAction(act)
+            menu.addAction(act)
+        self.picture_scale_actions = group
 
     def _action(self, menu: QMenu, text: str, keys: object,
                 slot: Callable[..., object]) -> QAction:
@@ -160,9 +178,11 @@ class FileActions(QObject):
                    train_fraction: float) -> None:
         self.client.send(c.ImportCsv(path, label_column, task, train_fraction))
 
-    def save_picture(self, attr: str, path: str) -> bool:
+    def save_picture(self, attr: str, path: str, scale: int | None = None) -> bool:
+        """Picture of the window's view ``attr``; PNG at ``scale`` (default: the menu's)."""
         try:
-            save_picture(getattr(self.window, attr), path)
+            save_picture(getattr(self.window, attr), path,
+                         self.picture_scale if scale is None else scale)
         except (OSError, ValueError) as e:
             self._message("Could not save the picture", str(e))
             return False

@@ -26,12 +26,47 @@ from PySide6.QtWidgets import (
 )
 
 from engine.explain import Operand, fmt
-from engine.gradcheck import GradCheckReport
+from engine.gradcheck import NOISE_MARGIN, TOLERANCE, GradCheckReport, LayerCheck
 from session.snapshot import Snapshot, TraceInfo
 
 TRUNCATE = 6
 """Rows and columns shown before an ellipsis, unless "show all" is on."""
 MONO = "font-family: 'DejaVu Sans Mono', monospace;"
+PENDING = object()
+"""The gradient check shown belongs to the next idle snapshot."""
+CHECK_COLUMNS = (
+    ("layer", "The layer whose weights and biases were checked (1 = first hidden layer)"),
+    ("parameters", "How many weights and biases the layer has"),
+    ("relative error", "‖g_backprop − g_numerical‖ / (‖g_backprop‖ + ‖g_numerical‖); "
+                       f"below {TOLERANCE:.0e} the two agree"),
+    ("difference", "‖g_backprop − g_numerical‖ over the layer's parameters"),
+    ("noise floor", "The finite differences' own error over the layer; a difference within "
+                    f"{NOISE_MARGIN:g}× this is noise, not a backprop bug"),
+    ("agrees", "Whether backprop and numerical differentiation agree for this layer"),
+)
+
+
+def check_row(c: LayerCheck) -> tuple[str, ...]:
+    """One layer's cells, in the order of ``CHECK_COLUMNS``."""
+    verdict = "yes" if c.precise else "yes (within noise)" if c.agrees else "NO"
+    return (str(c.layer), str(c.n_parameters), f"{c.relative_error:.1e}",
+            f"{c.difference:.1e}", f"{c.noise:.1e}", verdict)
+
+
+def check_table() -> QTableWidget:
+    """The gradient check as a table: one row per layer under the headers above."""
+    table = QTableWidget(0, len(CHECK_COLUMNS))
+    table.setObjectName("gradientCheckTable")
+    table.setAccessibleName("Gradient check per layer")
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    for k, (name, tip) in enumerate(CHECK_COLUMNS):
+        header = QTableWidgetItem(name)
+        header.setToolTip(tip)
+        table.setHorizontalHeaderItem(k, header)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    table.hide()
+    return table
 
 
 def table_for(op: Operand, show_all: bool) -> QTableWidget:
@@ -126,6 +161,12 @@ class InspectorPanel(QWidget):
         self.check_result = QLabel()
         self.check_result.setObjectName("gradientCheckResult")
         self.check_result.setWordWrap(True)
+        self.check_table = check_table()
+        self.check_worst = QLabel()
+        self.check_worst.setObjectName("gradientCheckWorst")
+        self.check_worst.setWordWrap(True)
+        self.check_worst.setTextFormat(Qt.TextFormat.PlainText)
+        self._check_key: object = None
 
         self.tables = QWidget()
         self.tables_layout = QVBoxLayout(self.tables)
@@ -134,7 +175,7 @@ class InspectorPanel(QWidget):
         bv = QVBoxLayout(body)
         bv.setContentsMargins(6, 4, 6, 4)
         for w in (self.progress, self.title, self.equations, self.chain, self.note,
-                  self.check_result, self.tables):
+                  self.check_result, self.check_table, self.check_worst, self.tables):
             bv.addWidget(w)
         bv.addStretch(1)
         scroll = QScrollArea()
@@ -162,7 +203,13 @@ class InspectorPanel(QWidget):
         if snap.data is not self._data_key:
             self._data_key = snap.data
             self._fill_targets(snap)
-            self.check_result.setText("")  # a check of another network would mislead
+        key = step_key(snap)
+        if self._check_key is PENDING:
+            if not snap.running:  # the check paused the run: this is the state it checked
+                self._check_key = key
+        elif key != self._check_key:
+            self._check_key = key
+            self.clear_gradient_check()  # a check of other weights or samples would mislead
         i = self.target.findData(snap.traced_sample)
         if i >= 0 and i != self.target.currentIndex():
             self.target.setCurrentIndex(i)
@@ -198,6 +245,7 @@ class InspectorPanel(QWidget):
         while self.tables_layout.count():
             item = self.tables_layout.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone now, not when the event loop deletes it
                 item.widget().deleteLater()
         self.operands = ()
 
@@ -244,15 +292,51 @@ class InspectorPanel(QWidget):
                                "phase, to see its chain rule with numbers.</i>")
 
     def show_gradient_check(self, report: GradCheckReport) -> None:
-        rows = "".join(
-            f"<tr><td>layer {c.layer}</td><td>{c.n_parameters} parameters</td>"
-            f"<td>relative error {c.relative_error:.1e}"
-            f"{'' if c.precise or not c.agrees else ' (within noise)'}</td></tr>"
-            for c in report.layers)
-        w = report.worst
+        """The check of the weights and samples shown now; cleared by the next step."""
         self.check_result.setText(
             f"<b>Gradient check</b> ({report.n_samples} sample"
             f"{'s' * (report.n_samples != 1)}, ε = {report.epsilon:g}): "
-            f"{html.escape(report.summary())}.<table>{rows}</table>"
-            f"Worst parameter: layer {w.layer} {html.escape(w.name)} — backprop "
-            f"{fmt(w.backprop, 6)}, numerical {fmt(w.numerical, 6)}.")
+            f"{html.escape(report.summary())}.")
+        table = self.check_table
+        table.setRowCount(len(report.layers))
+        for r, layer in enumerate(report.layers):
+            for k, text in enumerate(check_row(layer)):
+                item = QTableWidgetItem(text)
+                if 0 < k < len(CHECK_COLUMNS) - 1:  # numbers right-aligned, words left
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, k, item)
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        height = (table.horizontalHeader().height() + 6
+                  + sum(table.rowHeight(r) for r in range(table.rowCount())))
+        table.setFixedHeight(min(height, 260))
+        table.show()
+        # The report comes before the snapshot of the state it checked (a check pauses a
+        # run): that snapshot, not an older one still queued, says what it belongs to.
+        self._check_key = PENDING
+        w = report.worst
+        self.check_worst.setText(
+            f"Worst parameter: layer {w.layer} {w.name} — backprop {fmt(w.backprop, 6)}, "
+            f"numerical {fmt(w.numerical, 6)}.")
+
+    def clear_gradient_check(self) -> None:
+        self.check_result.setText("")
+        self.check_worst.setText("")
+        self.check_table.setRowCount(0)
+        self.check_table.hide()
+
+    @property
+    def gradient_check_rows(self) -> list[tuple[str, ...]]:
+        """The table's cells, row by row (what a reader sees)."""
+        t = self.check_table
+        return [tuple(t.item(r, k).text() for k in range(t.columnCount()))
+                for r in range(t.rowCount())]
+
+
+def step_key(snap: Snapshot) -> tuple[object, ...]:
+    """What a gradient check was made of: the network (generation), the step reached and the
+    samples traced. A new step, phase or trace changes it."""
+    trace = snap.trace
+    where = None if trace is None else (trace.position, trace.indices, trace.regular)
+    return (snap.generation, snap.epoch, snap.batch_index, where, snap.traced_sample)

@@ -18,15 +18,14 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.colors import class_color
-from gui.plot_style import cache_axes
+from gui.plot_style import IntegerAxis, cache_axes
+from session.present.loss_curve import LOG_FLOOR, loss_range, shown_history
 from session.snapshot import Snapshot
 
 __all__ = ["LossPlot", "format_metric"]
 
 LOSS_COLOR = (40, 40, 40)
 ACCURACY_COLOR = class_color(2)  # Okabe–Ito bluish green: not orange/blue, which mean classes
-LOG_FLOOR = 1e-12
-"""Losses are clipped to this before log scaling, so an exact zero cannot break the axis."""
 
 
 def format_metric(value: float) -> str:
@@ -80,7 +79,8 @@ class LossPlot(QWidget):
         self.log_check.setToolTip("Logarithmic loss axis: shows progress once the loss is small")
         self.log_check.toggled.connect(self._set_log)
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot_widget = pg.PlotWidget(background="w",
+                                         axisItems={"bottom": IntegerAxis("bottom")})
         self.plot_widget.setAccessibleName("Loss curves")
         self.plot_widget.setMinimumHeight(120)
         plot = self.plot_widget.getPlotItem()
@@ -104,7 +104,8 @@ class LossPlot(QWidget):
             pen=pg.mkPen(LOSS_COLOR, width=2), name="train loss"
         )
         self.test_loss_curve = plot.plot(
-            pen=pg.mkPen(LOSS_COLOR, width=2, style=Qt.PenStyle.DashLine), name="test loss"
+            pen=pg.mkPen(LOSS_COLOR, width=2, style=Qt.PenStyle.DashLine), name="test loss",
+            symbolBrush=pg.mkBrush(255, 255, 255), symbolPen=pg.mkPen(LOSS_COLOR, width=1.5),
         )
 
         # Accuracy lives in its own ViewBox, x-linked to the loss view, drawn on the right axis.
@@ -174,13 +175,13 @@ class LossPlot(QWidget):
         epochs = h.get("epoch", np.zeros(0))
         n = len(epochs)
         last = (int(epochs[-1]), float(h["train_loss"][-1])) if n else (-1, math.nan)
-        key = (snap.generation, n, *last)
+        key = (snap.generation, n, *last, repr(snap.metrics))
         self._set_readout(snap)
         self._set_classification(snap.data.task == "classification")
         if key == self._key:
             return
         self._key = key
-        self._history = {k: np.asarray(v) for k, v in h.items()}
+        self._history = shown_history(h, snap.metrics)
         self._redraw()
 
     def clear(self) -> None:
@@ -239,13 +240,24 @@ class LossPlot(QWidget):
         self.test_loss_curve.setVisible(has_test)
         self.test_acc_curve.setVisible(has_test and self._classification)
         # Before training there is one point: mark it, and show epochs 0–10, not −0.4…0.4.
-        self.train_loss_curve.setSymbol("o" if len(x) == 1 else None)
+        single = len(x) == 1
+        self.train_loss_curve.setSymbol("o" if single else None)
+        self.test_loss_curve.setSymbol("o" if single else None)  # hollow: see __init__
         if len(x) <= 1:
-            self.plot_item.setXRange(0, 10, padding=0)
+            self.plot_item.setXRange(0, 10, padding=0.02)  # the dot whole, not cut at 0
         else:
             # the whole run, always (auto-range would only see the clipped-to-view data)
             self.plot_item.setXRange(float(x[0]), float(x[-1]), padding=0.02)
+        self._fit_loss_axis()
         self._update_legend()
+
+    def _fit_loss_axis(self) -> None:
+        """The loss axis spans the current history, nothing older (see ``loss_range``)."""
+        h = self._history
+        columns = [h[k] for k in ("train_loss", "test_loss") if k in h]
+        span = loss_range(columns, self.log_scale)
+        if span is not None:
+            self.plot_item.setYRange(*span, padding=0)
 
     def _set_classification(self, classification: bool) -> None:
         """Accuracy (right axis) only means something for classification."""
@@ -300,7 +312,7 @@ class LossPlot(QWidget):
         # PlotItem switches every axis; accuracy stays a linear 0–100 % scale.
         self.plot_item.getAxis("right").setLogMode(False)
         self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
-        self.plot_item.vb.enableAutoRange(y=True)
+        self._fit_loss_axis()
         self._hide_hover()
 
     def _sync_views(self) -> None:

@@ -302,8 +302,11 @@ class OutputView(QWidget):
         out = maps.output
         discrete = self.discretize.isChecked() and d.task == "classification"
         if out.shape[0] > 1:
+            # Colours, not values: full-range levels, or the previous map's (-1, 1) would
+            # scale every channel to 255 and paint the whole plane white.
             self.image.setLookupTable(None)
-            self.image.setImage(_rgba_classes(out, discrete), autoLevels=False)
+            self.image.setImage(_rgba_classes(out, discrete), levels=(0, 255),
+                                autoLevels=False)
         else:
             values = out[0]
             if d.task == "regression":

@@ -6,6 +6,15 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
 
+class IntegerAxis(pg.AxisItem):
+    """An axis of whole numbers (epochs): no tick between two integers, so no 0.5 or 1.5."""
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
+                  if spacing >= 1]
+        return levels or [(1, 0)]
+
+
 def cache_axes(plot: pg.PlotItem) -> None:
     """Keep each axis as a cached pixmap, redrawn only when its range changes.
 

@@ -117,3 +117,28 @@ def test_one_input_classes_sit_at_the_engines_targets(view, output, low, thresho
     np.testing.assert_array_equal(ys, np.where(labels == 1, 1.0, low))
     np.testing.assert_array_equal(ys, trainer.split.targets[trainer.train_idx, 0])
     assert view.threshold.value() == threshold
+
+
+def _rendered_colours(item) -> int:
+    """How many distinct colours the ImageItem actually paints (after levels and lookup)."""
+    import pyqtgraph as pg
+
+    item.render()
+    pixels = pg.functions.ndarray_from_qimage(item.qimage)
+    return len(np.unique(pixels.reshape(-1, pixels.shape[-1]), axis=0))
+
+
+def test_switching_from_two_classes_to_three_keeps_the_map(view):
+    """The binary map leaves levels (-1, 1) on the image item; the class colours (uint8 RGBA)
+    must not be scaled by them, or the whole map paints white (issue 10)."""
+    two = make_snapshot("tf_default", 5)
+    view.set_snapshot(two)
+    three = make_snapshot("softmax_spiral3", 150)
+    view.set_snapshot(three)
+    data = view.image.image
+    assert data.shape[:2] == three.maps.output.shape[1:] and np.ptp(data[..., :3]) > 0
+    assert view.image.isVisible()
+    assert _rendered_colours(view.image) > 10
+    view.show_unit_map(1, 0)  # a unit map sets its own levels too
+    view.clear_unit_map()
+    assert _rendered_colours(view.image) > 10

@@ -308,3 +308,74 @@ def test_hundreds_of_real_repaints_do_not_crash(loss_plot, view):
         view.repaint()
     assert loss_plot.train_loss_curve.getData()[0][-1] == 300
     assert distinct_colours(view) > 12
+
+
+# ---------------------------------------------------------------------------------------------
+# LossPlot: the loss axis, the idle point, epoch ticks (issue 10)
+# ---------------------------------------------------------------------------------------------
+def diverged_snapshot(generation: int) -> Snapshot:
+    """regression_plane at learning rate 3: the loss climbs past 1e290 before turning NaN."""
+    from engine.trainer import Trainer
+
+    scenario = make_trainer("regression_plane", 0).scenario
+    optimizer = dataclasses.replace(scenario.train.optimizer, learning_rate=3.0)
+    trainer = Trainer(scenario.with_changes(
+        train=dataclasses.replace(scenario.train, optimizer=optimizer)))
+    trainer.train(200)
+    assert trainer.diverged is not None
+    return build_snapshot(trainer, generation, DataView.from_trainer(trainer), running=False,
+                          metrics=trainer.evaluate())
+
+
+def test_loss_axis_follows_the_current_history_after_a_divergence(loss_plot):
+    diverged = diverged_snapshot(1)
+    loss_plot.set_snapshot(diverged)
+    _low, high = loss_plot.plot_item.vb.viewRange()[1]
+    assert high >= np.nanmax(diverged.history["train_loss"])  # the whole run, honestly
+    loss_plot.plot_item.vb.scaleBy((1, 0.01))  # a user zoom turns pyqtgraph's auto-range off
+    fresh = make_snapshot("regression_plane", 20, generation=2)  # Reset: a new generation
+    loss_plot.set_snapshot(fresh)
+    low, high = loss_plot.plot_item.vb.viewRange()[1]
+    losses = np.concatenate([fresh.history["train_loss"], fresh.history["test_loss"]])
+    assert low <= losses.min() and losses.max() <= high < 2 * losses.max()
+    loss_plot.log_check.setChecked(True)
+    low, high = loss_plot.plot_item.vb.viewRange()[1]  # log10 units
+    assert low <= np.log10(losses.min()) and np.log10(losses.max()) <= high < 0
+
+
+def test_the_idle_point_is_the_readout_after_a_weight_edit(loss_plot):
+    """At epoch 0 the history holds the loss before the edit; idle, the snapshot's metrics
+    measure the weights shown: the dot, the hover read-out and the label show those."""
+    from engine.presets import get_preset
+    from session import commands as c
+    from session.session import Session
+
+    session = Session(get_preset("tf_default"))
+    session.handle(c.SetWeight(1, 0, 0, 3.0))
+    snap = session.snapshot()
+    assert snap is not None and snap.metrics is not None
+    recorded = float(snap.history["train_loss"][0])
+    assert abs(recorded - snap.metrics.train_loss) > 1e-3  # the history's entry is stale
+    loss_plot.set_snapshot(snap)
+    x, y = loss_plot.train_loss_curve.getOriginalDataset()
+    assert list(x) == [0] and y[-1] == snap.metrics.train_loss
+    shown = format_metric(snap.metrics.train_loss)
+    assert shown in loss_plot.readout.text() and shown in loss_plot.readout_at_epoch(0)
+    assert format_metric(recorded) not in loss_plot.readout_at_epoch(0)
+
+
+def test_the_epoch_axis_has_whole_numbers_only(loss_plot):
+    axis = loss_plot.plot_item.getAxis("bottom")
+    for low, high in ((0, 10), (0, 3), (-0.4, 1.4), (0, 2000)):
+        ticks = [v for _spacing, values in axis.tickValues(low, high, 380) for v in values]
+        assert ticks and all(float(v).is_integer() for v in ticks), (low, high, ticks)
+
+
+def test_a_loss_at_the_edge_of_float64_still_draws(loss_plot):
+    snap = make_snapshot("tf_default", 3)
+    n = len(snap.history["epoch"])
+    huge = np.linspace(0.5, 1.7e308, n)
+    loss_plot.set_snapshot(with_history(snap, train_loss=huge, test_loss=huge))
+    low, high = loss_plot.plot_item.vb.viewRange()[1]
+    assert np.isfinite([low, high]).all() and high >= 1e300  # capped: see LOSS_CEILING
+    assert distinct_colours(loss_plot) > 3

@@ -167,7 +167,8 @@ def test_gradient_check_button_reports_agreement(qtbot, window):
     result = w.findChild(QLabel, "gradientCheckResult")
     qtbot.waitUntil(lambda: "agrees with numerical differentiation" in result.text(),
                     timeout=TIMEOUT)
-    assert "layer 3" in result.text()
+    rows = w.inspector.gradient_check_rows
+    assert [r[0] for r in rows] == ["1", "2", "3"] and all(r[-1].startswith("yes") for r in rows)
 
 
 def test_new_controls_are_named(window):
@@ -176,3 +177,40 @@ def test_new_controls_are_named(window):
                         "gradientCheckButton", "traceSamplePicker"):
         widget = w.findChild(object, object_name)
         assert widget is not None and widget.accessibleName(), object_name
+
+
+def test_gradient_check_is_a_table_cleared_by_the_next_step(qtbot):
+    """Real columns under headers, one row per layer; the next phase (or another trace)
+    takes it away, while more snapshots of the checked state keep it."""
+    from gui.inspector import CHECK_COLUMNS, InspectorPanel
+    from session import commands as c
+    from session.events import GradientChecked
+    from session.session import Session
+
+    panel = InspectorPanel()
+    qtbot.addWidget(panel)
+    panel.resize(520, 600)
+    panel.show()
+    events: list = []
+    session = Session(get_preset("tf_default"), emit=events.append)
+    session.handle(c.Step(c.StepUnit.PHASE))
+    panel.set_snapshot(session.snapshot())
+    session.handle(c.GradientCheck())
+    (checked,) = [e for e in events if isinstance(e, GradientChecked)]
+    panel.show_gradient_check(checked.report)
+    panel.set_snapshot(session.snapshot())  # the state it checked, published after the event
+    panel.set_snapshot(session.snapshot())
+    table = panel.check_table
+    headers = [table.horizontalHeaderItem(k).text() for k in range(table.columnCount())]
+    assert headers == [name for name, _tip in CHECK_COLUMNS]
+    assert {"layer", "relative error", "noise floor", "agrees"} <= set(headers)
+    rows = panel.gradient_check_rows
+    assert [r[0] for r in rows] == ["1", "2", "3"] and table.isVisible()
+    for row, layer in zip(rows, checked.report.layers, strict=True):
+        assert float(row[2]) == pytest.approx(layer.relative_error, rel=0.1)
+        assert float(row[4]) == pytest.approx(layer.noise, rel=0.1)
+    assert "Gradient check" in panel.check_result.text()
+    session.handle(c.Step(c.StepUnit.PHASE))
+    panel.set_snapshot(session.snapshot())
+    assert panel.gradient_check_rows == [] and not table.isVisible()
+    assert panel.check_result.text() == "" and panel.check_worst.text() == ""
