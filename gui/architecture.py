@@ -95,7 +95,9 @@ class LayerBox(QFrame):
         for b in (self.minus, self.plus):
             b.setFixedSize(side, side)
         if self._units_text:
-            self.label.setText(self._short_text if compact else self._units_text)
+            room = self.width() - 8  # the box's width as placed, less its margins
+            fits = self.label.fontMetrics().horizontalAdvance(self._units_text) <= room
+            self.label.setText(self._units_text if fits and not compact else self._short_text)
         for i in range(self.activation.count()):
             # narrow columns show the short name; each item's tooltip keeps the full name
             act = ACTIVATIONS[self.activation.itemData(i)]
@@ -199,18 +201,24 @@ class ArchitectureBar(EditSender, QWidget):
         spacing = min((b - a for a, b in itertools.pairwise(centers)),
                       default=float(BOX_WIDTH + 8))
         width = int(max(MIN_BOX_WIDTH, min(BOX_WIDTH, spacing - 6)))
-        compact = width < 96
         n = len(self.boxes)
-        self.layer_label.setText(f"{n} hidden" if compact
-                                 else f"{n} hidden layer{'s' * (n != 1)}")
-        self._head.adjustSize()
-        self._head.move(2, (self.height() - self._head.height()) // 2)
-        left = self._head.x() + self._head.width() + 4
-        for box, cx in zip(boxes, centers[1:], strict=False):
+        for _ in range(2):  # the head's width depends on compactness, the room on the head
+            compact = width < 96
+            self.layer_label.setText(f"{n} hidden" if compact
+                                     else f"{n} hidden layer{'s' * (n != 1)}")
+            self._head.adjustSize()
+            self._head.move(2, (self.height() - self._head.height()) // 2)
+            left = self._head.x() + self._head.width() + 4
+            room = (self.width() - left) // max(len(boxes), 1) - 2
+            if width <= room:
+                break
+            width = max(MIN_BOX_WIDTH, room)  # the boxes must all fit inside the bar
+        for k, (box, cx) in enumerate(zip(boxes, centers[1:], strict=False)):
             box.setFixedWidth(width)
             box.set_compact(compact)
             x = round(cx - width / 2)
-            x = max(left, min(x, self.width() - width))
+            # leave room for the boxes still to come, so the last one is not cut at the edge
+            x = max(left, min(x, self.width() - (len(boxes) - k) * (width + 2) + 2))
             box.move(x, 2)
             left = x + width + 2  # the next box starts after this one, whatever the centres
 

@@ -73,6 +73,7 @@ class LossPlot(QWidget):
 
         self.readout = QLabel("no training yet", self)
         self.readout.setObjectName("lossReadout")
+        self.readout.setWordWrap(True)  # a narrow plot wraps the numbers instead of cutting them
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_check = QCheckBox("Log scale", self)
         self.log_check.setObjectName("logScale")

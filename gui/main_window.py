@@ -167,7 +167,7 @@ class MainWindow(WindowLayout):
 
     @Slot(float, float, object)
     def _on_point_clicked(self, x: float, y: float, modifiers: object) -> None:
-        """Trace the nearest sample, or (with "Click adds points") edit the data."""
+        """Trace the nearest sample, or (with "Add points") edit the data."""
         if not self.output_view.edit_points.isChecked():
             self.send(c.TraceNearest(x, y))
             self.statusBar().showMessage("Tracing the training sample nearest to your click.",
@@ -185,7 +185,7 @@ class MainWindow(WindowLayout):
         snap = self.snapshot
         if on and snap is not None and snap.scenario.data.dataset != "custom":
             self.statusBar().showMessage(
-                "Click adds points: the first point makes this data your own. Every point then "
+                "Add points: the first point makes this data your own. Every point then "
                 "trains (no test set) and the loss history starts again; the weights are kept.",
                 12000)
 

@@ -114,16 +114,16 @@ class OutputView(QWidget):
         plot.addItem(self.caption, ignoreBounds=True)
         self.caption.hide()
 
-        self.show_test = QCheckBox("Show test data")
+        self.show_test = QCheckBox("Test data")
         self.show_test.setObjectName("showTestData")
         self.show_test.setAccessibleName("Show test data")
         self.show_test.setToolTip("Also draw the test points (dark outline); they are never "
                                   "trained on.")
-        self.discretize = QCheckBox("Discretize output")
+        self.discretize = QCheckBox("Discretize")
         self.discretize.setObjectName("discretize")
         self.discretize.setAccessibleName("Discretize output")
         self.discretize.setToolTip("Show only the decision (which class), not the confidence.")
-        self.edit_points = QCheckBox("Click adds points")
+        self.edit_points = QCheckBox("Add points")
         self.edit_points.setObjectName("editPoints")
         self.edit_points.setAccessibleName("Click adds data points")
         self.edit_points.setToolTip("On: click adds a class-1 (blue) point, Shift+click a "

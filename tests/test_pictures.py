@@ -70,7 +70,7 @@ def test_output_view_svg_has_vector_points_and_no_check_boxes(qtbot, tmp_path):
     assert len(images) <= 1  # the decision map (100×100), never the points' sprite sheet
     n_points = len(snap.data.x_train) + len(snap.data.x_test)
     assert text.count("<path") >= n_points  # one vector marker per point
-    for chrome in ("Show test data", "Discretize", "Click adds points", "Output of the"):
+    for chrome in ("Test data", "Discretize", "Add points", "Output of the"):
         assert chrome not in text
     assert "<title>Output view</title>" in text
 
