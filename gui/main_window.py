@@ -13,11 +13,12 @@ import time
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication
 
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
 from gui.files import FileActions
-from gui.shortcuts import install_shortcuts, space_action
+from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
 from gui.window_layout import INSPECTOR_TAB, WindowLayout
 from gui.worker import WorkerClient
 from session import commands as c
@@ -109,6 +110,8 @@ class MainWindow(WindowLayout):
         install_shortcuts(self, {
             "Space": space_action(self.toggle_run, self.run_button), "Right": self.step,
             "S": self.step, "Left": self.step_back, "B": self.step_back, "R": self.reset})
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where focus goes when a field is left
+        self._leave_field = install_leave_text_field(self)
 
     @property
     def scenario(self) -> Scenario | None:
@@ -343,5 +346,8 @@ class MainWindow(WindowLayout):
             event.ignore()
             return
         self._closing = True
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._leave_field)
         self.client.shutdown()
         super().closeEvent(event)

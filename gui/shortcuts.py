@@ -1,13 +1,20 @@
 """The window's single-key shortcuts: Space runs or pauses, Right/S steps, Left/B steps back,
-R resets."""
+R resets; and Escape/Return to leave a text field so that they work again."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QWidget,
+)
 
 
 def space_action(toggle_run: Callable[[], None], run_button: QWidget) -> Callable[[], None]:
@@ -29,3 +36,52 @@ def install_shortcuts(window: QWidget, bindings: dict[str, Callable[[], None]]) 
         sc = QShortcut(QKeySequence(keys), window)
         sc.setContext(Qt.ShortcutContext.WindowShortcut)
         sc.activated.connect(slot)
+
+
+def _is_text_field(widget: QWidget | None) -> bool:
+    """A widget that takes typed text (an editable combo is focused as the combo itself)."""
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    return isinstance(widget, QLineEdit | QAbstractSpinBox)
+
+
+def _popup_open(widget: QWidget) -> bool:
+    return isinstance(widget, QComboBox) and widget.view().isVisible()
+
+
+class LeaveTextField(QObject):
+    """Escape leaves a text field (a number box, an editable combo), and Return applies its
+    value and then leaves it, so the single-key shortcuts (Space, arrows, R) work again
+    instead of typing into the field."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        field = QApplication.focusWidget()
+        if not _is_text_field(field) or field.window() is not self._window:
+            return False
+        if event.key() == Qt.Key.Key_Escape:
+            self._leave()
+            return True
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and watched is field and (
+                not _popup_open(field)):
+            QTimer.singleShot(0, self._leave)  # after the field has applied its value
+        return False
+
+    def _leave(self) -> None:
+        field = QApplication.focusWidget()
+        if _is_text_field(field):
+            field.clearFocus()
+        self._window.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def install_leave_text_field(window: QWidget) -> LeaveTextField:
+    leave = LeaveTextField(window)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(leave)
+    return leave

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFileDialog, QSpinBox, QToolButton
 
 from engine.presets import get_preset
@@ -290,3 +291,24 @@ def test_nothing_trains_behind_the_unsaved_changes_question(qtbot, make_window, 
     monkeypatch.setattr(type(w.files), "ask_unsaved", ask)
     assert w.files.may_discard()
     assert seen and w.client.sync().epoch == seen[0]
+
+
+def test_escape_and_return_leave_a_text_field_so_shortcuts_work(qtbot, make_window):
+    w = make_window("tf_default")
+    lr = w.findChild(QComboBox, "learningRate")
+    lr.lineEdit().setFocus()
+    qtbot.waitUntil(lambda: lr.lineEdit().hasFocus(), timeout=TIMEOUT)
+    qtbot.keyClick(lr.lineEdit(), Qt.Key.Key_Escape)
+    assert not lr.lineEdit().hasFocus()
+    qtbot.keyClick(w, Qt.Key.Key_Space)  # the shortcut works again
+    qtbot.waitUntil(lambda: w.client.running, timeout=TIMEOUT)
+    w.toggle_run()
+    qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
+    lr.lineEdit().setFocus()
+    qtbot.waitUntil(lambda: lr.lineEdit().hasFocus(), timeout=TIMEOUT)
+    lr.lineEdit().selectAll()
+    qtbot.keyClicks(lr.lineEdit(), "0.1")
+    qtbot.keyClick(lr.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not lr.lineEdit().hasFocus(), timeout=TIMEOUT)
+    wait_settled(qtbot, w)
+    assert trainer(w).learning_rate == 0.1
