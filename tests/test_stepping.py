@@ -26,9 +26,10 @@ def set_unit(w: MainWindow, unit: str) -> None:
 
 
 def press_step(qtbot, w: MainWindow) -> None:
-    before = w.rendered
+    """Press Step and wait until the window has rendered the snapshot taken after it."""
     qtbot.mouseClick(w.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.rendered is not before and w.inspector._trace is w.rendered.trace,
+    sent = w.client.sent
+    qtbot.waitUntil(lambda: w.rendered.handled >= sent and w.inspector._trace is w.rendered.trace,
                     timeout=TIMEOUT)
 
 
