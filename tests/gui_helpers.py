@@ -10,9 +10,9 @@ TIMEOUT = 20_000
 """Milliseconds to wait for a condition; generous for slow shared machines."""
 
 
-@pytest.fixture
-def make_window(qtbot):
-    """Open main windows on presets; close them at the end and check their threads ended."""
+def window_factory(qtbot):
+    """``make(preset)`` opens a main window and waits for its first frame; ``close_all()``
+    closes every one and checks that its run's host ended."""
     from gui.main_window import MainWindow
 
     windows: list[MainWindow] = []
@@ -25,11 +25,21 @@ def make_window(qtbot):
         windows.append(w)
         return w
 
+    def close_all() -> None:
+        for w in windows:
+            w.files.confirm_unsaved = False
+            w.close()
+            assert not w.client.is_alive(), "the run's host outlived its window"
+
+    return make, close_all
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Open main windows on presets; close them at the end and check their hosts ended."""
+    make, close_all = window_factory(qtbot)
     yield make
-    for w in windows:
-        w.files.confirm_unsaved = False
-        w.close()
-        assert not w.client.is_alive(), "the worker thread outlived its window"
+    close_all()
 
 
 def fresh_snapshot(qtbot, w):

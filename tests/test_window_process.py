@@ -14,27 +14,17 @@ from PySide6.QtCore import Qt
 from gui.main_window import MainWindow
 from session import commands as c
 from session.events import FileDone, Refused
-from tests.gui_helpers import TIMEOUT, wait_event
+from tests.gui_helpers import TIMEOUT, wait_event, window_factory
 
 
 @pytest.fixture
 def process_window(qtbot, monkeypatch):
     monkeypatch.setenv("BACKPROP_WORKER", "process")
-    windows: list[MainWindow] = []
-
-    def make(preset: str = "tf_default") -> MainWindow:
-        w = MainWindow(preset)
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitUntil(lambda: w.frames_rendered > 0, timeout=TIMEOUT)
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.files.confirm_unsaved = False
-        w.close()
-        assert not w.client.is_alive()
+    make, close_all = window_factory(qtbot)
+    opened: list[MainWindow] = []
+    yield lambda preset="tf_default": opened.append(make(preset)) or opened[-1]
+    close_all()
+    for w in opened:
         assert not w.client._process.is_alive(), "the training process outlived its window"
 
 
