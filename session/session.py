@@ -40,7 +40,9 @@ from session.snapshot import DataView, FileState, Snapshot, build_snapshot, comp
 from session.snapshot import trace_info as _trace_info
 from session.stepping import StepControl
 
-MAX_SEED = 2**31 - 1
+WINDOW_SEEDS = 2**31 - 1
+"""Reset moves through seeds below this, so a seed always fits the window's seed box (a 32-bit
+spin box; the engine itself takes seeds up to 2⁶³ − 1)."""
 MAPS_INTERVAL = 0.15
 """While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
 weights, losses and the counter go out with every snapshot."""
@@ -219,7 +221,7 @@ class Session:
             t.reset(None)
             message = "Reset to the preset's own start weights."
         else:
-            seed = (t.scenario.init.seed + 1) % MAX_SEED
+            seed = (t.scenario.init.seed + 1) % WINDOW_SEEDS
             t.reset(seed)
             message = f"Reset: new initial weights (seed {seed}), same data."
         self.stepping.undo.clear()

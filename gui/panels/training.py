@@ -18,7 +18,7 @@ from gui.panels.widgets import (
     side_combo,
 )
 from session.commands import EditScenario, FieldChange, Section, edit
-from session.session import MAX_SEED
+from session.session import WINDOW_SEEDS
 
 LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10"]
@@ -74,7 +74,7 @@ class TrainingPanel(EditSender, QGroupBox):
         self.seed = name(QSpinBox(), "seed", "Seed",
                          "Seed of the starting weights and of the shuffle order: the same "
                          "seed repeats a run exactly. Reset moves to the next seed.")
-        self.seed.setRange(0, MAX_SEED)
+        self.seed.setRange(0, WINDOW_SEEDS)
         self.seed.setKeyboardTracking(False)
         form.addRow("Seed", self.seed)
 
