@@ -77,7 +77,10 @@ class ControlBar(QWidget):
         h.addWidget(self.rate_label)
         h.addStretch(1)
         h.addWidget(QLabel("Preset"))
-        h.addWidget(self.preset_picker)
+        h.addWidget(self.preset_picker, 3)  # takes the room there is, up to its longest title
+        longest = max(self.preset_picker.fontMetrics().horizontalAdvance(s.title + " (edited)")
+                      for s in load_presets().values())
+        self.preset_picker.setMaximumWidth(longest + 48)
 
     def unit(self) -> StepUnit:
         """What one Step does now."""
