@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
 from engine.export import EXPORT_SUFFIXES
 from gui.csv_dialog import CsvImportDialog
@@ -42,6 +42,15 @@ DONE_MESSAGES = {
     FileAction.IMPORTED: "Weights loaded from {path}; continue training or stepping.",
     FileAction.ADOPTED: "Adopted the file's network and weights.",
 }
+
+
+def plain_box(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str,
+              buttons: QMessageBox.StandardButton) -> QMessageBox:
+    """A message box whose text is shown as written: a message that quotes a file is never
+    rendered as markup."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
 
 
 def onnx_available() -> bool:
@@ -291,24 +300,23 @@ class FileActions(QObject):
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
         self.last_message = (title, text)
         if self.window.isVisible() and not os.environ.get("BACKPROP_NO_DIALOGS"):
-            box = QMessageBox(QMessageBox.Icon.Warning, title, text,
-                              QMessageBox.StandardButton.Ok, self.window)
-            box.setTextFormat(Qt.TextFormat.PlainText)  # a file's text is never markup
-            box.exec()
+            plain_box(self.window, QMessageBox.Icon.Warning, title, text,
+                      QMessageBox.StandardButton.Ok).exec()
 
     def ask_adopt(self, message: str) -> bool:
-        answer = QMessageBox.question(
-            self.window, "Different network",
+        box = plain_box(
+            self.window, QMessageBox.Icon.Question, "Different network",
             f"{message}\n\nAdopt the file's architecture (layers, activations, features) and "
-            "start from its weights? The current network is replaced.")
-        return answer == QMessageBox.StandardButton.Yes
+            "start from its weights? The current network is replaced.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def ask_unsaved(self) -> str:
         """'save', 'discard' or 'cancel'."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
-                          "This run has changes that are not saved in a workspace.",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self.window)
+        box = plain_box(self.window, QMessageBox.Icon.Question, "Unsaved changes",
+                        "This run has changes that are not saved in a workspace.",
+                        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                        | QMessageBox.StandardButton.Cancel)
         answer = box.exec()
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(

@@ -312,3 +312,25 @@ def test_escape_and_return_leave_a_text_field_so_shortcuts_work(qtbot, make_wind
     qtbot.waitUntil(lambda: not lr.lineEdit().hasFocus(), timeout=TIMEOUT)
     wait_settled(qtbot, w)
     assert trainer(w).learning_rate == 0.1
+
+
+def test_messages_quoting_a_file_are_plain_text(qtbot, make_window, monkeypatch):
+    """A file's text shown in a dialog is never rendered as markup (issue 10: HTML)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    w = make_window("xor_221")
+    formats = []
+
+    def fake_exec(box):
+        formats.append((box.textFormat(), box.text()))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    monkeypatch.delenv("BACKPROP_NO_DIALOGS")
+    w.files._message("Could not open the workspace", "<b>bad</b>.json: not JSON")
+    assert formats == [(Qt.TextFormat.PlainText, "<b>bad</b>.json: not JSON")]
+    from gui.files import plain_box
+
+    box = plain_box(w, QMessageBox.Icon.Question, "t", "<img src=x>",
+                    QMessageBox.StandardButton.Yes)
+    assert box.textFormat() == Qt.TextFormat.PlainText
