@@ -68,6 +68,31 @@ def build_ws_long_row(path: Path) -> None:
     path.write_bytes(text.replace(b'"@@"', b"[[" + b"0, " * (10**7 - 1) + b"0]]"))
 
 
+def build_ws_values_at_cap(path: Path) -> None:
+    """A workspace whose history.train_loss holds 0.5 as often as the value limit allows."""
+    doc = _workspace_doc()
+    doc["history"]["train_loss"] = "@@"
+    n = 4 * MiB - 2000
+    path.write_bytes(json.dumps(doc).encode().replace(b'"@@"', b"[" + b"0.5," * n + b"0.5]"))
+
+
+def build_ws_objects_at_cap(path: Path) -> None:
+    """A workspace whose history.train_loss is [{}, {}, …] up to the value limit."""
+    doc = _workspace_doc()
+    doc["history"]["train_loss"] = "@@"
+    n = 64 * 1024 - 100  # the limit on objects
+    path.write_bytes(json.dumps(doc).encode().replace(b'"@@"', b"[" + b"{}," * n + b"{}]"))
+
+
+def build_csv_max_rows(path: Path) -> None:
+    """A valid CSV of 100,000 rows (the row limit): it loads."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    rows = [f"{a!r},{b!r},{int(a > b)}" for a, b in rng.uniform(-1, 1, (100_000, 2)).tolist()]
+    path.write_text("x1,x2,y\n" + "\n".join(rows) + "\n")
+
+
 def build_ws_long_string(path: Path) -> None:
     """A 64 MiB workspace whose scenario.model.hidden[0].activation is a 64 MB string."""
     doc = _workspace_doc()
@@ -144,11 +169,14 @@ CASES: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "ws_zeros_64m": ("workspace", build_ws_zeros, "json"),
     "ws_field_zeros_64m": ("workspace", build_ws_field_zeros, "json"),
     "ws_long_row_30m": ("workspace", build_ws_long_row, "json"),
+    "ws_values_at_cap": ("workspace", build_ws_values_at_cap, "json"),
+    "ws_objects_at_cap": ("workspace", build_ws_objects_at_cap, "json"),
     "ws_long_string_64m": ("workspace", build_ws_long_string, "json"),
     "ws_deep_64m": ("workspace", build_ws_deep, "json"),
     "csv_commas_32m": ("csv", build_csv_commas, "csv"),
     "csv_comma_lines_32m": ("csv", build_csv_comma_lines, "csv"),
     "csv_rows_32m": ("csv", build_csv_rows, "csv"),
+    "csv_max_rows": ("csv", build_csv_max_rows, "csv"),
     "npz_int8_16000": ("weights", build_npz_int8, "npz"),
     "weights_json_zeros_64m": ("weights", build_weights_json_zeros, "json"),
     "onnx_big_init_64m": ("weights", build_onnx_big_init, "onnx"),
