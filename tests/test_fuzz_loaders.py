@@ -35,8 +35,8 @@ from engine.workspace import (
     workspace_to_json,
 )
 
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, database=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None,
+                database=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 TIME_LIMIT = 8.0
 """Seconds for one load of a file of a few kilobytes: 4× the 2 s target for the largest files
 (bench/loader_bounds.py measures those); generous, since CI shares two cores."""
@@ -172,7 +172,7 @@ def test_wrong_types_deep_nesting_and_long_strings(kind: str, data: st.DataObjec
         path = data.draw(st.sampled_from(_paths(doc)), label="path")
         how = data.draw(st.sampled_from(["value", "deep", "long"]), label="how")
         weird = data.draw(st.sampled_from(WEIRD_VALUES), label="weird")
-        _replace(doc, path, {"value": lambda v: weird, "deep": _deep,
+        _replace(doc, path, {"value": lambda v, w=weird: w, "deep": _deep,
                              "long": lambda v: (str(v)[:50] or "x") * 2000}[how])
     _check(kind, json.dumps(doc).encode())
 
