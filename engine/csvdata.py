@@ -21,12 +21,15 @@ The format, as spreadsheets write it:
 Problems are reported, never skipped: every bad row is named by its line number in one
 ``CsvError`` (``line 7: column 2 'x2' is not a number ('abc'); line 12: 2 values, expected 3``,
 at most ``MAX_REPORTED`` of them, then ``… and N more``). Files over ``MAX_CSV_BYTES`` (checked
-before reading) or with more than ``datasets.MAX_SAMPLES`` rows are refused, as are more than
-two input columns (the playground's plane is 2-D).
+before reading), with more than ``MAX_LINES`` lines (checked before splitting), a line over
+``MAX_LINE_CHARS`` characters, more than ``MAX_COLUMNS`` columns or more than
+``datasets.MAX_SAMPLES`` rows are refused, as are more than two input columns (the
+playground's plane is 2-D).
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import os
 from collections.abc import Sequence
@@ -34,6 +37,7 @@ from dataclasses import dataclass, replace
 
 from engine.datasets import MAX_SAMPLES, TASKS, from_arrays
 from engine.fileio import decode_text, read_limited
+from engine.io.validate import MAX_MESSAGE, one_line, unexpected
 from engine.scenario import CustomData, Scenario, fit_to_data
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
@@ -42,13 +46,19 @@ MAX_CLASSES = 256
 """Most distinct classification labels (as engine.datasets.from_arrays allows)."""
 MAX_REPORTED = 10
 """Bad lines listed in one error message; the rest are counted."""
+MAX_LINES = 4 * MAX_SAMPLES
+"""Most lines (blank and comment lines included), checked before the text is split."""
+MAX_LINE_CHARS = 64 * 1024
+"""Longest line: a row of a few numbers is far shorter."""
+MAX_COLUMNS = 1024
+"""Most columns in a row (only 1 or 2 inputs and a label are used; the rest are ignored)."""
 
 
 class CsvError(ValueError):
     """A CSV file that cannot become a data set; the message is one line."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,15 @@ def _is_number(cell: str) -> bool:
 
 
 def _split(line: str, delimiter: str | None) -> list[str]:
-    cells = line.split(delimiter)
+    """The cells of one line, stripped and unquoted (Python's csv module splits, so a quoted
+    cell may hold the separator)."""
+    if delimiter is None:
+        cells = line.split()
+    else:
+        try:
+            cells = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True))
+        except (csv.Error, StopIteration):
+            cells = line.split(delimiter)
     out = []
     for c in cells:
         c = c.strip()
@@ -184,6 +202,8 @@ def parse_csv_dataset(
         return _parse(text, label_column, task, train_fraction, input_columns, source)
     except CsvError as e:
         raise CsvError(f"{source}: {e}") from None
+    except Exception as e:  # MemoryError and the like: never a crash
+        raise CsvError(f"{source}: cannot read this file ({unexpected(e)})") from None
 
 
 def _parse(
@@ -199,8 +219,16 @@ def _parse(
     if (isinstance(train_fraction, bool) or not isinstance(train_fraction, int | float)
             or not 0.01 <= train_fraction <= 1.0):
         raise CsvError(f"train_fraction: expected a number from 0.01 to 1, got {train_fraction!r}")
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_LINES:  # before splitting anything: every line costs memory and time
+        raise CsvError(f"too many lines: {n_lines} (the limit is {MAX_LINES}, for at most "
+                       f"{MAX_SAMPLES} rows)")
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
+    for n, line in lines:
+        if len(line) > MAX_LINE_CHARS:
+            raise CsvError(f"line {n}: {len(line)} characters (a row has at most "
+                           f"{MAX_LINE_CHARS})")
     if not lines:
         raise CsvError("the file is empty (no data rows)")
     delimiter = _delimiter(lines[0][1])
@@ -212,6 +240,9 @@ def _parse(
         and any(not ok and j < len(second) and _is_number(second[j])
                 for j, ok in enumerate(numeric))
     )
+    if len(first) > MAX_COLUMNS:
+        raise CsvError(f"line {lines[0][0]}: {len(first)} columns (the limit is "
+                       f"{MAX_COLUMNS})")
     header = tuple(first) if has_header else None
     rows = lines[1:] if has_header else lines
     if not rows:
@@ -266,9 +297,7 @@ def _parse(
             x_rows.append(row)
             labels.append(label)
     if problems:
-        shown = "; ".join(problems[:MAX_REPORTED])
-        more = len(problems) - MAX_REPORTED
-        raise CsvError(shown + (f"; … and {more} more" if more > 0 else ""))
+        raise CsvError(_listed(problems, MAX_MESSAGE - len(source) - 2))
 
     mapping = None
     if task == "regression":
@@ -304,6 +333,20 @@ def _parse(
     custom = CustomData(tuple(tuple(r) for r in x_rows), tuple(float(v) for v in y), task)
     return CsvDataset(custom, float(train_fraction), input_names, label_name, mapping, header,
                       len(x_rows), source)
+
+
+def _listed(problems: list[str], budget: int) -> str:
+    """The first problems (at most MAX_REPORTED, and as many as fit ``budget`` characters),
+    then how many more there are."""
+    shown: list[str] = []
+    for i, p in enumerate(problems[:MAX_REPORTED]):
+        rest = len(problems) - i - 1
+        tail = len(f"; … and {len(problems)} more") if rest else 0
+        if shown and len("; ".join([*shown, p])) + tail > budget:
+            break
+        shown.append(p)
+    more = len(problems) - len(shown)
+    return "; ".join(shown) + (f"; … and {more} more" if more > 0 else "")
 
 
 def _cell_problem(number: int, j: int, header: tuple[str, ...] | None, cell: str) -> str:

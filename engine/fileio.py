@@ -10,6 +10,7 @@ operating-system error becomes a one-line ValueError that names the path.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -62,6 +63,8 @@ def check_writable(path: str | os.PathLike[str]) -> None:
 def _check_target(path: str) -> None:
     """The file-system half of ``check_writable`` (may raise PermissionError and the like)."""
     target = Path(path)
+    if target.is_symlink():
+        target = _link_target(path)
     if target.is_dir():
         raise WriteError(path, "it is a folder; give a file name")
     parent = target.parent
@@ -75,6 +78,19 @@ def _check_target(path: str) -> None:
         raise WriteError(path, f"no permission to write in the folder {parent}")
 
 
+def _link_target(path: str | os.PathLike[str]) -> Path:
+    """Where the symbolic link ``path`` leads (a write goes through it, as an ordinary write
+    would); WriteError for a link that loops."""
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:  # a dangling link: the write creates its target
+        return Path(os.path.realpath(path))
+    except (OSError, RuntimeError) as e:  # ELOOP ("Symlink loop" in older Pythons)
+        if isinstance(e, OSError) and e.errno not in (errno.ELOOP, None):
+            raise
+        raise WriteError(path, "it is a symbolic link that loops back on itself") from None
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once; on any error the old file stays as it was.
 
@@ -83,10 +99,12 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     check_writable(path)
     target = Path(path)
     if target.is_symlink():  # write through the link, as an ordinary write would
-        target = target.resolve()
+        target = _link_target(path)
     directory = target.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        # In the same folder, so the rename is atomic; a short name, so that a target whose
+        # name is at the file system's limit (255 bytes) still gets one.
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:24]}.", suffix=".tmp", dir=directory)
     except OSError as e:  # name the user's file, not the temporary one
         raise WriteError(path, e.strerror or str(e)) from None
     try:

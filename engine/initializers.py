@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.network import NetworkSpec, Parameters
+from engine.network import PARAMETER_LIMIT, NetworkSpec, Parameters
 
 INIT_SCHEMES: dict[str, str] = {
     "tf_playground": "TensorFlow Playground: W ~ U(−0.5, 0.5), every bias 0.1",
@@ -45,12 +45,16 @@ class InitSpec:
         for name in ("low", "high", "std", "value"):
             if not np.isfinite(getattr(self, name)):
                 raise ValueError(f"init.{name}: must be finite")
+            if abs(getattr(self, name)) > PARAMETER_LIMIT:  # also keeps high − low finite
+                raise ValueError(f"init.{name}: must be between {-PARAMETER_LIMIT:g} and "
+                                 f"{PARAMETER_LIMIT:g}, got {getattr(self, name):g}")
         if self.scheme == "uniform" and not self.low < self.high:
             raise ValueError(f"init.low must be below init.high, got {self.low} ≥ {self.high}")
         if self.std < 0:
             raise ValueError(f"init.std: must not be negative, got {self.std}")
-        if self.bias is not None and not np.isfinite(self.bias):
-            raise ValueError("init.bias: must be finite")
+        if self.bias is not None and not abs(self.bias) <= PARAMETER_LIMIT:
+            raise ValueError(f"init.bias: must be finite and between {-PARAMETER_LIMIT:g} and "
+                             f"{PARAMETER_LIMIT:g}, got {self.bias!r}")
 
 
 def initialize(spec: NetworkSpec, init: InitSpec, seed: int | None = None) -> Parameters:

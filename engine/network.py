@@ -24,6 +24,10 @@ from engine.activations import get_activation
 
 MAX_HIDDEN_LAYERS = 16
 MAX_UNITS = 1024
+PARAMETER_LIMIT = 1e100
+"""A weight or bias larger than this in size means training has diverged, though the number
+is still finite (a learning rate of 1e300 takes weights there without a NaN); a network never
+starts beyond it (engine.initializers)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ class NetworkSpec:
     def n_parameters(self) -> int:
         extra = 1 if self.use_bias else 0
         return sum((n_in + extra) * n_out for n_in, n_out in self.shapes())
+
+
+def parameters_ok(flat: np.ndarray) -> bool:
+    """Every parameter in ``flat`` (P,) finite and at most PARAMETER_LIMIT in size. (Max and
+    min, not a sum: a sum of finite 1e308s overflows; a NaN makes both comparisons false.)"""
+    return bool(flat.max() <= PARAMETER_LIMIT and flat.min() >= -PARAMETER_LIMIT)
 
 
 class Parameters:

@@ -32,7 +32,7 @@ from engine.datasets import Dataset, from_arrays, generate, split
 from engine.features import compute_features
 from engine.history import History, Metrics
 from engine.initializers import starting_parameters
-from engine.network import Parameters, forward_pass
+from engine.network import Parameters, forward_pass, parameters_ok
 from engine.optimizers import Optimizer, OptimizerSpec
 from engine.program import StepProgram
 from engine.scenario import Scenario, network_spec, output_units, validate
@@ -165,9 +165,9 @@ class Trainer(CheckpointsAndSteps):
     # -- training ------------------------------------------------------------------------------
     def train(self, max_epochs: int, time_budget: float | None = None) -> TrainReport:
         """Train up to ``max_epochs`` whole epochs, or until ``time_budget`` seconds have passed
-        (at least one epoch runs). Stops early, with ``diverged`` set, on NaN or Inf, back at
-        the last epoch whose loss was finite. Interrupted (Ctrl-C), it goes back to the last
-        whole epoch before the exception propagates, so the state is always consistent."""
+        (at least one epoch runs). Stops early, with ``diverged`` set, on NaN, Inf or a weight
+        beyond PARAMETER_LIMIT, back at the last good epoch. Interrupted (Ctrl-C), it goes back
+        to the last whole epoch before the exception propagates: the state stays consistent."""
         try:
             return self._train(max_epochs, time_budget)
         except BaseException:
@@ -216,10 +216,10 @@ class Trainer(CheckpointsAndSteps):
                 now = time.perf_counter()
                 if deadline is not None and now >= deadline:
                     break
-                if now >= next_checkpoint and math.isfinite(float(np.sum(self.params.flat))):
+                if now >= next_checkpoint and parameters_ok(self.params.flat):
                     self._checkpoint()  # keeps any replay after a rollback short
                     next_checkpoint = now + CHECKPOINT_SECONDS
-            if not math.isfinite(float(np.sum(self.params.flat))):
+            if not parameters_ok(self.params.flat):
                 self._diverge(self.epoch, parameter_cause(self.params), self.epoch - 1)
                 return TrainReport(run, self.diverged)
         return TrainReport(run, None)
@@ -262,19 +262,18 @@ class Trainer(CheckpointsAndSteps):
             self.epoch += 1
             self.batch_index = 0
             self.history.record(m)
-        elif not math.isfinite(float(np.sum(self.params.flat))):
+        elif not parameters_ok(self.params.flat):
             self._diverge(self.epoch + 1, parameter_cause(self.params))
 
     def _diverge(self, epoch: int, cause: str, last_good: int | None = None) -> None:
         """Roll back to ``last_good`` (or the last checkpoint) and report."""
         self._roll_back(last_good)
-        self.diverged = Divergence(epoch, cause, self.epoch)
+        self.diverged = Divergence.seen(epoch, cause, self.epoch)
 
     def _roll_back(self, to_epoch: int | None) -> None:
-        """Restore the last checkpoint (start of this training call or epoch), then, when it
-        is an epoch boundary, replay whole epochs up to ``to_epoch``. Training is
-        deterministic (same calls, same per-epoch order), so the replay lands on exactly the
-        state those epochs had; only the evaluations are skipped (the history has them)."""
+        """Restore the last checkpoint (start of this training call or epoch), then, at an epoch
+        boundary, replay whole epochs up to ``to_epoch`` (deterministic: the same state, without
+        the evaluations), stopping before an epoch that takes a weight beyond the limit."""
         point, program = self._rollback, self.program
         assert point.optimizer_state is not None  # marked when the program was compiled
         np.copyto(self.params.flat, point.flat)
@@ -285,7 +284,9 @@ class Trainer(CheckpointsAndSteps):
             program.shuffle(self.epoch)  # the rolled-back point is mid-epoch: that epoch's order
         if to_epoch is not None and self.batch_index == 0 and to_epoch > self.epoch:
             with np.errstate(all="ignore"):
-                program.replay(self.epoch, to_epoch)
+                good = program.replay(self.epoch, to_epoch, self.params.flat)
+            if good < to_epoch:  # epoch good + 1 took a weight beyond the limit: stop before it
+                return self._roll_back(good)
             self.epoch = to_epoch
         self.history.truncate_after(self.epoch)
 

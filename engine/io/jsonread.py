@@ -7,6 +7,9 @@ exactly. Workspaces, presets and weights exports are all read with it, so the ru
   finite float value. An integer that has one stays an exact Python int (a field's own range
   check bounds it, e.g. a seed below 2**63);
 * objects and lists nested more than ``MAX_DEPTH`` deep are refused;
+* a document with more than ``MAX_VALUES`` values or ``MAX_KEYS`` objects or fields is refused
+  from its bytes, before parsing, so no file up to the size limits takes much more memory or
+  time than its size;
 * a key that appears twice in one object is refused, naming the key and the object (JSON
   parsers disagree on which one wins, so no answer is safe).
 
@@ -18,14 +21,22 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.fileio import decode_text
-from engine.io.validate import join, quote, short
+from engine.io.validate import join, one_line, quote, short
 
 MAX_DEPTH = 32
 """Deepest nesting accepted (the playground's own files nest at most 6 deep)."""
+MAX_VALUES = 4 * 1024 * 1024
+"""Most values (numbers, strings, lists, objects) a document may hold, counted on its bytes
+before parsing. Parsed, 4 Mi values take at most about 300 MiB and 1 s; a workspace that the
+app writes within the 64 MiB file limit holds about 3 Mi values (each number takes about 20
+bytes of text)."""
+MAX_KEYS = 64 * 1024
+"""Most objects (``{``) and object fields (``:``) a document may have: the playground's files
+have a few hundred at most, and each parsed one costs about 150 bytes and a Python call."""
 
 _FINITE_RULE = "numbers must be finite and fit a 64-bit float"
 
@@ -34,7 +45,7 @@ class JsonError(ValueError):
     """A document that is not strict JSON; the message is one line."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(one_line(message))
 
 
 class _BadNumber:
@@ -78,30 +89,64 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any] | _DuplicateKey:
 def read_json(data: bytes, name: str, what: str = "JSON document") -> Any:
     """Parse a file's bytes strictly (see the module docstring); ``name`` (the file name)
     starts every message, ``what`` ('workspace', 'weights file') names the expected kind."""
+    _check_counts(data, name, what)
     try:
         text = decode_text(data, name)
     except ValueError as e:
         raise JsonError(f"{e}; is it a {what}?") from None
     if not text.strip():
         raise JsonError(f"{name}: the file is empty")
+    # Fast first: the C parser's own numbers. Only a document with a problem is parsed again
+    # with the exact hooks, so its message can quote the offending number as written.
     try:
-        doc = json.loads(text, parse_constant=_BadNumber, parse_float=_parse_float,
-                         parse_int=_parse_int, object_pairs_hook=_object)
+        doc = _loads(text, name, what, exact=False)
+        problem = _first_problem(doc)
+    except _RetryExact:
+        problem = ""
+    if problem is not None:
+        doc = _loads(text, name, what, exact=True)
+        problem = _first_problem(doc) or problem
+        if problem:
+            raise JsonError(f"{name}: {problem}")
+    return doc
+
+
+def _check_counts(data: bytes, name: str, what: str) -> None:
+    """Refuse, from the bytes alone, a document whose values or keys would take far more
+    memory and time to parse than any real file of its kind needs (counted generously:
+    separators inside strings count too)."""
+    values = data.count(b",") + data.count(b"[") + data.count(b"{")
+    if values > MAX_VALUES:
+        raise JsonError(f"{name}: too many values for a {what} (about {values:,}; the limit "
+                        f"is {MAX_VALUES:,})")
+    keys = max(data.count(b":"), data.count(b"{"))
+    if keys > MAX_KEYS:
+        raise JsonError(f"{name}: too many objects or fields for a {what} (about {keys:,}; "
+                        f"the limit is {MAX_KEYS:,})")
+
+
+class _RetryExact(Exception):
+    """The fast parse met something only the exact parse can name (a 5,000-digit integer)."""
+
+
+def _loads(text: str, name: str, what: str, exact: bool) -> Any:
+    hooks: dict[str, Any] = {"parse_constant": _BadNumber, "object_pairs_hook": _object}
+    if exact:
+        hooks.update(parse_float=_parse_float, parse_int=_parse_int)
+    try:
+        return json.loads(text, **hooks)
     except json.JSONDecodeError as e:
         if e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated string"):
             raise JsonError(f"{name}: the file ends too early (truncated?)") from None
         raise JsonError(
-            f"{name}: not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+            f"{name}: not valid JSON: {short(e.msg)} at line {e.lineno}, column {e.colno}"
         ) from None
     except RecursionError:
         raise JsonError(f"{name}: not a {what} (JSON nested too deeply)") from None
     except ValueError as e:
+        if not exact:
+            raise _RetryExact from None
         raise JsonError(f"{name}: not valid JSON: {short(str(e))}") from None
-    try:
-        check_json_values(doc)
-    except JsonError as e:
-        raise JsonError(f"{name}: {e}") from None
-    return doc
 
 
 def check_json_values(doc: Any) -> None:
@@ -113,32 +158,71 @@ def check_json_values(doc: Any) -> None:
         raise JsonError(problem)
 
 
+_PLAIN = frozenset((int, float, str, bool, type(None)))
+_NUMBERS = frozenset((int, float))
+
+
 def _first_problem(doc: Any) -> str | None:
-    # Iterative, and scalars are checked in place without building their paths: a 64 MiB
-    # workspace holds millions of numbers.
-    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    # Depth first over an explicit stack of child iterators (nothing is built per value: a
+    # 64 MiB document holds millions). A list of plain scalars is checked at C speed.
+    problem = _scalar_problem(doc)
+    if problem is not None:
+        return f"document: {problem}"
+    if not isinstance(doc, list | Mapping):
+        return None
+    stack = [_children(doc, "")]
     while stack:
-        v, path, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return f"{path or 'document'}: nested too deeply (more than {MAX_DEPTH} levels)"
-        problem = _scalar_problem(v)
-        if problem is not None:
-            return f"{path or 'document'}: {problem}"
-        if isinstance(v, Mapping):
-            for key, x in v.items():
-                if not isinstance(key, str):
-                    return f"{path or 'document'}: a key is not a string: {quote(key)}"
-                if isinstance(x, list | Mapping):
-                    stack.append((x, join(path, key), depth + 1))
-                elif (problem := _scalar_problem(x)) is not None:
-                    return f"{join(path, key)}: {problem}"
-        elif isinstance(v, list):
-            for i, x in enumerate(v):
-                if isinstance(x, list | Mapping):
-                    stack.append((x, f"{path}[{i}]", depth + 1))
-                elif (problem := _scalar_problem(x)) is not None:
-                    return _in_list(path, i, x, problem)
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        path, child = item
+        if child is None:
+            return path  # a problem's message
+        if len(stack) > MAX_DEPTH:
+            return f"{path}: nested too deeply (more than {MAX_DEPTH} levels)"
+        stack.append(_children(child, path))
     return None
+
+
+def _children(v: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """(path, container) for each list or object inside ``v``; a scalar problem ends it as
+    (message, None)."""
+    if isinstance(v, Mapping):
+        for key, x in v.items():
+            if not isinstance(key, str):
+                yield f"{path or 'document'}: a key is not a string: {quote(key)}", None
+                return
+            if isinstance(x, list | Mapping):
+                yield join(path, key), x
+            elif (problem := _scalar_problem(x)) is not None:
+                yield f"{join(path, key)}: {problem}", None
+                return
+        return
+    kinds = set(map(type, v))
+    scalars_ok = _plain_scalars_ok(v, kinds)
+    if scalars_ok and kinds <= _PLAIN:
+        return
+    for i, x in enumerate(v):
+        if isinstance(x, list | Mapping):
+            yield f"{path}[{i}]", x
+        elif not scalars_ok and (problem := _scalar_problem(x)) is not None:
+            yield _in_list(path, i, x, problem), None
+            return
+
+
+def _plain_scalars_ok(v: list[Any], kinds: set[type]) -> bool:
+    """True when every scalar in ``v`` is plain JSON (containers are not looked at): its
+    numbers finite and within the float range, and nothing of another type."""
+    if not kinds <= _PLAIN | {list, dict}:
+        return False
+    if not kinds & _NUMBERS:
+        return True
+    numbers = v if kinds <= _NUMBERS else [x for x in v if x.__class__ in _NUMBERS]
+    try:
+        return all(map(math.isfinite, numbers))
+    except OverflowError:  # an integer beyond the float range
+        return False
 
 
 def _scalar_problem(v: Any) -> str | None:

@@ -11,6 +11,7 @@ line whatever the file holds. Callers turn the error into their own error class
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
@@ -19,6 +20,20 @@ import numpy as np
 
 QUOTE_LIMIT = 60
 """Most characters of the input a message quotes."""
+MAX_MESSAGE = 300
+"""Most characters of a loader's error message (one line)."""
+
+
+def unexpected(error: BaseException) -> str:
+    """An unexpected exception for a loader's message: its type and shortened text."""
+    text = short(" ".join(str(error).split()), QUOTE_LIMIT)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def one_line(message: object, limit: int = MAX_MESSAGE) -> str:
+    """``message`` as one line of plain words (runs of whitespace, newlines included, become
+    one space), cut to ``limit`` characters: what every loader error says."""
+    return short(" ".join(str(message).split()), limit)
 
 
 class _Missing:
@@ -162,47 +177,70 @@ def check_finite(arr: np.ndarray, path: str) -> None:
         fail(path, "contains Inf")
 
 
-def _check_nested(v: Any, path: str, depth: int) -> None:
-    """Lists nested ``depth`` deep with numbers at the bottom, naming the first bad entry."""
+_NUMBER_TYPES = frozenset((int, float))
+
+
+def _nested_shape(v: Any, path: str, depth: int,
+                  expected: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The shape of lists nested ``depth`` deep with numbers at the bottom, found level by
+    level at C speed (no Python work per number) and compared with ``expected`` before any
+    number is looked at; names the first bad entry."""
     if not isinstance(v, list):
-        fail(path, f"expected {'a list of numbers' if depth == 1 else 'a list of rows'}, "
-                   f"got {kind(v)}")
-    if depth == 1:
-        for i, x in enumerate(v):
-            if not _is_number(x):
-                fail(f"{path}[{i}]", f"expected a number, got {kind(x)}")
-        return
-    for i, x in enumerate(v):
-        _check_nested(x, f"{path}[{i}]", depth - 1)
+        fail(path, f"expected {_a_list(depth)}, got {kind(v)}")
+    shape = [len(v)]
+    level: list[Any] = v  # every entry at the current depth, flattened (shape ``shape``)
+    for d in range(1, depth):
+        if not level:
+            fail(path, f"expected {f'shape {expected}' if expected else f'{depth} dimensions'}"
+                       ", got an empty list")
+        if set(map(type, level)) != {list}:
+            i = next(i for i, x in enumerate(level) if not isinstance(x, list))
+            fail(_entry(path, shape, i), f"expected {_a_list(depth - d)}, got {kind(level[i])}")
+        lengths = set(map(len, level))
+        if len(lengths) > 1:
+            i = next(i for i, x in enumerate(level) if len(x) != len(level[0]))
+            want = f"; expected shape {expected}" if expected is not None else ""
+            fail(path, f"rows of different lengths; {_entry(path, shape, i)}: has length "
+                       f"{len(level[i])} but {_entry(path, shape, 0)} has length "
+                       f"{len(level[0])}{want}")
+        shape.append(lengths.pop())
+        if expected is not None and shape[d - 1] != expected[d - 1]:
+            break  # wrong already: refuse without flattening the rest
+        level = list(itertools.chain.from_iterable(level))
+    if expected is not None and tuple(shape) != expected:
+        got = tuple(shape) if len(shape) == depth else (*shape, "…")
+        fail(path, f"expected shape {expected}, got {got}".replace("'…'", "…"))
+    if not set(map(type, level)) <= _NUMBER_TYPES:
+        i = next(i for i, x in enumerate(level) if x.__class__ not in _NUMBER_TYPES)
+        if not _is_number(level[i]):
+            fail(_entry(path, shape, i), f"expected a number, got {kind(level[i])}")
+    return tuple(shape)
+
+
+def _a_list(depth: int) -> str:
+    return "a list of numbers" if depth == 1 else "a list of rows"
+
+
+def _entry(path: str, shape: Sequence[int], flat_index: int) -> str:
+    """The path of entry ``flat_index`` of nested lists of ``shape`` read row by row."""
+    index = np.unravel_index(flat_index, tuple(shape)) if shape else ()
+    return path + "".join(f"[{int(i)}]" for i in index)
 
 
 def number_array(
     v: Any, path: str, shape: tuple[int, ...] | None = None, ndim: int | None = None
 ) -> np.ndarray:
     """A finite float64 array from nested lists of numbers: of exactly ``shape`` when given,
-    else of ``ndim`` dimensions. Ragged rows, non-numbers, NaN and Inf are refused by path."""
+    else of ``ndim`` dimensions. Ragged rows, non-numbers, NaN and Inf are refused by path; a
+    wrong shape is refused before any number is converted."""
     depth = len(shape) if shape is not None else ndim
     if depth is None or depth < 1:
         raise TypeError("number_array needs a shape or ndim of at least 1")
-    _check_nested(v, path, depth)
+    _nested_shape(v, path, depth, shape)
     try:
         arr = np.array(v, dtype=np.float64)
     except OverflowError:  # an integer beyond the float range
         fail(path, "contains Inf (a number beyond the float range)")
-    except ValueError:
-        arr = None
-    if arr is None or arr.ndim != depth:
-        if not v:
-            fail(path, f"expected {f'shape {shape}' if shape else f'{depth} dimensions'}, "
-                       "got an empty list")
-        for i, row in enumerate(v):
-            if len(row) != len(v[0]):
-                expected = f"; expected shape {shape}" if shape is not None else ""
-                fail(path, f"rows of different lengths; {path}[{i}]: has length {len(row)} "
-                           f"but {path}[0] has length {len(v[0])}{expected}")
-        fail(path, "rows of different lengths")
-    if shape is not None and arr.shape != shape:
-        fail(path, f"expected shape {shape}, got {arr.shape}")
     check_finite(arr, path)
     return arr
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.features import available_features
+from engine.io.validate import one_line
 from engine.network import LayerSpec, NetworkSpec
 from engine.scenario import (
     ModelSpec,
@@ -44,7 +45,7 @@ class WeightsError(ValueError):
     """A weights file that cannot be read or does not fit; the message is one line."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True, eq=False)

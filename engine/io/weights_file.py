@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 
 from engine.fileio import read_limited
+from engine.io.validate import unexpected
 from engine.io.weights import ImportedWeights, WeightsError
 from engine.io.weights_json import read_json_weights
 from engine.io.weights_npz import read_npz_weights
@@ -50,7 +51,17 @@ def read_weights(path: str | os.PathLike[str]) -> ImportedWeights:
 
 def parse_weights_bytes(data: bytes, name: str = "weights") -> ImportedWeights:
     """Read a weights export from its bytes; ``name`` (the file name) prefixes messages and
-    its suffix helps explain a file that is not what it claims to be."""
+    its suffix helps explain a file that is not what it claims to be. Every failure, whatever
+    raised it, is a WeightsError."""
+    try:
+        return _parse(data, name)
+    except WeightsError:
+        raise
+    except Exception as e:  # MemoryError, RecursionError, a library's own error: never a crash
+        raise WeightsError(f"{name}: cannot read this file ({unexpected(e)})") from None
+
+
+def _parse(data: bytes, name: str) -> ImportedWeights:
     suffix = os.path.splitext(name)[1].lower()
     if not data.strip():
         raise WeightsError(f"{name}: the file is empty")

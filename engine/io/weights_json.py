@@ -26,6 +26,9 @@ def read_json_weights(data: bytes, name: str) -> ImportedWeights:
         raw = Fields(doc).items("layers", what="a non-empty list of layers")
         if not raw:
             raise WeightsError("layers: expected a non-empty list of layers, got an empty list")
+        if len(raw) != meta.depth:  # before reading any array
+            raise WeightsError(f"the file has {len(raw)} weight layers, but its architecture "
+                               f"{meta.arch} has {meta.depth}")
         found = []
         for i, layer in enumerate(raw):
             fields = Fields(as_object(layer, f"layers[{i}]", "an object with W and b"),

@@ -4,7 +4,8 @@
 Nothing is unpacked before its header is checked: at most ``MAX_NPZ_MEMBERS`` members,
 ``MAX_UNPACKED_BYTES`` in all (counted as float64, the type they become), no Python objects
 (NumPy reads with ``allow_pickle=False``), headers that do not promise more data than the
-archive holds.
+archive holds, and each array of exactly the shape the metadata's architecture gives it (so no
+array is larger than the largest layer the engine allows).
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def read_npz_weights(data: bytes, name: str) -> ImportedWeights:
                            f"{type(e).__name__})") from None
 
 
-def _members(npz: Any) -> dict[str, Any]:
-    """The archive's members by key, refusing too many, too big or unexpected ones."""
+def _members(npz: Any) -> dict[str, tuple[Any, tuple[int, ...]]]:
+    """The archive's members by key, with the shape each header declares, refusing too many,
+    too big or unexpected ones."""
     infos = npz.zip.infolist()
     if len(infos) > MAX_NPZ_MEMBERS:
         raise WeightsError(f"{len(infos)} arrays; a weights file has at most "
@@ -87,12 +89,14 @@ def _members(npz: Any) -> dict[str, Any]:
     if "metadata" not in members:
         raise WeightsError(f"metadata: missing (not a {APP_NAME} weights export?)")
     as_float64 = 0
+    shapes: dict[str, tuple[Any, tuple[int, ...]]] = {}
     for key, info in members.items():
         shape, _ = _npz_header(npz, key, info)
+        shapes[key] = (info, shape)
         if key != "metadata":
             as_float64 += math.prod(shape) * 8
     _check_unpacked(as_float64)
-    return members
+    return shapes
 
 
 def _check_unpacked(n_bytes: int) -> None:
@@ -115,10 +119,16 @@ def _read_npz_checked(data: bytes) -> ImportedWeights:
         found = []
         for l in range(1, meta.depth + 1):
             arrays: dict[str, np.ndarray | None] = {}
+            expected = {"W": (meta.sizes[l - 1], meta.sizes[l]), "b": (meta.sizes[l],)}
             for part in ("W", "b"):
                 key = f"layer_{l}/{part}"
                 arrays[part] = None
                 if key in members:
+                    shape = members[key][1]
+                    if shape != expected[part]:  # from the header: before reading the data
+                        raise WeightsError(f"layer {l} {part}: expected shape "
+                                           f"{expected[part]}, got {shape} (architecture "
+                                           f"{meta.arch})")
                     arrays[part] = arr = np.asarray(npz[key]).astype(np.float64)
                     check_finite(arr, key)
             found.append(FoundLayer(arrays["W"], arrays["b"], f"layer_{l}/W", f"layer_{l}/b"))

@@ -17,6 +17,10 @@ from engine.io.formats import APP_NAME, ONNX_INPUT_NAME, ONNX_METADATA_KEY, ONNX
 from engine.io.validate import FieldError, check_finite, quote, short
 from engine.io.weights import ImportedWeights, WeightsError
 from engine.io.weights_meta import FoundLayer, assemble, parse_meta_text, read_meta
+from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS
+
+MAX_INITIALIZERS = 2 * (MAX_HIDDEN_LAYERS + 1)
+"""A W and a b per layer."""
 
 _NOT_WEIGHTS = f"not a weights file (expected an NPZ, JSON or ONNX export from {APP_NAME})"
 
@@ -57,10 +61,18 @@ def _initializers(onnx: Any, graph: Any) -> dict[str, np.ndarray]:
     from onnx import numpy_helper
 
     initializers: dict[str, np.ndarray] = {}
+    if len(graph.initializer) > MAX_INITIALIZERS:
+        raise WeightsError(f"{len(graph.initializer)} initializers; a weights export has at "
+                           f"most {MAX_INITIALIZERS}")
     for t in graph.initializer:
         what = f"initializer {quote(t.name)}"
         if t.name in initializers:
             raise WeightsError(f"{what}: defined twice")
+        dims = tuple(t.dims)
+        if not 1 <= len(dims) <= 2 or not all(1 <= n <= MAX_UNITS for n in dims):
+            # Before converting: no layer of the engine has more units than MAX_UNITS.
+            raise WeightsError(f"{what}: shape {short(str(dims))} is not a layer's W or b "
+                               f"(1 or 2 dimensions of 1 to {MAX_UNITS})")
         if t.data_location == onnx.TensorProto.EXTERNAL:
             raise WeightsError(f"{what}: stored in an external file; only self-contained "
                                "models are read")

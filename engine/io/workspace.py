@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from engine.fileio import atomic_write_text, read_limited
 from engine.history import COLUMNS
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
 from engine.io.jsonread import check_json_values, read_json
+from engine.io.validate import unexpected
 from engine.io.workspace_read import WorkspaceError, read_workspace
 from engine.scenario import scenario_to_dict
 from engine.trainer import Trainer
@@ -140,7 +142,7 @@ def load_workspace(path: str | os.PathLike[str]) -> Trainer:
         data = read_limited(name, MAX_WORKSPACE_BYTES)
     except ValueError as e:
         raise WorkspaceError(str(e)) from None
-    return _build(parse_workspace_bytes(data, name))
+    return _guarded(name, lambda: _build(parse_workspace_bytes(data, name)))
 
 
 def parse_workspace_bytes(data: bytes, name: str = "workspace") -> Any:
@@ -150,6 +152,8 @@ def parse_workspace_bytes(data: bytes, name: str = "workspace") -> Any:
         return read_json(data, name, "workspace")
     except ValueError as e:
         raise WorkspaceError(str(e)) from None
+    except Exception as e:  # MemoryError, RecursionError: never a crash
+        raise WorkspaceError(f"{name}: cannot read this file ({unexpected(e)})") from None
 
 
 def trainer_from_dict(obj: Any) -> Trainer:
@@ -158,7 +162,17 @@ def trainer_from_dict(obj: Any) -> Trainer:
         check_json_values(obj)
     except ValueError as e:
         raise WorkspaceError(str(e)) from None
-    return _build(obj)
+    return _guarded("workspace", lambda: _build(obj))
+
+
+def _guarded(name: str, load: Callable[[], Trainer]) -> Trainer:
+    """``load()``, with any failure that is not already a WorkspaceError made one."""
+    try:
+        return load()
+    except WorkspaceError:
+        raise
+    except Exception as e:  # MemoryError, OverflowError deep in NumPy: never a crash
+        raise WorkspaceError(f"{name}: cannot load this workspace ({unexpected(e)})") from None
 
 
 def _build(obj: Any) -> Trainer:

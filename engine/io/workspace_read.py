@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.history import COLUMNS, History
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
-from engine.io.validate import Fields, as_int, as_list, fail, kind, quote
+from engine.io.validate import Fields, as_int, as_list, fail, kind, one_line, quote
 from engine.network import NetworkSpec
 from engine.scenario import Scenario, network_spec, scenario_from_dict
 from engine.trainer import Trainer
@@ -40,7 +40,7 @@ class WorkspaceError(ValueError):
     """A workspace that cannot be saved or loaded; the message is one line for the user."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).splitlines()))
+        super().__init__(one_line(message))
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ import numpy as np
 from engine.activations import get_activation
 from engine.data.split import DataSplit
 from engine.history import Metrics
-from engine.network import NetworkSpec, Parameters
+from engine.network import NetworkSpec, Parameters, parameters_ok
 from engine.optimizers import Optimizer
 from engine.program import Call, EvalProgram, StepProgram
 from engine.scenario import TrainSpec
@@ -116,12 +116,18 @@ class EpochProgram:
         te_loss, te_acc = self.eval_test.run()
         return Metrics(epoch, tr_loss, te_loss, tr_acc, te_acc)
 
-    def replay(self, first: int, stop: int) -> None:
+    def replay(self, first: int, stop: int, flat: np.ndarray | None = None) -> int:
         """Train whole epochs ``first`` .. ``stop - 1`` again, without evaluating (a rollback
-        replays the epochs since its checkpoint: same calls, same order, same state)."""
+        replays the epochs since its checkpoint: same calls, same order, same state). With the
+        (P,) parameters ``flat``, stop after the first epoch that leaves them beyond the limit
+        (``parameters_ok``). Returns the number of epochs whose result was good: ``stop``, or
+        the epoch before the one that went beyond."""
         if self.static:
             deque(map(operator.call, self.static_forward), 0)
         for epoch in range(first, stop):
             if self.order.reshuffles:
                 self.shuffle(epoch)
             deque(map(operator.call, self.epoch_calls), 0)
+            if flat is not None and not parameters_ok(flat):
+                return epoch
+        return stop

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.history import History
-from engine.network import NetworkSpec, Parameters
+from engine.network import PARAMETER_LIMIT, NetworkSpec, Parameters, parameters_ok
 from engine.optimizers import Optimizer, OptimizerSpec, OptimizerState
 
 Layers = Sequence[tuple[np.ndarray, np.ndarray | None]]
@@ -65,6 +65,16 @@ class Divergence:
     def __str__(self) -> str:
         return f"training diverged in epoch {self.epoch}: {self.cause}"
 
+    @classmethod
+    def seen(cls, epoch: int, cause: str, rolled_back_to: int) -> Divergence:
+        """The report of a divergence seen in ``epoch``, after the rollback. A rollback that
+        stopped earlier (a replayed epoch took a weight beyond PARAMETER_LIMIT, though the
+        loss stayed finite until later) moves it to that epoch, with that cause."""
+        if rolled_back_to + 1 < epoch:
+            return cls(rolled_back_to + 1, f"the weights exceed ±{PARAMETER_LIMIT:g} (they have "
+                       "diverged)", rolled_back_to)
+        return cls(epoch, cause, rolled_back_to)
+
 
 def loss_cause(loss: float) -> str:
     """The cause of a divergence seen in a non-finite training loss."""
@@ -72,12 +82,15 @@ def loss_cause(loss: float) -> str:
 
 
 def parameter_cause(params: Parameters) -> str:
-    """The cause of a divergence seen in non-finite parameters: the first layer affected."""
+    """The cause of a divergence seen in the parameters: the first layer affected."""
     for i, mat in enumerate(params.mats):
         bad = ~np.isfinite(mat)
         if bad.any():
             kind = "NaN" if np.isnan(mat[bad]).any() else "Inf"
             return f"the weights of layer {i + 1} became {kind}"
+        if not parameters_ok(mat.ravel()):
+            return (f"the weights of layer {i + 1} exceed ±{PARAMETER_LIMIT:g} (they have "
+                    "diverged)")
     return "the parameters became non-finite"
 
 
