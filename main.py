@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with the real numbers. With no command, the window opens.",
         epilog="Exit codes: 0 done, 2 bad input (missing or corrupt file, unknown preset, "
         "invalid option), 3 training diverged (the workspace is still written, at the last "
-        "finite epoch), 130 interrupted with Ctrl-C (train stops after the current epoch, or at "
+        "good epoch), 130 interrupted with Ctrl-C (train stops after the current epoch, or at "
         "once on a second press, and still writes the workspace at the last whole epoch).",
     )
     p.add_argument("--preset", metavar="NAME", help="preset to open (window and --screenshot)")

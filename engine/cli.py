@@ -140,7 +140,7 @@ def train(
                     _progress(out, trainer, epochs, done, now - start)
                     sys.stderr.write(
                         f"error: {report.diverged}. Try a lower learning rate (now "
-                        f"{trainer.learning_rate:g}); the workspace keeps the last finite "
+                        f"{trainer.learning_rate:g}); the workspace keeps the last good "
                         f"epoch ({trainer.epoch}).\n"
                     )
                     code = EXIT_DIVERGED

@@ -23,8 +23,8 @@ class DivergenceBanner(QLabel):
 
     def show_divergence(self, event: Diverged) -> None:
         self.setText(
-            f"Training stopped: {event.text}. The numbers grew too large (NaN/Inf). The weights "
-            "were rolled back to the last finite state, which may already be huge. Try a lower "
+            f"Training stopped: {event.text}. The numbers grew too large. The weights were "
+            "rolled back to the last good state, which may already be large. Try a lower "
             f"learning rate (now {event.learning_rate:g}) and press Run, or Reset (R) for fresh "
             "weights."
         )

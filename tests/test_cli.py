@@ -231,7 +231,7 @@ def test_divergence_keeps_the_last_finite_epoch_whatever_the_progress_step(tmp_p
                  "--out", str(out))
     assert result.returncode == 3, result.stderr
     # Epoch 4 takes a weight beyond ±1e100 (the loss would turn NaN only in epoch 6).
-    assert "diverged in epoch 4" in result.stderr and "last finite epoch (3)" in result.stderr
+    assert "diverged in epoch 4" in result.stderr and "last good epoch (3)" in result.stderr
     assert "exceed ±1e+100" in result.stderr
     assert json.loads(out.read_text())["state"]["epoch"] == 3
 
