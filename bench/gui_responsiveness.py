@@ -10,7 +10,8 @@ For each preset (default: deep_tanh_spiral and tf_default) it measures, in one r
   - frames rendered per second (snapshots drawn by the window);
   - epochs/s, and its ratio to the headless figure.
 
-Targets: p99 latency ≤ 50 ms, ≥ 30 frames/s, window training ≥ 50% of headless speed.
+Targets: p99 latency ≤ 50 ms, ≥ 30 frames/s, window training ≥ 70% of headless speed. The
+window trains in its own process (the app's default; BACKPROP_WORKER=thread to compare).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from engine.blas import limit_blas_threads
 from engine.presets import get_preset
 from engine.trainer import Trainer
 from gui.main_window import MainWindow
+
+RATIO_TARGET = 0.7
+"""Window training speed against headless (issue 10)."""
 
 
 def headless_rate(key: str, seconds: float) -> float:
@@ -110,7 +114,7 @@ def main() -> int:
         after = headless_rate(key, args.seconds / 2)
         base = (before + after) / 2
         ratio = fig["rate"] / base
-        checks = [fig["p99"] <= 50.0, fig["fps"] >= 30.0, ratio >= 0.5]
+        checks = [fig["p99"] <= 50.0, fig["fps"] >= 30.0, ratio >= RATIO_TARGET]
         ok &= all(checks)
         print(f"\n== {key}")
         print(f"   event-loop latency   p50 {fig['p50']:6.2f} ms   p99 {fig['p99']:6.2f} ms   "
@@ -121,7 +125,7 @@ def main() -> int:
         print(f"   epochs/s             window {fig['rate']:8.0f}   headless {base:8.0f} "
               f"({before:.0f} before, {after:.0f} after)\n"
               f"                        "
-              f"ratio {ratio:5.2f}   target ≥ 0.5: {'MET' if checks[2] else 'NOT MET'}")
+              f"ratio {ratio:5.2f}   target ≥ {RATIO_TARGET}: {'MET' if checks[2] else 'NOT MET'}")
         print(f"   vs TensorFlow Playground's ~60 epochs/s: {fig['rate'] / 60:5.1f}×")
     print("\nall targets met" if ok else "\nsome targets not met")
     return 0
