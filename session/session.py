@@ -46,6 +46,8 @@ spin box; the engine itself takes seeds up to 2⁶³ − 1)."""
 MAPS_INTERVAL = 0.15
 """While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
 weights, losses and the counter go out with every snapshot."""
+MAPS_SHARE = 0.05
+"""…and at most this share of the time goes into them (a big network's maps cost more)."""
 
 CANCEL_SLICE = 0.1
 """Seconds of training between checks of the cancel flag in long commands."""
@@ -79,6 +81,7 @@ class Session:
         self._data: DataView | None = None
         self._maps: PlaneMaps | CurveMaps | None = None
         self._maps_time = 0.0
+        self._maps_cost = 0.0
         self._cancel: CancelFlag = threading.Event() if cancel is None else cancel
         """Set from another thread or process (``cancel``) to end long commands."""
         self._handlers: dict[type, Callable[[Any], None]] = self._handler_table()
@@ -331,9 +334,11 @@ class Session:
         if t is None or data is None:
             return None
         now = self._clock()
-        if not self.running or self._maps is None or now - self._maps_time >= MAPS_INTERVAL:
+        interval = max(MAPS_INTERVAL, self._maps_cost / MAPS_SHARE)
+        if not self.running or self._maps is None or now - self._maps_time >= interval:
             self._maps = compute_maps(t, data)
-            self._maps_time = now
+            self._maps_time = self._clock()
+            self._maps_cost = self._maps_time - now
         # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
         # the last epoch's record does and costs nothing.
         return build_snapshot(
