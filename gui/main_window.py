@@ -77,7 +77,7 @@ class MainWindow(WindowLayout):
         self.client.snapshotArrived.connect(self._on_snapshot)
         self.client.eventArrived.connect(self._on_event)
         self._show_scenario(start)
-        self.resize(1440, 900)
+        self._fit_to_screen(1440, 900)
 
     def _wire_controls(self) -> None:
         bar = self.controls
@@ -112,6 +112,13 @@ class MainWindow(WindowLayout):
             "S": self.step, "Left": self.step_back, "B": self.step_back, "R": self.reset})
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # where focus goes when a field is left
         self._leave_field = install_leave_text_field(self)
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Open at ``width`` × ``height``, or smaller on a smaller screen (a projector)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width, height = min(width, screen.width()), min(height, screen.height())
+        self.resize(width, height)
 
     @property
     def scenario(self) -> Scenario | None:
@@ -167,20 +174,28 @@ class MainWindow(WindowLayout):
     @Slot(object)
     def _on_trace_target(self, index: object) -> None:
         self.send(c.TraceSample(None if index is None else int(index)))
+        self.statusBar().showMessage(self._trace_note(), 6000)
 
     @Slot(float, float, object)
     def _on_point_clicked(self, x: float, y: float, modifiers: object) -> None:
         """Trace the nearest sample, or (with "Add points") edit the data."""
         if not self.output_view.edit_points.isChecked():
             self.send(c.TraceNearest(x, y))
-            self.statusBar().showMessage("Tracing the training sample nearest to your click.",
-                                         5000)
+            self.statusBar().showMessage("Tracing the training sample nearest to your click"
+                                         + self._trace_note(), 6000)
             return
         mods = Qt.KeyboardModifier(modifiers) if modifiers is not None else Qt.KeyboardModifier(0)
         if mods & Qt.KeyboardModifier.ControlModifier:
             self.send(c.RemovePoint(x, y))
         else:
             self.send(c.AddPoint(x, y, 0 if mods & Qt.KeyboardModifier.ShiftModifier else 1))
+
+    def _trace_note(self) -> str:
+        """When a new trace choice shows: a step in progress keeps the samples it began with."""
+        trace = None if self.snapshot is None else self.snapshot.trace
+        if trace is not None and not trace.done:
+            return " — from the next step on; this one keeps its samples."
+        return "."
 
     @Slot(bool)
     def _on_edit_points(self, on: bool) -> None:
@@ -195,10 +210,12 @@ class MainWindow(WindowLayout):
     @Slot(int, int, int)
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
         self.send(c.SelectWeight(layer, i, j))
-        if self.snapshot is not None and self.snapshot.trace is not None:
+        trace = None if self.snapshot is None else self.snapshot.trace
+        if trace is not None:
             self.tabs.setCurrentIndex(INSPECTOR_TAB)
-            self.statusBar().showMessage("The Inspector shows this weight's chain rule once "
-                                         "its backward phase has run.", 6000)
+            if f"backward {layer + 1}" not in trace.phases[:trace.position]:
+                self.statusBar().showMessage("The Inspector shows this weight's chain rule once "
+                                             "its backward phase has run.", 6000)
 
     @Slot()
     def _on_gradient_check(self) -> None:

@@ -65,6 +65,8 @@ class ControlBar(QWidget):
         self.preset_picker.setMinimumContentsLength(16)  # full titles in the list and tooltip
         self.rate_label = QLabel()
         self.rate_label.setObjectName("rateLabel")
+        self.rate_label.setAccessibleName("Training rate")
+        """Shown in the status bar (the window places it), so it never widens the toolbar."""
         h.addWidget(self.run_button)
         h.addWidget(QLabel("Step by"))
         h.addWidget(self.granularity)
@@ -74,7 +76,6 @@ class ControlBar(QWidget):
         h.addWidget(self.epoch_label)
         h.addWidget(QLabel("Speed"))
         h.addWidget(self.speed)
-        h.addWidget(self.rate_label)
         h.addStretch(1)
         h.addWidget(QLabel("Preset"))
         h.addWidget(self.preset_picker, 3)  # takes the room there is, up to its longest title

@@ -14,6 +14,7 @@ from gui.loss_plot import LossPlot
 from gui.network import NetworkView
 from gui.output_view import OutputView
 from gui.panels import DataPanel, FeaturePanel, TrainingPanel
+from gui.panels.widgets import guard_wheel
 from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
@@ -40,6 +41,8 @@ class WindowLayout(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(SIDE_MIN_WIDTH)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setObjectName("sidePanel")
+        self._wheel_guard = guard_wheel(scroll)
 
         self.architecture = ArchitectureBar()
         self.network_view = NetworkView()
@@ -84,6 +87,7 @@ class WindowLayout(QMainWindow):
         v.addWidget(self.banner)
         v.addWidget(split, 1)
         self.setCentralWidget(root)
+        self.statusBar().addPermanentWidget(self.controls.rate_label)
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")
 

@@ -196,11 +196,11 @@ class Session:
 
     def _step_back(self, cmd: c.StepBack) -> None:
         self.pause()
-        notice = self.stepping.back(self.require_trainer())
+        changed, notice = self.stepping.back(self.require_trainer())
+        if changed:
+            self.mark_dirty()
         if notice is not None:
             self.emit(Notice(notice))
-        else:
-            self.mark_dirty()
 
     def _train_epochs(self, cmd: c.TrainEpochs) -> None:
         """Train in slices of ~0.1 s, so that ``cancel`` ends even a huge request quickly."""

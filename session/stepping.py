@@ -89,9 +89,9 @@ class StepControl:
         self._cursor += 1
         return np.array([index])
 
-    def back(self, t: Trainer) -> str | None:
+    def back(self, t: Trainer) -> tuple[bool, str | None]:
         """Undo the last phase of the step in progress, or else the last whole step. Returns
-        a notice when there is nothing (more) to undo."""
+        whether anything changed and what to tell the user (None: the phase caption says it)."""
         stepper = t.current_step
         if stepper is not None and stepper.position > 0:
             stepper.back()
@@ -100,15 +100,17 @@ class StepControl:
                 t.abandon_step()
                 if self.undo:
                     self.undo.pop()
-            return None
+            return True, None
         if not self.undo:
-            return "Nothing to step back to."
+            return False, "Nothing to step back to."
         try:
             t.restore(self.undo.pop())
         except ValueError as e:
             self.undo.clear()
-            return f"Cannot step back further: {e}."
-        return None
+            return False, f"Cannot step back further: {e}."
+        more = len(self.undo)
+        return True, (f"Stepped back one whole step: epoch {t.epoch:,}, batch {t.batch_index + 1} "
+                      f"of {t.batches_per_epoch}; {more} more can be undone.")
 
     # -- what is traced and explained ----------------------------------------------------------
     def trace(self, t: Trainer, index: int | None) -> None:

@@ -97,6 +97,8 @@ def test_step_back_undoes_phases_then_whole_steps_exactly():
     s.handle(c.StepBack())  # then the epoch
     assert_same(params(s), start)
     assert s.require_trainer().epoch == 0
+    assert rec.of(Notice)[-1].text == ("Stepped back one whole step: epoch 0, batch 1 of 1; "
+                                       "0 more can be undone.")
     s.handle(c.StepBack())
     assert rec.of(Notice)[-1].text == "Nothing to step back to."
     assert not s.snapshot().can_step_back

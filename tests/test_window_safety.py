@@ -334,3 +334,38 @@ def test_messages_quoting_a_file_are_plain_text(qtbot, make_window, monkeypatch)
     box = plain_box(w, QMessageBox.Icon.Question, "t", "<img src=x>",
                     QMessageBox.StandardButton.Yes)
     assert box.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_wheel_over_the_side_panel_scrolls_it_and_changes_no_setting(qtbot, make_window):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window("tf_default")
+    reduction = w.findChild(QComboBox, "reduction")
+    before = reduction.currentData()
+    event = QWheelEvent(QPointF(5, 5), QPointF(5, 5), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(reduction, event)
+    assert reduction.currentData() == before
+    fresh_snapshot(qtbot, w)
+    assert trainer(w).scenario.train.reduction == before
+
+
+def test_running_never_widens_the_toolbar(qtbot, make_window):
+    w = make_window("tf_default")
+    width = w.controls.minimumSizeHint().width()
+    w.speed.setCurrentIndex(w.speed.findData(0.0))
+    w.toggle_run()
+    qtbot.waitUntil(lambda: w.controls.rate_label.text().endswith("epochs/s"), timeout=TIMEOUT)
+    assert w.controls.minimumSizeHint().width() == width
+    w.toggle_run()
+    qtbot.waitUntil(lambda: not w.client.running, timeout=TIMEOUT)
+
+
+def test_the_window_opens_no_larger_than_its_screen(make_window):
+    w = make_window("tf_default")
+    screen = w.screen().availableGeometry()
+    assert w.width() <= max(screen.width(), w.minimumSizeHint().width())
+    assert w.height() <= max(screen.height(), w.minimumSizeHint().height())

@@ -6,8 +6,16 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QScrollArea,
+    QSlider,
+    QWidget,
+)
 
 from engine.scenario import Scenario
 from session.commands import Command, EditScenario
@@ -75,3 +83,31 @@ class EditSender:
             with contextlib.suppress(ValueError):  # the session refuses it and says why
                 self._scenario = apply_changes(self._scenario, command.changes)
         self.commandRequested.emit(command)  # type: ignore[attr-defined]
+
+
+class WheelGuard(QObject):
+    """Scrolling the side panel never changes a setting by accident: the wheel reaches a combo,
+    spin box or slider only once it has focus (a click); otherwise it scrolls the panel."""
+
+    def __init__(self, scroll: QScrollArea) -> None:
+        super().__init__(scroll)
+        self._scroll = scroll
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
+            return False
+        if watched.hasFocus():
+            return False
+        QApplication.sendEvent(self._scroll.verticalScrollBar(), event)
+        return True
+
+
+def guard_wheel(scroll: QScrollArea) -> WheelGuard:
+    """Install a WheelGuard on every value control inside ``scroll``."""
+    guard = WheelGuard(scroll)
+    content = scroll.widget()
+    for kind in (QComboBox, QAbstractSpinBox, QSlider):
+        for control in content.findChildren(kind):
+            control.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel gives no focus
+            control.installEventFilter(guard)
+    return guard
