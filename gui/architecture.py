@@ -32,7 +32,8 @@ from session.commands import Section, edit
 MAX_WINDOW_LAYERS = 8
 MAX_WINDOW_UNITS = 32
 BOX_WIDTH = 104
-MIN_BOX_WIDTH = 58
+MIN_BOX_WIDTH = 40
+"""Eight hidden layers and the output still fit a 1024-pixel window's diagram column."""
 
 
 def _button(text: str, object_name: str, tip: str) -> QToolButton:
@@ -73,6 +74,9 @@ class LayerBox(QFrame):
             self.plus.hide()
         v.addLayout(row)
         self.activation = QComboBox()
+        self.activation.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.activation.setMinimumContentsLength(2)
         self.activation.setToolTip(f"Activation of {title}")
         self.activation.setAccessibleName(f"Activation of {title}")
         for key, act in ACTIVATIONS.items():
@@ -91,7 +95,7 @@ class LayerBox(QFrame):
     def set_compact(self, compact: bool) -> None:
         """Narrow columns: smaller buttons and just the number of units."""
         self._compact = compact
-        side = 18 if compact else 22
+        side = 22 if not compact else (18 if self.width() >= 52 else 14)
         for b in (self.minus, self.plus):
             b.setFixedSize(side, side)
         if self._units_text:
@@ -204,8 +208,10 @@ class ArchitectureBar(EditSender, QWidget):
         n = len(self.boxes)
         for _ in range(2):  # the head's width depends on compactness, the room on the head
             compact = width < 96
-            self.layer_label.setText(f"{n} hidden" if compact
+            self.layer_label.setText(str(n) if width < 52 else f"{n} hidden" if compact
                                      else f"{n} hidden layer{'s' * (n != 1)}")
+            for b in (self.layer_minus, self.layer_plus):
+                b.setFixedSize(*((18, 18) if compact else (22, 22)))
             self._head.adjustSize()
             self._head.move(2, (self.height() - self._head.height()) // 2)
             left = self._head.x() + self._head.width() + 4

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -124,7 +124,9 @@ class InspectorPanel(QWidget):
         self.target.setAccessibleName("What the step traces")
         self.target.setToolTip("Trace the current minibatch, or one chosen sample (you can also "
                                "click a point in the output view)")
-        self.target.setMinimumContentsLength(24)
+        self.target.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.target.setMinimumContentsLength(14)
         self.show_all = QCheckBox("Show all")
         self.show_all.setObjectName("showAllValues")
         self.show_all.setToolTip("Show every row and column of large matrices")
@@ -133,11 +135,12 @@ class InspectorPanel(QWidget):
         self.check_button.setAccessibleName("Gradient check")
         self.check_button.setToolTip("Compare backprop with numerical differentiation "
                                      "(central differences) on the traced samples")
-        head = QHBoxLayout()
-        head.addWidget(QLabel("Trace:"))
-        head.addWidget(self.target, 1)
-        head.addWidget(self.show_all)
-        head.addWidget(self.check_button)
+        head = QGridLayout()  # two rows, so the panel fits a narrow column
+        head.addWidget(QLabel("Trace:"), 0, 0)
+        head.addWidget(self.target, 0, 1, 1, 2)
+        head.addWidget(self.show_all, 1, 1)
+        head.addWidget(self.check_button, 1, 2)
+        head.setColumnStretch(1, 1)
 
         self.progress = QLabel()
         self.progress.setObjectName("phaseProgress")

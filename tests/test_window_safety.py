@@ -369,3 +369,16 @@ def test_the_window_opens_no_larger_than_its_screen(make_window):
     screen = w.screen().availableGeometry()
     assert w.width() <= max(screen.width(), w.minimumSizeHint().width())
     assert w.height() <= max(screen.height(), w.minimumSizeHint().height())
+
+
+def test_at_1024_pixels_every_layer_box_and_the_inspector_fit(qtbot, make_window):
+    """Found in a user trial: layers 7, 8 and the output could not be reached, and the
+    inspector needed sideways scrolling."""
+    w = make_window("vanishing_gradients")
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.width() == 1024, timeout=TIMEOUT)
+    bar = w.architecture
+    qtbot.waitUntil(lambda: all(b.geometry().right() < bar.width()
+                                for b in [*bar.boxes, bar.output_box]), timeout=TIMEOUT)
+    assert len(bar.boxes) == 8
+    assert w.inspector.minimumSizeHint().width() <= w.tabs.width()

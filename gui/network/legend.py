@@ -7,8 +7,16 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QLinearGradient,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.explain import EdgeQuantity, TraceDisplay
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE, ZERO
@@ -21,6 +29,9 @@ from gui.network.tooltips import (
     phase_legend,
 )
 from session.present.levels import RGB
+
+TEXT_ROOM = 320
+"""Pixels the legend text needs beside the colour bars; less, and it goes under them."""
 
 
 class ColorBar(QWidget):
@@ -128,17 +139,41 @@ class DiagramLegend(QWidget):
         self._two_lines = math.ceil(2 * QFontMetricsF(small).lineSpacing() + 2)
         self._state: tuple | None = None
 
-        row = QHBoxLayout()
-        row.setContentsMargins(6, 2, 6, 2)
-        row.setSpacing(8)
-        row.addWidget(self.colorbar)
-        row.addWidget(self.grad_bar)
-        row.addWidget(self._text, 1)
+        self._row = QGridLayout()
+        self._row.setContentsMargins(6, 2, 6, 2)
+        self._row.setHorizontalSpacing(8)
+        self._row.setVerticalSpacing(0)
+        self._row.addWidget(self.colorbar, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        self._row.addWidget(self.grad_bar, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        self._row.setColumnStretch(2, 1)
+        self._narrow: bool | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._caption)
-        layout.addLayout(row)
+        layout.addLayout(self._row)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The legend text beside the colour bars, or under them when the diagram is too
+        narrow for both on one line (a projector's width)."""
+        # while stepping, count the gradient bar even before it shows, so the layout (and the
+        # diagram above it) does not move from phase to phase
+        bars = self.colorbar.width() + (self.grad_bar.width() + 8
+                                        if not self._caption.isHidden() else 0)
+        narrow = self.width() < bars + TEXT_ROOM
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self._row.removeWidget(self._text)
+        if narrow:
+            self._row.addWidget(self._text, 1, 0, 1, 3)
+        else:
+            self._row.addWidget(self._text, 0, 2)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
 
     def show_phase(self, tr: TraceDisplay | None, grad_scale: float | None = None,
                    unit_scale: float | None = None, dimmed: bool = False) -> None:
@@ -168,6 +203,7 @@ class DiagramLegend(QWidget):
         if gradient:
             self.grad_bar.set_title(tr.edge_kind)
             self.grad_bar.setToolTip(gradient_bar_tip(tr.edge_kind))
+        self._arrange()
 
     def _show_normal(self) -> None:
         self._caption.hide()
@@ -178,3 +214,4 @@ class DiagramLegend(QWidget):
         self._text.setToolTip("")
         self._text.setMinimumHeight(0)
         self._text.setMaximumHeight(16777215)
+        self._arrange()
