@@ -35,10 +35,12 @@ class _Layer:
 
 
 class TFPlayground:
-    """TF Playground's network with tanh units (its ``Activations.TANH``) and square error."""
+    """TF Playground's network with tanh hidden units (its ``Activations.TANH``), a tanh or
+    linear output (``Activations.LINEAR``, regression) and square error."""
 
     def __init__(self, layers: list[tuple[np.ndarray, np.ndarray]], lr: float,
-                 reg: str, reg_rate: float) -> None:
+                 reg: str, reg_rate: float, linear_output: bool = False) -> None:
+        self.linear_output = linear_output
         self.layers = [
             _Layer(w.T.copy(), b.copy(), np.zeros(w.T.shape, bool), np.zeros(w.T.shape),
                    np.zeros(w.T.shape, np.int64), np.zeros(b.shape), np.zeros(b.shape, np.int64))
@@ -53,7 +55,8 @@ class TFPlayground:
             for i in range(layer.w.shape[1]):
                 total = total + layer.w[:, i] * outputs[-1][i]
             totals.append(total)
-            outputs.append(np.tanh(total))
+            last = len(totals) == len(self.layers)
+            outputs.append(total if last and self.linear_output else np.tanh(total))
         return outputs, totals
 
     def backprop(self, outputs: list[np.ndarray], totals: list[np.ndarray],
@@ -61,7 +64,10 @@ class TFPlayground:
         output_der = outputs[-1] - target  # Errors.SQUARE.der
         for l in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[l]
-            input_der = output_der * (1 - np.tanh(totals[l]) ** 2)  # TANH.der(totalInput)
+            if l == len(self.layers) - 1 and self.linear_output:
+                input_der = output_der * 1.0  # LINEAR.der
+            else:
+                input_der = output_der * (1 - np.tanh(totals[l]) ** 2)  # TANH.der(totalInput)
             layer.acc_b += input_der
             layer.n_b += 1
             live = ~layer.dead
@@ -135,3 +141,23 @@ def test_tf_rules_match_tf_playgrounds_algorithm_over_100_epochs(
         np.testing.assert_array_equal(dead, layer.dead.T)
     if reg == "l1" and rate == 0.1:
         assert all(d.all() for d in t.dead_links)  # as in TF: every weight ends at 0
+
+
+@pytest.mark.parametrize("key", ["tf_default", "tf_spiral_all_features", "tf_xor_product",
+                                 "tf_regression_plane", "tf_gauss"])
+def test_the_tf_playground_presets_train_by_its_algorithm(key: str) -> None:
+    s = get_preset(key)
+    assert s.train.tf_rules
+    t = Trainer(s)
+    xs, ys = t.split.x_train.T.copy(), t.split.y_train[0].copy()
+    ref = TFPlayground([(w, b) for w, b in t.params.as_list() if b is not None],
+                       s.train.optimizer.learning_rate, "none", 0.0,
+                       linear_output=s.model.output_activation == "linear")
+    for _ in range(10):
+        t.train(1)
+        ref.one_step(xs, ys, s.train.batch_size)
+    assert t.history.latest is not None
+    assert t.history.latest.train_loss == pytest.approx(ref.loss(xs, ys), abs=1e-12)
+    for (w, b), layer in zip(t.params.as_list(), ref.layers, strict=True):
+        np.testing.assert_allclose(w, layer.w.T, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(b, layer.b, rtol=0, atol=1e-12)

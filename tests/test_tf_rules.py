@@ -169,3 +169,21 @@ def test_off_adds_no_calls_to_the_step() -> None:
     assert t.program.prepare == t.program.shuffle
     update = next(p for p in t.program.batches[0][0].phases if p.kind == "update")
     assert len(update.calls) == 5  # sign, scale, add; then the SGD step's two
+
+
+def test_the_tf_playground_group_is_listed_together_with_the_option_on() -> None:
+    from engine.presets import load_presets
+
+    keys = list(load_presets())
+    group = [k for k in keys if k.startswith("tf_") and k != "tf_default"]
+    assert group == ["tf_spiral_all_features", "tf_xor_product", "tf_regression_plane",
+                     "tf_gauss"]
+    first = keys.index(group[0])
+    assert keys[first : first + len(group)] == group  # one run in the picker
+    for key in ["tf_default", *group]:
+        s = get_preset(key)
+        assert s.train.tf_rules and s.title.startswith(("TF Playground", "TensorFlow"))
+    plane = get_preset("tf_regression_plane")
+    assert plane.data.n_samples == 1200 and plane.model.output_activation == "linear"
+    assert len(get_preset("tf_spiral_all_features").data.features) == 7
+    assert get_preset("tf_xor_product").data.features == ("x1_x2",)
