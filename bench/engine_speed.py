@@ -66,7 +66,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -77,6 +77,7 @@ import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from engine.presets import get_preset
+from engine.scenario import Scenario
 from engine.trainer import Trainer
 
 try:  # PyTorch is optional: the benchmark runs without it and says so.
@@ -173,6 +174,13 @@ def epoch_order(p: Problem, epoch: int) -> np.ndarray | None:
     return None
 
 
+def bench_scenario(preset: str) -> Scenario:
+    """The preset under this app's own training rules (tf_default ships with TF Playground's
+    rules on; the baselines here implement the app's rules, per-epoch shuffle included)."""
+    s = get_preset(preset)
+    return replace(s, train=replace(s.train, tf_rules=False))
+
+
 class Implementation(Protocol):
     def train(self, n_epochs: int) -> None: ...
 
@@ -186,7 +194,7 @@ class Implementation(Protocol):
 # ---------------------------------------------------------------------------------------------
 class EngineRun:
     def __init__(self, preset: str) -> None:
-        self.trainer = Trainer(get_preset(preset))
+        self.trainer = Trainer(bench_scenario(preset))
 
     def train(self, n_epochs: int) -> None:
         report = self.trainer.train(n_epochs)
@@ -439,7 +447,7 @@ def max_param_diff(
 def run_workload(w: Workload, quick: bool, rounds: int) -> dict[str, str]:
     """Time one workload, print its table and checks; return {check: verdict}."""
     epochs = w.quick_epochs if quick else w.epochs
-    ref = Trainer(get_preset(w.preset))
+    ref = Trainer(bench_scenario(w.preset))
     problem = problem_from_trainer(ref)
     sizes = "-".join(str(n) for n in ref.spec.sizes)
     print(

@@ -10,6 +10,11 @@ change between steps is a ``fill`` and needs no recompilation or reset.
 
 Regularisation adds to g before the update, on weights only (never biases):
 L2 adds λ·w (the gradient of ½λ·Σw²), L1 adds λ·sign(w) (the gradient of λ·Σ|w|).
+
+With TensorFlow Playground's rules (``tf_rules``) regularisation follows its ``updateWeights``
+(nn.ts): the optimiser steps on the data gradient, then θ ← θ − (η·λ)·R'(θ_before) follows as
+a second step; under L1, a weight that this second step carries across zero is set to 0 and
+its link is *dead*: it gets no gradient and no update again (``alive``) until new weights.
 """
 
 from __future__ import annotations
@@ -28,12 +33,14 @@ REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
 
 
 class OptimizerState(TypedDict):
-    """An optimiser's moving state: its step count and (P,) copies of its three buffers."""
+    """An optimiser's moving state: its step count and (P,) copies of its buffers; ``alive``
+    is 1.0 for every parameter but the dead links of TensorFlow Playground's L1 rule."""
 
     t: int
     velocity: np.ndarray
     m: np.ndarray
     v: np.ndarray
+    alive: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -78,13 +85,23 @@ def _number(name: str, v: object, low: float, high: float | None = None,
 class Optimizer:
     """Update state for one flat parameter array (velocity, Adam moments, step count)."""
 
-    def __init__(self, spec: OptimizerSpec, params: np.ndarray, weight_mask: np.ndarray) -> None:
+    def __init__(self, spec: OptimizerSpec, params: np.ndarray, weight_mask: np.ndarray,
+                 tf_rules: bool = False) -> None:
         n = params.size
         self.spec = spec
+        self.tf_rules = tf_rules
         self._params = params
         self._mask = weight_mask
         self._lr = np.full(n, spec.learning_rate)
         self._reg = weight_mask * spec.reg_rate
+        self._lr_reg = weight_mask * (spec.learning_rate * spec.reg_rate)
+        """(P,) η·λ on weights, 0 on biases: TF's regularisation step size, one product."""
+        self.alive = np.ones(n)
+        """(P,) 0.0 for a dead link (TF rules, L1), else 1.0; biases never die."""
+        self._reg_step = np.empty(n)
+        self._crossed = np.empty(n, dtype=bool)
+        self._kept = np.empty(n, dtype=bool)
+        self._zeros = np.zeros(n)
         self._tmp = np.empty(n)
         self._tmp2 = np.empty(n)
         self.velocity = np.zeros(n)
@@ -107,6 +124,7 @@ class Optimizer:
         self.spec = spec
         self._lr.fill(spec.learning_rate)
         np.multiply(self._mask, spec.reg_rate, out=self._reg)
+        np.multiply(self._mask, spec.learning_rate * spec.reg_rate, out=self._lr_reg)
         self._b1.fill(spec.beta1)
         self._b2.fill(spec.beta2)
         self._1mb1.fill(1.0 - spec.beta1)
@@ -118,15 +136,26 @@ class Optimizer:
         return spec.kind != old.kind or spec.regularization != old.regularization
 
     def reset_state(self) -> None:
+        """Fresh moving state for new weights (every link alive again)."""
         self.velocity.fill(0.0)
         self.m.fill(0.0)
         self.v.fill(0.0)
+        self.alive.fill(1.0)
         self.t = 0
 
     def regularization_calls(self, grad: np.ndarray) -> list[Call]:
-        """Calls that add the regularisation gradient to ``grad`` (weights only)."""
+        """Calls that add the regularisation gradient to ``grad`` (weights only); with TF rules,
+        calls that drop the dead links' gradient and take R'(θ) before the update instead."""
         p, tmp, reg = self._params, self._tmp, self._reg
         kind = self.spec.regularization
+        if self.tf_rules:
+            calls: list[Call] = [partial(np.multiply, grad, self.alive, grad)]
+            if kind == "l2":  # TF: (η·λ)·w, w before the step
+                calls.append(partial(np.multiply, p, self._lr_reg, self._reg_step))
+            elif kind == "l1":  # TF: (η·λ)·sign(w), sign(0) = 0
+                calls += [partial(np.sign, p, self._reg_step),
+                          partial(np.multiply, self._reg_step, self._lr_reg, self._reg_step)]
+            return calls
         if kind == "l2":
             return [partial(np.multiply, p, reg, tmp), partial(np.add, grad, tmp, grad)]
         if kind == "l1":
@@ -169,6 +198,29 @@ class Optimizer:
             partial(np.subtract, p, tmp2, p),
         ]
 
+    def after_update_calls(self) -> list[Call]:
+        """TF rules only: the regularisation step after the update (nn.ts updateWeights); under
+        L1 a weight it carries across zero (θ′·θ″ < 0) becomes 0 and its link dead. Dead links
+        stay at 0 (their gradient is dropped; this also stops momentum moving them)."""
+        if not self.tf_rules:
+            return []
+        p, new, alive = self._params, self._tmp, self.alive
+        kind = self.spec.regularization
+        if kind == "none":
+            return [partial(np.multiply, p, alive, p)]
+        if kind == "l2":
+            return [partial(np.subtract, p, self._reg_step, new),
+                    partial(np.multiply, new, alive, p)]
+        crossed, kept = self._crossed, self._kept
+        return [
+            partial(np.subtract, p, self._reg_step, new),
+            partial(np.multiply, p, new, self._tmp2),
+            partial(np.less, self._tmp2, self._zeros, crossed),
+            partial(np.logical_not, crossed, kept),
+            partial(np.multiply, alive, kept, alive),
+            partial(np.multiply, new, alive, p),
+        ]
+
     def _adam_tick(self) -> None:
         """Advance Adam's step count and refresh its bias corrections."""
         self.t += 1
@@ -184,6 +236,7 @@ class Optimizer:
             "velocity": self.velocity.copy(),
             "m": self.m.copy(),
             "v": self.v.copy(),
+            "alive": self.alive.copy(),
         }
 
     def restore_checkpoint(self, state: OptimizerState) -> None:
@@ -191,11 +244,12 @@ class Optimizer:
         np.copyto(self.velocity, state["velocity"])
         np.copyto(self.m, state["m"])
         np.copyto(self.v, state["v"])
+        np.copyto(self.alive, state["alive"])
         self.t = int(state["t"])
 
     def load_state(self, state: Mapping[str, object]) -> None:
         """Put back a state read from a file, after checking every value (nothing changes on
-        error)."""
+        error). Without ``alive`` (files of runs with no dead links) every link is alive."""
         n = self._params.size
         arrays = {}
         for key in ("velocity", "m", "v"):
@@ -203,10 +257,19 @@ class Optimizer:
             if arr.shape != (n,) or not np.all(np.isfinite(arr)):
                 raise ValueError(f"optimizer_state.{key}: expected {n} finite numbers")
             arrays[key] = arr
+        alive = np.asarray(state.get("alive", self._ones()), dtype=np.float64)
+        if alive.shape != (n,) or not np.all((alive == 0.0) | (alive == 1.0)):
+            raise ValueError(f"optimizer_state.alive: expected {n} values, each 0 or 1")
+        if np.any((alive == 0.0) & (self._mask == 0.0)):
+            raise ValueError("optimizer_state.alive: a bias cannot be a dead link")
         t = state["t"]
         if not isinstance(t, int) or isinstance(t, bool) or t < 0:
             raise ValueError(f"optimizer_state.t: expected a non-negative integer, got {t!r}")
         self.velocity[:] = arrays["velocity"]
         self.m[:] = arrays["m"]
         self.v[:] = arrays["v"]
+        self.alive[:] = alive
         self.t = t
+
+    def _ones(self) -> np.ndarray:
+        return np.ones(self._params.size)

@@ -200,7 +200,8 @@ class StepProgram:
             calls.append(partial(np.dot, d, self.a[l - 1].T, grad.mats[l - 1]))
             phases.append(Phase(PhaseKind.BACKWARD, l, tuple(calls)))
 
-        update = optimizer.regularization_calls(grad.flat) + optimizer.update_calls(grad.flat)
+        update = (optimizer.regularization_calls(grad.flat) + optimizer.update_calls(grad.flat)
+                  + optimizer.after_update_calls())
         phases.append(Phase(PhaseKind.UPDATE, 0, tuple(update)))
         self.phases: tuple[Phase, ...] = tuple(phases)
         self.calls: tuple[Call, ...] = tuple(c for p in phases for c in p.calls)

@@ -62,6 +62,11 @@ class TrainSpec:
     seed: int = 0
     """Seed of the per-epoch shuffle."""
     optimizer: OptimizerSpec = field(default_factory=OptimizerSpec)
+    tf_rules: bool = False
+    """TensorFlow Playground's training rules instead of this app's: L1 steps that cross zero
+    clamp to 0 and kill the link, the last n mod B samples carry into the next epoch's first
+    update, one fixed sample order (``shuffle`` is ignored), the train count rounds down, and
+    regression gets a linear output. See the README's Conventions."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,8 @@ def validate(s: Scenario) -> Scenario:
         check_combination(t.loss, out_act, output_units(s))
     except ValueError as e:
         raise ValueError(f"train.loss: {e}") from None
+    if not isinstance(t.tf_rules, bool):
+        raise ValueError(f"train.tf_rules: must be true or false, got {t.tf_rules!r}")
     if s.init.scheme == "explicit" and s.initial_weights is None:
         raise ValueError("initial_weights: required when init.scheme is 'explicit'")
     for name, seed in (("data.seed", d.seed), ("init.seed", s.init.seed), ("train.seed", t.seed)):
@@ -169,7 +176,7 @@ def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
         notes.append("input features set to " + ", ".join(FEATURES[f].label for f in feats))
     out, loss = s.model.output_activation, s.train.loss
     if task == "regression":
-        if out in ("softmax", "sigmoid"):
+        if out in ("softmax", "sigmoid") or s.train.tf_rules:  # TF: regression is linear
             out = "linear"
         if LOSSES[loss].classification_only:
             loss = "half_se"

@@ -26,16 +26,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.activations import get_activation
-from engine.data.split import DataSplit
-from engine.datasets import Dataset, from_arrays, generate, split
+from engine.datasets import Dataset
 from engine.features import compute_features
 from engine.history import History, Metrics
 from engine.initializers import starting_parameters
 from engine.network import Parameters, forward_pass, parameters_ok
 from engine.optimizers import Optimizer, OptimizerSpec
 from engine.program import StepProgram
-from engine.scenario import Scenario, network_spec, output_units, validate
+from engine.scenario import Scenario, network_spec, validate
 from engine.training.epoch import EpochProgram
 from engine.training.rollback import (
     CHECKPOINT_SECONDS,
@@ -46,6 +44,8 @@ from engine.training.rollback import (
     parameter_cause,
 )
 from engine.training.rollback import Checkpoint as Checkpoint  # re-exported (the undo point)
+from engine.training.scenario_data import build_dataset, scenario_split
+from engine.training.scenario_data import make_targets as make_targets  # re-exported
 from engine.training.stepping import CheckpointsAndSteps
 
 Layers = list[tuple[np.ndarray, np.ndarray | None]]
@@ -59,42 +59,13 @@ class TrainReport:
     diverged: Divergence | None
 
 
-def make_targets(dataset: Dataset, output_activation: str, n_outputs: int) -> np.ndarray:
-    """Targets (N, K) in the output activation's range: one-hot for softmax, {low, 1} for one
-    classification output (−1/1 for tanh as in TensorFlow Playground, 0/1 for sigmoid), and the
-    raw values for regression."""
-    if dataset.task == "regression":
-        return dataset.y.astype(np.float64).reshape(-1, 1)
-    labels = dataset.y.astype(np.int64)
-    act = get_activation(output_activation)
-    if act.one_hot:
-        return np.eye(n_outputs)[labels]
-    low, high = act.class_targets
-    return np.where(labels == 1, high, low).reshape(-1, 1)
-
-
-def build_dataset(scenario: Scenario) -> Dataset:
-    """Generate (or unpack) the scenario's data."""
-    d = scenario.data
-    if d.dataset == "custom":
-        assert d.custom is not None
-        ds = from_arrays(np.array(d.custom.x), np.array(d.custom.y), d.custom.task)
-        if d.custom.domain is not None:
-            ds = replace(ds, domain=d.custom.domain)
-        return ds
-    return generate(d.dataset, d.n_samples, d.noise, d.seed)
-
-
 class Trainer(CheckpointsAndSteps):
     """Trains one network on one scenario. Not thread-safe: drive it from one thread."""
 
     def __init__(self, scenario: Scenario, dataset: Dataset | None = None) -> None:
         self.scenario = validate(scenario)
         self.dataset = dataset if dataset is not None else build_dataset(self.scenario)
-        s, ds = self.scenario, self.dataset
-        targets = make_targets(ds, s.model.output_activation, output_units(s))
-        self.split = DataSplit.of(compute_features(ds.x, s.data.features), targets, ds.y,
-                                  *split(ds.n_samples, s.data.train_fraction, s.data.seed))
+        self.split = scenario_split(self.scenario, self.dataset)
         """The train/test split in the engine's (features, samples) layout."""
         self._stepper = None
         self._build_network(initial=self._initial_parameters())
@@ -109,9 +80,8 @@ class Trainer(CheckpointsAndSteps):
         self.params = initial
         self.initial_params = initial.copy()
         self.grad = Parameters(self.spec)
-        self.optimizer = Optimizer(
-            self.scenario.train.optimizer, self.params.flat, self.params.weight_mask
-        )
+        self.optimizer = Optimizer(self.scenario.train.optimizer, self.params.flat,
+                                   self.params.weight_mask, self.scenario.train.tf_rules)
         self.epoch = 0
         self.batch_index = 0
         self.history = History()
@@ -127,8 +97,8 @@ class Trainer(CheckpointsAndSteps):
                                     self.scenario.train, self.split, self.is_classification)
         """The compiled epoch (replaced whenever the batch size or optimiser kind changes)."""
         self._checkpoint()
-        if self.batch_index and self.program.order.reshuffles:
-            self.program.shuffle(self.epoch)  # mid-epoch recompiles keep this epoch's order
+        if self.batch_index and self.program.prepare is not None:
+            self.program.prepare(self.epoch)  # mid-epoch recompiles keep this epoch's order
 
     # -- read-only views -----------------------------------------------------------------------
     @property
@@ -162,6 +132,13 @@ class Trainer(CheckpointsAndSteps):
     def is_classification(self) -> bool:
         return self.dataset.task == "classification"
 
+    @property
+    def dead_links(self) -> list[np.ndarray]:
+        """Per layer, (n_in, n_out) True where a link is dead (TF rules, L1: a step carried
+        its weight across zero; it stays 0 and untrained until new weights)."""
+        alive = Parameters(self.spec, self.optimizer.alive)
+        return [alive.weights(layer) == 0.0 for layer in range(self.spec.depth)]
+
     # -- training ------------------------------------------------------------------------------
     def train(self, max_epochs: int, time_budget: float | None = None) -> TrainReport:
         """Train up to ``max_epochs`` whole epochs, or until ``time_budget`` seconds have passed
@@ -192,7 +169,7 @@ class Trainer(CheckpointsAndSteps):
         self.diverged = None
         program = self.program
         calls = program.epoch_calls
-        shuffle = program.shuffle if program.order.reshuffles else None
+        prepare = program.prepare
         static = program.static
         forward = not static
         metrics, record, call = program.metrics, self.history.record, operator.call
@@ -202,8 +179,8 @@ class Trainer(CheckpointsAndSteps):
             if static:
                 deque(map(call, program.static_forward), 0)
             while run < max_epochs:
-                if shuffle is not None:
-                    shuffle(self.epoch)
+                if prepare is not None:
+                    prepare(self.epoch)
                 deque(map(call, calls), 0)
                 m = metrics(self.epoch + 1, forward)
                 if not math.isfinite(m.train_loss):
@@ -244,8 +221,8 @@ class Trainer(CheckpointsAndSteps):
         program = self.program
         if index == 0:
             self._checkpoint()
-            if program.order.reshuffles:
-                program.shuffle(self.epoch)
+            if program.prepare is not None:
+                program.prepare(self.epoch)
         prog, load = program.batches[index]
         if load is not None:
             load()
@@ -280,8 +257,8 @@ class Trainer(CheckpointsAndSteps):
         self.optimizer.restore_checkpoint(point.optimizer_state)
         self.epoch = point.epoch
         self.batch_index = point.batch_index
-        if self.batch_index and program.order.reshuffles:
-            program.shuffle(self.epoch)  # the rolled-back point is mid-epoch: that epoch's order
+        if self.batch_index and program.prepare is not None:
+            program.prepare(self.epoch)  # the rolled-back point is mid-epoch: that epoch's order
         if to_epoch is not None and self.batch_index == 0 and to_epoch > self.epoch:
             with np.errstate(all="ignore"):
                 good = program.replay(self.epoch, to_epoch, self.params.flat)
@@ -389,8 +366,10 @@ class Trainer(CheckpointsAndSteps):
         self._checkpoint()
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Set one weight; a dead link whose weight is set lives again."""
         self.abandon_step()
         self.params.set_weight(layer, i, j, value)
+        Parameters(self.spec, self.optimizer.alive).set_weight(layer, i, j, 1.0)
         self._checkpoint()
 
     def set_bias(self, layer: int, j: int, value: float) -> None:

@@ -166,6 +166,8 @@ class Snapshot:
     traced_sample: int | None = None
     """The training sample chosen for tracing (None: the current minibatch)."""
     can_step_back: bool = False
+    dead_links: tuple[np.ndarray, ...] = ()
+    """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
 
     @property
     def depth(self) -> int:
@@ -236,4 +238,12 @@ def build_snapshot(
         trace=trace,
         traced_sample=traced_sample,
         can_step_back=can_step_back,
+        dead_links=_dead_links(trainer),
     )
+
+
+def _dead_links(trainer: Trainer) -> tuple[np.ndarray, ...]:
+    """Read-only per-layer dead-link masks, or () when TF rules are off (no link can die)."""
+    if not trainer.scenario.train.tf_rules:
+        return ()
+    return tuple(_frozen(d) for d in trainer.dead_links)

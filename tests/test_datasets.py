@@ -194,7 +194,24 @@ def test_spiral3_without_noise_follows_cs231n_angles() -> None:
 
 def test_plane_targets_without_noise() -> None:
     ds = generate("plane", n_samples=500, noise=0.0, seed=12)
-    np.testing.assert_allclose(ds.y, np.clip((ds.x[:, 0] + ds.x[:, 1]) / 10, -1, 1))
+    np.testing.assert_allclose(ds.y, (ds.x[:, 0] + ds.x[:, 1]) / 10)
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_plane_is_tf_regress_plane_unclamped(noise: float) -> None:
+    # TF regressPlane: label = labelScale(x + noiseX + y + noiseY), a linear scale from
+    # [-10, 10] onto [-1, 1] with no clamp; noiseX, noiseY = randUniform(-6, 6) * noise.
+    seed = 21
+    ds = generate("plane", n_samples=20_000, noise=noise, seed=seed)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-6.0, 6.0, (20_000, 2))
+    offset = rng.uniform(-6.0, 6.0, (20_000, 2)) * noise
+    np.testing.assert_array_equal(ds.x, x)
+    np.testing.assert_allclose(ds.y, (x[:, 0] + offset[:, 0] + x[:, 1] + offset[:, 1]) / 10,
+                               rtol=0, atol=1e-15)
+    beyond = np.abs(ds.y) > 1.0
+    assert 0.01 < beyond.mean() < 0.15  # 2.8% at noise 0, 6.4% at noise 0.5 in TF's own runs
+    assert np.abs(ds.y).max() <= (12.0 + 12.0 * noise) / 10 + 1e-12
 
 
 def test_multi_gauss_targets_without_noise() -> None:
@@ -211,7 +228,7 @@ def test_multi_gauss_targets_without_noise() -> None:
     assert np.any(ds.y > 0.5) and np.any(ds.y < -0.5) and np.any(ds.y == 0)
 
 
-@pytest.mark.parametrize("key", TF_REGRESSION)
+@pytest.mark.parametrize("key", ["multi_gauss"])  # plane is unclamped, as in TF
 @pytest.mark.parametrize("noise", [0.0, 0.5, 3.0])
 def test_regression_targets_in_unit_range(key: str, noise: float) -> None:
     ds = generate(key, n_samples=1000, noise=noise, seed=14)
@@ -286,8 +303,19 @@ def test_gauss_spread_follows_tf_noise_mapping(noise: float) -> None:
 
 
 def test_gauss_std_endpoints() -> None:
-    assert gauss_std(0.0) == pytest.approx(0.5)
-    assert gauss_std(0.5) == pytest.approx(4.0)
+    # TF maps noise onto a variance of 0.5..4 and draws with its square root.
+    assert gauss_std(0.0) == pytest.approx(math.sqrt(0.5))
+    assert gauss_std(0.5) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5])
+def test_gauss_std_is_root_of_tf_variance(noise: float) -> None:
+    # TF classifyTwoGaussData: variance = linear([0, .5] -> [0.5, 4])(noise);
+    # normalRandom(mean, variance) returns mean + sqrt(variance) * N(0, 1).
+    ds = generate("gauss", n_samples=20_000, noise=noise, seed=22)
+    centred = np.where(ds.y[:, None] == 1, ds.x - 2.0, ds.x + 2.0)
+    expected = math.sqrt(0.5 + noise * 3.5 / 0.5)
+    assert centred.std() == pytest.approx(expected, rel=0.02)
 
 
 @pytest.mark.parametrize("noise", [0.05, 0.3])
@@ -537,7 +565,9 @@ def test_any_valid_arguments_give_well_formed_data(
         assert ds.y.min() >= 0 and ds.y.max() < info.n_classes
     else:
         assert ds.y.dtype == np.float64
-        if key != "sine":
+        if key == "plane":  # unclamped, as in TF: |x₁ + x₂ + noise| / 10
+            assert np.all(np.abs(ds.y) <= (12.0 + 12.0 * noise) / 10 + 1e-9)
+        elif key != "sine":
             assert np.all(np.abs(ds.y) <= 1.0)
     if key != "gauss":
         assert np.all(_inside(ds))

@@ -83,9 +83,14 @@ def _xor(n: int, noise: float, rng: np.random.Generator) -> _Generated:
     return x, y
 
 
-def gauss_std(noise: float) -> float:
-    """TF maps the 0..0.5 noise slider linearly onto a blob std of 0.5..4."""
+def gauss_variance(noise: float) -> float:
+    """TF maps the 0..0.5 noise slider linearly onto a blob *variance* of 0.5..4."""
     return 0.5 + noise * (4.0 - 0.5) / 0.5
+
+
+def gauss_std(noise: float) -> float:
+    """The blob's standard deviation: the square root of TF's variance (0.71..2)."""
+    return math.sqrt(gauss_variance(noise))
 
 
 def _gauss(n: int, noise: float, rng: np.random.Generator) -> _Generated:
@@ -117,10 +122,12 @@ def _spiral(n: int, noise: float, rng: np.random.Generator) -> _Generated:
 
 
 def _plane(n: int, noise: float, rng: np.random.Generator) -> _Generated:
-    """TF ``regressPlane``: a tilted plane, clipped to the [-1, 1] output range."""
+    """TF ``regressPlane``: the tilted plane (x₁ + x₂)/10 of the noisy position, unclamped as
+    in TF (its label scale maps −10..10 onto −1..1 without a clamp), so targets reach ±1.2 at
+    noise 0 and ±1.92 at noise 0.5."""
     x = rng.uniform(-6.0, 6.0, (n, 2))
     noisy = x + rng.uniform(-6.0, 6.0, (n, 2)) * noise
-    y = np.clip((noisy[:, 0] + noisy[:, 1]) / 10.0, -1.0, 1.0)
+    y = (noisy[:, 0] + noisy[:, 1]) / 10.0
     return x, y
 
 

@@ -15,15 +15,19 @@ import numpy as np
 from engine.data.dataset import check_int, check_seed
 
 
-def split(n: int, train_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shuffle 0..n-1 into train and test indices; train always keeps at least one sample."""
+def split(n: int, train_fraction: float, seed: int,
+          round_down: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffle 0..n-1 into train and test indices; train always keeps at least one sample.
+    The training count is n·fraction rounded to nearest, or down (``round_down``, as TF
+    Playground's ``Math.floor``; a hair of slack keeps 1200 × 0.7 at 840)."""
     n = check_int(n, "n")
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
     fraction = float(train_fraction)
     if not (math.isfinite(fraction) and 0.0 < fraction <= 1.0):
         raise ValueError(f"train_fraction must be in (0, 1], got {train_fraction!r}")
-    n_train = min(max(round(n * fraction), 1), n)
+    exact = n * fraction
+    n_train = min(max(math.floor(exact + 1e-9) if round_down else round(exact), 1), n)
     order = np.random.default_rng(check_seed(seed)).permutation(n).astype(np.int64)
     return order[:n_train].copy(), order[n_train:].copy()
 

@@ -77,6 +77,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
             "optimizer": asdict(s.train.optimizer),
         },
     }
+    if s.train.tf_rules:  # written only when on: files without it keep today's rules
+        out["train"]["tf_rules"] = True
     if s.initial_weights is not None:
         out["initial_weights"] = weights_to_json(s.initial_weights)
     return out
@@ -206,6 +208,7 @@ def _train(t: Fields) -> TrainSpec:
         shuffle=t.boolean("shuffle", True),
         seed=t.integer("seed", 0, lo=0, hi=MAX_SEED),
         optimizer=optimizer,
+        tf_rules=t.boolean("tf_rules", False),
     )
 
 

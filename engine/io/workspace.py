@@ -17,7 +17,8 @@ Floats are written with Python's shortest round-tripping repr, so a loaded run c
 exactly as the saved one would have. JSON has no NaN: a history value that does not apply (no
 test set, accuracy in regression) is written as null, and an infinite one (a test loss that
 overflowed) as the string "Infinity" or "-Infinity"; nothing else may be non-finite.
-``optimizer_state`` arrays are in the trainer's internal flat parameter order.
+``optimizer_state`` arrays are in the trainer's internal flat parameter order; its optional
+``alive`` (1 alive, 0 dead) holds TF Playground rules' dead links, written only if there are any.
 
 Loading checks everything before building anything and names the offending field
 (``state.parameters[1].W: expected shape (4, 2), got (3, 2)``); every problem, from a missing
@@ -68,6 +69,8 @@ def workspace_to_dict(trainer: Trainer) -> dict[str, Any]:
         arr = np.asarray(state[key], dtype=np.float64)
         _require_finite(arr, f"state.optimizer_state.{key}")
         optimizer_state[key] = arr.tolist()
+    if not np.all(state["alive"] == 1.0):  # TF rules' dead links; absent means none
+        optimizer_state["alive"] = state["alive"].tolist()
     layers = {}
     for name, params in (("initial_parameters", trainer.initial_params),
                          ("parameters", trainer.params)):

@@ -28,7 +28,7 @@ MAX_EPOCH = 2**53
 """Far beyond any real run, and small enough that epoch + 1 never overflows anything."""
 _TOP_KEYS = ("format", "schema_version", "saved_by", "scenario", "state", "history")
 _STATE_KEYS = ("epoch", "batch_index", "initial_parameters", "parameters", "optimizer_state")
-_OPTIMIZER_KEYS = ("t", "velocity", "m", "v")
+_OPTIMIZER_KEYS = ("t", "velocity", "m", "v", "alive")
 _HISTORY_KEYS = ("stride", "epoch", *COLUMNS)
 _INFINITIES = {"Infinity": math.inf, "-Infinity": -math.inf}
 
@@ -176,6 +176,8 @@ def _read_optimizer_state(fields: Fields, n: int) -> dict[str, Any]:
     out: dict[str, Any] = {"t": fields.integer("t", lo=0, hi=MAX_INT)}
     for key in ("velocity", "m", "v"):
         out[key] = fields.array(key, shape=(n,))
+    if fields.has("alive"):  # TF rules' dead links: 0.0 dead, 1.0 alive
+        out["alive"] = fields.array("alive", shape=(n,))
     negative = np.flatnonzero(out["v"] < 0)
     if negative.size:
         fail(f"{fields.at('v')}[{negative[0]}]",

@@ -4,12 +4,20 @@ the evaluation programs.
 Playground networks are bound by the per-call cost of NumPy (see ``engine.program``), so an
 epoch becomes one flat tuple of zero-argument calls: per minibatch, one copy of its inputs and
 targets (columns of this epoch's ordering of the training set) and the step's calls.
+
+With TensorFlow Playground's rules (``TrainSpec.tf_rules``) the order is fixed (the split's
+one shuffle, every epoch) and batching carries over as in its ``oneStep`` (playground.ts): an
+update comes only after sample i with (i + 1) % B == 0, so the last n mod B samples of an epoch
+wait and join the next epoch's first update. Since no update comes between them, that update
+is one step on those r samples and the next B (mean over B + r, as TF divides by its count);
+the first epoch, with nothing carried, has plain batches. Both have n // B steps.
 """
 
 from __future__ import annotations
 
 import operator
 from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -33,6 +41,9 @@ class EpochOrder:
     seed: int
     reshuffles: bool
     """Whether each epoch has its own order (shuffle on, and more than one batch)."""
+    batch: int = 1
+    carry: int = 0
+    """TF rules: samples each epoch's end carries into the next epoch's first step."""
 
     def permutation(self, epoch: int) -> np.ndarray:
         """(N_tr,) the shuffled order of epoch ``epoch`` (whether or not it is used)."""
@@ -41,6 +52,14 @@ class EpochOrder:
     def positions(self, epoch: int) -> np.ndarray:
         """(N_tr,) training-set positions of the epoch's samples, in training order."""
         return self.permutation(epoch) if self.reshuffles else np.arange(self.n_train)
+
+    def batch_positions(self, epoch: int, index: int) -> np.ndarray:
+        """Training-set positions of minibatch ``index`` of epoch ``epoch``."""
+        start = index * self.batch
+        own = self.positions(epoch)[start : start + self.batch]
+        if self.carry and index == 0 and epoch > 0:
+            return np.concatenate([np.arange(self.n_train - self.carry, self.n_train), own])
+        return own
 
 
 Batch = tuple[StepProgram, Call | None]
@@ -60,8 +79,10 @@ class EpochProgram:
                  classification: bool) -> None:
         n = data.n_train
         batch = min(train.batch_size, n)
+        tf = train.tf_rules
+        carry = n % batch if tf else 0
         progs: dict[int, StepProgram] = {}
-        for size in {batch, n % batch} - {0}:
+        for size in ({batch, batch + carry} if tf else {batch, n % batch} - {0}):
             progs[size] = StepProgram(spec, params, grad, optimizer, train.loss, train.reduction,
                                       size)
         self.programs = progs
@@ -69,7 +90,7 @@ class EpochProgram:
         threshold = get_activation(spec.layers[-1].activation).threshold
         labels_tr = data.labels_train if classification else None
         labels_te = data.labels_test if classification else None
-        static = n <= batch and not train.shuffle
+        static = n <= batch and (tf or not train.shuffle)
         self.eval_train = EvalProgram(spec, params, data.x_train, data.y_train, labels_tr,
                                       train.loss, threshold, step=progs[n] if static else None)
         self.eval_test = EvalProgram(spec, params, data.x_test, data.y_test, labels_te,
@@ -78,19 +99,20 @@ class EpochProgram:
         self.xy = np.ascontiguousarray(np.vstack([data.x_train, data.y_train]))
         self.xy_epoch = self.xy.copy()
         loads: list[tuple[StepProgram, Call]] = []
-        for start in range(0, n, batch):
+        for start in range(0, n - carry, batch):
             stop = min(start + batch, n)
             prog = progs[stop - start]
             loads.append((prog, partial(np.copyto, prog.data_rows, self.xy_epoch[:, start:stop])))
         self.batch_size = batch
-        self.order = EpochOrder(n, train.seed, train.shuffle and len(loads) > 1)
+        self.order = EpochOrder(n, train.seed, train.shuffle and not tf and len(loads) > 1,
+                                batch, carry)
         self.static = static
         """Full batch in a fixed order: the data never moves, and the forward pass that
         evaluates epoch k is the forward pass of step k + 1. So an epoch is backward, update,
         forward, and the evaluation reuses that forward (a run starts with one forward,
         ``static_forward``, so that the buffers match the parameters)."""
         self.static_forward: tuple[Call, ...] = ()
-        self.batches: tuple[Batch, ...]
+        self.batches: Sequence[Batch]
         if static:
             prog, load = loads[0]
             load()
@@ -98,12 +120,44 @@ class EpochProgram:
             self.static_forward = tuple(c for p in prog.phases if p.kind == "forward"
                                         for c in p.calls)
             rest = tuple(c for p in prog.phases if p.kind != "forward" for c in p.calls)
-            self.epoch_calls: tuple[Call, ...] = rest + self.static_forward
+            self.epoch_calls: Sequence[Call] = rest + self.static_forward
         else:
             self.batches = tuple(loads)
             self.epoch_calls = tuple(c for prog, load in loads for c in (load, *prog.calls))
         self.n_batches = len(self.batches)
         """Minibatches per epoch (a plain attribute: the step loop reads it every step)."""
+        self.prepare: Callable[[int], None] | None = (
+            self.shuffle if self.order.reshuffles else None)
+        """What runs before an epoch (or a step into one) with its number: the shuffle, the
+        carry-over switch of TF rules, or nothing (None: the order and batches never change)."""
+        if carry:
+            self._carry_over(progs[batch + carry], loads)
+
+    def _carry_over(self, first: StepProgram, loads: list[tuple[StepProgram, Call]]) -> None:
+        """TF rules with n mod B = r > 0: from the second epoch on, the first step trains on
+        the last r samples and the first B (``batches`` and ``epoch_calls`` are switched in
+        place by ``prepare``: the same objects serve every epoch)."""
+        n, carry, batch = self.order.n_train, self.order.carry, self.batch_size
+        rows = np.ascontiguousarray(np.hstack([self.xy[:, n - carry :], self.xy[:, :batch]]))
+        load_first: Call = partial(np.copyto, first.data_rows, rows)
+        later: list[tuple[StepProgram, Call]] = [(first, load_first), *loads[1:]]
+        self._calls_by_epoch: tuple[tuple[Call, ...], ...] = tuple(
+            tuple(c for prog, load in variant for c in (load, *prog.calls))
+            for variant in (loads, later))
+        self._batches_by_epoch: tuple[tuple[Batch, ...], ...] = (tuple(loads), tuple(later))
+        self._variant = 0
+        self._calls_now: list[Call] = list(self._calls_by_epoch[0])
+        self._batches_now: list[Batch] = list(self._batches_by_epoch[0])
+        self.epoch_calls, self.batches = self._calls_now, self._batches_now
+        self.prepare = self._switch_carry
+
+    def _switch_carry(self, epoch: int) -> None:
+        """Stand at epoch ``epoch``: the first epoch's batches, or those with the carry."""
+        variant = int(epoch > 0)
+        if variant != self._variant:
+            self._variant = variant
+            self._calls_now[:] = self._calls_by_epoch[variant]
+            self._batches_now[:] = self._batches_by_epoch[variant]
 
     def shuffle(self, epoch: int) -> None:
         """Put the training set in epoch ``epoch``'s order."""
@@ -124,9 +178,10 @@ class EpochProgram:
         the epoch before the one that went beyond."""
         if self.static:
             deque(map(operator.call, self.static_forward), 0)
+        prepare = self.prepare
         for epoch in range(first, stop):
-            if self.order.reshuffles:
-                self.shuffle(epoch)
+            if prepare is not None:
+                prepare(epoch)
             deque(map(operator.call, self.epoch_calls), 0)
             if flat is not None and not parameters_ok(flat):
                 return epoch

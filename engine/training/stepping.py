@@ -75,9 +75,9 @@ class CheckpointsAndSteps:
         self.epoch = epoch
         self.batch_index = batch_index
         self.diverged = None
-        if batch_index and self.program.order.reshuffles:
+        if batch_index and self.program.prepare is not None:
             # this epoch's sample order; the parameters already include its first steps
-            self.program.shuffle(epoch)
+            self.program.prepare(epoch)
         self._checkpoint()
 
     # -- phase steps ---------------------------------------------------------------------------
@@ -118,9 +118,7 @@ class CheckpointsAndSteps:
 
     def next_batch_indices(self) -> np.ndarray:
         """Training-set positions of the minibatch the next step will train on."""
-        batch = self.program.batch_size
-        start = self.batch_index * batch
-        return self.program.order.positions(self.epoch)[start : start + batch]
+        return self.program.order.batch_positions(self.epoch, self.batch_index)
 
     @property
     def current_step(self) -> PhaseStepper | None:

@@ -1,0 +1,51 @@
+"""A scenario's data as the trainer holds it: the generated (or given) data set, its targets
+in the output activation's range, and the train/test split in the engine's layout."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from engine.activations import get_activation
+from engine.data.split import DataSplit
+from engine.datasets import Dataset, from_arrays, generate, split
+from engine.features import compute_features
+from engine.scenario import Scenario, output_units
+
+
+def make_targets(dataset: Dataset, output_activation: str, n_outputs: int) -> np.ndarray:
+    """Targets (N, K) in the output activation's range: one-hot for softmax, {low, 1} for one
+    classification output (−1/1 for tanh as in TensorFlow Playground, 0/1 for sigmoid), and the
+    raw values for regression."""
+    if dataset.task == "regression":
+        return dataset.y.astype(np.float64).reshape(-1, 1)
+    labels = dataset.y.astype(np.int64)
+    act = get_activation(output_activation)
+    if act.one_hot:
+        return np.eye(n_outputs)[labels]
+    low, high = act.class_targets
+    return np.where(labels == 1, high, low).reshape(-1, 1)
+
+
+def build_dataset(scenario: Scenario) -> Dataset:
+    """Generate (or unpack) the scenario's data."""
+    d = scenario.data
+    if d.dataset == "custom":
+        assert d.custom is not None
+        ds = from_arrays(np.array(d.custom.x), np.array(d.custom.y), d.custom.task)
+        if d.custom.domain is not None:
+            ds = replace(ds, domain=d.custom.domain)
+        return ds
+    return generate(d.dataset, d.n_samples, d.noise, d.seed)
+
+
+def scenario_split(scenario: Scenario, dataset: Dataset) -> DataSplit:
+    """Features, targets and the train/test split (the training count rounded down under
+    TensorFlow Playground's rules, as its ``Math.floor`` does; to nearest otherwise)."""
+    s = scenario
+    targets = make_targets(dataset, s.model.output_activation, output_units(s))
+    train_idx, test_idx = split(dataset.n_samples, s.data.train_fraction, s.data.seed,
+                                round_down=s.train.tf_rules)
+    return DataSplit.of(compute_features(dataset.x, s.data.features), targets, dataset.y,
+                        train_idx, test_idx)
