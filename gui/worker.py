@@ -29,8 +29,9 @@ from session.snapshot import Snapshot
 
 SYNC_TIMEOUT = 30.0
 """Seconds ``sync`` waits for the host before it answers with the newest snapshot it has."""
-STOP_TIMEOUT = 1.5
-"""Seconds a closing window gives the training process before it is terminated."""
+STOP_TIMEOUT = 1.8
+"""Seconds a closing window gives the training process before it is terminated (a process
+still starting up, importing NumPy from a cold disk, may need most of it)."""
 
 
 class QueueInbox:
