@@ -314,7 +314,8 @@ class MainWindow(WindowLayout):
         snap = self.snapshot
         if snap is None or self._closing:
             return
-        if self.client.settled and (self._reshow or snap.scenario is not self._shown_scenario):
+        # (by value: from the training process every snapshot brings a fresh copy)
+        if self.client.settled and (self._reshow or snap.scenario != self._shown_scenario):
             self._show_scenario(snap.scenario)
         if snap.file != self.files.file:
             self.files.show_file(snap.file)
