@@ -719,3 +719,39 @@ def test_repaints_while_stepping(qtbot, view: NetworkView) -> None:
         view.repaint()
     assert view.hovered() == ("edge", 1, 3, 4)
     assert distinct_colours(view) >= 12
+
+
+def test_dead_links_are_drawn_dashed_grey_and_say_so(qtbot, view: NetworkView) -> None:
+    """TF Playground rules with L1 kill links; the diagram draws them dashed grey (not the
+    near-white of a zero weight) and the hover tooltip names them."""
+    from engine.optimizers import OptimizerSpec
+    from gui.network.style import DEAD_EDGE
+    from gui.network.tooltips import DEAD_LINK_TEXT
+
+    sc = get_preset("tf_default")
+    opt = OptimizerSpec(learning_rate=0.03, regularization="l1", reg_rate=0.01)
+    trainer = Trainer(replace(sc, train=replace(sc.train, optimizer=opt, tf_rules=True)))
+    trainer.train(100)
+    snap = snapshot_of(trainer)
+    dead = [(layer, int(i), int(j)) for layer, d in enumerate(snap.dead_links)
+            for i, j in zip(*np.nonzero(d), strict=True)]
+    alive = [(layer, int(i), int(j)) for layer, d in enumerate(snap.dead_links)
+             for i, j in zip(*np.nonzero(~d), strict=True)]
+    assert dead and alive
+    view.set_snapshot(snap)
+    zero_colour = view._scene.edges.color(0)
+    for edge in dead:
+        assert view.edge_is_dead(*edge)
+        assert view.edge_color(*edge) == DEAD_EDGE != zero_colour
+    assert not any(view.edge_is_dead(*e) for e in alive)
+    assert any(p.style() != Qt.PenStyle.SolidLine for p in view._scene.edges.thin_pens())
+    qtbot.mouseMove(view, view.edge_position(*dead[0]))
+    assert view.hovered() == ("edge", *dead[0])
+    assert DEAD_LINK_TEXT in view.tooltip_text()
+    qtbot.mouseMove(view, view.edge_position(*alive[0]))
+    assert DEAD_LINK_TEXT not in view.tooltip_text()
+
+    off = replace(snap, dead_links=())  # TF rules off: no link is dead, none is dashed
+    view.set_snapshot(off)
+    assert not view.edge_is_dead(*dead[0]) and view.edge_color(*dead[0]) != DEAD_EDGE
+    assert all(p.style() == Qt.PenStyle.SolidLine for p in view._scene.edges.thin_pens())

@@ -16,7 +16,7 @@ from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
 from gui.network.edges import EdgeItem
 from gui.network.items import DecorItem, OverlayItem
 from gui.network.phase import PhaseOverlay
-from gui.network.style import FADED_ALPHA, MUTED_EDGE, rect
+from gui.network.style import DEAD_EDGE, FADED_ALPHA, MUTED_EDGE, rect
 from gui.network.thumbnails import Thumbnails
 from gui.network.tooltips import bias_text
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
@@ -141,13 +141,13 @@ class DiagramScene:
         weights = [np.asarray(w) for w in snap.weights]
         biases = [np.asarray(b) for b in snap.biases if b is not None] if snap.use_bias else []
         scale = parameter_scale(weights + biases)
-        coloring = self.coloring = edge_coloring(weights, scale, tr)
+        coloring = self.coloring = edge_coloring(weights, scale, tr, snap.dead_links)
         if coloring.gradient_palette:
             self.edges.set_palette(GRADIENT_NEGATIVE, GRADIENT_POSITIVE)
         else:
             self.edges.set_palette(NEGATIVE, POSITIVE)
         self.edges.set_values(coloring.levels, coloring.magnitude, coloring.muted,
-                              coloring.faded)
+                              coloring.faded, coloring.dead)
         if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
             self._drawn_maps = snap.maps
             self.thumbnails.draw(snap, lay)
@@ -187,6 +187,8 @@ class DiagramScene:
         """The colour edge ``k`` is drawn in now (alpha < 255: faded with the column it leads
         to, unless ``faded`` is False)."""
         coloring = self.coloring
+        if k < len(coloring.levels) and coloring.dead is not None and coloring.dead[k]:
+            return QColor(DEAD_EDGE)
         if k < len(coloring.levels) and coloring.muted is not None and coloring.muted[k]:
             return QColor(MUTED_EDGE)
         q = int(coloring.levels[k]) if k < len(coloring.levels) else 0
