@@ -152,6 +152,10 @@ def test_same_architecture_does_not_move_geometry(qtbot, view: NetworkView) -> N
 
 def test_legend_shows_palette_scale(view: NetworkView) -> None:
     snap = make_snapshot("tf_default", 50)
+    view.set_snapshot(snap)  # TF Playground rules: the fixed −1…1 scale
+    assert view._legend.colorbar.end_labels() == ("−1", "+1")
+    snap = replace(snap, scenario=replace(snap.scenario, train=replace(
+        snap.scenario.train, tf_rules=False)))
     view.set_snapshot(snap)
     peak = max(float(np.abs(w).max()) for w in (*snap.weights, *snap.biases))
     assert view._legend.colorbar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
@@ -755,3 +759,23 @@ def test_dead_links_are_drawn_dashed_grey_and_say_so(qtbot, view: NetworkView) -
     view.set_snapshot(off)
     assert not view.edge_is_dead(*dead[0]) and view.edge_color(*dead[0]) != DEAD_EDGE
     assert all(p.style() == Qt.PenStyle.SolidLine for p in view._scene.edges.thin_pens())
+
+
+def test_tf_rules_colour_edges_on_the_fixed_scale(view: NetworkView) -> None:
+    """With TF Playground rules the edges colour on −1…1 (clamped) and the legend says ±1;
+    without them on ± the largest |w| or |b|."""
+    from session.present.levels import EDGE_LEVELS, parameter_scale, signed_steps
+
+    snap = make_snapshot("tf_default", 300)
+    assert snap.scenario.train.tf_rules
+    params = [*snap.weights, *(b for b in snap.biases if b is not None)]
+    assert parameter_scale(params) > 1.5  # else both rules would look alike
+    off = replace(snap, scenario=replace(snap.scenario,
+                                         train=replace(snap.scenario.train, tf_rules=False)))
+    for shown, scale in ((snap, 1.0), (off, parameter_scale(params))):
+        view.set_snapshot(shown)
+        edges = view._scene.edges
+        for layer, w in enumerate(snap.weights):
+            steps = signed_steps(w, scale, EDGE_LEVELS)
+            for i, j in itertools.product(range(w.shape[0]), range(w.shape[1])):
+                assert view.edge_color(layer, i, j) == edges.color(int(steps[i, j]))

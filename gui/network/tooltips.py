@@ -16,7 +16,8 @@ from session.snapshot import Snapshot
 NORMAL_LEGEND = ("weight / bias / activation: orange negative · blue positive; "
                  "thicker edge = larger |w|; small corner square = bias")
 NORMAL_COLORBAR_TIP = (
-    "Edges and bias squares saturate at ±scale, the largest |w| or |b| in the network.\n"
+    "Edges and bias squares saturate at ±scale, the largest |w| or |b| in the network\n"
+    "(TensorFlow Playground rules: fixed at ±1, and edges 1–10 px over |w| 0–5).\n"
     "Unit thumbnails use their activation's own range (tanh −1…1, sigmoid 0…1)."
 )
 PHASE_COLORBAR_TIP = ("Weights (edges, when they show w) and biases (corner squares) saturate "
