@@ -43,3 +43,26 @@ def test_tf_presets_show_the_option_on(qtbot, make_window):
     fresh_snapshot(qtbot, w)
     assert w.findChild(QCheckBox, "tfRulesToggle").isChecked()
     assert not w.findChild(QCheckBox, "shuffle").isEnabled()
+
+
+def test_preset_picker_sets_the_tf_playground_group_apart(qtbot):
+    """A separator line stands above the "TF Playground:" presets; every other item is a
+    preset whose data is its key, in the presets' order."""
+    from PySide6.QtCore import Qt
+
+    from engine.presets import load_presets
+    from gui.toolbar import ControlBar
+
+    bar = ControlBar()
+    qtbot.addWidget(bar)
+    picker = bar.preset_picker
+    assert picker.objectName() == "presetPicker"
+    role = Qt.ItemDataRole.AccessibleDescriptionRole
+    separators = [i for i in range(picker.count()) if picker.itemData(i, role) == "separator"]
+    assert len(separators) == 1
+    keys = [picker.itemData(i) for i in range(picker.count()) if i not in separators]
+    presets = load_presets()
+    assert keys == list(presets)
+    first_tf = picker.itemText(separators[0] + 1)
+    assert first_tf.startswith("TF Playground:")
+    assert not picker.itemText(separators[0] - 1).startswith("TF Playground:")
