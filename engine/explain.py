@@ -155,8 +155,9 @@ def _reduction_text(trace: StepTrace) -> str:
 
 
 def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
-                  use_bias: bool) -> Explanation:
-    """Equations, filled-in numbers and operands of one phase that has run."""
+                  use_bias: bool, tf_rules: bool = False) -> Explanation:
+    """Equations, filled-in numbers and operands of one phase that has run (``tf_rules``:
+    TensorFlow Playground's rules are on, so the update names its L1 clamp)."""
     depth = len(activations)
     k = phase.layer
     small = len(trace.indices) == 1
@@ -227,6 +228,8 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
     after = trace.params_after or trace.params_before
     eq = ["W ← W − η·dW", *(["b ← b − η·db"] if use_bias else []),
           f"η = {fmt(trace.learning_rate)}"]
+    if tf_rules:
+        eq.append(TF_L1_CLAMP)
     ops = []
     for layer, ((w0, b0), (w1, b1)) in enumerate(zip(trace.params_before, after, strict=True),
                                                  start=1):
@@ -237,6 +240,11 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
     return Explanation("Update", tuple(eq), tuple(ops),
                        "ΔW is the change this step made (with momentum, Adam or "
                        "regularisation it differs from −η·dW).")
+
+
+TF_L1_CLAMP = ("TensorFlow Playground rules: where an L1 step would carry a weight across 0, "
+               "it is set to 0 and its link is dead (dashed; it no longer trains).")
+"""The update phase's extra line with TensorFlow Playground's rules on."""
 
 
 def _fits(*arrays: np.ndarray) -> bool:

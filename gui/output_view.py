@@ -60,6 +60,28 @@ def _rgba_classes(output: np.ndarray, discrete: bool) -> np.ndarray:
     return out
 
 
+def discretized(values: np.ndarray, levels: tuple[float, float], regression: bool,
+                tf_rules: bool) -> np.ndarray:
+    """A one-unit output map (res, res) as its two ends, float32. This app splits a class
+    output at the middle of its range (> mid); TensorFlow Playground's rules split any
+    problem, regression included, at value ≥ 0 (its outputs are tanh or linear; a
+    classification output of another range keeps its middle)."""
+    lo, hi = levels
+    mid = 0.5 * (lo + hi)
+    if tf_rules:
+        cut = 0.0 if regression or lo < 0.0 < hi else mid
+        high = values >= cut
+    else:
+        high = values > mid
+    return np.where(high, hi, lo).astype(np.float32)
+
+
+def can_discretize(snap: Snapshot) -> bool:
+    """Discretize applies to plane maps of classification (any problem with TF's rules)."""
+    d = snap.data
+    return d.n_inputs == 2 and (d.task == "classification" or snap.scenario.train.tf_rules)
+
+
 class OutputView(QWidget):
     """Decision map / function plot of the current network, with the data."""
 
@@ -156,6 +178,10 @@ class OutputView(QWidget):
     # -- public --------------------------------------------------------------------------------
     def set_snapshot(self, snap: Snapshot) -> None:
         self._snap = snap
+        allowed = can_discretize(snap)
+        if allowed != self.discretize.isEnabled():  # the rules changed: redraw the map
+            self.discretize.setEnabled(allowed)
+            self._drawn_maps = None
         if snap.data is not self._data_key:
             self._data_key = snap.data
             self._configure(snap)
@@ -217,7 +243,6 @@ class OutputView(QWidget):
         self.threshold.setVisible(not plane and d.task == "classification")
         if not plane and d.task == "classification":
             self.threshold.setValue(get_activation(d.output_activation).threshold)
-        self.discretize.setEnabled(d.task == "classification" and plane)
         self.show_test.setEnabled(len(d.x_test) > 0)
         self.legend.setText(self._legend_text(d))
 
@@ -300,7 +325,7 @@ class OutputView(QWidget):
     def _draw_plane(self, snap: Snapshot, maps: PlaneMaps) -> None:
         d = snap.data
         out = maps.output
-        discrete = self.discretize.isChecked() and d.task == "classification"
+        discrete = self.discretize.isChecked() and can_discretize(snap)
         if out.shape[0] > 1:
             # Colours, not values: full-range levels, or the previous map's (-1, 1) would
             # scale every channel to 255 and paint the whole plane white.
@@ -309,14 +334,15 @@ class OutputView(QWidget):
                                 autoLevels=False)
         else:
             values = out[0]
-            if d.task == "regression":
+            regression = d.task == "regression"
+            if regression:
                 peak = float(np.max(np.abs(d.y_train))) if len(d.y_train) else 1.0
                 levels = (-(peak or 1.0), peak or 1.0)
             else:
                 levels = activation_levels(d.output_activation)
-                if discrete:
-                    mid = 0.5 * (levels[0] + levels[1])
-                    values = np.where(values > mid, levels[1], levels[0]).astype(np.float32)
+            if discrete:
+                values = discretized(values, levels, regression,
+                                     snap.scenario.train.tf_rules)
             self.image.setLookupTable(map_lut())
             self.image.setImage(np.ascontiguousarray(values, dtype=np.float32),
                                 levels=levels, autoLevels=False)

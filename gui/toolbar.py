@@ -19,6 +19,9 @@ DEFAULT_SPEED = 30.0
 """Epochs per second of the first Run: slow enough to watch the curves form (TensorFlow
 Playground's default converges in about 100 epochs); "max" is the first entry."""
 
+TF_GROUP = "TF Playground:"
+"""Title prefix of the presets that reproduce TensorFlow Playground scenes (one group)."""
+
 
 class ControlBar(QWidget):
     """The run controls (objectNames: runButton, stepButton, stepBackButton,
@@ -56,7 +59,11 @@ class ControlBar(QWidget):
         self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
         self.preset_picker = name(QComboBox(), "presetPicker", "Preset",
                                   "Load a complete scenario: data, network and settings")
+        grouped = False
         for key, s in load_presets().items():
+            if s.title.startswith(TF_GROUP) and not grouped:  # a line above the TF group
+                self.preset_picker.insertSeparator(self.preset_picker.count())
+                grouped = True
             self.preset_picker.addItem(s.title, key)
             self.preset_picker.setItemData(self.preset_picker.count() - 1, s.description,
                                            Qt.ItemDataRole.ToolTipRole)

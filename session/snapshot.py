@@ -102,7 +102,7 @@ def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None) -> Trace
     explanation = None
     if position:
         explanation = explain_phase(trace, phases[position - 1], activations,
-                                    trainer.spec.use_bias)
+                                    trainer.spec.use_bias, trainer.scenario.train.tf_rules)
     chain = None
     if selected is not None and selected[0] in trace.dW:
         try:

@@ -113,3 +113,23 @@ def test_checkpoints_undo_whole_steps_exactly():
     again.train(3)
     t.train(1)
     assert np.array_equal(again.params.flat, t.params.flat)
+
+
+@pytest.mark.parametrize("tf_rules", [True, False])
+def test_update_phase_names_the_l1_clamp_only_with_tf_rules(tf_rules):
+    """The inspector's update text (via the snapshot's trace info) explains TF Playground's
+    L1 zero-crossing clamp when its rules are on, and says nothing of it otherwise."""
+    from dataclasses import replace
+
+    from session.snapshot import trace_info
+
+    sc = get_preset("tf_default")
+    trainer = Trainer(replace(sc, train=replace(sc.train, tf_rules=tf_rules)))
+    stepper = trainer.begin_step(None)
+    while not stepper.done:
+        stepper.advance()
+    info = trace_info(trainer, None)
+    assert info is not None and info.explanation is not None
+    assert info.explanation.title == "Update"
+    text = " ".join(info.explanation.equations)
+    assert ("L1" in text and "dead" in text) is tf_rules

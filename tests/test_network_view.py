@@ -152,6 +152,10 @@ def test_same_architecture_does_not_move_geometry(qtbot, view: NetworkView) -> N
 
 def test_legend_shows_palette_scale(view: NetworkView) -> None:
     snap = make_snapshot("tf_default", 50)
+    view.set_snapshot(snap)  # TF Playground rules: the fixed −1…1 scale
+    assert view._legend.colorbar.end_labels() == ("−1", "+1")
+    snap = replace(snap, scenario=replace(snap.scenario, train=replace(
+        snap.scenario.train, tf_rules=False)))
     view.set_snapshot(snap)
     peak = max(float(np.abs(w).max()) for w in (*snap.weights, *snap.biases))
     assert view._legend.colorbar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
@@ -719,3 +723,59 @@ def test_repaints_while_stepping(qtbot, view: NetworkView) -> None:
         view.repaint()
     assert view.hovered() == ("edge", 1, 3, 4)
     assert distinct_colours(view) >= 12
+
+
+def test_dead_links_are_drawn_dashed_grey_and_say_so(qtbot, view: NetworkView) -> None:
+    """TF Playground rules with L1 kill links; the diagram draws them dashed grey (not the
+    near-white of a zero weight) and the hover tooltip names them."""
+    from engine.optimizers import OptimizerSpec
+    from gui.network.style import DEAD_EDGE
+    from gui.network.tooltips import DEAD_LINK_TEXT
+
+    sc = get_preset("tf_default")
+    opt = OptimizerSpec(learning_rate=0.03, regularization="l1", reg_rate=0.01)
+    trainer = Trainer(replace(sc, train=replace(sc.train, optimizer=opt, tf_rules=True)))
+    trainer.train(100)
+    snap = snapshot_of(trainer)
+    dead = [(layer, int(i), int(j)) for layer, d in enumerate(snap.dead_links)
+            for i, j in zip(*np.nonzero(d), strict=True)]
+    alive = [(layer, int(i), int(j)) for layer, d in enumerate(snap.dead_links)
+             for i, j in zip(*np.nonzero(~d), strict=True)]
+    assert dead and alive
+    view.set_snapshot(snap)
+    zero_colour = view._scene.edges.color(0)
+    for edge in dead:
+        assert view.edge_is_dead(*edge)
+        assert view.edge_color(*edge) == DEAD_EDGE != zero_colour
+    assert not any(view.edge_is_dead(*e) for e in alive)
+    assert any(p.style() != Qt.PenStyle.SolidLine for p in view._scene.edges.thin_pens())
+    qtbot.mouseMove(view, view.edge_position(*dead[0]))
+    assert view.hovered() == ("edge", *dead[0])
+    assert DEAD_LINK_TEXT in view.tooltip_text()
+    qtbot.mouseMove(view, view.edge_position(*alive[0]))
+    assert DEAD_LINK_TEXT not in view.tooltip_text()
+
+    off = replace(snap, dead_links=())  # TF rules off: no link is dead, none is dashed
+    view.set_snapshot(off)
+    assert not view.edge_is_dead(*dead[0]) and view.edge_color(*dead[0]) != DEAD_EDGE
+    assert all(p.style() == Qt.PenStyle.SolidLine for p in view._scene.edges.thin_pens())
+
+
+def test_tf_rules_colour_edges_on_the_fixed_scale(view: NetworkView) -> None:
+    """With TF Playground rules the edges colour on −1…1 (clamped) and the legend says ±1;
+    without them on ± the largest |w| or |b|."""
+    from session.present.levels import EDGE_LEVELS, parameter_scale, signed_steps
+
+    snap = make_snapshot("tf_default", 300)
+    assert snap.scenario.train.tf_rules
+    params = [*snap.weights, *(b for b in snap.biases if b is not None)]
+    assert parameter_scale(params) > 1.5  # else both rules would look alike
+    off = replace(snap, scenario=replace(snap.scenario,
+                                         train=replace(snap.scenario.train, tf_rules=False)))
+    for shown, scale in ((snap, 1.0), (off, parameter_scale(params))):
+        view.set_snapshot(shown)
+        edges = view._scene.edges
+        for layer, w in enumerate(snap.weights):
+            steps = signed_steps(w, scale, EDGE_LEVELS)
+            for i, j in itertools.product(range(w.shape[0]), range(w.shape[1])):
+                assert view.edge_color(layer, i, j) == edges.color(int(steps[i, j]))

@@ -142,3 +142,33 @@ def test_switching_from_two_classes_to_three_keeps_the_map(view):
     view.show_unit_map(1, 0)  # a unit map sets its own levels too
     view.clear_unit_map()
     assert _rendered_colours(view.image) > 10
+
+
+def test_tf_rules_discretize_at_zero_for_any_problem(view):
+    """TensorFlow Playground's rules: discretize splits at value ≥ 0, regression included;
+    without them a regression map cannot be discretized."""
+    from dataclasses import replace
+
+    from gui.output_view import discretized
+
+    values = np.array([[-0.5, 0.0, 0.3]], dtype=np.float32)
+    assert discretized(values, (-1.0, 1.0), False, True).tolist() == [[-1.0, 1.0, 1.0]]
+    assert discretized(values, (-1.0, 1.0), False, False).tolist() == [[-1.0, -1.0, 1.0]]
+    assert discretized(values, (-2.0, 2.0), True, True).tolist() == [[-2.0, 2.0, 2.0]]
+    assert discretized(values, (0.0, 1.0), False, True).tolist() == [[0.0, 0.0, 0.0]]
+
+    snap = make_snapshot("tf_regression_plane", 20)
+    assert snap.scenario.train.tf_rules and snap.data.task == "regression"
+    view.set_snapshot(snap)
+    assert view.discretize.isEnabled()
+    view.discretize.setChecked(True)
+    peak = np.float32(np.max(np.abs(snap.data.y_train)))
+    hard = view.image.image
+    assert set(np.unique(hard)) <= {-peak, peak} and len(np.unique(hard)) == 2
+    np.testing.assert_array_equal(hard == peak, snap.maps.output[0] >= 0)
+
+    off = replace(snap, scenario=replace(snap.scenario, train=replace(
+        snap.scenario.train, tf_rules=False)))
+    view.set_snapshot(off)
+    assert not view.discretize.isEnabled()
+    assert len(np.unique(view.image.image)) > 2

@@ -81,3 +81,35 @@ def test_trace_fits_only_its_own_network() -> None:
     wrong = display(EdgeQuantity.GRADIENT, (None, np.zeros((3, 1))))
     assert not trace_fits(wrong, (2, 2, 1))
     assert NO_EDGES.levels.size == 0
+
+
+def test_dead_links_form_their_own_bucket_in_every_mode() -> None:
+    """Dead links (TF rules, L1) get one level-0 'dead' bucket, whatever their value, and a
+    mask that does not fit the weights is ignored."""
+    from session.present.diagram import edge_coloring
+
+    weights = [np.array([[0.0, 0.5], [-0.3, 0.0]]), np.array([[0.2], [0.0]])]
+    dead = [np.array([[True, False], [False, False]]), np.array([[False], [True]])]
+    c = edge_coloring(weights, 1.0, None, dead)
+    assert c.dead is not None and c.dead.tolist() == [True, False, False, False, False, True]
+    buckets = edge_buckets(c.levels, c.magnitude, c.muted, c.faded, dead=c.dead)
+    dead_buckets = [b for b in buckets if b.dead]
+    assert len(dead_buckets) == 1 and dead_buckets[0].level == 0
+    assert sorted(dead_buckets[0].indices.tolist()) == [0, 5]
+    assert not any(b.dead for b in edge_buckets(c.levels, c.magnitude))
+    assert edge_coloring(weights, 1.0, None, dead[:1]).dead is None
+    assert edge_coloring(weights, 1.0, None, ()).dead is None
+
+
+def test_tf_widths_bucket_wide_edges_by_whole_pixels() -> None:
+    """With TF Playground's widths, an edge's width follows |w| (1–10 px over 0–5), not its
+    colour step, which saturates at |w| = 1 on the fixed scale."""
+    from session.present.diagram import edge_coloring
+
+    weights = [np.array([[1.0, 5.0, -2.5, 0.01]])]
+    c = edge_coloring(weights, 1.0, None, (), tf_widths=True)
+    assert c.widths is not None and c.levels.tolist() == [8, 8, -8, 0]
+    buckets = edge_buckets(c.levels, c.magnitude, widths=c.widths)
+    width_of = {int(i): b.width for b in buckets for i in b.indices}
+    assert width_of == {0: 3, 1: 10, 2: 6, 3: None}  # 1 + 9·|w|/5, rounded; 1 px is thin
+    assert edge_coloring(weights, 1.0, None).widths is None

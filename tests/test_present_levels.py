@@ -86,3 +86,15 @@ def test_thumbnail_fractions_lie_in_zero_one_and_nan_draws_the_negative_end() ->
 def test_unbounded_thumbnails_are_symmetric_about_zero(activation: str) -> None:
     t = thumbnail_fractions(np.array([[[-1.0, 0.0, 4.0]]]), activation)
     assert t.ravel().tolist() == [0.375, 0.5, 1.0]
+
+
+def test_tf_rules_fix_the_colour_scale_and_widths() -> None:
+    """TensorFlow Playground: weights and biases colour on a fixed −1…1 (clamped), and edges
+    are 1–10 px over |w| 0–5 (clamped), whatever the largest weight."""
+    from session.present.levels import tf_edge_widths, weight_color_scale
+
+    big = [np.array([[4.0, -0.5]]), np.array([0.2])]
+    assert weight_color_scale(big, True) == 1.0
+    assert weight_color_scale(big, False) == 4.0
+    np.testing.assert_allclose(tf_edge_widths(np.array([0.0, -2.5, 5.0, 9.0, np.nan])),
+                               [1.0, 5.5, 10.0, 10.0, 1.0])

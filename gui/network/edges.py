@@ -15,7 +15,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
 from gui.colors import NEGATIVE, POSITIVE, ZERO
-from gui.network.style import FADED_ALPHA, MUTED_EDGE, pen
+from gui.network.style import DEAD_EDGE, FADED_ALPHA, MUTED_EDGE, dashed_pen, pen
 from session.present.diagram import edge_buckets
 from session.present.levels import EDGE_LEVELS, RGB, diverging_rgb
 
@@ -38,6 +38,8 @@ class EdgeItem(pg.GraphicsObject):
         self._alpha = 255
         self._palette = (NEGATIVE, POSITIVE)
         self._muted_pen = pen(MUTED_EDGE, 1.0)
+        self._widths: np.ndarray | None = None
+        self.dead_pen = dashed_pen(DEAD_EDGE, 1.0)
 
     def set_segments(self, xy: np.ndarray, rect: QRectF) -> None:
         """The edges' (E, 4) segments; drops the paths until the next ``set_values``."""
@@ -75,21 +77,36 @@ class EdgeItem(pg.GraphicsObject):
         """Pen width in pixels for an edge's colour step: 1 px near 0 up to 3–6 px."""
         return 1.0 + self._extra * abs(level) / EDGE_LEVELS
 
+    def edge_width(self, k: int, level: int) -> float:
+        """Pen width in pixels edge ``k`` (colour step ``level``) is drawn with now."""
+        w = self._widths
+        if w is not None and k < len(w):
+            return max(float(np.rint(w[k])), 1.0)
+        return self.width_for(level)
+
     def set_values(self, levels: np.ndarray, magnitude: np.ndarray,
-                   muted: np.ndarray | None = None, faded: np.ndarray | None = None) -> None:
+                   muted: np.ndarray | None = None, faded: np.ndarray | None = None,
+                   dead: np.ndarray | None = None, widths: np.ndarray | None = None) -> None:
         """``levels``: signed colour step per edge; ``magnitude``: |value|, to pick the wide
         ones; ``muted``: optional mask of edges drawn as thin faint grey whatever their value;
-        ``faded``: optional mask of edges drawn in their colour but mostly transparent."""
+        ``faded``: optional mask of edges drawn in their colour but mostly transparent;
+        ``dead``: optional mask of dead links, drawn dashed grey on top of the thin edges;
+        ``widths``: optional px per edge (TensorFlow Playground's widths) instead of by level."""
+        self._widths = widths
         thin: list[tuple[QPen, QPainterPath]] = []
         wide: list[tuple[QPen, list[QLineF]]] = []
-        for bucket in edge_buckets(levels, magnitude, muted, faded):
+        for bucket in edge_buckets(levels, magnitude, muted, faded, dead=dead,
+                                   widths=widths):
             q = bucket.level
             seg = self._xy[bucket.indices]
-            if bucket.muted:
+            if bucket.dead:
+                thin.append((self.dead_pen, _pairs_path(seg)))
+            elif bucket.muted:
                 thin.insert(0, (self._muted_pen, _pairs_path(seg)))
             elif bucket.wide:
                 alpha = FADED_ALPHA if bucket.faded else 255
-                wide.append((pen(self.color(q, alpha), self.width_for(q)),
+                px = self.width_for(q) if bucket.width is None else float(bucket.width)
+                wide.append((pen(self.color(q, alpha), px),
                              [QLineF(*row) for row in seg.tolist()]))
             elif q != 0 or not self._skip_faint:
                 thin_pen = (pen(self.color(q, FADED_ALPHA), 1.0) if bucket.faded
@@ -97,6 +114,10 @@ class EdgeItem(pg.GraphicsObject):
                 thin.append((thin_pen, _pairs_path(seg)))
         self._thin, self._wide = thin, wide
         self.update()
+
+    def thin_pens(self) -> list[QPen]:
+        """The pens of the 1-px paths, in stroke order (for tests and pictures)."""
+        return [p for p, _ in self._thin]
 
     def boundingRect(self) -> QRectF:
         return self._rect

@@ -16,12 +16,12 @@ from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
 from gui.network.edges import EdgeItem
 from gui.network.items import DecorItem, OverlayItem
 from gui.network.phase import PhaseOverlay
-from gui.network.style import FADED_ALPHA, MUTED_EDGE, rect
+from gui.network.style import DEAD_EDGE, FADED_ALPHA, MUTED_EDGE, rect
 from gui.network.thumbnails import Thumbnails
 from gui.network.tooltips import bias_text
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
 from session.present.layout import DiagramLayout, TextRoom, compute_layout
-from session.present.levels import BIAS_LEVELS, parameter_scale, signed_steps
+from session.present.levels import BIAS_LEVELS, signed_steps, weight_color_scale
 from session.snapshot import Snapshot
 
 SMALL_NETWORK_UNITS = 30
@@ -140,14 +140,15 @@ class DiagramScene:
         view), which fits ``snap``: the per-frame path, kept vectorised."""
         weights = [np.asarray(w) for w in snap.weights]
         biases = [np.asarray(b) for b in snap.biases if b is not None] if snap.use_bias else []
-        scale = parameter_scale(weights + biases)
-        coloring = self.coloring = edge_coloring(weights, scale, tr)
+        tf_rules = snap.scenario.train.tf_rules
+        scale = weight_color_scale(weights + biases, tf_rules)
+        coloring = self.coloring = edge_coloring(weights, scale, tr, snap.dead_links, tf_rules)
         if coloring.gradient_palette:
             self.edges.set_palette(GRADIENT_NEGATIVE, GRADIENT_POSITIVE)
         else:
             self.edges.set_palette(NEGATIVE, POSITIVE)
         self.edges.set_values(coloring.levels, coloring.magnitude, coloring.muted,
-                              coloring.faded)
+                              coloring.faded, coloring.dead, coloring.widths)
         if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
             self._drawn_maps = snap.maps
             self.thumbnails.draw(snap, lay)
@@ -187,6 +188,8 @@ class DiagramScene:
         """The colour edge ``k`` is drawn in now (alpha < 255: faded with the column it leads
         to, unless ``faded`` is False)."""
         coloring = self.coloring
+        if k < len(coloring.levels) and coloring.dead is not None and coloring.dead[k]:
+            return QColor(DEAD_EDGE)
         if k < len(coloring.levels) and coloring.muted is not None and coloring.muted[k]:
             return QColor(MUTED_EDGE)
         q = int(coloring.levels[k]) if k < len(coloring.levels) else 0
@@ -204,4 +207,4 @@ class DiagramScene:
             k = lay.edge_index(*hover[1:])
             q = int(self.coloring.levels[k]) if k < len(self.coloring.levels) else 0
             self.overlay.show_edge(QLineF(*lay.edges[k]), self.edge_color(k, faded=False),
-                                   self.edges.width_for(q))
+                                   self.edges.edge_width(k, q))

@@ -21,6 +21,8 @@ FADED_ALPHA = 60
 """Phase stepping: opacity of the edges into columns not computed yet."""
 MUTED_EDGE = QColor(214, 216, 218)
 """Phase stepping: edges of layers whose ∂L/∂w is not computed yet."""
+DEAD_EDGE = QColor(150, 152, 156)
+"""Dead links (TensorFlow Playground rules, L1): dashed mid grey, unlike a near-white zero."""
 TEXT_BOX = QColor(255, 255, 255, 225)
 
 
@@ -29,6 +31,14 @@ def pen(color: QColor, width: float) -> QPen:
     p = QPen(color, width)
     p.setCosmetic(True)
     p.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return p
+
+
+def dashed_pen(color: QColor, width: float) -> QPen:
+    """A cosmetic dashed pen (dead links)."""
+    p = pen(color, width)
+    p.setStyle(Qt.PenStyle.CustomDashLine)
+    p.setDashPattern([3.0, 3.0])
     return p
 
 

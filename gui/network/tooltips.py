@@ -16,7 +16,8 @@ from session.snapshot import Snapshot
 NORMAL_LEGEND = ("weight / bias / activation: orange negative · blue positive; "
                  "thicker edge = larger |w|; small corner square = bias")
 NORMAL_COLORBAR_TIP = (
-    "Edges and bias squares saturate at ±scale, the largest |w| or |b| in the network.\n"
+    "Edges and bias squares saturate at ±scale, the largest |w| or |b| in the network\n"
+    "(TensorFlow Playground rules: fixed at ±1, and edges 1–10 px over |w| 0–5).\n"
     "Unit thumbnails use their activation's own range (tanh −1…1, sigmoid 0…1)."
 )
 PHASE_COLORBAR_TIP = ("Weights (edges, when they show w) and biases (corner squares) saturate "
@@ -31,12 +32,25 @@ def column_name(snap: Snapshot, column: int, unit: int) -> str:
     return f"layer {column} unit {unit + 1}"
 
 
+DEAD_LINK_TEXT = ("dead link (TensorFlow Playground rules: L1 carried this weight across zero; "
+                  "it no longer trains)")
+
+
+def is_dead(snap: Snapshot, layer: int, i: int, j: int) -> bool:
+    """Whether weight (layer, i, j) is a dead link in ``snap`` (TF rules, L1)."""
+    dead = snap.dead_links
+    return layer < len(dead) and np.shape(dead[layer]) == np.shape(snap.weights[layer]) \
+        and bool(dead[layer][i, j])
+
+
 def edge_tooltip(snap: Snapshot, tr: TraceDisplay | None, layer: int, i: int, j: int) -> str:
     """Weight (layer, i, j): its symbol and ends, w, and ∂L/∂w (or the phase's ∂L/∂w or Δw)."""
     w = float(snap.weights[layer][i, j])
     g = float(snap.grad_weights[layer][i, j])
     src, dst = column_name(snap, layer, i), column_name(snap, layer + 1, j)
     lines = [f"Weight {weight_symbol(layer, i, j)} ({src} → {dst})", f"w = {format_value(w)}"]
+    if is_dead(snap, layer, i, j):
+        lines.append(DEAD_LINK_TEXT)
     if tr is not None and tr.edge_kind is not EdgeQuantity.WEIGHT:
         e = tr.edge_values[layer]
         what = ("this step" if tr.edge_kind is EdgeQuantity.GRADIENT

@@ -165,6 +165,11 @@ class NetworkView(QWidget):
         column it leads to is not computed yet)."""
         return self._scene.edge_color(self._require_layout().edge_index(layer, i, j))
 
+    def edge_is_dead(self, layer: int, i: int, j: int) -> bool:
+        """Whether edge (layer, i, j) is drawn as a dead link (dashed grey)."""
+        dead = self._scene.coloring.dead
+        return dead is not None and bool(dead[self._require_layout().edge_index(layer, i, j)])
+
     def _shown_trace(self) -> TraceDisplay | None:
         """The phase display if it fits the network shown, else None."""
         tr, snap = self._trace, self._snap

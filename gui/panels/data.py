@@ -31,6 +31,9 @@ from gui.panels.widgets import EditSender, name, side_combo
 from session.commands import RegenerateData, Section, edit
 
 CELL = QSize(72, 74)
+SHUFFLE_TIP = "Visit the training samples in a new order every epoch."
+SHUFFLE_TF_TIP = ("Off with TensorFlow Playground rules: TF Playground shuffles once when the "
+                  "data is made and trains in that one fixed order every epoch.")
 """One data set's cell in the gallery (thumbnail and caption)."""
 SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "spiral3": "3 spirals",
                 "multi_gauss": "Bumps", "sine": "Sine", "xor_table": "XOR table",
@@ -151,8 +154,7 @@ class DataPanel(EditSender, QGroupBox):
                           "set means full batch.")
         self.batch.setRange(1, 5000)
         self.batch.setKeyboardTracking(False)
-        self.shuffle = name(QCheckBox("shuffle"), "shuffle", "Shuffle each epoch",
-                            "Visit the training samples in a new order every epoch.")
+        self.shuffle = name(QCheckBox("shuffle"), "shuffle", "Shuffle each epoch", SHUFFLE_TIP)
         batch_row = QHBoxLayout()
         batch_row.addWidget(self.batch, 1)
         batch_row.addWidget(self.shuffle)
@@ -199,7 +201,9 @@ class DataPanel(EditSender, QGroupBox):
         self.ratio.setValue(round(d.train_fraction * 100))
         self.ratio_label.setText(f"{round(d.train_fraction * 100)}%")
         self.batch.setValue(s.train.batch_size)
-        self.shuffle.setChecked(s.train.shuffle)
+        self.shuffle.setChecked(s.train.shuffle and not s.train.tf_rules)  # TF: one order
+        self.shuffle.setEnabled(not s.train.tf_rules)
+        self.shuffle.setToolTip(SHUFFLE_TF_TIP if s.train.tf_rules else SHUFFLE_TIP)
         self.regenerate.setEnabled(not fixed)
         for w in widgets:
             w.blockSignals(False)

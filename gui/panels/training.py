@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QSpinBox, QWidget
 
 from engine.initializers import INIT_SCHEMES
 from engine.losses import LOSSES
@@ -19,6 +19,12 @@ from gui.panels.widgets import (
 )
 from session.commands import EditScenario, FieldChange, Section, edit
 from session.session import WINDOW_SEEDS
+
+TF_RULES_TIP = (
+    "Train by TensorFlow Playground's rules: an L1 step that would carry a weight across zero "
+    "sets it to 0 and the link dies (drawn dashed); the last short batch carries into the next "
+    "epoch; one fixed sample order (no shuffle); the train count rounds down; regression gets "
+    "a linear output. Switching restarts with the same seed.")
 
 LEARNING_RATES = ["0.00001", "0.0001", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1",
                   "3", "10"]
@@ -77,6 +83,9 @@ class TrainingPanel(EditSender, QGroupBox):
         self.seed.setRange(0, WINDOW_SEEDS)
         self.seed.setKeyboardTracking(False)
         form.addRow("Seed", self.seed)
+        self.tf_rules = name(QCheckBox("TensorFlow Playground rules"), "tfRulesToggle",
+                             "TensorFlow Playground rules", TF_RULES_TIP)
+        form.addRow(self.tf_rules)
 
         self.lr.activated.connect(self._on_optimizer)
         self.lr.lineEdit().editingFinished.connect(self._on_optimizer)
@@ -88,11 +97,12 @@ class TrainingPanel(EditSender, QGroupBox):
         self.loss.currentIndexChanged.connect(self._on_rebuild)
         self.init.currentIndexChanged.connect(self._on_rebuild)
         self.seed.valueChanged.connect(self._on_rebuild)
+        self.tf_rules.toggled.connect(self._on_tf_rules)
 
     def show_scenario(self, s: Scenario) -> None:
         self._scenario = s
         widgets = (self.lr, self.optimizer, self.loss, self.reduction, self.regularization,
-                   self.reg_rate, self.init, self.seed)
+                   self.reg_rate, self.init, self.seed, self.tf_rules)
         for w in widgets:
             w.blockSignals(True)
         o = s.train.optimizer
@@ -106,6 +116,7 @@ class TrainingPanel(EditSender, QGroupBox):
         self.init.setCurrentIndex(self.init.findData(s.init.scheme))
         self.seed.setValue(s.init.seed)
         self.seed.setEnabled(s.init.scheme != "explicit")
+        self.tf_rules.setChecked(s.train.tf_rules)
         for w in widgets:
             w.blockSignals(False)
 
@@ -133,6 +144,13 @@ class TrainingPanel(EditSender, QGroupBox):
         if self._scenario is not None:
             self.send_edit(edit(Section.TRAIN,
                                             reduction=self.reduction.currentData()))
+
+    @Slot(bool)
+    def _on_tf_rules(self, on: bool) -> None:
+        """A rebuild (session.edits: not a live field): the rules change the split and the
+        output, so the run restarts from the same seed."""
+        if self._scenario is not None and self._scenario.train.tf_rules != on:
+            self.send_edit(edit(Section.TRAIN, tf_rules=on))
 
     @Slot()
     def _on_rebuild(self, *_args: object) -> None:

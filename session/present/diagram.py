@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.explain import EdgeQuantity, TraceDisplay
-from session.present.levels import EDGE_LEVELS, peak_scale, signed_steps
+from session.present.levels import EDGE_LEVELS, peak_scale, signed_steps, tf_edge_widths
 
 WIDE_EDGES = 300
 """Only the strongest edges are drawn with a width; the rest are 1-px bucket paths."""
@@ -28,7 +28,10 @@ class EdgeColoring:
     ``levels``: signed colour step in [−EDGE_LEVELS, EDGE_LEVELS] (0 where muted);
     ``magnitude``: |value| (0 where muted), to pick the wide edges; ``muted``: edges of
     layers whose ∂L/∂w or Δw is not computed yet (None: none); ``faded``: edges into columns
-    not computed yet (None: none); ``scale``: the value at the palette's ends.
+    not computed yet (None: none); ``scale``: the value at the palette's ends; ``dead``:
+    dead links (TensorFlow Playground rules, L1), drawn as such in every mode (None: none);
+    ``widths``: px per edge by TensorFlow Playground's rule (None: the width follows the
+    colour step).
     """
 
     quantity: EdgeQuantity
@@ -37,6 +40,8 @@ class EdgeColoring:
     muted: np.ndarray | None
     faded: np.ndarray | None
     scale: float
+    dead: np.ndarray | None = None
+    widths: np.ndarray | None = None
 
     @property
     def gradient_palette(self) -> bool:
@@ -45,9 +50,14 @@ class EdgeColoring:
 
 
 def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
-                  trace: TraceDisplay | None) -> EdgeColoring:
+                  trace: TraceDisplay | None,
+                  dead_links: Sequence[np.ndarray] = (), tf_widths: bool = False
+                  ) -> EdgeColoring:
     """Colour steps of every edge: the weights on ``weight_scale``, or (a phase showing ∂L/∂w
-    or Δw) the trace's edge values on their own scale, layers not computed yet muted."""
+    or Δw) the trace's edge values on their own scale, layers not computed yet muted.
+    ``dead_links``: per layer (n_in, n_out) bool, True for a dead link (() when none can die);
+    masks whose shapes do not match the weights are ignored. ``tf_widths``: weights get
+    TensorFlow Playground's widths (1–10 px over |w| 0–5) instead of widths by colour step."""
     sizes = [w.size for w in weights]
     if trace is None or trace.edge_kind is EdgeQuantity.WEIGHT:
         flat = _concat([np.asarray(w).ravel() for w in weights])
@@ -69,7 +79,24 @@ def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
     magnitude = np.abs(flat)
     if muted is not None:
         magnitude[muted] = 0.0
-    return EdgeColoring(quantity, levels, magnitude, muted, _faded(sizes, trace), scale)
+    dead = _dead(weights, dead_links)
+    if dead is not None:
+        levels[dead] = 0
+        magnitude[dead] = 0.0
+    widths = (tf_edge_widths(flat) if tf_widths and quantity is EdgeQuantity.WEIGHT
+              else None)
+    return EdgeColoring(quantity, levels, magnitude, muted, _faded(sizes, trace), scale, dead,
+                        widths)
+
+
+def _dead(weights: Sequence[np.ndarray], dead_links: Sequence[np.ndarray]
+          ) -> np.ndarray | None:
+    """The dead links as one (E,) mask, or None when there are none (or they do not fit)."""
+    if len(dead_links) != len(weights) or any(
+            np.shape(d) != np.shape(w) for d, w in zip(dead_links, weights, strict=True)):
+        return None
+    mask = _concat([np.asarray(d, dtype=bool).ravel() for d in dead_links]).astype(bool)
+    return mask if mask.any() else None
 
 
 def _concat(parts: list[np.ndarray]) -> np.ndarray:
@@ -89,29 +116,37 @@ def _faded(layer_sizes: list[int], trace: TraceDisplay | None) -> np.ndarray | N
 @dataclass(frozen=True)
 class EdgeBucket:
     """Edges stroked with one pen: ``indices`` (m,) into the edge arrays, their signed colour
-    ``level``, and whether they are ``wide`` (drawn with a width), ``faded`` or ``muted``."""
+    ``level``, and whether they are ``wide`` (drawn with a width), ``faded``, ``muted`` or
+    ``dead`` (dead links: one dashed grey, whatever the mode); ``width``: the wide edges'
+    px when widths are given per edge (None: by level)."""
 
     level: int
     wide: bool
     faded: bool
     muted: bool
     indices: np.ndarray
+    dead: bool = False
+    width: int | None = None
 
 
 def edge_buckets(levels: np.ndarray, magnitude: np.ndarray, muted: np.ndarray | None = None,
-                 faded: np.ndarray | None = None, wide_limit: int = WIDE_EDGES
+                 faded: np.ndarray | None = None, wide_limit: int = WIDE_EDGES,
+                 dead: np.ndarray | None = None, widths: np.ndarray | None = None
                  ) -> list[EdgeBucket]:
-    """Group edges (E,) by pen: level, wide or thin, faded, muted; sorted by that key, so
-    the muted bucket (one faint grey, whatever the value) sorts among the thin ones.
+    """Group edges (E,) by pen: level, wide or thin, faded, muted, dead; sorted by that key,
+    so the muted bucket (one faint grey, whatever the value) sorts among the thin ones and
+    the dead bucket (dead links, whatever the mode) after it.
 
     An edge is wide when its level is not 0 and (more than ``wide_limit`` edges) it is among
-    the ``wide_limit`` largest ``magnitude``s.
+    the ``wide_limit`` largest ``magnitude``s. With ``widths`` (E,) px, an edge is wide when
+    its width rounds to 2 px or more, and wide edges are bucketed by that whole-px width too.
     """
     n = len(levels)
     if not n:
         return []
     mag = np.abs(levels)
-    wide = mag >= 1
+    px = None if widths is None else np.rint(np.nan_to_num(widths, nan=1.0)).astype(np.int64)
+    wide = mag >= 1 if px is None else px >= 2
     if n > wide_limit:
         top = np.zeros(n, dtype=bool)
         top[np.argpartition(-np.nan_to_num(magnitude), wide_limit)[:wide_limit]] = True
@@ -121,6 +156,10 @@ def edge_buckets(levels: np.ndarray, magnitude: np.ndarray, muted: np.ndarray | 
         key = np.where(faded, key + 256, key)
     if muted is not None:
         key = np.where(muted, 128, key)
+    if dead is not None:
+        key = np.where(dead, 130, key)
+    if px is not None:
+        key = np.where(wide & (key % 256 < 128), key + 512 * px, key)  # not muted, dead
     order = np.argsort(key, kind="stable")
     keys = key[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
@@ -128,9 +167,11 @@ def edge_buckets(levels: np.ndarray, magnitude: np.ndarray, muted: np.ndarray | 
     buckets = []
     for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
         k = int(keys[s])
+        width, k = (k // 512 or None), k % 512
         fade, k = k >= 256, k % 256
-        level = (k % 64) // 2 * (1 if k % 2 else -1)
-        buckets.append(EdgeBucket(level, 64 <= k < 128, fade, k == 128, order[s:e]))
+        level = 0 if k >= 128 else (k % 64) // 2 * (1 if k % 2 else -1)
+        buckets.append(EdgeBucket(level, 64 <= k < 128, fade, k == 128, order[s:e], k == 130,
+                                  width))
     return buckets
 
 

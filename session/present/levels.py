@@ -21,6 +21,12 @@ BIAS_LEVELS = 16
 SCALE_FLOOR = 0.1
 """Smallest colour scale, so a freshly zero-initialised net does not look saturated."""
 
+TF_SCALE = 1.0
+"""TensorFlow Playground's colour scale for weights and biases: fixed −1…1, clamped."""
+TF_WIDTH_PX = (1.0, 10.0)
+"""TensorFlow Playground's edge widths: 1 px at |w| = 0 up to 10 px at |w| ≥ TF_WIDTH_AT."""
+TF_WIDTH_AT = 5.0
+
 RGB = tuple[int, int, int]
 
 
@@ -51,6 +57,21 @@ def parameter_scale(arrays: Sequence[np.ndarray]) -> float:
     """Colour scale shared by the weights and biases: the largest finite |value|, floored at
     SCALE_FLOOR."""
     return max(_finite_peak(arrays), SCALE_FLOOR)
+
+
+def weight_color_scale(arrays: Sequence[np.ndarray], tf_rules: bool) -> float:
+    """The weights' and biases' colour scale: TensorFlow Playground's fixed TF_SCALE with its
+    rules on, else ``parameter_scale`` (the largest |value|)."""
+    return TF_SCALE if tf_rules else parameter_scale(arrays)
+
+
+def tf_edge_widths(values: np.ndarray) -> np.ndarray:
+    """TensorFlow Playground's edge widths in px, same shape as ``values``: linear from
+    TF_WIDTH_PX[0] at 0 to TF_WIDTH_PX[1] at |w| = TF_WIDTH_AT, clamped; NaN is the thinnest."""
+    lo, hi = TF_WIDTH_PX
+    with np.errstate(invalid="ignore"):
+        t = np.clip(np.abs(np.asarray(values, dtype=np.float64)) / TF_WIDTH_AT, 0.0, 1.0)
+    return lo + (hi - lo) * np.nan_to_num(t, nan=0.0)
 
 
 def peak_scale(arrays: Sequence[np.ndarray]) -> float:
