@@ -4,7 +4,7 @@ shuffle box is disabled and says why."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QCheckBox, QComboBox
 
 from tests.gui_helpers import TIMEOUT, fresh_snapshot, trainer
 
@@ -66,3 +66,18 @@ def test_preset_picker_sets_the_tf_playground_group_apart(qtbot):
     first_tf = picker.itemText(separators[0] + 1)
     assert first_tf.startswith("TF Playground:")
     assert not picker.itemText(separators[0] - 1).startswith("TF Playground:")
+
+
+def test_tf_rules_start_regression_with_1200_points(qtbot, make_window):
+    """TensorFlow Playground draws its regression data with 1,200 points (500 to classify)."""
+    from engine.datasets import DATASETS
+
+    assert DATASETS["plane"].samples(tf_rules=True) == 1200
+    assert DATASETS["plane"].samples(tf_rules=False) == DATASETS["plane"].default_samples
+    assert DATASETS["circle"].samples(tf_rules=True) == DATASETS["circle"].default_samples
+    w = make_window("tf_default")
+    task = w.findChild(QComboBox, "problemType")
+    task.setCurrentIndex(task.findData("regression"))
+    qtbot.waitUntil(lambda: w.client.settled and w.rendered.scenario.data.dataset == "plane",
+                    timeout=TIMEOUT)
+    assert trainer(w).scenario.data.n_samples == 1200

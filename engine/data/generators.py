@@ -30,6 +30,10 @@ SINE_DOMAIN = (-6.0, 6.0, -1.5, 1.5)
 _Generated = tuple[np.ndarray, np.ndarray]
 
 
+TF_REGRESSION_SAMPLES = 1200
+"""Points of a 2-D regression data set under TensorFlow Playground's rules."""
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """What the GUI needs to list a data set and set its sliders before generating it."""
@@ -44,6 +48,13 @@ class DatasetInfo:
     """Truth tables ignore ``n_samples`` and ``noise``."""
     default_noise: float
     default_samples: int
+
+    def samples(self, tf_rules: bool = False) -> int:
+        """How many points to start with: TensorFlow Playground's rules draw its 2-D
+        regression data with 1,200 (``NUM_SAMPLES_REGRESS`` in its playground.ts)."""
+        if tf_rules and self.task == "regression" and self.n_inputs == 2:
+            return TF_REGRESSION_SAMPLES
+        return self.default_samples
 
 
 # --------------------------------------------------------------------------- generators

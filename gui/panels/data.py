@@ -234,7 +234,8 @@ class DataPanel(EditSender, QGroupBox):
         task = self.task.currentData()
         first = next(k for k, info in DATASETS.items() if info.task == task)
         info = DATASETS[first]
-        self._emit(dataset=first, custom=None, n_samples=info.default_samples,
+        tf_rules = self._scenario is not None and self._scenario.train.tf_rules
+        self._emit(dataset=first, custom=None, n_samples=info.samples(tf_rules),
                    noise=info.default_noise)
 
     @Slot(object, object)
