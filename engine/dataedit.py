@@ -19,9 +19,16 @@ MIN_POINTS = 2
 
 def _as_custom(scenario: Scenario, x: np.ndarray, y: np.ndarray, ds: Dataset) -> Scenario:
     custom = CustomData(tuple(tuple(float(v) for v in row) for row in x),
-                        tuple(float(v) for v in y), ds.task, ds.domain)
+                        tuple(float(v) for v in y), ds.task, ds.domain, ds.input_names,
+                        ds.class_names if ds.task == "classification" else ())
     data = replace(scenario.data, dataset="custom", custom=custom, train_fraction=1.0)
     return validate(replace(scenario, data=data))
+
+
+def _check_plane(ds: Dataset) -> None:
+    if ds.n_inputs > 2:
+        raise ValueError(f"points are added and removed by clicking on 1- or 2-input data; this "
+                         f"data has {ds.n_inputs} inputs (edit its table instead)")
 
 
 def add_point(scenario: Scenario, ds: Dataset, position: tuple[float, float],
@@ -30,6 +37,7 @@ def add_point(scenario: Scenario, ds: Dataset, position: tuple[float, float],
     for 1-D regression (the target is then the second coordinate and ``label`` is ignored)."""
     if not all(np.isfinite(position)):
         raise ValueError("the point must have finite coordinates")
+    _check_plane(ds)
     if ds.n_inputs == 1:
         if ds.task != "regression":
             raise ValueError("add points to 1-D data only for regression; this is a truth table")
@@ -48,9 +56,10 @@ def add_point(scenario: Scenario, ds: Dataset, position: tuple[float, float],
 
 def remove_nearest(scenario: Scenario, ds: Dataset, position: tuple[float, float]) -> Scenario:
     """The scenario without the point nearest ``position`` (same coordinates as add_point)."""
+    _check_plane(ds)
     if ds.n_samples <= MIN_POINTS:
         raise ValueError(f"a data set needs at least {MIN_POINTS} points")
-    second = ds.x[:, 1] if ds.n_inputs == 2 else ds.y.astype(float)
+    second = ds.x[:, 1] if ds.n_inputs >= 2 else ds.y.astype(float)
     k = int(np.argmin((ds.x[:, 0] - position[0]) ** 2 + (second - position[1]) ** 2))
     keep = np.arange(ds.n_samples) != k
     y = ds.y[keep]

@@ -35,6 +35,9 @@ class PlaneMaps:
     domain: tuple[float, float, float, float]
     output: np.ndarray
     units: tuple[np.ndarray, ...]
+    axes: tuple[int, int] = (0, 1)
+    """The raw input columns along the map's horizontal and vertical axes; with more than two
+    inputs the others are held at their training mean."""
 
 
 @dataclass(frozen=True)
@@ -48,30 +51,56 @@ class CurveMaps:
     units: tuple[np.ndarray, ...]
 
 
-def grid_points(domain: tuple[float, float, float, float], res: int) -> np.ndarray:
-    """(res², 2) raw inputs covering the domain, row-major from the bottom-left corner."""
+def grid_points(domain: tuple[float, float, float, float], res: int,
+                base: np.ndarray | None = None, axes: tuple[int, int] = (0, 1)) -> np.ndarray:
+    """(res², 2) raw inputs covering the domain, row-major from the bottom-left corner; with
+    ``base`` (d,), (res², d) rows equal to it but for the two ``axes`` columns."""
     x1 = np.linspace(domain[0], domain[1], res)
     x2 = np.linspace(domain[2], domain[3], res)
     g1, g2 = np.meshgrid(x1, x2)
-    return np.column_stack([g1.ravel(), g2.ravel()])
+    if base is None:
+        return np.column_stack([g1.ravel(), g2.ravel()])
+    rows = np.tile(np.asarray(base, dtype=np.float64), (res * res, 1))
+    rows[:, axes[0]] = g1.ravel()
+    rows[:, axes[1]] = g2.ravel()
+    return rows
+
+
+def map_domain(trainer: Trainer, axes: tuple[int, int]) -> tuple[float, float, float, float]:
+    """The region a map over raw columns ``axes`` covers: the data set's own for (0, 1), else
+    the two columns' range, padded by a tenth."""
+    if axes == (0, 1):
+        return trainer.dataset.domain
+    x = trainer.dataset.x
+    out: list[float] = []
+    for column in axes:
+        lo, hi = float(x[:, column].min()), float(x[:, column].max())
+        pad = 0.1 * (hi - lo) if hi > lo else 0.5
+        out += [lo - pad, hi + pad]
+    return out[0], out[1], out[2], out[3]
 
 
 def _layer_values(trainer: Trainer, raw: np.ndarray) -> list[np.ndarray]:
     feats = compute_features(raw, trainer.scenario.data.features)
-    values = [feats] + [a for _, a in trainer.forward(feats)]
+    inputs = trainer.network_inputs(raw)
+    values = [feats] + [a for _, a in trainer.forward(inputs)]
     # Huge (diverging) values would overflow float32 and the colour scaling of the maps; far
     # beyond any colour scale's end they all look alike anyway.
     return [np.clip(v, -DISPLAY_LIMIT, DISPLAY_LIMIT) for v in values]
 
 
-def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24) -> PlaneMaps:
-    """Decision map (``res`` a side) and unit thumbnails (``unit_res`` a side) for 2-D data."""
-    domain = trainer.dataset.domain
-    out = _layer_values(trainer, grid_points(domain, res))[-1]
+def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24,
+               axes: tuple[int, int] = (0, 1)) -> PlaneMaps:
+    """Decision map (``res`` a side) and unit thumbnails (``unit_res`` a side) over two raw
+    inputs (``axes``); any other inputs are held at their training mean."""
+    domain = map_domain(trainer, axes)
+    x = trainer.dataset.x
+    base = None if x.shape[1] == 2 else x[trainer.train_idx].mean(axis=0)
+    out = _layer_values(trainer, grid_points(domain, res, base, axes))[-1]
     output = out.T.reshape(-1, res, res).astype(np.float32)
-    small = _layer_values(trainer, grid_points(domain, unit_res))
+    small = _layer_values(trainer, grid_points(domain, unit_res, base, axes))
     units = tuple(v.T.reshape(-1, unit_res, unit_res).astype(np.float32) for v in small)
-    return PlaneMaps(domain, output, units)
+    return PlaneMaps(domain, output, units, axes)
 
 
 def curve_maps(trainer: Trainer, res: int = 200) -> CurveMaps:

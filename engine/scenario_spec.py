@@ -10,13 +10,16 @@ import path for both is ``engine.scenario``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from engine.activations import ACTIVATIONS
-from engine.datasets import DATASETS, Task, from_arrays
-from engine.features import FEATURES, available_features
+from engine.data.dataset import default_input_names
+from engine.data.real import REAL_BY_KEY, load_real
+from engine.datasets import DATASETS, Dataset, Task, from_arrays
+from engine.features import available_features, feature_label, feature_problem
 from engine.initializers import InitSpec
 from engine.losses import LOSSES, check_combination
 from engine.network import LayerSpec, NetworkSpec
@@ -27,12 +30,37 @@ MAX_CUSTOM_SAMPLES = 100_000
 
 @dataclass(frozen=True)
 class CustomData:
-    """Data given explicitly (a textbook example or an imported CSV) instead of generated."""
+    """Data given explicitly (a textbook example, an imported CSV, a table typed in) instead
+    of generated. Checked when it is made (``from_arrays``'s rules)."""
 
     x: tuple[tuple[float, ...], ...]
+    """n rows of d raw inputs."""
     y: tuple[float, ...]
+    """n labels 0..k-1 (classification) or targets (regression)."""
     task: Task
     domain: tuple[float, float, float, float] | None = None
+    input_names: tuple[str, ...] = ()
+    """The columns' names (a CSV header's); empty means x1, x2, …"""
+    class_names: tuple[str, ...] = ()
+    """The classes' names as the file wrote them; empty means 0 … k-1, all present."""
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The data set, checked by ``from_arrays`` once per object (ValueError if not)."""
+        ds = from_arrays(np.array(self.x), np.array(self.y), self.task,
+                         input_names=self.input_names, class_names=self.class_names)
+        return ds if self.domain is None else replace(ds, domain=self.domain)
+
+    @property
+    def shape(self) -> tuple[int, Task, int]:
+        """(raw input width, task, number of classes)."""
+        ds = self.dataset
+        return ds.n_inputs, ds.task, ds.n_classes
+
+    @cached_property
+    def targets_range(self) -> tuple[float, float]:
+        """(lowest, highest) target or label."""
+        return (min(self.y), max(self.y)) if self.y else (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -44,6 +72,10 @@ class DataSpec:
     train_fraction: float = 0.5
     features: tuple[str, ...] = ("x1", "x2")
     custom: CustomData | None = None
+    standardize: bool = False
+    """Feed the network each feature minus its mean, over its standard deviation (both of
+    the training split), as scikit-learn's StandardScaler does; exports apply it inside, so
+    exported models take the raw features."""
 
 
 @dataclass(frozen=True)
@@ -91,10 +123,18 @@ def dataset_shape(data: DataSpec) -> tuple[int, str, int]:
     if data.dataset == "custom":
         if data.custom is None:
             raise ValueError("data.custom: missing for dataset 'custom'")
-        ds = from_arrays(np.array(data.custom.x), np.array(data.custom.y), data.custom.task)
-        return ds.n_inputs, ds.task, ds.n_classes
+        return data.custom.shape
     info = DATASETS[data.dataset]
     return info.n_inputs, info.task, info.n_classes
+
+
+def input_names(data: DataSpec) -> tuple[str, ...]:
+    """(d,) the raw input columns' names: a file's header, or x1, x2, …"""
+    if data.dataset == "custom" and data.custom is not None:
+        return data.custom.dataset.input_names
+    if data.dataset in REAL_BY_KEY:
+        return load_real(data.dataset).input_names
+    return default_input_names(DATASETS[data.dataset].n_inputs)
 
 
 def output_units(scenario: Scenario) -> int:
@@ -126,12 +166,12 @@ def validate(s: Scenario) -> Scenario:
     n_inputs, task, n_classes = dataset_shape(d)
     if not d.features:
         raise ValueError("data.features: choose at least one input feature")
-    allowed = available_features(n_inputs)
     for i, f in enumerate(d.features):
-        if f not in FEATURES:
-            raise ValueError(f"data.features[{i}]: unknown {f!r} (known: {', '.join(FEATURES)})")
-        if f not in allowed:
-            raise ValueError(f"data.features[{i}]: {f!r} needs a second input; this data is 1-D")
+        problem = feature_problem(f, n_inputs)
+        if problem is not None:
+            raise ValueError(f"data.features[{i}]: {problem}")
+    if not isinstance(d.standardize, bool):
+        raise ValueError(f"data.standardize: must be true or false, got {d.standardize!r}")
     if len(set(d.features)) != len(d.features):
         raise ValueError("data.features: a feature is listed twice")
     m, t = s.model, s.train
@@ -159,6 +199,14 @@ def validate(s: Scenario) -> Scenario:
     return s
 
 
+def _in_unit_range(data: DataSpec) -> bool:
+    """True when every regression target lies in [0, 1], so a sigmoid output can reach it."""
+    if data.custom is None:
+        return False
+    lo, hi = data.custom.targets_range
+    return lo >= 0.0 and hi <= 1.0
+
+
 def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
     """Adjust features, output activation and loss so they suit the scenario's data.
 
@@ -171,12 +219,18 @@ def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
     feats = tuple(f for f in s.data.features if f in allowed)
     if n_inputs == 2 and feats in ((), ("x1",)):
         feats = ("x1", "x2")
+    if n_inputs > 2 and len(feats) <= 2:
+        feats = tuple(allowed)  # new wide data: every column
     feats = feats or ("x1",)
     if feats != s.data.features:
-        notes.append("input features set to " + ", ".join(FEATURES[f].label for f in feats))
+        names = s.data.custom.input_names if s.data.custom is not None else ()
+        shown = [feature_label(f, names) for f in feats]
+        notes.append("input features set to " + (", ".join(shown) if len(shown) <= 8 else
+                                                 f"all {len(shown)} columns"))
     out, loss = s.model.output_activation, s.train.loss
     if task == "regression":
-        if out in ("softmax", "sigmoid") or s.train.tf_rules:  # TF: regression is linear
+        if out == "softmax" or s.train.tf_rules or (out == "sigmoid" and not _in_unit_range(
+                s.data)):  # TF: regression is linear; a sigmoid only reaches 0..1
             out = "linear"
         if LOSSES[loss].classification_only:
             loss = "half_se"

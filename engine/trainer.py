@@ -278,9 +278,17 @@ class Trainer(CheckpointsAndSteps):
         with np.errstate(all="ignore"):
             return forward_pass(self.params, features)
 
+    def network_inputs(self, x_raw: np.ndarray) -> np.ndarray:
+        """What the network reads (N, n₀) for raw inputs (N, d): the features, standardised
+        by the training split's statistics when the scenario asks for it."""
+        feats = compute_features(x_raw, self.scenario.data.features)
+        scaling = self.split.scaling
+        return scaling.apply(feats) if scaling is not None else feats
+
     def predict(self, x_raw: np.ndarray) -> np.ndarray:
-        """Network output (N, K) for raw inputs (N, d), features applied."""
-        return self.forward(compute_features(x_raw, self.scenario.data.features))[-1][1]
+        """Network output (N, K) for raw inputs (N, d), features (and standardisation)
+        applied."""
+        return self.forward(self.network_inputs(x_raw))[-1][1]
 
     def nearest_sample(self, x: float, y: float | None = None) -> int:
         """Index into the training set of the sample nearest a point of the input plane."""

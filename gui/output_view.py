@@ -79,7 +79,7 @@ def discretized(values: np.ndarray, levels: tuple[float, float], regression: boo
 def can_discretize(snap: Snapshot) -> bool:
     """Discretize applies to plane maps of classification (any problem with TF's rules)."""
     d = snap.data
-    return d.n_inputs == 2 and (d.task == "classification" or snap.scenario.train.tf_rules)
+    return d.n_inputs >= 2 and (d.task == "classification" or snap.scenario.train.tf_rules)
 
 
 class OutputView(QWidget):
@@ -207,7 +207,7 @@ class OutputView(QWidget):
             self.traced.setData([], [])
             return
         xs = d.x_train[idx, 0]
-        if d.n_inputs == 2:
+        if d.n_inputs >= 2:
             ys = d.x_train[idx, 1]
         elif d.task == "classification":
             ys = class_heights(d.y_train[idx], d.output_activation)
@@ -232,7 +232,7 @@ class OutputView(QWidget):
     def _configure(self, snap: Snapshot) -> None:
         d = snap.data
         x0, x1, y0, y1 = d.domain
-        plane = d.n_inputs == 2
+        plane = d.n_inputs >= 2
         self.plot.setLabel("bottom", "x₁")
         self.plot.setLabel("left", "x₂" if plane else "output")
         self.plot.setXRange(x0, x1, padding=0)
@@ -294,7 +294,7 @@ class OutputView(QWidget):
             if not show or len(x) == 0:
                 item.setData([], [])
                 continue
-            ys = x[:, 1] if d.n_inputs == 2 else labels.astype(float)
+            ys = x[:, 1] if d.n_inputs >= 2 else labels.astype(float)
             if d.n_inputs == 1 and d.task == "classification":
                 ys = class_heights(labels, d.output_activation)
             item.setData(x=x[:, 0], y=ys, brush=self._point_brushes(labels), pen=pen)

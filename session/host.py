@@ -70,6 +70,7 @@ class SessionHost:
         self._last_publish = 0.0
         self._sent_data: object = None
         self._sent_maps: object = None
+        self._sent_scenario: object = None
 
     def run(self) -> None:
         self._publish()
@@ -108,7 +109,10 @@ class SessionHost:
             lean = replace(lean, data=None)  # type: ignore[arg-type]
         if snap.maps is self._sent_maps:
             lean = replace(lean, maps=None)  # type: ignore[arg-type]
+        if snap.scenario is self._sent_scenario:  # custom data can hold 10⁵ numbers
+            lean = replace(lean, scenario=None)  # type: ignore[arg-type]
         self._sent_data, self._sent_maps = snap.data, snap.maps
+        self._sent_scenario = snap.scenario
         self._send(Published(lean))
 
 
@@ -118,6 +122,7 @@ class Receiver:
     def __init__(self) -> None:
         self._data: object = None
         self._maps: object = None
+        self._scenario: object = None
 
     def complete(self, message: Published) -> Snapshot:
         snap = message.snapshot
@@ -125,7 +130,9 @@ class Receiver:
             snap = replace(snap, data=self._data)
         if snap.maps is None:
             snap = replace(snap, maps=self._maps)
-        self._data, self._maps = snap.data, snap.maps
+        if snap.scenario is None:
+            snap = replace(snap, scenario=self._scenario)
+        self._data, self._maps, self._scenario = snap.data, snap.maps, snap.scenario
         return snap
 
 

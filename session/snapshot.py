@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.data.scaling import Scaling
 from engine.explain import (
     Explanation,
     TraceDisplay,
@@ -21,7 +22,7 @@ from engine.explain import (
     explain_weight,
     phase_display,
 )
-from engine.features import FEATURES
+from engine.features import feature_label
 from engine.history import Metrics
 from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
 from engine.scenario import Scenario
@@ -48,10 +49,16 @@ class DataView:
     y_test: np.ndarray
     output_activation: str
     feature_keys: tuple[str, ...]
+    input_names: tuple[str, ...] = ()
+    """(d,) the raw columns' names: x1, x2, … or a file header's."""
+    class_names: tuple[str, ...] = ()
+    """(n_classes,) the classes' names: 0, 1, … or as the file wrote them."""
+    scaling: Scaling | None = None
+    """The inputs' standardisation, when the scenario asks for it."""
 
     @property
     def feature_labels(self) -> tuple[str, ...]:
-        return tuple(FEATURES[k].label for k in self.feature_keys)
+        return tuple(feature_label(k, self.input_names) for k in self.feature_keys)
 
     @classmethod
     def from_trainer(cls, t: Trainer) -> DataView:
@@ -68,6 +75,9 @@ class DataView:
             y_test=_frozen(ds.y[t.test_idx]),
             output_activation=t.spec.layers[-1].activation,
             feature_keys=tuple(t.scenario.data.features),
+            input_names=ds.input_names,
+            class_names=ds.class_names,
+            scaling=t.split.scaling,
         )
 
 
@@ -178,7 +188,7 @@ def compute_maps(
     trainer: Trainer, data: DataView, map_res: int = 100, unit_res: int = 24
 ) -> PlaneMaps | CurveMaps:
     """The decision map and unit maps (plane) or curves (1-D) for the current weights."""
-    if data.n_inputs == 2:
+    if data.n_inputs >= 2:
         return plane_maps(trainer, map_res, unit_res)
     return curve_maps(trainer, 2 * map_res)
 

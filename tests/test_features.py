@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from engine.features import FEATURES, available_features, compute_features, validate_features
+from engine.features import (
+    FEATURES,
+    available_features,
+    compute_features,
+    feature_label,
+    validate_features,
+)
 
 ALL_KEYS = ["x1", "x2", "x1_sq", "x2_sq", "x1_x2", "sin_x1", "sin_x2"]
 X2D = np.array([[0.0, 0.0], [1.0, -2.0], [-3.0, 0.5], [math.pi / 2, 4.0]])
@@ -28,7 +34,7 @@ def test_available_features() -> None:
     assert available_features(1) == ["x1", "x1_sq", "sin_x1"]
 
 
-@pytest.mark.parametrize("n_inputs", [0, 3, True])
+@pytest.mark.parametrize("n_inputs", [0, 1025, True])
 def test_available_features_bad_input_count(n_inputs: int) -> None:
     with pytest.raises(ValueError, match="n_inputs"):
         available_features(n_inputs)
@@ -86,12 +92,14 @@ def test_validate_accepts_every_available_subset() -> None:
 @pytest.mark.parametrize(
     ("keys", "n_inputs", "message"),
     [
-        (["x1", "x3"], 2, "unknown feature 'x3'"),
+        (["x1", "x3"], 2, "'x3' needs 3 inputs; this data has 2"),
+        (["x1", "x_3"], 2, "unknown feature 'x_3'"),
+        (["x1", "x1_sq"], 3, "'x1_sq' is one of TensorFlow Playground's features for 1 or 2"),
         ([], 2, "at least one"),
         (["x1", "x1_sq", "x1"], 2, "'x1' is selected more than once"),
         (["x1", "x2"], 1, "'x2' needs a second input"),
         (["x1_x2"], 1, "'x1_x2' needs a second input"),
-        (["x1"], 3, "n_inputs"),
+        (["x1"], 1025, "n_inputs"),
     ],
 )
 def test_validate_errors(keys: list[str], n_inputs: int, message: str) -> None:
@@ -119,7 +127,16 @@ def test_compute_validates_keys_against_data() -> None:
         compute_features(X2D, ["x1", "bogus"])
 
 
-@pytest.mark.parametrize("shape", [(4,), (4, 3), (2, 2, 2)])
+def test_wide_data_feeds_its_raw_columns_in_the_order_chosen() -> None:
+    x = np.arange(12.0).reshape(3, 4)
+    assert available_features(4) == ["x1", "x2", "x3", "x4"]
+    np.testing.assert_array_equal(compute_features(x, ["x3", "x1"]), x[:, [2, 0]])
+    assert feature_label("x3", ("a", "b", "petal width", "d")) == "petal width"
+    assert feature_label("x12") == "x₁₂"
+    assert feature_label("x1_sq", ("a",)) == "x₁²"
+
+
+@pytest.mark.parametrize("shape", [(4,), (2, 2, 2)])
 def test_compute_rejects_bad_shapes(shape: tuple[int, ...]) -> None:
     with pytest.raises(ValueError, match="shape"):
         compute_features(np.zeros(shape), ["x1"])

@@ -18,6 +18,13 @@ TASKS: tuple[Task, ...] = ("classification", "regression")
 PROBABILITY_AXIS = (-0.25, 1.25)
 """The vertical range of a 1-D classification plot, whose output axis is a probability."""
 
+MAX_INPUTS = 1024
+"""Most raw input columns a data set may have (MNIST's 784 fit)."""
+MAX_CLASSES = 256
+"""Most classes of a classification data set."""
+MAX_NAME = 64
+"""Longest input or class name kept (longer ones are cut)."""
+
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
@@ -29,22 +36,34 @@ class Dataset:
 
     name: str
     x: np.ndarray
-    """(n, d) float64 raw inputs, d is 1 or 2."""
+    """(n, d) float64 raw inputs, 1 <= d <= MAX_INPUTS."""
     y: np.ndarray
     """Classification: (n,) int64 labels 0..n_classes-1. Regression: (n,) float64 targets."""
     task: Task
     n_classes: int
     """0 for regression, >= 2 for classification."""
     domain: tuple[float, float, float, float]
-    """(x1_min, x1_max, x2_min, x2_max) the GUI maps; for 1-D data x2 is the output axis."""
+    """(x1_min, x1_max, x2_min, x2_max) the GUI maps; for 1-D data x2 is the output axis (with
+    more than two inputs, the range of the first two)."""
+    input_names: tuple[str, ...] = ()
+    """One name per input column (a CSV header's); empty means x1, x2, …"""
+    class_names: tuple[str, ...] = ()
+    """One name per class (classification; as the file wrote them); empty means 0, 1, …"""
 
     def __post_init__(self) -> None:
         """Check the invariants every consumer relies on and freeze private copies."""
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {list(TASKS)}, got {self.task!r}")
         x = np.array(self.x, dtype=np.float64, copy=True)
-        if x.ndim != 2 or x.shape[1] not in (1, 2):
-            raise ValueError(f"x must have shape (n, 1) or (n, 2), got {x.shape}")
+        if x.ndim != 2 or not 1 <= x.shape[1] <= MAX_INPUTS:
+            raise ValueError(f"x must have shape (n, d) with 1 <= d <= {MAX_INPUTS}, "
+                             f"got {x.shape}")
+        names = tuple(str(v)[:MAX_NAME] for v in self.input_names)
+        if names and len(names) != x.shape[1]:
+            raise ValueError(f"{len(names)} input names for {x.shape[1]} input columns")
+        classes = tuple(str(v)[:MAX_NAME] for v in self.class_names)
+        if classes and len(classes) != self.n_classes:
+            raise ValueError(f"{len(classes)} class names for {self.n_classes} classes")
         if x.shape[0] < 1:
             raise ValueError("x must contain at least one sample")
         if not np.all(np.isfinite(x)):
@@ -75,6 +94,9 @@ class Dataset:
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "domain", domain)
+        object.__setattr__(self, "input_names", names or default_input_names(x.shape[1]))
+        object.__setattr__(self, "class_names",
+                           classes or tuple(str(k) for k in range(self.n_classes)))
 
     @property
     def n_samples(self) -> int:
@@ -83,8 +105,13 @@ class Dataset:
 
     @property
     def n_inputs(self) -> int:
-        """Number of raw input columns (1 or 2)."""
+        """Number of raw input columns."""
         return int(self.x.shape[1])
+
+
+def default_input_names(n: int) -> tuple[str, ...]:
+    """x1, x2, … for data without a header."""
+    return tuple(f"x{i}" for i in range(1, n + 1))
 
 
 def check_int(value: object, name: str) -> int:
@@ -109,12 +136,15 @@ def _padded(lo: float, hi: float, fraction: float = 0.1) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def from_arrays(x: object, y: object, task: str, name: str = "custom") -> Dataset:
+def from_arrays(x: object, y: object, task: str, name: str = "custom",
+                input_names: tuple[str, ...] = (), class_names: tuple[str, ...] = ()) -> Dataset:
     """Turn user data (e.g. a loaded CSV) into a Dataset, saying exactly what is wrong if not.
 
-    ``x`` may be (n,) for one input; classification labels may be stored as floats (as CSV
-    readers do) but must be whole numbers covering every class 0..k-1, with k >= 2, so a file
-    with 1-based labels is rejected instead of silently gaining an empty class 0.
+    ``x`` may be (n,) for one input, or (n, d) for up to MAX_INPUTS. Classification labels may
+    be stored as floats (as CSV readers do) but must be whole numbers 0..k-1. Without
+    ``class_names`` they must cover every class 0..k-1 with k >= 2, so a file with 1-based
+    labels is refused instead of silently gaining an empty class 0; with them, k is their
+    number (at least 2) and a class may be absent (an exercise of one sample).
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {list(TASKS)}, got {task!r}")
@@ -129,8 +159,9 @@ def from_arrays(x: object, y: object, task: str, name: str = "custom") -> Datase
     y_arr = y_arr.astype(np.float64)
     if x_arr.ndim == 1:
         x_arr = x_arr[:, None]
-    if x_arr.ndim != 2 or x_arr.shape[1] not in (1, 2):
-        raise ValueError(f"x must have shape (n, 1) or (n, 2), got {x_arr.shape}")
+    if x_arr.ndim != 2 or not 1 <= x_arr.shape[1] <= MAX_INPUTS:
+        raise ValueError(f"x must have 1 to {MAX_INPUTS} input columns, got shape "
+                         f"{x_arr.shape}")
     n = x_arr.shape[0]
     if n < 1:
         raise ValueError("x must contain at least one sample")
@@ -153,28 +184,39 @@ def from_arrays(x: object, y: object, task: str, name: str = "custom") -> Datase
             raise ValueError("classification labels must be whole numbers 0..k-1")
         if y_arr.min() < 0:
             raise ValueError(f"classification labels must be >= 0, got {y_arr.min():g}")
-        if y_arr.max() >= min(n, 256):
-            # every class 0..k-1 must appear, so k can be at most n (and a playground has few)
-            raise ValueError(
-                f"classification labels must be 0..k-1 with k at most {min(n, 256)} "
-                f"(every class must appear); got a label {y_arr.max():g}"
-            )
         labels = y_arr.astype(np.int64)
-        n_classes = int(labels.max()) + 1
-        if n_classes < 2:
-            raise ValueError("classification needs at least two classes (labels 0 and 1)")
-        missing = np.setdiff1d(np.arange(n_classes), labels)
-        if missing.size:
-            raise ValueError(
-                f"classification labels must cover 0..{n_classes - 1}; "
-                f"missing: {', '.join(str(int(m)) for m in missing)}"
-            )
-        if x_arr.shape[1] == 2:
+        if class_names:
+            n_classes = len(class_names)
+            if not 2 <= n_classes <= MAX_CLASSES:
+                raise ValueError(f"classification needs 2 to {MAX_CLASSES} classes, got "
+                                 f"{n_classes} class names")
+            if labels.max() >= n_classes:
+                raise ValueError(f"classification labels must be 0..{n_classes - 1} (one per "
+                                 f"class name); got a label {labels.max()}")
+        else:
+            if y_arr.max() >= min(n, MAX_CLASSES):
+                # every class 0..k-1 must appear, so k can be at most n
+                raise ValueError(
+                    f"classification labels must be 0..k-1 with k at most "
+                    f"{min(n, MAX_CLASSES)} (every class must appear); got a label "
+                    f"{y_arr.max():g}"
+                )
+            n_classes = int(labels.max()) + 1
+            if n_classes < 2:
+                raise ValueError("classification needs at least two classes (labels 0 and 1)")
+            missing = np.setdiff1d(np.arange(n_classes), labels)
+            if missing.size:
+                raise ValueError(
+                    f"classification labels must cover 0..{n_classes - 1}; "
+                    f"missing: {', '.join(str(int(m)) for m in missing)}"
+                )
+        if x_arr.shape[1] >= 2:
             x2_lo, x2_hi = _padded(float(x_arr[:, 1].min()), float(x_arr[:, 1].max()))
         else:
             x2_lo, x2_hi = PROBABILITY_AXIS  # 1-D: the output axis is a probability
-        return Dataset(name, x_arr, labels, checked, n_classes, (x1_lo, x1_hi, x2_lo, x2_hi))
+        return Dataset(name, x_arr, labels, checked, n_classes, (x1_lo, x1_hi, x2_lo, x2_hi),
+                       input_names, class_names)
 
-    column = x_arr[:, 1] if x_arr.shape[1] == 2 else y_arr  # 1-D: the output axis is the target
+    column = x_arr[:, 1] if x_arr.shape[1] >= 2 else y_arr  # 1-D: the output axis is the target
     x2_lo, x2_hi = _padded(float(column.min()), float(column.max()))
-    return Dataset(name, x_arr, y_arr, checked, 0, (x1_lo, x1_hi, x2_lo, x2_hi))
+    return Dataset(name, x_arr, y_arr, checked, 0, (x1_lo, x1_hi, x2_lo, x2_hi), input_names)

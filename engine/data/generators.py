@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.data.dataset import PROBABILITY_AXIS, Dataset, Task, check_int, check_seed
+from engine.data.real import REAL_BY_KEY, REAL_SETS, load_real
 
 MAX_SAMPLES = 100_000
 """Upper bound on generated samples; beyond it the GUI would stall, not teach."""
@@ -346,12 +347,20 @@ _RECIPES: tuple[_Recipe, ...] = (
 
 _BY_KEY: dict[str, _Recipe] = {r.info.key: r for r in _RECIPES}
 
-DATASETS: dict[str, DatasetInfo] = {r.info.key: r.info for r in _RECIPES}
-"""Every built-in data set, in the order the GUI lists them."""
+DATASETS: dict[str, DatasetInfo] = {
+    **{r.info.key: r.info for r in _RECIPES},
+    **{r.key: DatasetInfo(r.key, r.title, r.description, r.task, r.n_inputs, r.n_classes,
+                          fixed_size=True, default_noise=0.0, default_samples=r.n_samples)
+       for r in REAL_SETS},
+}
+"""Every built-in data set, in the order the GUI lists them: generated, then real."""
 
 
 def generate(key: str, n_samples: int = 500, noise: float = 0.0, seed: int = 0) -> Dataset:
-    """Build the built-in data set ``key``; the same arguments always give the same arrays."""
+    """Build the built-in data set ``key``; the same arguments always give the same arrays.
+    A real data set (``engine.data.real``) is always whole: the other arguments are ignored."""
+    if key in REAL_BY_KEY:
+        return load_real(key)
     recipe = _BY_KEY.get(key)
     if recipe is None:
         raise ValueError(f"unknown data set {key!r}; known keys: {', '.join(DATASETS)}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.data.dataset import check_int, check_seed
+from engine.data.scaling import Scaling
 
 
 def split(n: int, train_fraction: float, seed: int,
@@ -40,7 +41,8 @@ class DataSplit:
     """
 
     features: np.ndarray
-    """(N, n₀) every sample's input features, in data-set order."""
+    """(N, n₀) every sample's network inputs (standardised when ``scaling`` is set), in
+    data-set order."""
     targets: np.ndarray
     """(N, K) every sample's training targets, in data-set order."""
     train_idx: np.ndarray
@@ -59,18 +61,25 @@ class DataSplit:
     """(N_tr,) the data set's own labels (or regression values) of the training samples."""
     labels_test: np.ndarray
     """(N_te,) the same for the test samples."""
+    raw_features: np.ndarray
+    """(N, n₀) the features before standardisation (``features`` itself without it)."""
+    scaling: Scaling | None = None
+    """The standardisation fitted on the training rows, or None."""
 
     @classmethod
     def of(cls, features: np.ndarray, targets: np.ndarray, labels: np.ndarray,
-           train_idx: np.ndarray, test_idx: np.ndarray) -> DataSplit:
-        """Split features (N, n₀), targets (N, K) and labels (N,) by the given indices."""
+           train_idx: np.ndarray, test_idx: np.ndarray, standardize: bool = False) -> DataSplit:
+        """Split features (N, n₀), targets (N, K) and labels (N,) by the given indices;
+        ``standardize`` fits a Scaling on the training rows and applies it to every row."""
         def columns(rows: np.ndarray) -> np.ndarray:
             return np.ascontiguousarray(rows.T)
 
-        return cls(features, targets, train_idx, test_idx,
-                   columns(features[train_idx]), columns(targets[train_idx]),
-                   columns(features[test_idx]), columns(targets[test_idx]),
-                   labels[train_idx], labels[test_idx])
+        scaling = Scaling.fit(features[train_idx]) if standardize else None
+        inputs = scaling.apply(features) if scaling is not None else features
+        return cls(inputs, targets, train_idx, test_idx,
+                   columns(inputs[train_idx]), columns(targets[train_idx]),
+                   columns(inputs[test_idx]), columns(targets[test_idx]),
+                   labels[train_idx], labels[test_idx], features, scaling)
 
     @property
     def n_train(self) -> int:

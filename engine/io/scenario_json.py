@@ -9,13 +9,14 @@ shapes, finite values — and names the offending field (``model.hidden[1].activ
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from engine.activations import ACTIVATIONS
-from engine.datasets import DATASETS, TASKS, Task, from_arrays
+from engine.data.dataset import MAX_CLASSES, MAX_INPUTS, MAX_NAME
+from engine.datasets import DATASETS, TASKS, Task
 from engine.initializers import INIT_SCHEMES, InitSpec
 from engine.io.validate import Fields, as_list, as_name, as_str, fail
 from engine.losses import LOSSES, REDUCTIONS
@@ -45,8 +46,10 @@ _T = TypeVar("_T")
 
 def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """A JSON-ready dictionary; ``scenario_from_dict`` reads it back to an equal Scenario."""
-    data = asdict(s.data)
+    data = asdict(replace(s.data, custom=None))
     data["features"] = list(s.data.features)
+    if not s.data.standardize:
+        data.pop("standardize")  # files from before it existed read the same
     if s.data.custom is not None:
         c = s.data.custom
         data["custom"] = {
@@ -55,6 +58,10 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
             "task": c.task,
             "domain": list(c.domain) if c.domain else None,
         }
+        if c.input_names:
+            data["custom"]["input_names"] = list(c.input_names)
+        if c.class_names:
+            data["custom"]["class_names"] = list(c.class_names)
     else:
         data.pop("custom")
     out: dict[str, Any] = {
@@ -139,24 +146,40 @@ def _data(d: Fields) -> DataSpec:
         train_fraction=d.number("train_fraction", 0.5, lo=0.01, hi=1.0),
         features=tuple(features),
         custom=_custom(d.sub("custom", optional=False)) if dataset == "custom" else None,
+        standardize=d.boolean("standardize", False),
     )
 
 
 def _custom(c: Fields) -> CustomData:
     task = cast(Task, c.name("task", TASKS))
     x = c.array("x", ndim=2)
-    if x.shape[1] not in (1, 2) or not 1 <= x.shape[0] <= MAX_CUSTOM_SAMPLES:
-        fail(c.at("x"), f"expected 1 to {MAX_CUSTOM_SAMPLES} rows of 1 or 2 numbers")
+    if not 1 <= x.shape[1] <= MAX_INPUTS or not 1 <= x.shape[0] <= MAX_CUSTOM_SAMPLES:
+        fail(c.at("x"), f"expected 1 to {MAX_CUSTOM_SAMPLES} rows of 1 to {MAX_INPUTS} numbers")
     y = c.array("y", shape=(x.shape[0],))
     domain = None
     if c.has("domain"):
         lo_x, hi_x, lo_y, hi_y = (float(v) for v in c.array("domain", shape=(4,)))
         domain = (lo_x, hi_x, lo_y, hi_y)
+    input_names = _names(c, "input_names", MAX_INPUTS)
+    class_names = _names(c, "class_names", MAX_CLASSES)
+    custom = CustomData(tuple(tuple(row) for row in x.tolist()), tuple(y.tolist()), task, domain,
+                        input_names, class_names)
     try:
-        from_arrays(x, y, task)
+        _ = custom.dataset
     except ValueError as e:
         fail(c.path, str(e))
-    return CustomData(tuple(tuple(row) for row in x.tolist()), tuple(y.tolist()), task, domain)
+    return custom
+
+
+def _names(c: Fields, key: str, most: int) -> tuple[str, ...]:
+    """An optional list of at most ``most`` short names (strings)."""
+    names = c.items(key, [])
+    if len(names) > most:
+        fail(c.at(key), f"at most {most} names, got {len(names)}")
+    for i, v in enumerate(names):
+        if len(as_str(v, f"{c.at(key)}[{i}]")) > MAX_NAME:
+            fail(f"{c.at(key)}[{i}]", f"a name has at most {MAX_NAME} characters")
+    return tuple(names)
 
 
 def _model(m: Fields) -> ModelSpec:

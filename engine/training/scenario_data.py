@@ -3,13 +3,11 @@ in the output activation's range, and the train/test split in the engine's layou
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from engine.activations import get_activation
 from engine.data.split import DataSplit
-from engine.datasets import Dataset, from_arrays, generate, split
+from engine.datasets import Dataset, generate, split
 from engine.features import compute_features
 from engine.scenario import Scenario, output_units
 
@@ -33,10 +31,7 @@ def build_dataset(scenario: Scenario) -> Dataset:
     d = scenario.data
     if d.dataset == "custom":
         assert d.custom is not None
-        ds = from_arrays(np.array(d.custom.x), np.array(d.custom.y), d.custom.task)
-        if d.custom.domain is not None:
-            ds = replace(ds, domain=d.custom.domain)
-        return ds
+        return d.custom.dataset
     return generate(d.dataset, d.n_samples, d.noise, d.seed)
 
 
@@ -48,4 +43,4 @@ def scenario_split(scenario: Scenario, dataset: Dataset) -> DataSplit:
     train_idx, test_idx = split(dataset.n_samples, s.data.train_fraction, s.data.seed,
                                 round_down=s.train.tf_rules)
     return DataSplit.of(compute_features(dataset.x, s.data.features), targets, dataset.y,
-                        train_idx, test_idx)
+                        train_idx, test_idx, standardize=s.data.standardize)

@@ -51,7 +51,7 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     x0, x1, y0, y1 = ds.domain
     xs = ds.x[:, 0]
-    ys = ds.x[:, 1] if ds.n_inputs == 2 else ds.y.astype(float)
+    ys = ds.x[:, 1] if ds.n_inputs >= 2 else ds.y.astype(float)
     px = 3 + (xs - x0) / (x1 - x0) * (size - 6)
     py = size - 3 - (ys - y0) / (y1 - y0) * (size - 6)
     radius = 5.0 if info.fixed_size else 1.6
