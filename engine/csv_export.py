@@ -6,6 +6,8 @@ exactly; a value that does not apply (NaN) is an empty cell.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from typing import TYPE_CHECKING
 
@@ -67,16 +69,17 @@ def history_to_csv(trainer: Trainer) -> str:
 
 
 def dataset_to_csv(trainer: Trainer) -> str:
-    """The data as CSV: x1[,x2], then label (classification) or target (regression), then
-    split (train or test), one row per sample in the data set's order."""
+    """The data as CSV: the input columns (x1, x2, … or the names the data came with), then
+    label (classification: the class's name) or target (regression), then split (train or
+    test), one row per sample in the data set's order."""
     ds = trainer.dataset
-    names = ["x1", "x2"][: ds.n_inputs]
     label = "label" if ds.task == "classification" else "target"
     in_train = np.zeros(ds.n_samples, dtype=bool)
     in_train[trainer.train_idx] = True
-    lines = [",".join([*names, label, "split"])]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*ds.input_names, label, "split"])
     for i in range(ds.n_samples):
-        y = str(int(ds.y[i])) if ds.task == "classification" else _num(ds.y[i])
-        cells = [*(_num(v) for v in ds.x[i]), y, "train" if in_train[i] else "test"]
-        lines.append(",".join(cells))
-    return "\n".join(lines) + "\n"
+        y = ds.class_names[int(ds.y[i])] if ds.task == "classification" else _num(ds.y[i])
+        writer.writerow([*(_num(v) for v in ds.x[i]), y, "train" if in_train[i] else "test"])
+    return out.getvalue()

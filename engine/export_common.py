@@ -27,7 +27,10 @@ class ExportError(ValueError):
 
 
 def weights_metadata(trainer: Trainer) -> dict[str, Any]:
-    """What a reader needs to rebuild the network around the weights."""
+    """What a reader needs to rebuild the network around the weights: architecture,
+    activations, loss, features (with their names when the data has a header) and, when the
+    inputs are standardised, ``normalization`` {"mean": [n₀], "std": [n₀]}: the network reads
+    (features − mean) / std."""
     spec = trainer.spec
     s = trainer.scenario
     return {
@@ -39,9 +42,23 @@ def weights_metadata(trainer: Trainer) -> dict[str, Any]:
         "loss": s.train.loss,
         "reduction": s.train.reduction,
         "features": list(s.data.features),
+        **({"input_names": list(names)} if (names := _names(trainer)) else {}),
+        **({"normalization": trainer.split.scaling.as_dict()} if trainer.split.scaling else {}),
         "epoch": trainer.epoch,
         "convention": CONVENTION,
     }
+
+
+def _names(trainer: Trainer) -> tuple[str, ...]:
+    """The features' names from the data's header, when they are not x1, x2, …"""
+    from engine.features import feature_label, raw_index
+
+    names = trainer.dataset.input_names
+    feats = trainer.scenario.data.features
+    if all(raw_index(k) is not None and feature_label(k, names) == feature_label(k)
+           for k in feats):
+        return ()
+    return tuple(feature_label(k, names) for k in feats)
 
 
 def finite_layers(trainer: Trainer) -> list[tuple[np.ndarray, np.ndarray | None]]:

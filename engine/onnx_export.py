@@ -64,8 +64,12 @@ def require_onnx() -> Any:
     return onnx
 
 
-def _feature_text(keys: list[str]) -> str:
-    return ", ".join(f"{k} = {FEATURES[k].label}" for k in keys)
+def _feature_text(keys: list[str], names: list[str] | None = None) -> str:
+    if len(keys) > 16:
+        return f"{keys[0]} … {keys[-1]}, the {len(keys)} raw input columns"
+    labels = names or [FEATURES[k].label if k in FEATURES else k for k in keys]
+    return ", ".join(k if label == k else f"{k} = {label}" for k, label in zip(keys, labels,
+                                                                              strict=True))
 
 
 def build_onnx_model(trainer: Trainer) -> Any:
@@ -82,6 +86,15 @@ def build_onnx_model(trainer: Trainer) -> Any:
     nodes = []
     inits = []
     prev = INPUT_NAME
+    scaling = trainer.split.scaling
+    if scaling is not None:  # standardisation inside the graph: the model takes raw features
+        inits.append(numpy_helper.from_array(scaling.mean.copy(), "input/mean"))
+        inits.append(numpy_helper.from_array(scaling.scale.copy(), "input/std"))
+        nodes.append(helper.make_node("Sub", [prev, "input/mean"], ["input/centred"],
+                                      name="input/Sub"))
+        nodes.append(helper.make_node("Div", ["input/centred", "input/std"],
+                                      ["input/standardised"], name="input/Div"))
+        prev = "input/standardised"
     for l, ((w, b), layer) in enumerate(zip(layers, spec.layers, strict=True), start=1):
         p = f"layer_{l}"
         inits.append(numpy_helper.from_array(np.ascontiguousarray(w, np.float64), f"{p}/W"))
@@ -107,8 +120,10 @@ def build_onnx_model(trainer: Trainer) -> Any:
         f"Backprop Playground network {arch} (activations {acts}; "
         f"biases {'yes' if spec.use_bias else 'no'}; trained {trainer.epoch} epochs with "
         f"loss {meta['loss']}). Input '{INPUT_NAME}' [N, {sizes[0]}] float64 holds the "
-        f"network's input FEATURES, computed from the raw inputs x1 (, x2) in this order: "
-        f"{_feature_text(features)}. Output '{OUTPUT_NAME}' [N, {sizes[-1]}] float64 is the "
+        f"network's input FEATURES, computed from the raw inputs in this order: "
+        f"{_feature_text(features, meta.get('input_names'))}"
+        f"{'; the graph standardises them first (input/mean, input/std)' if scaling else ''}. "
+        f"Output '{OUTPUT_NAME}' [N, {sizes[-1]}] float64 is the "
         f"output layer's activation. Convention: {meta['convention']}."
     )
     graph = helper.make_graph(
@@ -131,7 +146,7 @@ def build_onnx_model(trainer: Trainer) -> Any:
     helper.set_model_props(model, {
         METADATA_KEY: json.dumps(meta),
         "features": ",".join(features),
-        "feature_formulas": _feature_text(features),
+        "feature_formulas": _feature_text(features, meta.get("input_names")),
         "activations": ",".join(meta["activations"]),
         "architecture": ",".join(str(n) for n in sizes),
         "use_bias": "true" if spec.use_bias else "false",

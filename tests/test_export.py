@@ -142,7 +142,7 @@ def test_onnx_passes_the_checker_and_matches_the_engine(tmp_path, case):
     export_weights(t, "onnx", path)
     model = onnx.load(str(path))
     onnx.checker.check_model(model, full_check=True)
-    out = run_onnx(path, t.split.features)
+    out = run_onnx(path, t.split.raw_features)
     assert out.dtype == np.float64
     expected = t.predict(t.dataset.x)
     assert out.shape == expected.shape

@@ -298,7 +298,7 @@ def test_lying_npy_header_is_refused(tmp_path, source, target):
          ["activations[0]: unknown activation 'relu6'", "sigmoid"]),
         (lambda d: d["activations"].__setitem__(0, "softmax"), ["output layer only"]),
         (lambda d: d["activations"].pop(), ["activations: 1 names", "2 layers"]),
-        (lambda d: d["features"].__setitem__(1, "x3"), ["features[1]: unknown feature 'x3'"]),
+        (lambda d: d["features"].__setitem__(1, "x_3"), ["features[1]: unknown feature 'x_3'"]),
         (lambda d: d["features"].__setitem__(1, "x1"), ["listed twice"]),
         (lambda d: d["features"].pop(), ["1 features", "2 inputs"]),
         (lambda d: d.__setitem__("loss", "hinge"), ["loss: unknown 'hinge'"]),
@@ -501,7 +501,8 @@ def test_scenario_for_weights_refuses_what_cannot_fit(tmp_path):
         scenario_for_weights(get_preset("tf_default"), imported)  # 2 classes
     with pytest.raises(WeightsError, match=r"does not suit this data.*softmax"):
         scenario_for_weights(get_preset("regression_plane"), imported)  # softmax, regression
-    with pytest.raises(WeightsError, match="reads x2, which needs a second input"):
+    with pytest.raises(WeightsError, match=r"features\[1\]: the file's network cannot read "
+                       r"this data: 'x2' needs a second input"):
         scenario_for_weights(get_preset("sine_regression"), imported)  # 1-D data
 
     plane = trained("tf_default", 1)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.features import available_features
+from engine.features import feature_problem
 from engine.io.validate import one_line
 from engine.network import LayerSpec, NetworkSpec
 from engine.scenario import (
@@ -67,6 +67,8 @@ class ImportedWeights:
     """"npz", "json" or "onnx"."""
     reduction: str | None = None
     epoch: int | None = None
+    standardized: bool = False
+    """True when the file's network reads standardised features (its ``normalization``)."""
 
     @property
     def hidden(self) -> tuple[LayerSpec, ...]:
@@ -164,11 +166,11 @@ def scenario_for_weights(scenario: Scenario, imported: ImportedWeights) -> Scena
     scenario: build a Trainer from it, then ``apply_weights``.
     """
     n_inputs, task, n_classes = dataset_shape(scenario.data)
-    allowed = available_features(n_inputs)
-    for f in imported.features:
-        if f not in allowed:
-            raise WeightsError(f"features: the file's network reads {f}, which needs a second "
-                               "input; this data has one (x1)")
+    for i, f in enumerate(imported.features):
+        problem = feature_problem(f, n_inputs)
+        if problem is not None:
+            raise WeightsError(f"features[{i}]: the file's network cannot read this data: "
+                               f"{problem}")
     init = scenario.init
     if init.scheme == "explicit":
         init = replace(init, scheme="tf_playground")
@@ -179,7 +181,8 @@ def scenario_for_weights(scenario: Scenario, imported: ImportedWeights) -> Scena
         train = replace(train, reduction=imported.reduction)
     candidate = replace(
         scenario,
-        data=replace(scenario.data, features=imported.features),
+        data=replace(scenario.data, features=imported.features,
+                     standardize=imported.standardized),
         model=ModelSpec(imported.hidden, imported.output_activation, imported.use_bias),
         init=init,
         train=train,

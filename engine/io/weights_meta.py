@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 
 from engine.activations import ACTIVATIONS
-from engine.features import FEATURES
+from engine.data.dataset import MAX_INPUTS
+from engine.data.scaling import Scaling
+from engine.features import FEATURES, is_feature_key
 from engine.io.formats import (
     APP_NAME,
     WEIGHTS_CONVENTION,
@@ -29,7 +31,7 @@ from engine.io.formats import (
     WORKSPACE_FORMAT,
 )
 from engine.io.jsonread import read_json
-from engine.io.validate import Fields, as_int, as_name, fail, quote
+from engine.io.validate import Fields, as_int, as_name, as_str, fail, quote
 from engine.io.weights import ImportedWeights, WeightsError
 from engine.losses import LOSSES, REDUCTIONS
 from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS
@@ -49,6 +51,7 @@ class WeightsMeta:
     loss: str | None
     reduction: str | None
     epoch: int | None
+    standardized: bool = False
 
     @property
     def depth(self) -> int:
@@ -113,7 +116,21 @@ def _read_meta(doc: Any, prefix: str) -> WeightsMeta:
     epoch = r.integer("epoch", lo=0, hi=MAX_EPOCH) if r.has("epoch") else None
     if r.has("convention") and r.raw("convention") != WEIGHTS_CONVENTION:
         fail(r.at("convention"), f"unsupported; expected {WEIGHTS_CONVENTION!r}")
-    return WeightsMeta(sizes, acts, use_bias, feats, loss, reduction, epoch)
+    standardized = r.has("normalization")
+    if standardized:
+        _normalization(r.sub("normalization"), sizes[0])
+    return WeightsMeta(sizes, acts, use_bias, feats, loss, reduction, epoch, standardized)
+
+
+def _normalization(n: Fields, width: int) -> Scaling:
+    """The {"mean": [...], "std": [...]} a standardised network's file carries."""
+    mean = n.array("mean", shape=(width,))
+    std = n.array("std", shape=(width,))
+    try:
+        return Scaling(mean, std)
+    except ValueError as e:
+        fail(n.path, str(e).removeprefix("scaling: "))
+        raise
 
 
 def _sizes(r: Fields) -> tuple[int, ...]:
@@ -122,7 +139,7 @@ def _sizes(r: Fields) -> tuple[int, ...]:
     if not 2 <= len(arch) <= MAX_HIDDEN_LAYERS + 2:
         fail(p, f"expected 2 to {MAX_HIDDEN_LAYERS + 2} layer sizes, got {len(arch)}")
     for i, n in enumerate(arch):
-        hi = len(FEATURES) if i == 0 else MAX_UNITS
+        hi = MAX_INPUTS if i == 0 else MAX_UNITS
         if not 1 <= as_int(n, f"{p}[{i}]") <= hi:
             fail(f"{p}[{i}]", f"expected 1 to {hi} units, got {n}")
     return tuple(arch)
@@ -146,7 +163,9 @@ def _features(r: Fields, n_inputs: int) -> tuple[str, ...]:
     p = r.at("features")
     feats = r.items("features", what="a list of feature names")
     for i, f in enumerate(feats):
-        as_name(f, f"{p}[{i}]", FEATURES, "feature")
+        if not is_feature_key(as_str(f, f"{p}[{i}]")):
+            fail(f"{p}[{i}]", f"unknown feature {quote(f)} (known: {', '.join(FEATURES)}, or "
+                              "x1 … x1024 for raw columns)")
     if len(set(feats)) != len(feats):
         fail(p, "a feature is listed twice")
     if len(feats) != n_inputs:
@@ -183,4 +202,5 @@ def assemble(meta: WeightsMeta, found: Sequence[FoundLayer], fmt: str) -> Import
             b.flags.writeable = False
         layers.append((w, b))
     return ImportedWeights(tuple(layers), meta.activations, meta.sizes, meta.use_bias,
-                           meta.features, meta.loss, fmt, meta.reduction, meta.epoch)
+                           meta.features, meta.loss, fmt, meta.reduction, meta.epoch,
+                           meta.standardized)
