@@ -175,6 +175,9 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             ops.append(Operand(f"b{sup(k)}", b, f"biases of layer {k}"))
         ops += [Operand(f"z{sup(k)}", z, "pre-activations"),
                 Operand(f"a{sup(k)}", a, f"activations ({act.title})")]
+        if k == 1 and trace.scaling is not None and trace.x_raw is not None:
+            eq[:0], extra = _standardise(trace, small)
+            ops[:0] = extra
         if small and _fits(trace.a[k - 1], w, z):
             bias_part = f" + {fmt_array(b)}" if b is not None else ""
             eq.append(f"z{sup(k)} = {fmt_array(trace.a[k - 1][0])}·{fmt_array(w)}{bias_part} "
@@ -245,6 +248,21 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
 TF_L1_CLAMP = ("TensorFlow Playground rules: where an L1 step would carry a weight across 0, "
                "it is set to 0 and its link is dead (dashed; it no longer trains).")
 """The update phase's extra line with TensorFlow Playground's rules on."""
+
+
+def _standardise(trace: StepTrace, small: bool) -> tuple[list[str], list[Operand]]:
+    """The standardisation step before layer 1: its equation, numbers and operands."""
+    assert trace.scaling is not None and trace.x_raw is not None
+    mean, std = trace.scaling.mean, trace.scaling.scale
+    eq = ["Standardise: X = (x − μ) / σ   (μ, σ: each feature's mean and standard deviation "
+          "on the training split)"]
+    if small and mean.size <= FILL_LIMIT:
+        eq.append(f"X = ({fmt_array(trace.x_raw[0])} − {fmt_array(mean)}) / {fmt_array(std)} "
+                  f"= {fmt_array(trace.x[0])}")
+    ops = [Operand("x", trace.x_raw, "raw features, before standardising"),
+           Operand("μ", mean, "mean of each feature (training split)"),
+           Operand("σ", std, "standard deviation of each feature (training split)")]
+    return eq, ops
 
 
 def _fits(*arrays: np.ndarray) -> bool:

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from engine.data.scaling import Scaling
+
 from engine.losses import per_sample_loss, reduce_losses
 from engine.network import Parameters
 from engine.optimizers import Optimizer
@@ -59,6 +61,10 @@ class StepTrace:
     loss: float | None = None
     sample_loss: np.ndarray | None = None
     params_after: Layers | None = None
+    x_raw: np.ndarray | None = None
+    """(B, n₀) the features before standardisation, when the inputs are standardised."""
+    scaling: Scaling | None = None
+    """The standardisation that made ``x`` from ``x_raw``."""
 
 
 @dataclass(frozen=True)

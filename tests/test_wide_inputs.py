@@ -228,3 +228,25 @@ def test_json_weights_name_the_columns_and_state_the_normalisation(tmp_path):
     assert doc["input_names"][0] == "sepal_length"
     assert len(doc["normalization"]["mean"]) == 4
     np.testing.assert_allclose(doc["normalization"]["std"], t.split.scaling.scale, rtol=0)
+
+
+def test_the_inspector_shows_standardisation_before_layer_one_with_the_numbers():
+    from engine.explain import explain_phase
+
+    t = Trainer(get_preset("iris"))
+    stepper = t.begin_step(np.array([0]))
+    phase = stepper.advance()
+    acts = tuple(layer.activation for layer in t.spec.layers)
+    text = explain_phase(stepper.trace, phase, acts, True)
+    assert text.equations[0].startswith("Standardise: X = (x − μ) / σ")
+    raw = t.split.raw_features[t.train_idx[0]]
+    mean, std = t.split.scaling.mean, t.split.scaling.scale
+    standardised = (raw - mean) / std
+    np.testing.assert_allclose(stepper.trace.x[0], standardised, rtol=1e-15)
+    assert [o.name for o in text.operands[:3]] == ["x", "μ", "σ"]
+    np.testing.assert_array_equal(text.operands[0].values[0], raw)
+    # without standardisation there is no such step
+    plain = Trainer(replace(t.scenario, data=replace(t.scenario.data, standardize=False)))
+    stepper = plain.begin_step(np.array([0]))
+    phase = stepper.advance()
+    assert not explain_phase(stepper.trace, phase, acts, True).equations[0].startswith("Stand")

@@ -106,6 +106,10 @@ class CheckpointsAndSteps:
             prog.x_rows[:], prog.y[:] = self.split.train_columns(indices)
         self._stepper = PhaseStepper(prog, indices, self.params, self.grad, self.optimizer,
                                      train, hooks)
+        scaling = self.split.scaling
+        if scaling is not None:
+            self._stepper.trace.x_raw = self.split.raw_features[self.split.train_idx[indices]]
+            self._stepper.trace.scaling = scaling
         return self._stepper
 
     def _step_undone(self, began_at: tuple[int, int], stepper: PhaseStepper) -> None:
