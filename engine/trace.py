@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.data.scaling import Scaling
-
 from engine.losses import per_sample_loss, reduce_losses
 from engine.network import Parameters
 from engine.optimizers import Optimizer
