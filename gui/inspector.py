@@ -225,9 +225,14 @@ class InspectorPanel(QWidget):
         self.target.blockSignals(True)
         self.target.clear()
         self.target.addItem("current minibatch", None)
+        names = d.class_names
         for k, (x, y) in enumerate(zip(d.x_train, d.y_train, strict=True)):
-            coords = ", ".join(fmt(v, 3) for v in x)
-            label = f"class {int(y)}" if d.task == "classification" else f"target {fmt(y, 3)}"
+            coords = ", ".join(fmt(v, 3) for v in x[:4]) + (", …" if len(x) > 4 else "")
+            if d.task == "classification":
+                label = names[int(y)] if int(y) < len(names) else f"class {int(y)}"
+                label = f"class {label}" if label.isdigit() else label
+            else:
+                label = f"target {fmt(y, 3)}"
             self.target.addItem(f"sample #{k}  ({coords}) → {label}", k)
         self.target.blockSignals(False)
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.data.real import REAL_BY_KEY
 from engine.datasets import DATASETS, generate
 from engine.scenario import Scenario
 from gui.colors import NEGATIVE, POSITIVE, class_color, signed_color
@@ -37,7 +38,8 @@ SHUFFLE_TF_TIP = ("Off with TensorFlow Playground rules: TF Playground shuffles 
 """One data set's cell in the gallery (thumbnail and caption)."""
 SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "spiral3": "3 spirals",
                 "multi_gauss": "Bumps", "sine": "Sine", "xor_table": "XOR table",
-                "and_table": "AND", "or_table": "OR", "not_table": "NOT"}
+                "and_table": "AND", "or_table": "OR", "not_table": "NOT", "iris": "Iris",
+                "digits": "Digits 8×8", "diabetes": "Diabetes"}
 """Gallery captions short enough to fit under a thumbnail; the tooltip has the full story."""
 
 
@@ -247,7 +249,9 @@ class DataPanel(EditSender, QGroupBox):
             return
         info = DATASETS[key]
         n = self._scenario.data.n_samples if not info.fixed_size else info.default_samples
-        self._emit(dataset=key, custom=None, n_samples=n)
+        # Real measurements come in their own units (cm, ink counts): standardise them.
+        real = {"standardize": True} if key in REAL_BY_KEY else {}
+        self._emit(dataset=key, custom=None, n_samples=n, **real)
 
     @Slot(int)
     def _on_noise_moved(self, value: int) -> None:
