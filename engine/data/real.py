@@ -33,17 +33,20 @@ class RealSet:
     n_samples: int
     image_shape: tuple[int, int] | None = None
     """(rows, columns) when each sample's inputs are an image's pixels, row by row."""
+    preview: tuple[int, int] = (0, 1)
+    """The two input columns a thumbnail of the data plots (the most telling pair)."""
 
 
 REAL_SETS: tuple[RealSet, ...] = (
     RealSet("iris", "iris.csv", "Iris (real data)",
-            "Fisher's 150 irises: 4 measurements in cm, 3 species.", "classification", 4, 3, 150),
+            "Fisher's 150 irises: 4 measurements in cm, 3 species.", "classification", 4, 3,
+            150, preview=(2, 3)),
     RealSet("digits", "digits.csv", "Handwritten digits 8×8 (real data)",
             "1,797 handwritten digits as 8×8 ink counts (0–16), 10 classes.",
             "classification", 64, 10, 1797, image_shape=(8, 8)),
     RealSet("diabetes", "diabetes.csv", "Diabetes progression (real data)",
             "442 patients: age, sex, BMI, blood pressure and six serum values; predict "
-            "disease progression a year later.", "regression", 10, 0, 442),
+            "disease progression a year later.", "regression", 10, 0, 442, preview=(2, 8)),
 )
 REAL_BY_KEY: dict[str, RealSet] = {r.key: r for r in REAL_SETS}
 

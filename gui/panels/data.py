@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -49,11 +49,17 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
     ds = generate(key, min(info.default_samples, 300), 0.0 if info.fixed_size else 0.05, 0)
     pix = QPixmap(size, size)
     pix.fill(QColor(250, 250, 250))
+    real = REAL_BY_KEY.get(key)
+    if real is not None and real.image_shape is not None:
+        return QIcon(_image_icon(ds.x[0], real.image_shape, size))
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     x0, x1, y0, y1 = ds.domain
-    xs = ds.x[:, 0]
-    ys = ds.x[:, 1] if ds.n_inputs >= 2 else ds.y.astype(float)
+    i, j = real.preview if real is not None else (0, 1)
+    xs = ds.x[:, i]
+    ys = ds.x[:, j] if ds.n_inputs >= 2 else ds.y.astype(float)
+    if (i, j) != (0, 1):
+        x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
     px = 3 + (xs - x0) / (x1 - x0) * (size - 6)
     py = size - 3 - (ys - y0) / (y1 - y0) * (size - 6)
     radius = 5.0 if info.fixed_size else 1.6
@@ -72,6 +78,15 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
         p.drawEllipse(float(cx) - radius, float(cy) - radius, 2 * radius, 2 * radius)
     p.end()
     return QIcon(pix)
+
+
+def _image_icon(pixels: np.ndarray, shape: tuple[int, int], size: int) -> QPixmap:
+    """One sample of image data as a greyscale thumbnail (ink dark on light)."""
+    rows, cols = shape
+    ink = np.asarray(pixels, dtype=float).reshape(rows, cols)
+    grey = (250 - 230 * ink / max(float(ink.max()), 1e-12)).astype(np.uint8)
+    image = QImage(grey.tobytes(), cols, rows, cols, QImage.Format.Format_Grayscale8)
+    return QPixmap.fromImage(image.copy()).scaled(size, size)
 
 
 class DatasetGallery(QListWidget):
