@@ -28,7 +28,7 @@ from engine.data.split import DataSplit
 from engine.history import Metrics
 from engine.network import NetworkSpec, Parameters, parameters_ok
 from engine.optimizers import Optimizer
-from engine.program import Call, EvalProgram, StepProgram
+from engine.program import Call, EvalProgram, StepProgram, samples_as_rows
 from engine.scenario import TrainSpec
 
 
@@ -95,17 +95,10 @@ class EpochProgram:
                                       train.loss, threshold, step=progs[n] if static else None)
         self.eval_test = EvalProgram(spec, params, data.x_test, data.y_test, labels_te,
                                      train.loss, threshold)
-        # The training set, inputs over targets, and this epoch's ordering of it.
-        self.xy = np.ascontiguousarray(np.vstack([data.x_train, data.y_train]))
-        self.xy_epoch = self.xy.copy()
-        loads: list[tuple[StepProgram, Call]] = []
-        for start in range(0, n - carry, batch):
-            stop = min(start + batch, n)
-            prog = progs[stop - start]
-            loads.append((prog, partial(np.copyto, prog.data_rows, self.xy_epoch[:, start:stop])))
+        reshuffles = train.shuffle and not tf and n - carry > batch
+        loads = self._loads(spec, data, progs, batch, carry, reshuffles)
         self.batch_size = batch
-        self.order = EpochOrder(n, train.seed, train.shuffle and not tf and len(loads) > 1,
-                                batch, carry)
+        self.order = EpochOrder(n, train.seed, reshuffles, batch, carry)
         self.static = static
         """Full batch in a fixed order: the data never moves, and the forward pass that
         evaluates epoch k is the forward pass of step k + 1. So an epoch is backward, update,
@@ -133,13 +126,54 @@ class EpochProgram:
         if carry:
             self._carry_over(progs[batch + carry], loads)
 
+    def _loads(self, spec: NetworkSpec, data: DataSplit, progs: dict[int, StepProgram],
+               batch: int, carry: int, reshuffles: bool) -> list[tuple[StepProgram, Call]]:
+        """Each minibatch's step program and the call that loads its data, from ``xy``: the
+        training set in the steps' layout (``engine.program``).
+
+        * Narrow inputs: ``xy`` is inputs over targets (n₀ + K, N), ``shuffle`` puts it in the
+          epoch's order (``xy_epoch``) and a load copies consecutive columns.
+        * Wide inputs (rows layout): ``xy`` is one sample per row ([1,] inputs, targets), and
+          a load copies consecutive rows (fixed order) or gathers the epoch's rows straight into
+          the step's buffer (``positions``, filled by ``shuffle``): nothing is reordered.
+        """
+        n = data.n_train
+        self.rows_layout = samples_as_rows(spec)
+        self.positions = np.arange(n)
+        """(N_tr,) training-set positions in this epoch's order (rows layout)."""
+        if self.rows_layout:
+            ones = np.ones((n, int(spec.use_bias)))
+            self.xy = np.ascontiguousarray(np.hstack([ones, data.x_train.T, data.y_train.T]))
+        else:
+            self.xy = np.ascontiguousarray(np.vstack([data.x_train, data.y_train]))
+        self.xy_epoch = self.xy if self.rows_layout else self.xy.copy()
+        loads: list[tuple[StepProgram, Call]] = []
+        for start in range(0, n - carry, batch):
+            stop = min(start + batch, n)
+            prog = progs[stop - start]
+            load: Call
+            if not self.rows_layout:
+                load = partial(np.copyto, prog.data_rows, self.xy_epoch[:, start:stop])
+            elif reshuffles:  # mode "wrap" writes straight into ``out`` (the positions are valid)
+                load = partial(np.take, self.xy, self.positions[start:stop], 0,
+                               prog.sample_rows, "wrap")
+            else:
+                load = partial(np.copyto, prog.sample_rows, self.xy[start:stop])
+            loads.append((prog, load))
+        return loads
+
     def _carry_over(self, first: StepProgram, loads: list[tuple[StepProgram, Call]]) -> None:
         """TF rules with n mod B = r > 0: from the second epoch on, the first step trains on
         the last r samples and the first B (``batches`` and ``epoch_calls`` are switched in
         place by ``prepare``: the same objects serve every epoch)."""
         n, carry, batch = self.order.n_train, self.order.carry, self.batch_size
-        rows = np.ascontiguousarray(np.hstack([self.xy[:, n - carry :], self.xy[:, :batch]]))
-        load_first: Call = partial(np.copyto, first.data_rows, rows)
+        load_first: Call
+        if self.rows_layout:
+            rows = np.ascontiguousarray(np.vstack([self.xy[n - carry :], self.xy[:batch]]))
+            load_first = partial(np.copyto, first.sample_rows, rows)
+        else:
+            cols = np.ascontiguousarray(np.hstack([self.xy[:, n - carry :], self.xy[:, :batch]]))
+            load_first = partial(np.copyto, first.data_rows, cols)
         later: list[tuple[StepProgram, Call]] = [(first, load_first), *loads[1:]]
         self._calls_by_epoch: tuple[tuple[Call, ...], ...] = tuple(
             tuple(c for prog, load in variant for c in (load, *prog.calls))
@@ -160,8 +194,11 @@ class EpochProgram:
             self._batches_now[:] = self._batches_by_epoch[variant]
 
     def shuffle(self, epoch: int) -> None:
-        """Put the training set in epoch ``epoch``'s order."""
-        np.take(self.xy, self.order.permutation(epoch), axis=1, out=self.xy_epoch)
+        """Make the minibatch loads follow epoch ``epoch``'s order."""
+        if self.rows_layout:
+            np.copyto(self.positions, self.order.permutation(epoch))
+        else:
+            np.take(self.xy, self.order.permutation(epoch), 1, self.xy_epoch, "wrap")
 
     def metrics(self, epoch: int, forward: bool = True) -> Metrics:
         """Loss and accuracy on both sets now (``forward=False``: the buffers already hold the
