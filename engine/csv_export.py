@@ -46,6 +46,14 @@ def weights_to_csv_text(trainer: Trainer) -> str:
         ),
         "# z = a_prev @ W + b; row i of W is input unit i and column j is unit j of the layer",
     ]
+    scaling = trainer.split.scaling
+    if scaling is not None:
+        lines += ["# the network reads standardised features: a0 = (features - mean) / std",
+                  "",
+                  f"# normalization mean ({scaling.width})",
+                  ",".join(_num(v) for v in scaling.mean),
+                  f"# normalization std ({scaling.width})",
+                  ",".join(_num(v) for v in scaling.scale)]
     for l, (w, b) in enumerate(finite_layers(trainer), start=1):
         lines.append("")
         lines.append(f"# layer {l} W ({w.shape[0]}x{w.shape[1]})")

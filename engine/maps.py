@@ -82,11 +82,18 @@ def map_domain(trainer: Trainer, axes: tuple[int, int]) -> tuple[float, float, f
 
 def _layer_values(trainer: Trainer, raw: np.ndarray) -> list[np.ndarray]:
     feats = compute_features(raw, trainer.scenario.data.features)
-    inputs = trainer.network_inputs(raw)
+    scaling = trainer.split.scaling
+    inputs = scaling.apply(feats) if scaling is not None else feats
     values = [feats] + [a for _, a in trainer.forward(inputs)]
     # Huge (diverging) values would overflow float32 and the colour scaling of the maps; far
     # beyond any colour scale's end they all look alike anyway.
     return [np.clip(v, -DISPLAY_LIMIT, DISPLAY_LIMIT) for v in values]
+
+
+def _output_values(trainer: Trainer, raw: np.ndarray) -> np.ndarray:
+    """The output layer only (the decision map needs no other layer)."""
+    out = trainer.predict(raw)
+    return np.clip(out, -DISPLAY_LIMIT, DISPLAY_LIMIT)
 
 
 def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24,
@@ -96,7 +103,7 @@ def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24,
     domain = map_domain(trainer, axes)
     x = trainer.dataset.x
     base = None if x.shape[1] == 2 else x[trainer.train_idx].mean(axis=0)
-    out = _layer_values(trainer, grid_points(domain, res, base, axes))[-1]
+    out = _output_values(trainer, grid_points(domain, res, base, axes))
     output = out.T.reshape(-1, res, res).astype(np.float32)
     small = _layer_values(trainer, grid_points(domain, unit_res, base, axes))
     units = tuple(v.T.reshape(-1, unit_res, unit_res).astype(np.float32) for v in small)

@@ -9,6 +9,7 @@ import path for both is ``engine.scenario``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -50,6 +51,13 @@ class CustomData:
         ds = from_arrays(np.array(self.x), np.array(self.y), self.task,
                          input_names=self.input_names, class_names=self.class_names)
         return ds if self.domain is None else replace(ds, domain=self.domain)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cached data set (it is rebuilt on first use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "dataset"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     @property
     def shape(self) -> tuple[int, Task, int]:
@@ -112,6 +120,10 @@ class Scenario:
     train: TrainSpec = field(default_factory=TrainSpec)
     initial_weights: tuple[tuple[np.ndarray, np.ndarray | None], ...] | None = None
     """Explicit start weights (public (n_in, n_out) convention), used when init is 'explicit'."""
+    input_scaling: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    """(means, standard deviations), one per feature, used instead of fitting them on the
+    training split: an imported network's own, or the ones a run kept while points were
+    added (its weights were trained on them). Only with ``data.standardize``."""
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with top-level fields replaced, validated again."""
@@ -191,6 +203,16 @@ def validate(s: Scenario) -> Scenario:
         raise ValueError(f"train.loss: {e}") from None
     if not isinstance(t.tf_rules, bool):
         raise ValueError(f"train.tf_rules: must be true or false, got {t.tf_rules!r}")
+    if s.input_scaling is not None:
+        means, stds = s.input_scaling
+        if not d.standardize:
+            raise ValueError("input_scaling: given, but data.standardize is off")
+        if not len(means) == len(stds) == len(d.features):
+            raise ValueError(f"input_scaling: {len(means)} means and {len(stds)} deviations "
+                             f"for {len(d.features)} features")
+        if not all(math.isfinite(v) for v in means) or not all(
+                math.isfinite(v) and v > 0 for v in stds):
+            raise ValueError("input_scaling: means must be finite and deviations positive")
     if s.init.scheme == "explicit" and s.initial_weights is None:
         raise ValueError("initial_weights: required when init.scheme is 'explicit'")
     for name, seed in (("data.seed", d.seed), ("init.seed", s.init.seed), ("train.seed", t.seed)):
@@ -219,7 +241,7 @@ def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
     feats = tuple(f for f in s.data.features if f in allowed)
     if n_inputs == 2 and feats in ((), ("x1",)):
         feats = ("x1", "x2")
-    if n_inputs > 2 and len(feats) <= 2:
+    if n_inputs > 2 and not feats:
         feats = tuple(allowed)  # new wide data: every column
     feats = feats or ("x1",)
     if feats != s.data.features:
@@ -250,6 +272,10 @@ def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
         model=replace(s.model, output_activation=out),
         train=replace(s.train, loss=loss),
     )
+    if fitted.input_scaling is not None:  # a new network: fit the statistics anew
+        fitted = replace(fitted, input_scaling=None)
+        if fitted.data.standardize:
+            notes.append("standardisation refitted on the training split")
     if fitted.init.scheme == "explicit" and fitted.initial_weights is not None:
         sizes = (len(feats), *(h.units for h in fitted.model.hidden), output_units(fitted))
         shapes = [(sizes[k], sizes[k + 1]) for k in range(len(sizes) - 1)]

@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, Protocol
 
 from engine.dataedit import add_point, remove_nearest
@@ -282,7 +283,10 @@ class Session:
 
     def _edit_data(self, change: Callable[[Scenario, Dataset], Scenario], what: str) -> None:
         t = self.require_trainer()
-        trainer = Trainer(change(t.scenario, t.dataset))
+        edited = change(t.scenario, t.dataset)
+        if t.split.scaling is not None:  # the kept weights were trained on these statistics
+            edited = replace(edited, input_scaling=t.split.scaling.as_tuples())
+        trainer = Trainer(edited)
         if trainer.spec == t.spec:
             trainer.set_parameters(t.params.as_list())  # same network: keep what it learned
         self._replace_trainer(trainer, f"Data edited ({what}); the weights were kept. Edited "

@@ -203,8 +203,10 @@ def test_standalone_script_standardises_and_takes_raw_inputs(tmp_path):
                                rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("fmt", ["npz", "json"])
+@pytest.mark.parametrize("fmt", ["npz", "json", "onnx"])
 def test_weights_files_carry_the_standardisation_and_read_back(tmp_path, fmt):
+    if fmt == "onnx":
+        pytest.importorskip("onnx", reason="the optional onnx package is not installed")
     t = standardised_trainer()
     path = tmp_path / f"iris.{fmt}"
     export_weights(t, fmt, path)
@@ -216,6 +218,100 @@ def test_weights_files_carry_the_standardisation_and_read_back(tmp_path, fmt):
     fresh = Trainer(adopted)
     apply_weights(fresh, imported)
     np.testing.assert_array_equal(fresh.predict(t.dataset.x), t.predict(t.dataset.x))
+
+
+def test_importing_into_a_run_standardised_differently_is_refused(tmp_path):
+    from engine.importer import WeightsError
+
+    t = standardised_trainer()
+    path = tmp_path / "iris.json"
+    export_weights(t, "json", path)
+    imported = read_weights(path)
+    plain = Trainer(replace(t.scenario, data=replace(t.scenario.data, standardize=False)))
+    with pytest.raises(WeightsError, match="standardisation: the file's network reads "
+                                           "standardised features, this run reads them raw"):
+        apply_weights(plain, imported)
+    other_split = Trainer(replace(t.scenario, data=replace(t.scenario.data, seed=7)))
+    before = other_split.params.flat.copy()
+    with pytest.raises(WeightsError, match="other means and deviations"):
+        apply_weights(other_split, imported)
+    np.testing.assert_array_equal(other_split.params.flat, before)
+    # adopting takes the file's own statistics, so the network computes what it did
+    adopted = Trainer(scenario_for_weights(other_split.scenario, imported))
+    apply_weights(adopted, imported)
+    assert adopted.split.scaling.matches(t.split.scaling)
+    np.testing.assert_array_equal(adopted.predict(t.dataset.x), t.predict(t.dataset.x))
+    export_weights(plain, "json", tmp_path / "plain.json")
+    with pytest.raises(WeightsError, match="reads raw features, this run standardises"):
+        apply_weights(t, read_weights(tmp_path / "plain.json"))
+
+
+def test_the_weights_csv_states_the_standardisation():
+    from engine.csv_export import weights_to_csv_text
+
+    t = standardised_trainer()
+    lines = weights_to_csv_text(t).splitlines()
+    k = lines.index("# normalization mean (4)")
+    np.testing.assert_array_equal([float(v) for v in lines[k + 1].split(",")],
+                                  t.split.scaling.mean)
+    assert lines[k + 2] == "# normalization std (4)"
+
+
+def test_adding_a_point_keeps_the_statistics_the_weights_were_trained_on():
+    from session import commands as c
+    from session.session import Session
+
+    s = get_preset("tf_default")
+    s = replace(s, data=replace(s.data, standardize=True))
+    session = Session(s, emit=lambda e: None)
+    session.handle(c.TrainEpochs(5))
+    before = session.trainer
+    x = before.dataset.x
+    out = before.predict(x)
+    session.handle(c.AddPoint(0.5, 0.5, 1))
+    after = session.trainer
+    assert after is not before and after.split.scaling.matches(before.split.scaling)
+    np.testing.assert_array_equal(after.predict(x), out)
+
+
+def test_a_chosen_pair_of_wide_columns_survives_a_rebuild():
+    s = wide_scenario(10)
+    s = replace(s, data=replace(s.data, features=("x3", "x7")))
+    fitted, _ = fit_to_data(replace(s, model=replace(s.model, hidden=(LayerSpec(2, "tanh"),))))
+    assert fitted.data.features == ("x3", "x7")
+
+
+def test_column_names_with_commas_reach_the_standalone_script_and_back(tmp_path):
+    x = np.array([[1.0, 2.0, 3.0], [2.0, 1.0, 0.0], [0.5, 0.1, 0.2], [3.0, 1.0, 2.0]])
+    names = ("width, cm", 'say "hi"', "c")
+    custom = CustomData(tuple(map(tuple, x.tolist())), (0.0, 1.0, 0.0, 1.0), "classification",
+                        input_names=names)
+    s = fit_to_data(Scenario(data=DataSpec(dataset="custom", custom=custom, train_fraction=1.0,
+                                           features=("x1", "x2", "x3")),
+                             model=ModelSpec((), "sigmoid"), train=TrainSpec(loss="bce")))[0]
+    t = Trainer(s)
+    script = tmp_path / "m.py"
+    export_weights(t, "py", script)
+    data_csv = tmp_path / "data.csv"
+    from engine.csv_export import dataset_to_csv
+
+    data_csv.write_text(dataset_to_csv(t))
+    result = subprocess.run([sys.executable, str(script), str(data_csv)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert tuple(rows[0][:3]) == names
+    np.testing.assert_allclose(np.array(rows[1:], dtype=float)[:, 3:], t.predict(x), atol=1e-12)
+
+
+def test_duplicate_names_are_refused():
+    from engine.datasets import from_arrays
+
+    with pytest.raises(ValueError, match="input names must be unique: 'a' appears twice"):
+        from_arrays(np.zeros((2, 2)), [0, 1], "classification", input_names=("a", "a"))
 
 
 def test_json_weights_name_the_columns_and_state_the_normalisation(tmp_path):

@@ -22,6 +22,9 @@ MAX_INPUTS = 1024
 """Most raw input columns a data set may have (MNIST's 784 fit)."""
 MAX_CLASSES = 256
 """Most classes of a classification data set."""
+MAX_DATA_VALUES = 4_000_000
+"""Most input numbers (rows × columns) a data set the user brings may hold: 5,000 MNIST
+images; data in a scenario is kept as Python numbers, about 40 bytes each."""
 MAX_NAME = 64
 """Longest input or class name kept (longer ones are cut)."""
 
@@ -58,10 +61,10 @@ class Dataset:
         if x.ndim != 2 or not 1 <= x.shape[1] <= MAX_INPUTS:
             raise ValueError(f"x must have shape (n, d) with 1 <= d <= {MAX_INPUTS}, "
                              f"got {x.shape}")
-        names = tuple(str(v)[:MAX_NAME] for v in self.input_names)
+        names = _names(self.input_names, "input")
         if names and len(names) != x.shape[1]:
             raise ValueError(f"{len(names)} input names for {x.shape[1]} input columns")
-        classes = tuple(str(v)[:MAX_NAME] for v in self.class_names)
+        classes = _names(self.class_names, "class")
         if classes and len(classes) != self.n_classes:
             raise ValueError(f"{len(classes)} class names for {self.n_classes} classes")
         if x.shape[0] < 1:
@@ -107,6 +110,19 @@ class Dataset:
     def n_inputs(self) -> int:
         """Number of raw input columns."""
         return int(self.x.shape[1])
+
+
+def _names(values: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """Names as views and exports can show them: control characters dropped, at most
+    MAX_NAME characters, each one unique."""
+    names = tuple("".join(ch for ch in str(v) if ch.isprintable())[:MAX_NAME].strip()
+                  for v in values)
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"{what} names must be unique: {name!r} appears twice")
+        seen.add(name)
+    return names
 
 
 def default_input_names(n: int) -> tuple[str, ...]:
@@ -155,6 +171,9 @@ def from_arrays(x: object, y: object, task: str, name: str = "custom",
         raise ValueError(f"x must be numeric, got dtype {x_arr.dtype}")
     if y_arr.dtype.kind not in "biuf":
         raise ValueError(f"y must be numeric, got dtype {y_arr.dtype}")
+    if x_arr.size > MAX_DATA_VALUES:
+        raise ValueError(f"x has {x_arr.size:,} numbers ({' × '.join(map(str, x_arr.shape))}); "
+                         f"at most {MAX_DATA_VALUES:,}")
     x_arr = x_arr.astype(np.float64)
     y_arr = y_arr.astype(np.float64)
     if x_arr.ndim == 1:

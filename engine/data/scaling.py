@@ -55,6 +55,16 @@ class Scaling:
         """Standardised copy of feature rows (N, n₀)."""
         return (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
 
+    def as_tuples(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """(means, deviations) as a scenario's ``input_scaling`` holds them."""
+        return tuple(self.mean.tolist()), tuple(self.scale.tolist())
+
+    def matches(self, other: Scaling | None) -> bool:
+        """The same statistics, to rounding (1e-12 relative)."""
+        return other is not None and self.width == other.width and bool(
+            np.allclose(self.mean, other.mean, rtol=1e-12, atol=0)
+            and np.allclose(self.scale, other.scale, rtol=1e-12, atol=0))
+
     def as_dict(self) -> dict[str, list[float]]:
         """The JSON form exports store: ``{"mean": [...], "std": [...]}``."""
         return {"mean": self.mean.tolist(), "std": self.scale.tolist()}

@@ -68,13 +68,16 @@ class DataSplit:
 
     @classmethod
     def of(cls, features: np.ndarray, targets: np.ndarray, labels: np.ndarray,
-           train_idx: np.ndarray, test_idx: np.ndarray, standardize: bool = False) -> DataSplit:
+           train_idx: np.ndarray, test_idx: np.ndarray, standardize: bool = False,
+           fixed: Scaling | None = None) -> DataSplit:
         """Split features (N, n₀), targets (N, K) and labels (N,) by the given indices;
-        ``standardize`` fits a Scaling on the training rows and applies it to every row."""
+        ``standardize`` fits a Scaling on the training rows (or uses ``fixed``) and applies
+        it to every row."""
         def columns(rows: np.ndarray) -> np.ndarray:
             return np.ascontiguousarray(rows.T)
 
-        scaling = Scaling.fit(features[train_idx]) if standardize else None
+        scaling = (fixed if fixed is not None else Scaling.fit(features[train_idx])) \
+            if standardize else None
         inputs = scaling.apply(features) if scaling is not None else features
         return cls(inputs, targets, train_idx, test_idx,
                    columns(inputs[train_idx]), columns(targets[train_idx]),

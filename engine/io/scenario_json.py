@@ -88,6 +88,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         out["train"]["tf_rules"] = True
     if s.initial_weights is not None:
         out["initial_weights"] = weights_to_json(s.initial_weights)
+    if s.input_scaling is not None:
+        out["input_scaling"] = {"mean": list(s.input_scaling[0]), "std": list(s.input_scaling[1])}
     return out
 
 
@@ -124,6 +126,7 @@ def scenario_from_dict(obj: Any, path: str = "") -> Scenario:
         init=init,
         train=train,
         initial_weights=weights,
+        input_scaling=_input_scaling(r.sub("input_scaling")) if r.has("input_scaling") else None,
     )
     try:
         return validate(scenario)
@@ -169,6 +172,12 @@ def _custom(c: Fields) -> CustomData:
     except ValueError as e:
         fail(c.path, str(e))
     return custom
+
+
+def _input_scaling(n: Fields) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    mean = n.array("mean", ndim=1)
+    std = n.array("std", shape=mean.shape)
+    return tuple(mean.tolist()), tuple(std.tolist())
 
 
 def _names(c: Fields, key: str, most: int) -> tuple[str, ...]:

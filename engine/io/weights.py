@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.data.scaling import Scaling
 from engine.features import feature_problem
 from engine.io.validate import one_line
 from engine.network import LayerSpec, NetworkSpec
@@ -67,8 +68,12 @@ class ImportedWeights:
     """"npz", "json" or "onnx"."""
     reduction: str | None = None
     epoch: int | None = None
-    standardized: bool = False
-    """True when the file's network reads standardised features (its ``normalization``)."""
+    scaling: Scaling | None = None
+    """The file's ``normalization``: the network reads (features − mean) / std."""
+
+    @property
+    def standardized(self) -> bool:
+        return self.scaling is not None
 
     @property
     def hidden(self) -> tuple[LayerSpec, ...]:
@@ -130,6 +135,22 @@ def check_compatible(
                            f"this one reads {', '.join(features)}")
 
 
+def check_scaling(ours: Scaling | None, theirs: Scaling | None) -> None:
+    """Raise WeightsError when the file's network reads its inputs standardised differently
+    from this run (then its weights would compute something else here)."""
+    if ours is None and theirs is None:
+        return
+    if theirs is None:
+        raise WeightsError("standardisation: the file's network reads raw features, this run "
+                           "standardises them")
+    if ours is None:
+        raise WeightsError("standardisation: the file's network reads standardised features, "
+                           "this run reads them raw")
+    if not theirs.matches(ours):
+        raise WeightsError("standardisation: the file's network was trained with other means "
+                           "and deviations (another training split or data)")
+
+
 def apply_weights(trainer: Trainer, imported: ImportedWeights, strict: bool = True) -> None:
     """Load the file's weights into ``trainer`` (same architecture only).
 
@@ -138,6 +159,8 @@ def apply_weights(trainer: Trainer, imported: ImportedWeights, strict: bool = Tr
     optimiser's moving state (``Trainer.set_parameters``). Epoch and history are kept.
     """
     check_compatible(trainer.spec, tuple(trainer.scenario.data.features), imported, strict)
+    if strict:
+        check_scaling(trainer.split.scaling, imported.scaling)
     try:
         trainer.set_parameters([(w.copy(), None if b is None else b.copy())
                                 for w, b in imported.layers])
@@ -183,6 +206,7 @@ def scenario_for_weights(scenario: Scenario, imported: ImportedWeights) -> Scena
         scenario,
         data=replace(scenario.data, features=imported.features,
                      standardize=imported.standardized),
+        input_scaling=imported.scaling.as_tuples() if imported.scaling is not None else None,
         model=ModelSpec(imported.hidden, imported.output_activation, imported.use_bias),
         init=init,
         train=train,
@@ -204,6 +228,7 @@ def scenario_for_weights(scenario: Scenario, imported: ImportedWeights) -> Scena
                                f"activation {out} cannot be used for {what}") from None
         if result.data.features != candidate.data.features or result.model != candidate.model:
             raise WeightsError(f"the file's network does not suit this data: {first}") from None
+        result = replace(result, input_scaling=candidate.input_scaling)
     n_out = output_units(result)
     if n_out != imported.sizes[-1]:
         what = f"{n_classes} classes" if task == "classification" else "regression"

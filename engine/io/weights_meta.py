@@ -51,7 +51,7 @@ class WeightsMeta:
     loss: str | None
     reduction: str | None
     epoch: int | None
-    standardized: bool = False
+    scaling: Scaling | None = None
 
     @property
     def depth(self) -> int:
@@ -116,10 +116,9 @@ def _read_meta(doc: Any, prefix: str) -> WeightsMeta:
     epoch = r.integer("epoch", lo=0, hi=MAX_EPOCH) if r.has("epoch") else None
     if r.has("convention") and r.raw("convention") != WEIGHTS_CONVENTION:
         fail(r.at("convention"), f"unsupported; expected {WEIGHTS_CONVENTION!r}")
-    standardized = r.has("normalization")
-    if standardized:
-        _normalization(r.sub("normalization"), sizes[0])
-    return WeightsMeta(sizes, acts, use_bias, feats, loss, reduction, epoch, standardized)
+    scaling = _normalization(r.sub("normalization"), sizes[0]) if r.has("normalization") \
+        else None
+    return WeightsMeta(sizes, acts, use_bias, feats, loss, reduction, epoch, scaling)
 
 
 def _normalization(n: Fields, width: int) -> Scaling:
@@ -203,4 +202,4 @@ def assemble(meta: WeightsMeta, found: Sequence[FoundLayer], fmt: str) -> Import
         layers.append((w, b))
     return ImportedWeights(tuple(layers), meta.activations, meta.sizes, meta.use_bias,
                            meta.features, meta.loss, fmt, meta.reduction, meta.epoch,
-                           meta.standardized)
+                           meta.scaling)

@@ -160,6 +160,18 @@ def _read_model(onnx: Any, model: Any, meta_text: str | bytes) -> ImportedWeight
         used += 1
         found.append(FoundLayer(w, b, w_name, b_name))
         value = node.input[0]
+    if meta.scaling is not None:  # Div(Sub(features, mean), std) before layer 1
+        div = take(value, ("Div",), 1)
+        std_name, std = weight(div, 1, "the standard deviations")
+        sub = take(div.input[0], ("Sub",), 1)
+        mean_name, mean = weight(sub, 1, "the means")
+        for name, arr, ref in ((mean_name, mean, meta.scaling.mean),
+                               (std_name, std, meta.scaling.scale)):
+            if arr.shape != ref.shape or not np.array_equal(arr, ref):
+                raise WeightsError(f"initializer {quote(name)}: differs from the metadata's "
+                                   "normalization")
+        used += 2
+        value = sub.input[0]
     if value != ONNX_INPUT_NAME:
         raise WeightsError(f"layer 1 reads {quote(value)}, expected the input "
                            f"{ONNX_INPUT_NAME!r}")

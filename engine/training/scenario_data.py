@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.activations import get_activation
+from engine.data.scaling import Scaling
 from engine.data.split import DataSplit
 from engine.datasets import Dataset, generate, split
 from engine.features import compute_features
@@ -35,6 +36,14 @@ def build_dataset(scenario: Scenario) -> Dataset:
     return generate(d.dataset, d.n_samples, d.noise, d.seed)
 
 
+def _fixed(s: Scenario) -> Scaling | None:
+    """The scenario's own standardisation statistics, when it carries them."""
+    if s.input_scaling is None:
+        return None
+    means, stds = s.input_scaling
+    return Scaling(np.array(means), np.array(stds))
+
+
 def scenario_split(scenario: Scenario, dataset: Dataset) -> DataSplit:
     """Features, targets and the train/test split (the training count rounded down under
     TensorFlow Playground's rules, as its ``Math.floor`` does; to nearest otherwise)."""
@@ -43,4 +52,5 @@ def scenario_split(scenario: Scenario, dataset: Dataset) -> DataSplit:
     train_idx, test_idx = split(dataset.n_samples, s.data.train_fraction, s.data.seed,
                                 round_down=s.train.tf_rules)
     return DataSplit.of(compute_features(dataset.x, s.data.features), targets, dataset.y,
-                        train_idx, test_idx, standardize=s.data.standardize)
+                        train_idx, test_idx, standardize=s.data.standardize,
+                        fixed=_fixed(s))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from engine.data.real import REAL_BY_KEY
 from engine.datasets import DATASETS, generate
+from engine.features import available_features
 from engine.scenario import Scenario
 from gui.colors import NEGATIVE, POSITIVE, class_color, signed_color
 from gui.panels.widgets import EditSender, name, side_combo
@@ -263,10 +264,16 @@ class DataPanel(EditSender, QGroupBox):
         if key == self._scenario.data.dataset:
             return
         info = DATASETS[key]
-        n = self._scenario.data.n_samples if not info.fixed_size else info.default_samples
-        # Real measurements come in their own units (cm, ink counts): standardise them.
-        real = {"standardize": True} if key in REAL_BY_KEY else {}
-        self._emit(dataset=key, custom=None, n_samples=n, **real)
+        was_real = self._scenario.data.dataset in REAL_BY_KEY
+        n = info.default_samples if info.fixed_size or was_real else self._scenario.data.n_samples
+        changes: dict[str, object] = {"dataset": key, "custom": None, "n_samples": n}
+        if key in REAL_BY_KEY:
+            # Real measurements come in their own units (cm, ink counts): standardise them,
+            # and feed every column.
+            changes.update(standardize=True, features=tuple(available_features(info.n_inputs)))
+        elif was_real:
+            changes.update(standardize=False)
+        self._emit(**changes)
 
     @Slot(int)
     def _on_noise_moved(self, value: int) -> None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+import html
+
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QGroupBox, QLabel, QWidget
 
 from engine.features import FEATURES, MAX_FEATURE_INPUTS, available_features, feature_label
@@ -32,6 +34,7 @@ class FeaturePanel(EditSender, QGroupBox):
             self.boxes[key] = box
         self.columns = name(QLabel(), "rawColumnsLabel", "Input columns")
         self.columns.setWordWrap(True)
+        self.columns.setTextFormat(Qt.TextFormat.PlainText)  # names come from files
         self.columns.hide()
         grid.addWidget(self.columns, 4, 0, 1, 2)
         self.standardize = name(
@@ -58,7 +61,7 @@ class FeaturePanel(EditSender, QGroupBox):
             labels = [feature_label(k, names) for k in s.data.features]
             shown = ", ".join(labels[:6]) + (f", … {labels[-1]}" if len(labels) > 6 else "")
             self.columns.setText(f"{len(labels)} raw columns: {shown}")
-            self.columns.setToolTip(", ".join(labels))
+            self.columns.setToolTip(html.escape(", ".join(labels)))
         self.standardize.blockSignals(True)
         self.standardize.setChecked(s.data.standardize)
         self.standardize.blockSignals(False)
