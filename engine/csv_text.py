@@ -211,7 +211,8 @@ class CsvPreview:
     rows: tuple[tuple[str, ...], ...]
     """The first data rows as text, each cut or padded to n_columns cells."""
     numeric: tuple[bool, ...]
-    """(n_columns,) True when the column's shown cells are all numbers."""
+    """(n_columns,) True when most of the column's shown cells are numbers (a stray bad
+    cell does not make a column of numbers text)."""
     n_lines: int
     """Lines in the whole file (blank and comment lines included): at most the rows and
     the header."""
@@ -232,7 +233,8 @@ def preview_text(text: str, n_rows: int = PREVIEW_ROWS, n_lines: int | None = No
             break
         cells = split_cells(line, layout.delimiter)[: layout.width]
         rows.append(tuple(cells + [""] * (layout.width - len(cells))))
-    numeric = tuple(all(is_number(r[j]) for r in rows) for j in range(layout.width))
+    numeric = tuple(2 * sum(is_number(r[j]) for r in rows) > len(rows)
+                    for j in range(layout.width))
     total = text.count("\n") + 1 if n_lines is None else n_lines
     return CsvPreview(column_names(layout.header, layout.width), layout.header, tuple(rows),
                       numeric, total)
