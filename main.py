@@ -5,6 +5,7 @@
     python main.py --screenshot out.png    train a little, save a picture of the window, exit
     python main.py presets                 list the presets
     python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
+    python main.py train PRESET --data FILE.csv --label COLUMN [--inputs A,B] --epochs N --out …
     python main.py export WORKSPACE --format npz|json|onnx|py|csv --out PATH
 """
 
@@ -55,6 +56,20 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--weights", metavar="FILE",
                    help="start (epoch 0) from the weights of an npz, json or onnx export; "
                    "the architecture must match")
+    t.add_argument("--data", metavar="FILE.csv",
+                   help="train the preset's (or workspace's) network and settings on this "
+                   "CSV file's data from epoch 0; the input width and output follow the data")
+    t.add_argument("--label", metavar="COLUMN",
+                   help="with --data: the label or target column, a header name or a number "
+                   "(1 = first, -1 = last; default: the last)")
+    t.add_argument("--inputs", metavar="A,B,C",
+                   help="with --data: the input columns, names or numbers (default: every "
+                   "column but the label)")
+    t.add_argument("--task", choices=("classification", "regression"),
+                   help="with --data: the problem (default: the preset's)")
+    t.add_argument("--skip-bad-lines", action="store_true",
+                   help="with --data: leave out bad rows (their line numbers are printed) "
+                   "instead of refusing the file")
 
     e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)",
                        description="Write the weights of a workspace (or of a preset's start).")
@@ -88,7 +103,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "train":
             return cli.train(args.source, args.epochs, args.out, seed=args.seed, lr=args.lr,
                              batch_size=args.batch_size, every=args.every,
-                             weights=args.weights)
+                             weights=args.weights, data=cli.csv_options(args))
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
     except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported

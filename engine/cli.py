@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO
 
 from engine.blas import limit_blas_threads
+from engine.cli_data import CsvOptions, on_csv_data
 from engine.export import EXPORT_FORMATS, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
@@ -95,11 +96,13 @@ def train(
     every: int | None = None,
     out: TextIO = sys.stdout,
     weights: str | None = None,
+    data: CsvOptions | None = None,
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
     With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
-    weights, with the preset's or workspace's settings; the architecture must match.
+    weights, with the preset's or workspace's settings; the architecture must match. With
+    ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data.
     """
     from engine.workspace import save_workspace
 
@@ -110,6 +113,12 @@ def train(
         raise CliError(f"--every must be 1 or more, got {every}")
     _check_out(out_path)  # before training, not after it
     trainer, from_workspace = load_trainer(source)
+    if data is not None:
+        try:
+            trainer = on_csv_data(trainer, data, lambda line: _write(out, line + "\n"))
+        except ValueError as e:  # CsvError and the scenario's checks: one line, exit 2
+            raise CliError(str(e)) from None
+        from_workspace = False  # a new run on new data
     try:
         if seed is not None:
             trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
@@ -161,6 +170,7 @@ def train(
             save_workspace(trainer, out_path)
         except (OSError, ValueError) as e:
             raise CliError(write_failure(out_path, e)) from None
+    _final(out, trainer)
     _write(out, f"wrote {out_path} (epoch {trainer.epoch})\n")
     return code
 
@@ -255,6 +265,39 @@ def _progress(out: TextIO, trainer: Trainer, total: int, done: int, elapsed: flo
     if done and elapsed > 0:
         parts.append(f"{done / elapsed:,.0f} epochs/s")
     _write(out, "  ".join(parts) + "\n")
+
+
+def csv_options(args: object) -> CsvOptions | None:
+    """The ``--data`` options of parsed arguments; None without ``--data`` (the other data
+    options are refused then, rather than silently ignored)."""
+    path = getattr(args, "data", None)
+    given = [f"--{n.replace('_', '-')}" for n in ("label", "inputs", "task")
+             if getattr(args, n, None) is not None]
+    if getattr(args, "skip_bad_lines", False):
+        given.append("--skip-bad-lines")
+    if path is None:
+        if given:
+            verb = "applies" if len(given) == 1 else "apply"
+            raise CliError(f"{', '.join(given)} only {verb} with --data FILE.csv")
+        return None
+    return CsvOptions(path, getattr(args, "label", None), getattr(args, "inputs", None),
+                      getattr(args, "task", None), bool(getattr(args, "skip_bad_lines", False)))
+
+
+def _final(out: TextIO, trainer: Trainer) -> None:
+    """The last epoch's train and test loss and accuracy, as the workspace history keeps
+    them (accuracy only for classification)."""
+    m = trainer.history.latest
+    if m is None:
+        return
+    parts = [f"train loss {m.train_loss:.6g}"]
+    if m.test_loss == m.test_loss:
+        parts.append(f"test loss {m.test_loss:.6g}")
+    if m.train_accuracy == m.train_accuracy:
+        parts.append(f"train accuracy {m.train_accuracy:.4f}")
+    if m.test_accuracy == m.test_accuracy:
+        parts.append(f"test accuracy {m.test_accuracy:.4f}")
+    _write(out, f"final (epoch {trainer.epoch}): " + ", ".join(parts) + "\n")
 
 
 def _write(out: TextIO, text: str) -> None:

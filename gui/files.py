@@ -18,8 +18,9 @@ from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
+from engine.csvdata import CsvError, preview_csv
 from engine.export import EXPORT_SUFFIXES
-from gui.csv_dialog import CsvImportDialog
+from gui.csv_dialog import CsvChoices, CsvImportDialog
 from gui.pictures import SCALES, save_picture
 from gui.worker import WorkerClient
 from session import commands as c
@@ -184,8 +185,10 @@ class FileActions(QObject):
         self.client.send(c.ImportWeights(path))
 
     def import_csv(self, path: str, label_column: int | str, task: str,
-                   train_fraction: float) -> None:
-        self.client.send(c.ImportCsv(path, label_column, task, train_fraction))
+                   train_fraction: float, input_columns: tuple[int | str, ...] | None = None,
+                   skip_bad_lines: bool = False) -> None:
+        self.client.send(c.ImportCsv(path, label_column, task, train_fraction,
+                                     input_columns, skip_bad_lines))
 
     def save_picture(self, attr: str, path: str, scale: int | None = None) -> bool:
         """Picture of the window's view ``attr``; PNG at ``scale`` (default: the menu's)."""
@@ -266,10 +269,19 @@ class FileActions(QObject):
         path = self._ask_path("Import data", "CSV (*.csv *.txt)", save=False)
         if not path:
             return
-        dialog = CsvImportDialog(self.window, path)
+        try:
+            preview = preview_csv(path)
+        except CsvError as e:  # shown before any choice is asked for
+            self._message("Could not import the data", str(e))
+            return
+        dialog = CsvImportDialog(self.window, path, preview)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.import_csv(path, dialog.label_column(), dialog.task.currentData(),
-                            dialog.train.value() / 100.0)
+            self.import_csv_choices(path, dialog.choices())
+
+    def import_csv_choices(self, path: str, choices: CsvChoices) -> None:
+        """Import with what the dialog collected."""
+        self.import_csv(path, choices.label_column, choices.task, choices.train_fraction,
+                        choices.input_columns, choices.skip_bad_lines)
 
     def picture_dialog(self, attr: str, name: str) -> None:
         path = self._ask_path(f"Export picture of the {name.lower()}",

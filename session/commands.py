@@ -244,3 +244,7 @@ class ImportCsv(Command):
     task: str
     """"classification" or "regression"."""
     train_fraction: float
+    input_columns: tuple[int | str, ...] | None = None
+    """The input columns (indices or header names); None: every column but the label."""
+    skip_bad_lines: bool = False
+    """Leave bad rows out (their line numbers are reported) instead of refusing the file."""

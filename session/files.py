@@ -156,7 +156,8 @@ def import_csv(s: Session, cmd: ImportCsv) -> None:
     t = s.require_trainer()
     data = _attempt(s, "Could not import the data", cmd.path, lambda: read_csv_dataset(
         cmd.path, label_column=cmd.label_column, task=cmd.task,
-        train_fraction=cmd.train_fraction))
+        train_fraction=cmd.train_fraction, input_columns=cmd.input_columns,
+        skip_bad_lines=cmd.skip_bad_lines))
     scenario, notes = _attempt(s, "Could not import the data", cmd.path,
                                lambda: scenario_for_csv(t.scenario, data))
     trainer = _attempt(s, "Could not import the data", cmd.path, lambda: Trainer(scenario))

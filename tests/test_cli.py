@@ -37,7 +37,8 @@ def test_help_documents_the_commands():
     for word in ("presets", "train", "export", "--screenshot", "Exit codes"):
         assert word in result.stdout
     train_help = run("train", "--help").stdout
-    for word in ("--epochs", "--seed", "--lr", "--batch-size", "--out"):
+    for word in ("--epochs", "--seed", "--lr", "--batch-size", "--out", "--data", "--label",
+                 "--inputs", "--task", "--skip-bad-lines"):
         assert word in train_help
 
 
@@ -286,3 +287,103 @@ def test_no_display_is_one_line_and_a_screenshot_needs_none(tmp_path):
                          "--epochs", "0"], capture_output=True, text=True, env=env, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert shot.read_bytes().startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 11: the shipped Iris preset, and a preset's settings on a CSV file (--data)
+# ---------------------------------------------------------------------------------------------
+
+
+def _final_numbers(stdout: str) -> dict[str, float]:
+    line = next(s for s in stdout.splitlines() if s.startswith("final (epoch"))
+    fields = line.split(": ", 1)[1].split(", ")
+    return {k.rsplit(" ", 1)[0]: float(k.rsplit(" ", 1)[1]) for k in fields}
+
+
+def test_train_iris_prints_the_final_loss_and_accuracy_and_stores_them(tmp_path):
+    out = tmp_path / "iris.json"
+    result = run("train", "iris", "--epochs", "40", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    final = _final_numbers(result.stdout)
+    assert set(final) == {"train loss", "test loss", "train accuracy", "test accuracy"}
+    history = json.loads(out.read_text())["history"]
+    assert history["test_accuracy"][-1] == pytest.approx(final["test accuracy"], abs=1e-4)
+    assert history["train_loss"][-1] == pytest.approx(final["train loss"], rel=1e-5)
+    assert final["test accuracy"] > 0.5  # trained well past chance (1/3)
+
+
+def _csv(tmp_path, bad_line: bool = False):
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(90, 4))
+    kinds = np.where(x[:, 0] - x[:, 2] > 0, "up", "down")
+    lines = ["id,a,b,c,d,kind"] + [f"{i},{','.join(f'{v:.4f}' for v in r)},{k}"
+                                   for i, (r, k) in enumerate(zip(x, kinds, strict=True))]
+    if bad_line:
+        lines.insert(4, "99,1,2")  # line 5
+    path = tmp_path / "data.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_train_on_csv_data_uses_the_presets_settings_and_the_files_columns(tmp_path):
+    data, out = _csv(tmp_path, bad_line=True), tmp_path / "run.json"
+    result = run("train", "iris", "--data", str(data), "--label", "kind", "--inputs", "a,c,5",
+                 "--skip-bad-lines", "--epochs", "30", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "data: 90 rows, inputs a, c, d, classification on kind" in result.stdout
+    assert "data: skipped 1 bad line: 5" in result.stdout
+    final = _final_numbers(result.stdout)
+    doc = json.loads(out.read_text())
+    scenario = doc["scenario"]
+    custom = scenario["data"]["custom"]
+    assert custom["input_names"] == ["a", "c", "d"] and custom["class_names"] == ["up", "down"]
+    assert len(custom["x"]) == 90 and len(custom["x"][0]) == 3
+    assert doc["state"]["epoch"] == 30
+    assert doc["history"]["test_accuracy"][-1] == pytest.approx(final["test accuracy"],
+                                                               abs=1e-4)
+    iris = json.loads(run_preset_json("iris"))
+    assert [h["units"] for h in scenario["model"]["hidden"]] == \
+        [h["units"] for h in iris["model"]["hidden"]]
+    assert len(doc["state"]["parameters"][0]["W"]) == 3  # the input width follows the data
+    assert len(doc["state"]["parameters"][-1]["W"][0]) == 2  # two classes, softmax
+
+
+def run_preset_json(key: str) -> str:
+    from engine.presets import get_preset
+    from engine.scenario import scenario_to_dict
+
+    return json.dumps(scenario_to_dict(get_preset(key)))
+
+
+def test_train_on_csv_data_regression_by_column_number(tmp_path):
+    data, out = _csv(tmp_path), tmp_path / "reg.json"
+    result = run("train", "diabetes", "--data", str(data), "--label", "3", "--inputs", "a",
+                 "--epochs", "5", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "regression on b" in result.stdout
+    final = _final_numbers(result.stdout)
+    assert set(final) == {"train loss", "test loss"}
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--label", "kind"], ["data.csv", "line 5: 3 values, expected 6"]),
+        (["--label", "nope"], ["no column named 'nope'"]),
+        (["--label", "kind", "--inputs", "a,a"], ["listed twice"]),
+        (["--label", "kind", "--inputs", "kind"], ["both the label and an input"]),
+        (["--label", "0"], ["column numbers start at 1"]),
+    ],
+)
+def test_bad_csv_data_is_one_line_and_exit_2(tmp_path, args, words):
+    data, out = _csv(tmp_path, bad_line=True), tmp_path / "never.json"
+    result = run("train", "iris", "--data", str(data), *args, "--epochs", "3",
+                 "--out", str(out))
+    assert_clean_failure(result, *words)
+    assert not out.exists()
+
+
+def test_data_options_without_data_are_refused(tmp_path):
+    result = run("train", "iris", "--label", "kind", "--epochs", "1", "--out",
+                 str(tmp_path / "x.json"))
+    assert_clean_failure(result, "--label only applies with --data")

@@ -91,8 +91,8 @@ def test_csv_lines_and_columns_are_bounded_before_splitting() -> None:
         parse_csv_dataset("," * (MAX_LINE_CHARS + 1))
     with pytest.raises(CsvError, match="too many lines"):
         parse_csv_dataset("1,2,0\n" * (MAX_LINES + 1))
-    with pytest.raises(CsvError, match="line 1: 2000 columns"):
-        parse_csv_dataset(",".join(["1"] * 2000) + "\n")
+    with pytest.raises(CsvError, match="line 1: 100000 columns"):
+        parse_csv_dataset(",".join(["1"] * 100_000) + "\n")
 
 
 def test_a_quoted_csv_cell_may_hold_the_separator() -> None:
