@@ -130,7 +130,8 @@ class DataEditor(QDialog):
         top.addWidget(QLabel("Problem:"))
         top.addWidget(self.task)
         top.addWidget(self.classes_label)
-        top.addWidget(self.classes, 1)
+        top.addWidget(self.classes, 3)
+        top.addStretch(1)
         edits = QHBoxLayout()
         for b in (self.add_row, self.delete_row, self.add_column, self.remove_column):
             edits.addWidget(b)

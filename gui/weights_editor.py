@@ -33,6 +33,8 @@ from session.commands import SetLayer
 from session.snapshot import Snapshot
 
 ERROR_STYLE = "color: #b00020;"
+FIT_COLUMNS = 4096
+"""Tables of at most this many numbers fit their columns to the numbers' widths."""
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -188,6 +190,7 @@ class WeightsEditor(QDialog):
         view.setAccessibleName(accessible)
         view.setModel(model)
         view.horizontalHeader().setDefaultSectionSize(76)
+        view.horizontalHeader().setMinimumSectionSize(56)
         return view
 
     @staticmethod
@@ -289,8 +292,9 @@ class WeightsEditor(QDialog):
                              else "This network has no biases.")
         for widget in (self.b_table, self.paste_b):
             widget.setEnabled(has_bias)
-        self.w_table.resizeColumnsToContents()
-        self.b_table.resizeColumnsToContents()
+        for table, model in ((self.w_table, self.w_model), (self.b_table, self.b_model)):
+            if model.values.size <= FIT_COLUMNS:  # measuring every cell of a big layer is slow
+                table.resizeColumnsToContents()
 
     # -- what the tables hold ------------------------------------------------------------------
     def weights(self) -> np.ndarray:
