@@ -177,6 +177,7 @@ class DataEditor(QDialog):
         self._show_headers()
         self._on_task_shown()
         self.error.clear()
+        self._sync_column_name()
 
     def load_data(self, data: DataView) -> None:
         """Show the run's data; data too big to edit cell by cell opens a new table."""
@@ -263,6 +264,7 @@ class DataEditor(QDialog):
         self.table.removeColumn(k)
         self._from_run = False
         self._show_headers()
+        self._sync_column_name()
 
     def rename_column(self, k: int, name: str) -> None:
         name = name.strip()
@@ -279,7 +281,12 @@ class DataEditor(QDialog):
         self.rename_column(self.table.currentColumn(), self.column_name.text())
 
     @Slot(int, int, int, int)
-    def _on_current_cell(self, _row: int, column: int, _r0: int, _c0: int) -> None:
+    def _on_current_cell(self, _row: int, _column: int, _r0: int, _c0: int) -> None:
+        self._sync_column_name()
+
+    def _sync_column_name(self) -> None:
+        """The name box shows the selected input column's name."""
+        column = self.table.currentColumn()
         on_input = 0 <= column < len(self._names)
         self.column_name.setEnabled(on_input)
         self.column_name.setText(self._names[column] if on_input else "")

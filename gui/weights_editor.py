@@ -221,7 +221,7 @@ class WeightsEditor(QDialog):
         v.addWidget(self.w_table, 3)
         v.addWidget(self.b_label)
         v.addWidget(self.b_table)
-        self.b_table.setMaximumHeight(64)
+        self.b_table.setMaximumHeight(76)
         v.addWidget(self.text)
         v.addLayout(paste)
         v.addWidget(self.error)
