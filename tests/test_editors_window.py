@@ -72,7 +72,10 @@ def test_seed_004_through_the_editors(qtbot, make_window):
     remove = w.findChild(object, "removeLayerButton")
     while fresh_snapshot(qtbot, w).scenario.model.hidden:
         click(qtbot, remove)
-    choose(w.findChild(QComboBox, "outputActivation"), "sigmoid")
+    # the bar's current output box (findChild may still find the one a rebuild replaced)
+    output = w.architecture.output_box.activation
+    assert output.objectName() == "outputActivation"
+    choose(output, "sigmoid")
     qtbot.waitUntil(lambda: w.rendered.scenario.model.output_activation == "sigmoid",
                     timeout=TIMEOUT)
     choose(w.findChild(QComboBox, "loss"), "mse")
