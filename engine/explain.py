@@ -196,6 +196,7 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             eq.append(f"(mean per sample: {fmt(float(np.mean(trace.sample_loss)))})")
         if small:
             eq.insert(1, f"{out} = {fmt_array(trace.a[depth][0])},  y = {fmt_array(trace.y[0])}")
+        eq.extend(_output_gradient(trace, out, depth))
         return Explanation("Loss", tuple(eq), loss_ops, _mean_note(trace) + " "
                            + _reduction_text(trace))
     if phase.kind == "backward":
@@ -263,6 +264,22 @@ def _standardise(trace: StepTrace, small: bool) -> tuple[list[str], list[Operand
            Operand("μ", mean, "mean of each feature (training split)"),
            Operand("σ", std, "standard deviation of each feature (training split)")]
     return eq, ops
+
+
+def _output_gradient(trace: StepTrace, out: str, depth: int) -> list[str]:
+    """∂L/∂a of the output, e.g. ``∂L/∂a¹ = 2/K·(a¹ − y) = [1.718]`` (the derivative the
+    textbooks call ∂E/∂prediction); numbers for one sample. Cross-entropies pair with their
+    activation (δ = a − y directly), so they get no line."""
+    loss = get_loss(trace.loss_name)
+    if loss.combined:
+        return []
+    n, k = trace.y.shape
+    scale = "" if trace.reduction == "sum" or n == 1 else "(1/N)·"
+    line = f"∂L/∂{out} = {loss.delta_text(out, scale)}"
+    if n == 1 and k <= FILL_LIMIT:
+        c = loss.error_scale(trace.reduction, n, k)
+        line += f" = {fmt_array(c * (trace.a[depth][0] - trace.y[0]))}"
+    return [line]
 
 
 def _fits(*arrays: np.ndarray) -> bool:

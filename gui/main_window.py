@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
+from gui.editors import EditorActions
 from gui.files import FileActions
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
 from gui.window_layout import INSPECTOR_TAB, WindowLayout
@@ -71,6 +72,7 @@ class MainWindow(WindowLayout):
         self._build_shortcuts()
         self.client = WorkerClient(start, self)
         self.files = FileActions(self, self.client)
+        self.editors = EditorActions(self, self.client)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
             self.send(c.OpenWorkspace(workspace))

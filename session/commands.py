@@ -248,3 +248,33 @@ class ImportCsv(Command):
     """The input columns (indices or header names); None: every column but the label."""
     skip_bad_lines: bool = False
     """Leave bad rows out (their line numbers are reported) instead of refusing the file."""
+
+
+# -- typed in by hand (the data table and weights editors) -----------------------------------
+@dataclass(frozen=True)
+class ReplaceData(Command):
+    """Replace the data with a table typed in by hand; the network is rebuilt to fit it (the
+    weights kept when the network stays the same). Every row trains (no test set)."""
+
+    x: tuple[tuple[float, ...], ...]
+    """n rows of d raw inputs."""
+    y: tuple[float, ...]
+    """n class indices into ``class_names`` (classification) or targets (regression)."""
+    task: str
+    """"classification" or "regression"."""
+    input_names: tuple[str, ...]
+    class_names: tuple[str, ...] = ()
+    keep_features: bool = False
+    """Keep the input features and standardisation in force (an edit of the data shown, same
+    columns); otherwise the network takes the raw columns, unscaled."""
+
+
+@dataclass(frozen=True)
+class SetLayer(Command):
+    """Set one weight layer's W (n_in rows of n_out numbers, the public convention) and b
+    (n_out numbers; empty for a network without biases). Step back undoes it."""
+
+    layer: int
+    """0-based weight layer."""
+    w: tuple[tuple[float, ...], ...]
+    b: tuple[float, ...] = ()

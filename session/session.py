@@ -25,7 +25,7 @@ from engine.maps import CurveMaps, PlaneMaps
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
 from session import commands as c
-from session import files
+from session import files, hand_edits
 from session.edits import EditKind, plan_edit
 from session.events import (
     Diverged,
@@ -171,6 +171,8 @@ class Session:
             c.ImportWeights: lambda cmd: files.import_weights(self, cmd),
             c.AdoptWeights: lambda cmd: files.adopt_weights(self, cmd),
             c.ImportCsv: lambda cmd: files.import_csv(self, cmd),
+            c.ReplaceData: lambda cmd: hand_edits.replace_data(self, cmd),
+            c.SetLayer: lambda cmd: hand_edits.set_layer(self, cmd),
         }
 
     def _run(self, cmd: c.Run) -> None:

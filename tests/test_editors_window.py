@@ -1,0 +1,173 @@
+"""The data and weights editors end to end (pytest-qt): the seed 004 single neuron typed in
+from a window on another preset, stepped by phase until the inspector shows p and ∂E/∂p; the
+transpose toggle; a one-sample classification set; bad cells refused with nothing changed.
+
+The expected numbers are computed here from the exercise's own formulas (σ(x·w + b) and
+2(p − t)), not copied from the engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QPushButton
+
+from gui.data_editor import DataEditor
+from gui.weights_editor import WeightsEditor
+from session.commands import StepUnit
+from tests.gui_helpers import TIMEOUT, fresh_snapshot
+
+X = np.array([1.54, 1.32])
+W = np.array([1.56, -0.45])
+TARGET = 0.0
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def choose(combo: QComboBox, data: object) -> None:
+    """Pick the item holding ``data``, as a user's choice in the list does."""
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
+
+
+def open_data_editor(w) -> DataEditor:
+    w.editors.data_action.trigger()
+    editor = w.findChild(DataEditor, "dataEditor")
+    assert editor is not None and editor.isVisible()
+    return editor
+
+
+def open_weights_editor(w) -> WeightsEditor:
+    w.editors.weights_action.trigger()
+    editor = w.findChild(WeightsEditor, "weightsEditor")
+    assert editor is not None and editor.isVisible()
+    return editor
+
+
+def type_row(editor: DataEditor, row: int, cells: list[str]) -> None:
+    """Type each cell's text, as editing the cell in place does."""
+    table = editor.findChild(object, "dataTable")
+    for k, text in enumerate(cells):
+        item = table.item(row, k)
+        if item is None:
+            editor.set_cell(row, k, text)
+        else:
+            item.setText(text)
+
+
+def test_seed_004_through_the_editors(qtbot, make_window):
+    w = make_window("tf_spiral_all_features")  # TF rules, seven features, two hidden layers
+    editor = open_data_editor(w)
+    click(qtbot, editor.findChild(QPushButton, "newTableButton"))
+    choose(editor.findChild(QComboBox, "dataTaskPicker"), "regression")
+    type_row(editor, 0, ["1.54", "1.32", "0"])
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    qtbot.waitUntil(lambda: w.rendered.scenario.data.custom is not None
+                    and len(w.rendered.scenario.data.custom.y) == 1, timeout=TIMEOUT)
+    assert w.rendered.scenario.data.features == ("x1", "x2")
+
+    remove = w.findChild(object, "removeLayerButton")
+    while fresh_snapshot(qtbot, w).scenario.model.hidden:
+        click(qtbot, remove)
+    # the bar's current output box (findChild may still find the one a rebuild replaced)
+    output = w.architecture.output_box.activation
+    assert output.objectName() == "outputActivation"
+    choose(output, "sigmoid")
+    qtbot.waitUntil(lambda: w.rendered.scenario.model.output_activation == "sigmoid",
+                    timeout=TIMEOUT)
+    choose(w.findChild(QComboBox, "loss"), "mse")
+    qtbot.waitUntil(lambda: w.rendered.scenario.train.loss == "mse", timeout=TIMEOUT)
+
+    weights = open_weights_editor(w)
+    text = weights.findChild(object, "weightsText")
+    text.setPlainText("[[1.56], [-0.45]]")
+    click(qtbot, weights.findChild(QPushButton, "pasteWeightsButton"))
+    text.setPlainText("[0]")
+    click(qtbot, weights.findChild(QPushButton, "pasteBiasButton"))
+    assert weights.findChild(object, "weightsError").text() == ""
+    click(qtbot, weights.findChild(QPushButton, "applyWeightsButton"))
+    qtbot.waitUntil(lambda: np.allclose(w.rendered.weights[0][:, 0], W)
+                    and w.rendered.biases[0][0] == 0.0, timeout=TIMEOUT)
+
+    choose(w.findChild(QComboBox, "granularityPicker"), StepUnit.PHASE)
+    for position in (1, 2):  # forward through the output, then the loss
+        click(qtbot, w.step_button)
+        qtbot.waitUntil(lambda p=position: w.rendered.trace is not None
+                        and w.rendered.trace.position == p, timeout=TIMEOUT)
+    p = 1.0 / (1.0 + np.exp(-(X @ W)))
+    assert abs(p - 0.85916839) < 1e-8  # the seed's printed prediction
+    shown = fresh_snapshot(qtbot, w).trace.display.prediction
+    assert abs(shown[0] - p) < 1e-12
+    equations = w.inspector.equations.text()
+    assert f"{p:.4g}" in equations  # 0.8592
+    assert f"{2 * (p - TARGET):.4g}" in equations  # ∂E/∂p = 2(p − t) = 1.718
+    assert "∂L/∂a¹" in equations
+
+
+def test_transpose_reads_textbook_layout(qtbot, make_window):
+    w = make_window("xor_241")  # 2 → 4 → 1
+    weights = open_weights_editor(w)
+    toggle = weights.findChild(object, "transposeToggle")
+    rows = np.arange(8.0).reshape(4, 2) / 10  # (out, in): a row per hidden unit
+    toggle.setChecked(True)
+    assert weights.fill_weights(str(rows.tolist()))
+    assert np.array_equal(weights.weights(), rows.T)  # the engine's (in, out)
+    assert weights.w_model.headerData(0, Qt.Orientation.Vertical) == "h¹₁"
+    toggle.setChecked(False)  # the same numbers, shown the other way round
+    assert np.array_equal(weights.w_model.values, rows.T)
+    assert weights.w_model.headerData(0, Qt.Orientation.Vertical) == "x₁"
+    assert not weights.fill_weights(str(rows.tolist()))  # (4, 2) in the (2, 4) layout
+    error = weights.findChild(object, "weightsError").text()
+    assert "2 × 4" in error and "transposed" in error and "\n" not in error
+    click(qtbot, weights.findChild(QPushButton, "applyWeightsButton"))
+    qtbot.waitUntil(lambda: np.array_equal(w.rendered.weights[0], rows.T), timeout=TIMEOUT)
+    w.step_back()
+    qtbot.waitUntil(lambda: not np.array_equal(w.rendered.weights[0], rows.T), timeout=TIMEOUT)
+
+
+def test_one_sample_classification_table(qtbot, make_window):
+    w = make_window("tf_default")
+    editor = open_data_editor(w)
+    click(qtbot, editor.findChild(QPushButton, "newTableButton"))
+    choose(editor.findChild(QComboBox, "dataTaskPicker"), "classification")
+    editor.findChild(object, "classNamesEdit").setText("no, yes")
+    click(qtbot, editor.findChild(QPushButton, "addColumnButton"))  # x1, x2, x3
+    type_row(editor, 0, ["0.5", "-1", "2", "no"])
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    qtbot.waitUntil(lambda: w.rendered.scenario.data.custom is not None, timeout=TIMEOUT)
+    snap = fresh_snapshot(qtbot, w)
+    assert snap.data.class_names == ("no", "yes") and snap.data.n_classes == 2
+    assert snap.data.x_train.tolist() == [[0.5, -1.0, 2.0]] and snap.data.y_train.tolist() == [0]
+    assert snap.sizes[0] == 3
+
+
+def test_bad_cell_is_named_and_nothing_changes(qtbot, make_window):
+    w = make_window("xor_221")
+    before = fresh_snapshot(qtbot, w)
+    editor = open_data_editor(w)
+    assert editor.findChild(object, "dataTable").rowCount() == len(before.data.y_train) + len(
+        before.data.y_test)  # it shows the run's data
+    click(qtbot, editor.findChild(QPushButton, "newTableButton"))
+    click(qtbot, editor.findChild(QPushButton, "addRowButton"))
+    type_row(editor, 0, ["1", "2", "0.5"])
+    type_row(editor, 1, ["3", "four", "0.5"])
+    choose(editor.findChild(QComboBox, "dataTaskPicker"), "regression")
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    error = editor.findChild(object, "dataEditorError").text()
+    assert "Row 2" in error and "x2" in error and "four" in error and len(error) <= 300
+    after = fresh_snapshot(qtbot, w)
+    assert after.generation == before.generation and after.scenario == before.scenario
+
+
+def test_bad_weight_cell_keeps_its_value(qtbot, make_window):
+    w = make_window("xor_221")
+    weights = open_weights_editor(w)
+    model = weights.w_model
+    old = model.values[0, 1]
+    assert not model.setData(model.index(0, 1), "abc")
+    assert model.values[0, 1] == old
+    error = weights.findChild(object, "weightsError").text()
+    assert "abc" in error and "x₁" in error and "h¹₂" in error
