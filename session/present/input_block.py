@@ -186,7 +186,9 @@ def make_bundle(block: InputBlock, unit_xy: np.ndarray, half: float) -> Bundle:
     n_out = len(unit_xy)
     ports = block.y + (np.arange(n_out) + 0.5) * block.height / max(n_out, 1)
     x_start = block.x + block.width + 1.0
-    bands = np.column_stack([np.full(n_out, x_start), ports, unit_xy[:, 0] - half,
+    # bands stop short of the units' hit boxes (thumbnail + 2 px), so the last input's
+    # stretch of each band can be hovered too
+    bands = np.column_stack([np.full(n_out, x_start), ports, unit_xy[:, 0] - half - 3.0,
                              unit_xy[:, 1]])
     length = float(np.mean(np.hypot(bands[:, 2] - bands[:, 0], bands[:, 3] - bands[:, 1])))
     groups = min(block.n, max(int(length // MIN_SUB_PX), 1),

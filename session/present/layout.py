@@ -215,7 +215,9 @@ class DiagramLayout:
         cy = np.column_stack([np.rint(wy), np.floor(wy), np.ceil(wy), np.ceil(wy)]).ravel()
         vx, vy = (cx - ox) / sx, (cy - oy) / sy
         hi, hj, d2 = self.bundle.hit(vx, vy)
-        inside = (vx > self.col_x[0] + self.col_half[0]) & (vx < self.col_x[1] - self.thumb / 2)
+        # clear of the block and of the units' hit boxes (thumbnail + 2 px)
+        inside = ((vx > self.col_x[0] + self.col_half[0] + 1)
+                  & (vx < self.col_x[1] - self.thumb / 2 - 3))
         ok = np.flatnonzero(inside & (hi == i) & (hj == j) & (d2 <= EDGE_PICK_PX**2))
         if ok.size:
             return float(cx[ok[0]]), float(cy[ok[0]])
