@@ -329,6 +329,8 @@ class MainWindow(WindowLayout):
         self.network_view.set_trace(None if snap.trace is None else snap.trace.display)
         self.output_view.set_snapshot(snap)
         self.inspector.set_snapshot(snap)
+        self.show_image_tab(self.image_views.applies(snap))
+        self.image_views.set_snapshot(snap)
         self.step_back_button.setEnabled(snap.can_step_back)
         now = time.monotonic()
         if not snap.running or now - self._loss_drawn >= LOSS_PLOT_INTERVAL:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QTabWidget, Q
 
 from gui.architecture import ArchitectureBar
 from gui.banner import DivergenceBanner
+from gui.image_view import ImageViews
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
 from gui.network import NetworkView
@@ -59,6 +60,11 @@ class WindowLayout(QMainWindow):
         self.tabs.setObjectName("bottomTabs")
         self.tabs.addTab(self.loss_plot, "Loss")
         self.tabs.addTab(self.inspector, "Inspector (backprop step)")
+        self.image_views = ImageViews()  # image data only (digits): shown by show_image_tab
+        self.tabs.addTab(self.image_views, "Images")
+        self.tabs.setTabToolTip(self.tabs.indexOf(self.image_views),
+                                "The shown sample and the first layer's weights as images")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.image_views), False)
         self.tabs.setMinimumWidth(300)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)
@@ -87,3 +93,9 @@ class WindowLayout(QMainWindow):
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")
 
+
+    def show_image_tab(self, visible: bool) -> None:
+        """Show the "Weights as images" tab for image data, hide it otherwise."""
+        index = self.tabs.indexOf(self.image_views)
+        if self.tabs.isTabVisible(index) != visible:
+            self.tabs.setTabVisible(index, visible)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.data.real import REAL_BY_KEY
 from engine.data.scaling import Scaling
 from engine.explain import (
     Explanation,
@@ -55,6 +56,8 @@ class DataView:
     """(n_classes,) the classes' names: 0, 1, … or as the file wrote them."""
     scaling: Scaling | None = None
     """The inputs' standardisation, when the scenario asks for it."""
+    image_shape: tuple[int, int] | None = None
+    """(rows, columns) when each sample's raw inputs are an image's pixels, row by row."""
 
     @property
     def feature_labels(self) -> tuple[str, ...]:
@@ -78,7 +81,14 @@ class DataView:
             input_names=ds.input_names,
             class_names=ds.class_names,
             scaling=t.split.scaling,
+            image_shape=_image_shape(t),
         )
+
+
+def _image_shape(t: Trainer) -> tuple[int, int] | None:
+    """The shipped data set's image shape (digits: 8×8), if its inputs are an image's pixels."""
+    info = REAL_BY_KEY.get(t.scenario.data.dataset)
+    return None if info is None else info.image_shape
 
 
 @dataclass(frozen=True, eq=False)

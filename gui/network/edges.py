@@ -2,12 +2,15 @@
 
 Colour buckets (``session.present.diagram.edge_buckets``) are each stroked as one 1-px
 ``QPainterPath``; the strongest few hundred edges are wide ``drawLines``. ``set_values``
-rebuilds the cached paths (cheap, vectorised); ``paint`` only strokes them.
+rebuilds the cached paths (cheap, vectorised); ``paint`` only strokes them. A bundled first
+layer (wide inputs) is the first ``n_band`` segments: short stretches of bands, stroked one
+band width wide whatever their value, never as wide edges.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -40,15 +43,21 @@ class EdgeItem(pg.GraphicsObject):
         self._muted_pen = pen(MUTED_EDGE, 1.0)
         self._widths: np.ndarray | None = None
         self.dead_pen = dashed_pen(DEAD_EDGE, 1.0)
+        self._n_band = 0
+        self._band_px = 1.0
+        self._band_pens: dict[int, QPen] = {}
 
-    def set_segments(self, xy: np.ndarray, rect: QRectF) -> None:
-        """The edges' (E, 4) segments; drops the paths until the next ``set_values``."""
+    def set_segments(self, xy: np.ndarray, rect: QRectF, n_band: int = 0,
+                     band_px: float = 1.0) -> None:
+        """The edges' (E, 4) segments, the first ``n_band`` of them a bundle's, stroked
+        ``band_px`` wide; drops the paths until the next ``set_values``."""
         self.prepareGeometryChange()
         self._rect = QRectF(rect)
         self._xy = xy
+        self._n_band, self._band_px = n_band, band_px
         self._thin, self._wide = [], []
+        self._antialias = len(xy) <= 2500
         n = len(xy)
-        self._antialias = n <= 2500
         # Dense networks get thinner wide edges and translucent thin ones, or strong edges
         # would paint the whole diagram solid.
         self._extra = float(np.clip(5.0 * math.sqrt(300 / max(n, 1)), 2.0, 5.0))
@@ -61,6 +70,9 @@ class EdgeItem(pg.GraphicsObject):
     def _make_pens(self) -> None:
         self._thin_pens = {
             q: pen(self.color(q, self._alpha), 1.0) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
+        }
+        self._band_pens = {
+            q: pen(self.color(q), self._band_px) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
         }
 
     def set_palette(self, negative: RGB, positive: RGB) -> None:
@@ -79,6 +91,8 @@ class EdgeItem(pg.GraphicsObject):
 
     def edge_width(self, k: int, level: int) -> float:
         """Pen width in pixels edge ``k`` (colour step ``level``) is drawn with now."""
+        if k < self._n_band:
+            return self._band_px
         w = self._widths
         if w is not None and k < len(w):
             return max(float(np.rint(w[k])), 1.0)
@@ -95,9 +109,22 @@ class EdgeItem(pg.GraphicsObject):
         self._widths = widths
         thin: list[tuple[QPen, QPainterPath]] = []
         wide: list[tuple[QPen, list[QLineF]]] = []
+        nb = self._n_band
+        if nb:
+            magnitude = np.array(magnitude, dtype=np.float64)
+            magnitude[:nb] = 0.0  # the bands' stretches never take a wide edge's place
+        bands: list[tuple[QPen, QPainterPath]] = []
         for bucket in edge_buckets(levels, magnitude, muted, faded, dead=dead,
                                    widths=widths):
             q = bucket.level
+            if nb:
+                in_band = bucket.indices < nb
+                if not (bucket.dead or bucket.muted or bucket.faded) and in_band.any():
+                    bands.append((self._band_pens[q],
+                                  _pairs_path(self._xy[bucket.indices[in_band]])))
+                    bucket = replace(bucket, indices=bucket.indices[~in_band])
+                    if not len(bucket.indices):
+                        continue
             seg = self._xy[bucket.indices]
             if bucket.dead:
                 thin.append((self.dead_pen, _pairs_path(seg)))
@@ -112,7 +139,7 @@ class EdgeItem(pg.GraphicsObject):
                 thin_pen = (pen(self.color(q, FADED_ALPHA), 1.0) if bucket.faded
                             else self._thin_pens[q])
                 thin.append((thin_pen, _pairs_path(seg)))
-        self._thin, self._wide = thin, wide
+        self._thin, self._wide = bands + thin, wide
         self.update()
 
     def thin_pens(self) -> list[QPen]:

@@ -228,27 +228,32 @@ class OverlayItem(pg.GraphicsObject):
         self._line_pen = pen(HIGHLIGHT, 1.0)
         self._color_pen = pen(HIGHLIGHT, 1.0)
         self._unit: QRectF | None = None
+        self._mark: QRectF | None = None
         self._rect = QRectF()
 
-    def show_edge(self, line: QLineF, color: QColor, width: float) -> None:
+    def show_edge(self, line: QLineF, color: QColor, width: float,
+                  mark: QRectF | None = None) -> None:
+        """Halo one edge; ``mark``: also outline this rectangle (a bundled weight's input cell)."""
         self.prepareGeometryChange()
-        self._line, self._unit = line, None
+        self._line, self._unit, self._mark = line, None, mark
         self._line_pen = pen(HIGHLIGHT, width + 4)
         self._line_pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self._color_pen = pen(color, width)
         pad = width + 4
         self._rect = QRectF(line.p1(), line.p2()).normalized().adjusted(-pad, -pad, pad, pad)
+        if mark is not None:
+            self._rect = self._rect.united(mark.adjusted(-4, -4, 4, 4))
         self.update()
 
     def show_unit(self, rect: QRectF) -> None:
         self.prepareGeometryChange()
-        self._line, self._unit = None, QRectF(rect)
+        self._line, self._unit, self._mark = None, QRectF(rect), None
         self._rect = rect.adjusted(-5, -5, 5, 5)
         self.update()
 
     def clear(self) -> None:
         self.prepareGeometryChange()
-        self._line = self._unit = None
+        self._line = self._unit = self._mark = None
         self._rect = QRectF()
         self.update()
 
@@ -263,6 +268,9 @@ class OverlayItem(pg.GraphicsObject):
             p.drawLine(self._line)
             p.setPen(self._color_pen)
             p.drawLine(self._line)
+            if self._mark is not None:
+                p.setPen(pen(HIGHLIGHT, 2.0))
+                p.drawRect(self._mark.adjusted(-1, -1, 1, 1))
         elif self._unit is not None:
             p.setPen(pen(HIGHLIGHT, 2.5))
             p.drawRect(self._unit.adjusted(-2, -2, 2, 2))

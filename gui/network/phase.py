@@ -80,8 +80,8 @@ class PhaseOverlay:
         text_right = np.full(len(lay.col_x), -np.inf)
         error = tr.unit_kind is UnitQuantity.ERROR
         for c, values in enumerate(tr.unit_values):
-            if values is None:
-                continue
+            if values is None or (c == 0 and lay.block is not None):
+                continue  # (a block of inputs shows the sample itself)
             v = np.asarray(values, dtype=np.float64)
             s = unit_fractions(v, error=error, error_scale=shown.unit_scale or 1.0,
                                column_maps=snap.maps.units[c],

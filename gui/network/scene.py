@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetricsF
 from engine.explain import TraceDisplay
 from engine.maps import CurveMaps
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
+from gui.network.block import BlockImage
 from gui.network.edges import EdgeItem
 from gui.network.items import DecorItem, OverlayItem
 from gui.network.phase import PhaseOverlay
@@ -20,6 +21,7 @@ from gui.network.style import DEAD_EDGE, FADED_ALPHA, MUTED_EDGE, rect
 from gui.network.thumbnails import Thumbnails
 from gui.network.tooltips import bias_text
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
+from session.present.input_block import BlockSpec, block_spec
 from session.present.layout import DiagramLayout, TextRoom, compute_layout
 from session.present.levels import BIAS_LEVELS, signed_steps, weight_color_scale
 from session.snapshot import Snapshot
@@ -31,14 +33,21 @@ Placed = list[tuple[QRectF, str]]
 """Texts with the rectangle each is drawn in."""
 
 
+def input_block_of(snap: Snapshot) -> BlockSpec | None:
+    """Wide inputs are drawn as one block (None: a unit per input)."""
+    return block_spec(int(snap.sizes[0]), snap.data.image_shape)
+
+
 def text_room(decor: DecorItem, snap: Snapshot) -> TextRoom:
-    """The room ``snap``'s labels and numbers need in ``decor``'s fonts."""
+    """The room ``snap``'s labels and numbers need in ``decor``'s fonts (a block of inputs
+    has no labels beside it)."""
     fm = QFontMetricsF(decor.label_font)
     fs = QFontMetricsF(decor.small_font)
     # room for text under units whether or not there are biases: phase stepping prints
     # each unit's value there, and entering it must not move the geometry
     return TextRoom(
-        label_width=max(fm.horizontalAdvance(s) for s in snap.data.feature_labels),
+        label_width=0.0 if input_block_of(snap) is not None
+        else max(fm.horizontalAdvance(s) for s in snap.data.feature_labels),
         bias_text_width=2 * (fs.horizontalAdvance("b=−0.00") + 8),
         bias_text=sum(int(n) for n in snap.sizes) <= SMALL_NETWORK_UNITS,
         caption_height=fs.height() + 2,
@@ -49,26 +58,34 @@ def decor_geometry(decor: DecorItem, lay: DiagramLayout, snap: Snapshot
                    ) -> tuple[list[QRectF], list[QRectF], Placed, Placed]:
     """(unit rectangles, bias squares, feature labels, column captions) for ``set_geometry``."""
     sizes = tuple(int(s) for s in snap.sizes)
-    unit_rects = [rect(lay.unit_box(c, j)) for c, n in enumerate(sizes) for j in range(n)]
+    first = 0 if lay.block is None else 1
+    unit_rects = [rect(lay.unit_box(c, j)) for c, n in enumerate(sizes) for j in range(n)
+                  if c >= first]
+    if lay.block is not None:
+        b = lay.block
+        unit_rects.insert(0, QRectF(b.x, b.y, b.width, b.height))
     bias_rects = (
         [rect(lay.bias_box(c, j)) for c in range(1, len(sizes)) for j in range(sizes[c])]
         if snap.use_bias else []
     )
     labels = []
-    for j, text in enumerate(snap.data.feature_labels):
+    for j, text in enumerate(snap.data.feature_labels if lay.block is None else ()):
         r = rect(lay.unit_box(0, j))
         labels.append((QRectF(2, r.top() - 4, r.left() - 8, r.height() + 8), text))
     return unit_rects, bias_rects, labels, _captions(lay, QFontMetricsF(decor.small_font))
 
 
 def _captions(lay: DiagramLayout, fm: QFontMetricsF) -> Placed:
-    """"inputs", "layer 1", …, "output" under the columns ("in", "1", "out" when narrow)."""
+    """"inputs", "layer 1", …, "output" under the columns ("in", "1", "out" when narrow); a
+    block of inputs says how many ("64 inputs")."""
     n = len(lay.col_x)
     spacing = (lay.col_x[-1] - lay.col_x[0]) / max(n - 1, 1)
     long = spacing >= fm.horizontalAdvance("layer 16") + 8
     out = []
     for c in range(n):
-        if c == 0:
+        if c == 0 and lay.block is not None:
+            text = f"{lay.block.n} inputs"
+        elif c == 0:
             text = "inputs" if long else "in"
         elif c == n - 1:
             text = "output" if long else "out"
@@ -103,6 +120,7 @@ class DiagramScene:
         for item in (self.edges, self.decor, self.overlay):
             vb.addItem(item, ignoreBounds=True)
         self.thumbnails = Thumbnails(vb)
+        self.block = BlockImage(vb)
         self.phase = PhaseOverlay(vb, self.decor)
         self.layout: DiagramLayout | None = None
         self.coloring: EdgeColoring = NO_EDGES
@@ -112,6 +130,7 @@ class DiagramScene:
 
     def clear(self) -> None:
         self.thumbnails.clear()
+        self.block.place(None)
         self.layout = None
         self.edges.set_segments(np.zeros((0, 4)), QRectF())
         self.decor.set_geometry(QRectF(), [], [], [], [])
@@ -126,12 +145,15 @@ class DiagramScene:
         colours follow at the next ``draw``)."""
         sizes = tuple(int(s) for s in snap.sizes)
         cell_rows = 8 if isinstance(snap.maps, CurveMaps) else int(snap.maps.units[0].shape[1])
-        lay = compute_layout(sizes, width, height, cell_rows, text_room(self.decor, snap))
+        lay = compute_layout(sizes, width, height, cell_rows, text_room(self.decor, snap),
+                             input_block_of(snap))
         self.layout = lay
         self.thumbnails.rebuild(lay, sizes, int(snap.maps.units[0].shape[-1]))
+        self.block.place(lay.block)
         self._drawn_maps = None  # fresh (empty) buffers: the next draw must fill them
         area = QRectF(0, 0, width, height)
-        self.edges.set_segments(lay.edges, area)
+        n_band = int(lay.edge_start[1]) if lay.bundle is not None else 0
+        self.edges.set_segments(lay.edges, area, n_band, float(np.clip(lay.pitch * 0.4, 1, 3)))
         self.decor.set_geometry(area, *decor_geometry(self.decor, lay, snap))
         return lay
 
@@ -142,7 +164,9 @@ class DiagramScene:
         biases = [np.asarray(b) for b in snap.biases if b is not None] if snap.use_bias else []
         tf_rules = snap.scenario.train.tf_rules
         scale = weight_color_scale(weights + biases, tf_rules)
-        coloring = self.coloring = edge_coloring(weights, scale, tr, snap.dead_links, tf_rules)
+        starts = None if lay.bundle is None else lay.bundle.group_starts()
+        coloring = self.coloring = edge_coloring(weights, scale, tr, snap.dead_links, tf_rules,
+                                                 starts)
         if coloring.gradient_palette:
             self.edges.set_palette(GRADIENT_NEGATIVE, GRADIENT_POSITIVE)
         else:
@@ -152,6 +176,7 @@ class DiagramScene:
         if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
             self._drawn_maps = snap.maps
             self.thumbnails.draw(snap, lay)
+        self.block.draw(snap)
         self.unit_texts = {}
         if snap.use_bias and biases:
             self._draw_biases(snap, lay, np.concatenate([b.ravel() for b in biases]), scale,
@@ -206,5 +231,8 @@ class DiagramScene:
         else:
             k = lay.edge_index(*hover[1:])
             q = int(self.coloring.levels[k]) if k < len(self.coloring.levels) else 0
-            self.overlay.show_edge(QLineF(*lay.edges[k]), self.edge_color(k, faded=False),
-                                   self.edges.edge_width(k, q))
+            # a band's weight also marks its input's cell in the block
+            mark = rect(lay.unit_box(0, hover[2])) if hover[1] == 0 and lay.block else None
+            self.overlay.show_edge(QLineF(*lay.edge_line(*hover[1:])),
+                                   self.edge_color(k, faded=False),
+                                   self.edges.edge_width(k, q), mark)

@@ -53,6 +53,11 @@ class Thumbnails:
             self._vb.removeItem(self._mosaics.pop())
         self._buffers = []
         for c, n in enumerate(sizes):
+            block = c == 0 and lay.block is not None  # a block of inputs: drawn by BlockImage
+            self._mosaics[c].setVisible(not block)
+            if block:
+                self._buffers.append(np.zeros((0, 1, res), dtype=np.uint32))
+                continue
             rows = n * (lay.cell_rows + lay.gap_rows) - lay.gap_rows
             buf = np.zeros((n, lay.cell_rows + lay.gap_rows, res), dtype=np.uint32)
             self._buffers.append(buf)
@@ -73,6 +78,8 @@ class Thumbnails:
         curve = isinstance(snap.maps, CurveMaps)
         xs_all, ys_all = [], []
         for c, values in enumerate(snap.maps.units):
+            if c == 0 and lay.block is not None:
+                continue
             t = thumbnail_fractions(values, None if c == 0 else snap.activations[c - 1])
             colors = self._lut32.take((t * 255.0 + 0.5).astype(np.uint8))
             buf = self._buffers[c]

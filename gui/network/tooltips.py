@@ -182,3 +182,24 @@ def gradient_bar_tip(quantity: EdgeQuantity) -> str:
     """Tooltip of the second colour bar, shown while edges show ∂L/∂w or Δw."""
     return (f"{quantity} on its own purple–green scale (not the weights'): edges saturate at "
             "± the largest |value| shown.")
+
+
+def block_input_tooltip(snap: Snapshot, i: int, sample: int | None) -> str:
+    """Input ``i`` of a block of inputs: its name and (image data) pixel, its value in the
+    sample the block shows, and the range of its weights into the first layer."""
+    label = snap.data.feature_labels[i]
+    shape = snap.data.image_shape
+    where = f", pixel row {i // shape[1] + 1}, column {i % shape[1] + 1}" if shape else ""
+    lines = [f"Input {label} ({i + 1} of {snap.sizes[0]}{where}; data, not trained)"]
+    if sample is not None and sample < len(snap.data.x_train):
+        lines.append(f"training sample {sample + 1}: {label} = "
+                     f"{format_value(float(snap.data.x_train[sample][i]))} (raw)")
+    w = np.asarray(snap.weights[0][i], dtype=np.float64)
+    if w.size and np.isfinite(w).any():
+        lo, hi = int(np.nanargmin(w)), int(np.nanargmax(w))
+        lines.append(f"its weights into layer 1: {weight_symbol(0, i, lo)} = "
+                     f"{format_value(float(w[lo]))} … {weight_symbol(0, i, hi)} = "
+                     f"{format_value(float(w[hi]))}")
+    lines.append("each band carries one unit's weights in input order: hover a band to "
+                 "read one")
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ from gui.network.editor import BiasTarget, ValueEditor, WeightTarget
 from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene
 from gui.network.style import BACKGROUND
-from gui.network.tooltips import edge_tooltip, unit_tooltip
+from gui.network.tooltips import block_input_tooltip, edge_tooltip, unit_tooltip
 from session.present.diagram import trace_fits
 from session.present.formats import bias_symbol, weight_symbol
 from session.present.layout import Affine, DiagramLayout
@@ -114,6 +114,7 @@ class NetworkView(QWidget):
         arch = (
             tuple(snap.sizes), bool(snap.use_bias), tuple(snap.data.feature_labels),
             isinstance(snap.maps, CurveMaps), tuple(snap.maps.units[0].shape[1:]),
+            snap.data.image_shape,
         )
         if arch != self._arch:
             self._arch = arch
@@ -191,6 +192,9 @@ class NetworkView(QWidget):
             return ""
         if self._hover[0] == "edge":
             return edge_tooltip(self._snap, self._shown_trace(), *self._hover[1:])
+        lay = self._scene.layout
+        if self._hover[1] == 0 and lay is not None and lay.block is not None:
+            return block_input_tooltip(self._snap, self._hover[2], self._scene.block.sample)
         return unit_tooltip(self._snap, self._shown_trace(), *self._hover[1:])
 
     def unit_at(self, pos: QPointF | QPoint) -> tuple[int, int] | None:

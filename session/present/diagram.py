@@ -4,13 +4,15 @@ and paths (DESIGN-NOTES "Drawing many edges": one path per colour bucket, the st
 hundred edges as wide lines).
 
 Edges are ordered layer by layer, each layer row-major over (i, j), so that edge ``k`` of layer
-``l`` is ``weights[l].ravel()[k]``.
+``l`` is ``weights[l].ravel()[k]``. A bundled first layer (wide inputs,
+``session.present.input_block``) is drawn with fewer rows than inputs: ``bundle_starts`` gives
+each drawn row's first input, and a row shows the mean of its inputs' values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -49,15 +51,39 @@ class EdgeColoring:
         return self.quantity is not EdgeQuantity.WEIGHT
 
 
+def bundle_rows(a: np.ndarray, starts: np.ndarray | None, dead: bool = False) -> np.ndarray:
+    """(n_in, n_out) values as the (g, n_out) rows a bundle draws: the mean over each run of
+    inputs beginning at ``starts`` (g,) — for ``dead`` masks, whether all of the run is dead.
+    ``starts`` None or one per input: ``a`` as it is."""
+    a = np.asarray(a)
+    if starts is None or len(starts) == len(a):
+        return a
+    if dead:
+        return np.logical_and.reduceat(a.astype(bool), starts, axis=0)
+    counts = np.diff(np.r_[starts, len(a)])[:, None]
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.add.reduceat(np.asarray(a, dtype=np.float64), starts, axis=0) / counts
+
+
 def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
                   trace: TraceDisplay | None,
-                  dead_links: Sequence[np.ndarray] = (), tf_widths: bool = False
-                  ) -> EdgeColoring:
+                  dead_links: Sequence[np.ndarray] = (), tf_widths: bool = False,
+                  bundle_starts: np.ndarray | None = None) -> EdgeColoring:
     """Colour steps of every edge: the weights on ``weight_scale``, or (a phase showing ∂L/∂w
     or Δw) the trace's edge values on their own scale, layers not computed yet muted.
     ``dead_links``: per layer (n_in, n_out) bool, True for a dead link (() when none can die);
     masks whose shapes do not match the weights are ignored. ``tf_widths``: weights get
-    TensorFlow Playground's widths (1–10 px over |w| 0–5) instead of widths by colour step."""
+    TensorFlow Playground's widths (1–10 px over |w| 0–5) instead of widths by colour step.
+    ``bundle_starts``: the first layer is a bundle drawn in these rows (``bundle_rows``)."""
+    if bundle_starts is not None and len(weights):
+        weights = [bundle_rows(weights[0], bundle_starts), *weights[1:]]
+        if len(dead_links) == len(weights):
+            dead_links = [bundle_rows(dead_links[0], bundle_starts, dead=True),
+                          *dead_links[1:]]
+        if trace is not None and trace.edge_values and trace.edge_values[0] is not None:
+            trace = replace(trace, edge_values=(bundle_rows(trace.edge_values[0],
+                                                            bundle_starts),
+                                                *trace.edge_values[1:]))
     sizes = [w.size for w in weights]
     if trace is None or trace.edge_kind is EdgeQuantity.WEIGHT:
         flat = _concat([np.asarray(w).ravel() for w in weights])

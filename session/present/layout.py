@@ -4,6 +4,9 @@ architecture or the canvas size changes; hit tests are vectorised NumPy.
 
 Columns: 0 = input features, 1..L = layers (L = output). Weight layer ``l`` joins column ``l``
 to column ``l + 1``; its edges are row-major over (i, j), like ``weights[l].ravel()``.
+With more than ``input_block.BLOCK_INPUTS`` inputs, column 0 is one block of cells and weight
+layer 0 is a bundle of bands (``session.present.input_block``); its edges are then the bands'
+sub-segments, row-major over (group, j).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+
+from session.present.input_block import BlockSpec, Bundle, InputBlock, make_bundle, place_block
 
 MAX_THUMB = 48.0
 MIN_THUMB = 10.0
@@ -69,12 +74,28 @@ class DiagramLayout:
     show_bias_text: bool
     """Room for one line of text under each unit (the bias, or a phase's value)."""
     caption_y: float
+    block: InputBlock | None = None
+    """Column 0 as one block of cells (wide inputs), or None: one unit per input."""
+    bundle: Bundle | None = None
+    """Weight layer 0 as one band per hidden unit (with ``block``)."""
 
     @property
     def pitch(self) -> float:
         return self.thumb * (self.cell_rows + self.gap_rows) / self.cell_rows
 
+    @property
+    def col_half(self) -> np.ndarray:
+        """(C,) half the width of each column's units (the block's for a block column)."""
+        half = np.full(len(self.col_x), self.thumb / 2)
+        if self.block is not None:
+            half[0] = self.block.width / 2
+        return half
+
     def unit_box(self, column: int, j: int) -> Box:
+        if column == 0 and self.block is not None:
+            r, c = self.block.cell_of(j)
+            b = self.block
+            return Box(b.x + float(c) * b.cell, b.y + float(r) * b.cell, b.cell, b.cell)
         x, y = self.unit_xy[self.col_start[column] + j]
         h = self.thumb / 2
         return Box(float(x - h), float(y - h), self.thumb, self.thumb)
@@ -90,16 +111,32 @@ class DiagramLayout:
         return int(self.col_start[layer + 2] - self.col_start[layer + 1])
 
     def edge_index(self, layer: int, i: int, j: int) -> int:
-        """Index of edge (layer, i, j) in the edge arrays."""
+        """Index of edge (layer, i, j) in the edge arrays (a bundle's: the sub-segment input
+        i is drawn in)."""
+        if layer == 0 and self.bundle is not None:
+            i = self.bundle.group_of(i)
         return int(self.edge_start[layer]) + i * self.layer_width(layer) + j
 
+    def edge_line(self, layer: int, i: int, j: int) -> tuple[float, float, float, float]:
+        """The segment that stands for weight (layer, i, j): its edge, or its stretch of a band."""
+        if layer == 0 and self.bundle is not None:
+            return self.bundle.weight_line(i, j)
+        x0, y0, x1, y1 = self.edges[self.edge_index(layer, i, j)]
+        return float(x0), float(y0), float(x1), float(y1)
+
     def unit_at(self, x: float, y: float) -> tuple[int, int] | None:
-        """(column, unit) whose thumbnail (plus 2 px) contains canvas point (x, y)."""
+        """(column, unit) whose thumbnail (plus 2 px), or block cell, holds canvas point (x, y)."""
         if not len(self.unit_xy):
             return None
+        inside = np.ones(len(self.unit_xy), dtype=bool)
+        if self.block is not None:
+            i = self.block.input_at(x, y)
+            if i is not None:
+                return 0, i
+            inside[: int(self.col_start[1])] = False  # the block's cells are not thumbnails
         half = self.thumb / 2 + 2.0
         d = np.abs(self.unit_xy - (x, y))
-        hit = np.flatnonzero((d[:, 0] <= half) & (d[:, 1] <= half))
+        hit = np.flatnonzero(inside & (d[:, 0] <= half) & (d[:, 1] <= half))
         if not hit.size:
             return None
         k = int(hit[np.argmin(d[hit].sum(axis=1))])
@@ -109,14 +146,17 @@ class DiagramLayout:
         """(weight layer, i, j) of the edge nearest canvas point (x, y) within EDGE_PICK_PX."""
         if not len(self.edges):
             return None
-        half = self.thumb / 2
+        half = self.col_half
         # only one layer's edges can pass through this x: the gap between two columns
         layer = int(np.searchsorted(self.col_x, x)) - 1
         if layer < 0 or layer >= len(self.col_x) - 1:
             return None
-        if not (self.col_x[layer] + half - EDGE_PICK_PX <= x
-                <= self.col_x[layer + 1] - half + EDGE_PICK_PX):
+        if not (self.col_x[layer] + half[layer] - EDGE_PICK_PX <= x
+                <= self.col_x[layer + 1] - half[layer + 1] + EDGE_PICK_PX):
             return None
+        if layer == 0 and self.bundle is not None:
+            i, j, d2 = self.bundle.hit(np.array([x]), np.array([y]))
+            return None if d2[0] > EDGE_PICK_PX**2 else (0, int(i[0]), int(j[0]))
         k, d2 = self.nearest_edges(layer, np.array([x]), np.array([y]))
         if d2[0] > EDGE_PICK_PX**2:
             return None
@@ -141,6 +181,8 @@ class DiagramLayout:
         """A widget pixel on edge (layer, i, j) that hit-tests to it: the midpoint unless other
         edges cross there (symmetric layouts cross at midpoints; dense layers cross everywhere),
         else the pixel nearest the middle that picks this edge."""
+        if layer == 0 and self.bundle is not None:
+            return self._bundle_pixel(i, j, to_widget)
         k = i * self.layer_width(layer) + j
         x0, y0, x1, y1 = self.edges[int(self.edge_start[layer]) + k]
         sx, sy, ox, oy = to_widget
@@ -159,6 +201,29 @@ class DiagramLayout:
             return float(cx[ok[0]]), float(cy[ok[0]])
         return float((x0 + x1) / 2 * sx + ox), float((y0 + y1) / 2 * sy + oy)
 
+    def _bundle_pixel(self, i: int, j: int, to_widget: Affine) -> tuple[float, float]:
+        """A widget pixel on weight (0, i, j)'s stretch of band j that hit-tests to it (its
+        middle when no whole pixel does: more inputs than pixels along the band)."""
+        assert self.bundle is not None
+        x0, y0, x1, y1 = (float(v) for v in self.bundle.bands[j])
+        n = self.bundle.n_in
+        ts = (i + np.linspace(0.05, 0.95, 19)) / n
+        ts = ts[np.argsort(np.abs(ts - (i + 0.5) / n), kind="stable")]
+        sx, sy, ox, oy = to_widget
+        wx, wy = (x0 + ts * (x1 - x0)) * sx + ox, (y0 + ts * (y1 - y0)) * sy + oy
+        cx = np.column_stack([np.rint(wx), np.floor(wx), np.ceil(wx), np.floor(wx)]).ravel()
+        cy = np.column_stack([np.rint(wy), np.floor(wy), np.ceil(wy), np.ceil(wy)]).ravel()
+        vx, vy = (cx - ox) / sx, (cy - oy) / sy
+        hi, hj, d2 = self.bundle.hit(vx, vy)
+        # clear of the block and of the units' hit boxes (thumbnail + 2 px)
+        inside = ((vx > self.col_x[0] + self.col_half[0] + 1)
+                  & (vx < self.col_x[1] - self.thumb / 2 - 3))
+        ok = np.flatnonzero(inside & (hi == i) & (hj == j) & (d2 <= EDGE_PICK_PX**2))
+        if ok.size:
+            return float(cx[ok[0]]), float(cy[ok[0]])
+        t = (i + 0.5) / n
+        return float((x0 + t * (x1 - x0)) * sx + ox), float((y0 + t * (y1 - y0)) * sy + oy)
+
 
 @dataclass(frozen=True)
 class TextRoom:
@@ -175,8 +240,10 @@ class TextRoom:
 
 
 def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_rows: int,
-                   room: TextRoom) -> DiagramLayout:
-    """Columns evenly spaced, units centred vertically, thumbnails as large as fit (≤ 48 px)."""
+                   room: TextRoom, block: BlockSpec | None = None) -> DiagramLayout:
+    """Columns evenly spaced, units centred vertically, thumbnails as large as fit (≤ 48 px).
+    With ``block`` (wide inputs, ``block.n_inputs == sizes[0]``), the inputs are one block at
+    the left and weight layer 0 a bundle of bands."""
     n_cols = len(sizes)
     top, bottom = 10.0, room.caption_height + 10.0
     avail = max(height - top - bottom, 20.0)
@@ -186,15 +253,27 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
     # horizontal room: labels left of the inputs, bias text right of the output
     left0 = 8.0 + room.label_width + 6.0
     right0 = 10.0 + (room.bias_text_width / 2 if room.bias_text else 0.0)
+    placed = None
+    if block is not None and n_cols > 1:
+        placed = place_block(block, 8.0, top, avail, width)
+        left0 = placed.x + placed.width  # the columns after the block share what is left
+    n_units = max(sizes[1:]) if placed is not None else max(sizes)
     thumb, pitch, gap_rows, bias_text = _thumb_size(
-        max(sizes), n_cols, avail, max(width - left0 - right0, 40.0), cell_rows, room.bias_text
+        n_units, n_cols, avail, max(width - left0 - right0, 40.0), cell_rows, room.bias_text
     )
 
     left = left0 + thumb / 2
     right = width - right0 - thumb / 2
     if bias_text:
         right = min(right, width - 4 - max(thumb / 2, room.bias_text_width / 2))
-    col_x = np.linspace(left, max(right, left + 1.0), n_cols) if n_cols > 1 else np.array([left])
+    if placed is not None:
+        step = max(right - left0, 1.0) / (n_cols - 1)
+        col_x = np.concatenate([[placed.x + placed.width / 2],
+                                left0 + step * np.arange(1, n_cols)])
+    elif n_cols > 1:
+        col_x = np.linspace(left, max(right, left + 1.0), n_cols)
+    else:
+        col_x = np.array([left])
     col_x = np.rint(col_x)
     sizes_a = np.asarray(sizes)
     totals = sizes_a * pitch - (pitch - thumb)
@@ -205,14 +284,32 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
     unit_xy = np.column_stack(
         [col_x[unit_col], col_top[unit_col] + unit_idx * pitch + thumb / 2]
     )
+    edges = _edge_segments(unit_xy, col_start, thumb / 2, skip_first=placed is not None)
+    edge_counts = sizes_a[:-1] * sizes_a[1:]
+    bundle = None
+    if placed is not None:
+        col_x[0] = placed.x + placed.width / 2
+        col_top[0] = placed.y
+        unit_xy[: sizes[0]] = placed.centres()
+        bundle = make_bundle(placed, unit_xy[col_start[1]:col_start[2]], thumb / 2)
+        edges = np.concatenate([bundle.segments(), edges])
+        edge_counts[0] = bundle.groups * sizes[1]
     return DiagramLayout(
         width=width, height=height, thumb=thumb, cell_rows=cell_rows, gap_rows=gap_rows,
         col_x=col_x, col_top=col_top, unit_col=unit_col, unit_idx=unit_idx, unit_xy=unit_xy,
-        col_start=col_start, edges=_edge_segments(unit_xy, col_start, thumb / 2),
-        edge_start=np.concatenate([[0], np.cumsum(sizes_a[:-1] * sizes_a[1:])]),
-        bias_side=float(np.clip(thumb * 0.26, 4.0, 10.0)), show_bias_text=bias_text,
-        caption_y=height - room.caption_height - 2,
+        col_start=col_start, edges=edges,
+        edge_start=np.concatenate([[0], np.cumsum(edge_counts)]),
+        bias_side=_bias_side(thumb), show_bias_text=bias_text,
+        caption_y=height - room.caption_height - 2, block=placed, bundle=bundle,
     )
+
+
+def _bias_side(thumb: float) -> float:
+    """The bias square's side: about a quarter of the thumbnail, 4–10 px, and never more than
+    half of a compressed (tiny) thumbnail."""
+    if thumb >= 8.0:
+        return float(np.clip(thumb * 0.26, 4.0, 10.0))
+    return max(thumb / 2, 1.0)
 
 
 def _thumb_size(n_max: int, n_cols: int, avail: float, span: float, cell_rows: int,
@@ -237,13 +334,18 @@ def _thumb_size(n_max: int, n_cols: int, avail: float, span: float, cell_rows: i
     # An integer pitch and integer unit centres keep level edges on pixel rows: crisp without
     # antialiasing, and a pixel on such an edge hit-tests to it even where many edges cross.
     pitch = max(1.0, math.floor(thumb * (cell_rows + gap_rows) / cell_rows))
+    if n_max * pitch > avail + pitch:
+        # large layers (hundreds of units): compress below FLOOR_THUMB rather than clip
+        pitch = max(1.0, math.floor(avail / n_max))
     return pitch * cell_rows / (cell_rows + gap_rows), pitch, gap_rows, bias_text
 
 
-def _edge_segments(unit_xy: np.ndarray, col_start: np.ndarray, half: float) -> np.ndarray:
-    """(E, 4) segments from each unit's right side to the next column's units' left sides."""
+def _edge_segments(unit_xy: np.ndarray, col_start: np.ndarray, half: float,
+                   skip_first: bool = False) -> np.ndarray:
+    """(E, 4) segments from each unit's right side to the next column's units' left sides
+    (``skip_first``: not the first weight layer's, which is a bundle)."""
     blocks = []
-    for c in range(len(col_start) - 2):
+    for c in range(1 if skip_first else 0, len(col_start) - 2):
         a = unit_xy[col_start[c]:col_start[c + 1]]
         b = unit_xy[col_start[c + 1]:col_start[c + 2]]
         n_in, n_out = len(a), len(b)
@@ -271,21 +373,21 @@ def phase_regions(lay: DiagramLayout, text_right: np.ndarray, active: int,
     (``text_right`` (C,): right end of each column's chips, −inf if none). ``active`` is the
     banded column (−1: none)."""
     n_cols = len(lay.col_x)
-    half = lay.thumb / 2
+    half = lay.col_half
     # each column's right edge: the thumbnail, its value chips and (active) its band
     right_edge = np.maximum(lay.col_x + half, text_right)
     bands = []
     if active >= 0:
         pad = max(10.0, lay.bias_side + 4)
-        x0 = lay.col_x[active] - half - pad
-        right_edge[active] = max(lay.col_x[active] + half + pad, text_right[active] + 4)
+        x0 = lay.col_x[active] - half[active] - pad
+        right_edge[active] = max(lay.col_x[active] + half[active] + pad, text_right[active] + 4)
         bands.append(Box(float(x0), 2.0, float(right_edge[active] - x0), lay.caption_y + 16))
     veils = []
     for c in sorted(dimmed):
         # the column's units, bias squares and (inputs) labels; its incoming edges are
         # faded by their pens, so the veil never lightens the neighbours' band or numbers
         x0 = 0.0 if c == 0 else max(right_edge[c - 1],
-                                    lay.col_x[c] - half - lay.bias_side / 2 - 1)
-        x1 = lay.width if c == n_cols - 1 else lay.col_x[c] + half + 0.5
+                                    lay.col_x[c] - half[c] - lay.bias_side / 2 - 1)
+        x1 = lay.width if c == n_cols - 1 else lay.col_x[c] + half[c] + 0.5
         veils.append(Box(float(x0), 0.0, float(max(x1 - x0, 0.0)), lay.caption_y - 1))
     return PhaseRegions(bands, veils)
