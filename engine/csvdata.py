@@ -52,6 +52,7 @@ from engine.csv_text import (
 )
 from engine.data.dataset import MAX_CLASSES
 from engine.datasets import MAX_SAMPLES, TASKS, from_arrays
+from engine.features import MAX_FEATURE_INPUTS, available_features
 from engine.io.validate import MAX_MESSAGE, unexpected
 from engine.scenario import CustomData, Scenario, fit_to_data
 
@@ -299,11 +300,15 @@ def scenario_for_csv(scenario: Scenario, data: CsvDataset) -> tuple[Scenario, li
     if init.scheme == "explicit":
         init = replace(init, scheme="tf_playground")
     title = os.path.basename(data.source) if data.source else "CSV data"
+    n_inputs = data.custom.shape[0]
+    # New data: more than two columns all feed the network; one or two keep the features.
+    features = tuple(available_features(n_inputs)) if n_inputs > MAX_FEATURE_INPUTS \
+        else scenario.data.features
     s = replace(
         scenario,
         key="custom",
         title=title,
-        data=replace(scenario.data, dataset="custom", custom=data.custom,
+        data=replace(scenario.data, dataset="custom", custom=data.custom, features=features,
                      n_samples=data.n_rows, noise=0.0, train_fraction=data.train_fraction),
         init=init,
         initial_weights=None,
