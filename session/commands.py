@@ -244,3 +244,13 @@ class ImportCsv(Command):
     task: str
     """"classification" or "regression"."""
     train_fraction: float
+
+
+# -- views -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SetMapAxes(Command):
+    """Draw the decision map over raw input columns ``x`` and ``y`` (0-based; data with more
+    than two inputs holds the others at their training mean)."""
+
+    x: int
+    y: int

@@ -1,0 +1,77 @@
+"""The session's view choices: the decision map's axes and the scores in every snapshot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.metrics import ClassScores
+from engine.presets import get_preset
+from session import commands as c
+from session.events import Event, Refused
+from session.session import Session
+
+
+def make(preset: str) -> tuple[Session, list[Event]]:
+    events: list[Event] = []
+    return Session(get_preset(preset), emit=events.append), events
+
+
+def test_set_map_axes_redraws_the_map_over_the_chosen_columns():
+    s, events = make("iris")
+    first = s.snapshot()
+    assert first is not None and first.maps.axes == (0, 1)
+    s.handle(c.SetMapAxes(2, 3))
+    snap = s.snapshot()
+    assert snap is not None and snap.maps.axes == (2, 3) and not events
+    assert not np.array_equal(snap.maps.output, first.maps.output)
+    x = s.require_trainer().dataset.x
+    x0, x1, y0, y1 = snap.maps.domain
+    assert x0 < x[:, 2].min() and x1 > x[:, 2].max()
+    assert y0 < x[:, 3].min() and y1 > x[:, 3].max()
+    s.handle(c.Reset())  # new weights, same data: the choice stays
+    assert s.snapshot().maps.axes == (2, 3)
+
+
+def test_bad_map_axes_are_refused_and_change_nothing():
+    s, events = make("iris")
+    for bad in (c.SetMapAxes(1, 1), c.SetMapAxes(0, 4), c.SetMapAxes(-1, 2)):
+        s.handle(bad)
+    refusals = [e for e in events if isinstance(e, Refused)]
+    assert len(refusals) == 3 and all(len(e.text) <= 300 for e in refusals)
+    assert "different" in refusals[0].text and "1..4" in refusals[1].text
+    assert s.snapshot().maps.axes == (0, 1)
+    two, events2 = make("tf_default")
+    two.handle(c.SetMapAxes(1, 0))
+    assert isinstance(events2[-1], Refused) and two.snapshot().maps.axes == (0, 1)
+
+
+def test_other_data_goes_back_to_the_first_two_columns():
+    s, _ = make("iris")
+    s.handle(c.SetMapAxes(3, 1))
+    s.handle(c.LoadScenario(get_preset("digits")))
+    assert s.snapshot().maps.axes == (0, 1)
+
+
+def test_trace_nearest_uses_the_chosen_columns():
+    s, _ = make("iris")
+    s.handle(c.SetMapAxes(2, 3))
+    t = s.require_trainer()
+    pts = t.dataset.x[t.train_idx]
+    k = 17
+    s.handle(c.TraceNearest(float(pts[k, 2]), float(pts[k, 3])))
+    chosen = s.stepping.traced_sample
+    assert chosen is not None
+    assert np.allclose(pts[chosen, 2:4], pts[k, 2:4])
+
+
+def test_snapshots_carry_scores_of_the_current_weights():
+    s, _ = make("iris")
+    before = s.snapshot().scores
+    assert before is not None and before.epoch == 0
+    s.handle(c.TrainEpochs(30))
+    after = s.snapshot()
+    assert after.scores is not None and after.scores.epoch == 30
+    assert isinstance(after.scores.test, ClassScores)
+    assert after.scores.test.accuracy == pytest.approx(after.metrics.test_accuracy)
+    assert after.scores is not before
