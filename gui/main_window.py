@@ -103,6 +103,7 @@ class MainWindow(WindowLayout):
         self.network_view.weightSelected.connect(self._on_weight_selected)
         self.output_view.pointClicked.connect(self._on_point_clicked)
         self.output_view.edit_points.toggled.connect(self._on_edit_points)
+        self.output_view.axesChosen.connect(lambda x, y: self.send(c.SetMapAxes(x, y)))
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
@@ -327,6 +328,7 @@ class MainWindow(WindowLayout):
         self.network_view.set_trace(None if snap.trace is None else snap.trace.display)
         self.output_view.set_snapshot(snap)
         self.inspector.set_snapshot(snap)
+        self.metrics_view.set_snapshot(snap)
         self.step_back_button.setEnabled(snap.can_step_back)
         now = time.monotonic()
         if not snap.running or now - self._loss_drawn >= LOSS_PLOT_INTERVAL:

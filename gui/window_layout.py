@@ -11,6 +11,7 @@ from gui.architecture import ArchitectureBar
 from gui.banner import DivergenceBanner
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
+from gui.metrics_view import MetricsView
 from gui.network import NetworkView
 from gui.output_view import OutputView
 from gui.panels import DataPanel, FeaturePanel, TrainingPanel
@@ -18,6 +19,7 @@ from gui.panels.widgets import guard_wheel
 from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
+METRICS_TAB = 2
 SIDE_MIN_WIDTH = 265
 """The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
 
@@ -59,6 +61,8 @@ class WindowLayout(QMainWindow):
         self.tabs.setObjectName("bottomTabs")
         self.tabs.addTab(self.loss_plot, "Loss")
         self.tabs.addTab(self.inspector, "Inspector (backprop step)")
+        self.metrics_view = MetricsView()
+        self.tabs.addTab(self.metrics_view, "Metrics")
         self.tabs.setMinimumWidth(300)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)

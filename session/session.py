@@ -22,6 +22,7 @@ import numpy as np
 
 from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
+from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
 from engine.scenario import Scenario
@@ -119,7 +120,8 @@ class Session:
         old = self._data
         self._data = DataView.from_trainer(trainer)
         if old is None or old.input_names != self._data.input_names:
-            self.map_axes = (0, 1)  # other columns: the choice no longer names them
+            # other columns: the choice no longer names them; start on the liveliest two
+            self.map_axes = default_map_axes(self._data.x_train)
         self._new_generation()
 
     def _new_generation(self) -> None:

@@ -45,7 +45,7 @@ def test_per_class_accuracy_is_recall_and_nan_for_an_absent_class():
 
 
 def test_confusion_matrix_refuses_labels_out_of_range():
-    with pytest.raises(ValueError, match="0..1"):
+    with pytest.raises(ValueError, match=r"0\.\.1"):
         confusion_matrix(np.array([0, 2]), np.array([0, 1]), 2)
 
 

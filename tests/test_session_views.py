@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.map_axes import default_map_axes
 from engine.metrics import ClassScores
 from engine.presets import get_preset
 from session import commands as c
@@ -20,7 +21,7 @@ def make(preset: str) -> tuple[Session, list[Event]]:
 def test_set_map_axes_redraws_the_map_over_the_chosen_columns():
     s, events = make("iris")
     first = s.snapshot()
-    assert first is not None and first.maps.axes == (0, 1)
+    assert first is not None and first.maps.axes == (0, 2)  # the two that vary most
     s.handle(c.SetMapAxes(2, 3))
     snap = s.snapshot()
     assert snap is not None and snap.maps.axes == (2, 3) and not events
@@ -40,17 +41,31 @@ def test_bad_map_axes_are_refused_and_change_nothing():
     refusals = [e for e in events if isinstance(e, Refused)]
     assert len(refusals) == 3 and all(len(e.text) <= 300 for e in refusals)
     assert "different" in refusals[0].text and "1..4" in refusals[1].text
-    assert s.snapshot().maps.axes == (0, 1)
+    assert s.snapshot().maps.axes == (0, 2)
     two, events2 = make("tf_default")
     two.handle(c.SetMapAxes(1, 0))
     assert isinstance(events2[-1], Refused) and two.snapshot().maps.axes == (0, 1)
 
 
-def test_other_data_goes_back_to_the_first_two_columns():
+def test_other_data_starts_on_its_two_liveliest_columns():
     s, _ = make("iris")
     s.handle(c.SetMapAxes(3, 1))
     s.handle(c.LoadScenario(get_preset("digits")))
+    x = s.require_trainer().dataset.x[s.require_trainer().train_idx]
+    axes = s.snapshot().maps.axes
+    assert axes == default_map_axes(x) and x[:, list(axes)].var(axis=0).min() > 0
+    s.handle(c.LoadScenario(get_preset("tf_default")))
     assert s.snapshot().maps.axes == (0, 1)
+
+
+def test_default_map_axes_by_hand():
+    x = np.array([[0.0, 1.0, 5.0, 2.0],
+                  [0.0, 3.0, 1.0, 2.0],
+                  [0.0, 2.0, 9.0, 2.5]])
+    # variances: 0, 2/3, 10.67, 0.056 -> columns 2 and 1, in column order
+    assert default_map_axes(x) == (1, 2)
+    assert default_map_axes(x[:, :2]) == (0, 1)
+    assert default_map_axes(np.zeros((3, 5))) == (0, 1)
 
 
 def test_trace_nearest_uses_the_chosen_columns():
