@@ -90,3 +90,13 @@ def test_snapshots_carry_scores_of_the_current_weights():
     assert isinstance(after.scores.test, ClassScores)
     assert after.scores.test.accuracy == pytest.approx(after.metrics.test_accuracy)
     assert after.scores is not before
+
+
+def test_new_axes_are_drawn_at_once_even_while_running():
+    """Running, the maps refresh at most ~7×/s; a new choice must not wait for that."""
+    now = [0.0]
+    s = Session(get_preset("iris"), clock=lambda: now[0])
+    s.handle(c.Run())
+    assert s.snapshot().maps.axes == (0, 2)
+    s.handle(c.SetMapAxes(1, 3))  # the clock has not moved: the old maps are still fresh
+    assert s.snapshot().maps.axes == (1, 3)
