@@ -101,25 +101,33 @@ class ClassScores:
         return cls(_frozen(confusion), _frozen(per_class_accuracy(confusion)))
 
 
+PLOT_LIMIT = 2_000
+"""Regression scores carry at most this many (target, prediction) pairs for the plot: every
+snapshot carries them, and a dot cloud of 2,000 already shows the fit."""
+
+
 @dataclass(frozen=True, eq=False)
 class RegressionScores:
-    """One set's regression scores, with the (N,) targets and predictions they came from
-    (for a predicted-against-true plot)."""
+    """One set's regression scores over all N samples, with (M,) targets and predictions for
+    a predicted-against-true plot: all of them, or M = PLOT_LIMIT evenly spaced ones."""
 
     r2: float
     rmse: float
     true: np.ndarray
     predicted: np.ndarray
 
-    @property
-    def n(self) -> int:
-        return int(self.true.size)
+    n: int
+    """Samples in the set (the scores' count, not the plot's)."""
 
     @classmethod
-    def of(cls, true: np.ndarray, predicted: np.ndarray) -> RegressionScores:
-        return cls(r_squared(true, predicted), rmse(true, predicted),
-                   _frozen(np.asarray(true, dtype=np.float64)),
-                   _frozen(np.asarray(predicted, dtype=np.float64)))
+    def of(cls, true: np.ndarray, predicted: np.ndarray,
+           plot_limit: int = PLOT_LIMIT) -> RegressionScores:
+        t = np.asarray(true, dtype=np.float64).ravel()
+        p = np.asarray(predicted, dtype=np.float64).ravel()
+        keep = np.arange(t.size)
+        if t.size > plot_limit:
+            keep = np.linspace(0, t.size - 1, plot_limit).round().astype(np.int64)
+        return cls(r_squared(t, p), rmse(t, p), _frozen(t[keep]), _frozen(p[keep]), t.size)
 
 
 SetScores = ClassScores | RegressionScores

@@ -117,3 +117,16 @@ def test_regression_scores_of_diabetes_by_hand():
     assert s.test.r2 == pytest.approx(1 - np.sum((y - p) ** 2) / np.sum((y - y.mean()) ** 2))
     np.testing.assert_allclose(s.test.predicted, p)
     np.testing.assert_allclose(s.test.true, y)
+
+
+def test_regression_scores_carry_a_bounded_plot_but_score_every_sample():
+    rng = np.random.default_rng(3)
+    true = rng.normal(size=5_000)
+    pred = true + rng.normal(scale=0.5, size=5_000)
+    s = RegressionScores.of(true, pred, plot_limit=300)
+    assert s.n == 5_000 and s.true.size == s.predicted.size == 300
+    assert s.rmse == pytest.approx(rmse(true, pred))
+    assert s.r2 == pytest.approx(r_squared(true, pred))
+    assert s.true[0] == true[0] and s.true[-1] == true[-1]
+    full = RegressionScores.of(true[:50], pred[:50], plot_limit=300)
+    np.testing.assert_array_equal(full.predicted, pred[:50])
