@@ -105,6 +105,7 @@ class MainWindow(WindowLayout):
         self.network_view.weightSelected.connect(self._on_weight_selected)
         self.output_view.pointClicked.connect(self._on_point_clicked)
         self.output_view.edit_points.toggled.connect(self._on_edit_points)
+        self.output_view.axesChosen.connect(lambda x, y: self.send(c.SetMapAxes(x, y)))
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
@@ -331,6 +332,7 @@ class MainWindow(WindowLayout):
         self.inspector.set_snapshot(snap)
         self.show_image_tab(self.image_views.applies(snap))
         self.image_views.set_snapshot(snap)
+        self.metrics_view.set_snapshot(snap)
         self.step_back_button.setEnabled(snap.can_step_back)
         now = time.monotonic()
         if not snap.running or now - self._loss_drawn >= LOSS_PLOT_INTERVAL:

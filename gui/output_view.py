@@ -6,6 +6,9 @@
   colour of the winning class, paler where the network is unsure. "Discretize" shows hard
   decisions only.
 * 1-D data: the network's function as a curve through the data points.
+* More than two inputs: the map over two columns the user picks (``MapAxesChooser``; the
+  others held at their training mean), the points projected on them; a regression draws
+  each sample's prediction against its target instead (``FitLayer``).
 * While a unit is hovered in the diagram, its own map is shown large instead (``show_unit_map``).
 
 Colouring a grid the engine computed is rendering, so it happens here; no forward pass does.
@@ -28,11 +31,13 @@ from gui.colors import (
     map_lut,
     signed_lut,
 )
+from gui.map_axes import MapAxesChooser
+from gui.map_colors import discretized, rgba_classes
+from gui.output_fit import FitLayer
+from gui.output_legend import OutputKind, input_label, legend_text, output_kind
 from gui.plot_style import cache_axes
 from session.present.levels import activation_levels
-from session.snapshot import DataView, Snapshot
-
-CLASS_LOW_CAPTION = "orange: class 0 · blue: class 1"
+from session.snapshot import Snapshot
 
 
 def class_heights(labels: np.ndarray, output_activation: str) -> np.ndarray:
@@ -40,40 +45,6 @@ def class_heights(labels: np.ndarray, output_activation: str) -> np.ndarray:
     classes (0/1 for sigmoid and ReLU, −1/1 for tanh and linear), (N,) for labels (N,)."""
     low, high = get_activation(output_activation).class_targets
     return np.where(labels == 1, high, low)
-
-
-def _rgba_classes(output: np.ndarray, discrete: bool) -> np.ndarray:
-    """(res, res, 4) uint8: each pixel the colour of its winning class, whitened by doubt."""
-    winner = np.argmax(output, axis=0)
-    palette = np.array([class_color(k) for k in range(output.shape[0])], dtype=np.float32)
-    rgb = palette[winner]
-    if not discrete:
-        confidence = np.max(output, axis=0)
-        k = output.shape[0]
-        strength = np.clip((confidence - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
-        rgb = 255.0 - (255.0 - rgb) * (0.15 + 0.45 * strength)
-    else:
-        rgb = 255.0 - (255.0 - rgb) * 0.6
-    out = np.empty((*winner.shape, 4), dtype=np.uint8)
-    out[..., :3] = rgb.astype(np.uint8)
-    out[..., 3] = 255
-    return out
-
-
-def discretized(values: np.ndarray, levels: tuple[float, float], regression: bool,
-                tf_rules: bool) -> np.ndarray:
-    """A one-unit output map (res, res) as its two ends, float32. This app splits a class
-    output at the middle of its range (> mid); TensorFlow Playground's rules split any
-    problem, regression included, at value ≥ 0 (its outputs are tanh or linear; a
-    classification output of another range keeps its middle)."""
-    lo, hi = levels
-    mid = 0.5 * (lo + hi)
-    if tf_rules:
-        cut = 0.0 if regression or lo < 0.0 < hi else mid
-        high = values >= cut
-    else:
-        high = values > mid
-    return np.where(high, hi, lo).astype(np.float32)
 
 
 def can_discretize(snap: Snapshot) -> bool:
@@ -87,6 +58,8 @@ class OutputView(QWidget):
 
     pointClicked = Signal(float, float, object)
     """A left click in the plot, in data coordinates, with the keyboard modifiers."""
+    axesChosen = Signal(int, int)
+    """The user chose the raw columns (x, y) for the map (data with more than two inputs)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +70,10 @@ class OutputView(QWidget):
         self._unit: tuple[int, int] | None = None
         self._drawn_maps: object = None
         self._traced_key: object = None
+        self._axes: tuple[int, int] = (0, 1)
+        """The raw columns the plane shows (the drawn maps')."""
+        self._kind = OutputKind.PLANE
+        self._drawn_scores: object = None
 
         self.title = QLabel("Output")
         self.title.setObjectName("outputTitle")
@@ -135,6 +112,10 @@ class OutputView(QWidget):
         self.caption.setZValue(20)
         plot.addItem(self.caption, ignoreBounds=True)
         self.caption.hide()
+        self.fit = FitLayer(plot)
+        self.axes_chooser = MapAxesChooser()
+        self.axes_chooser.hide()
+        self.axes_chooser.axesChosen.connect(self.axesChosen)
 
         self.show_test = QCheckBox("Test data")
         self.show_test.setObjectName("showTestData")
@@ -167,6 +148,7 @@ class OutputView(QWidget):
         layout.setSpacing(3)
         layout.addWidget(self.title)
         layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.axes_chooser)
         layout.addLayout(boxes)
         layout.addWidget(self.legend)
         self.setMinimumSize(280, 260)
@@ -186,8 +168,16 @@ class OutputView(QWidget):
             self._data_key = snap.data
             self._configure(snap)
             self._redraw_points()
-        if snap.maps is not self._drawn_maps:  # maps refresh less often than weights
-            self._redraw_map()
+        axes = snap.maps.axes if isinstance(snap.maps, PlaneMaps) else (0, 1)
+        if axes != self._axes:  # the map moved to other columns
+            self._axes = axes
+            self.axes_chooser.show_axes(axes)
+            self._place_view(snap)
+            self._redraw_points()
+            self._traced_key = None
+        if snap.maps is not self._drawn_maps or (
+                self._kind is OutputKind.FIT and snap.scores is not self._drawn_scores):
+            self._redraw_map()  # maps (and scores) refresh less often than weights
         self._mark_traced(snap)
 
     def _mark_traced(self, snap: Snapshot) -> None:
@@ -206,9 +196,12 @@ class OutputView(QWidget):
         if idx.size == 0 or len(d.x_train) == 0:
             self.traced.setData([], [])
             return
-        xs = d.x_train[idx, 0]
+        if self._kind is OutputKind.FIT:
+            self.traced.setData([], [])
+            return
+        xs = d.x_train[idx, self._axes[0]]
         if d.n_inputs >= 2:
-            ys = d.x_train[idx, 1]
+            ys = d.x_train[idx, self._axes[1]]
         elif d.task == "classification":
             ys = class_heights(d.y_train[idx], d.output_activation)
         else:
@@ -230,42 +223,50 @@ class OutputView(QWidget):
 
     # -- drawing -------------------------------------------------------------------------------
     def _configure(self, snap: Snapshot) -> None:
+        """New data: what kind of view, its controls and its ranges."""
         d = snap.data
-        x0, x1, y0, y1 = d.domain
-        plane = d.n_inputs >= 2
-        self.plot.setLabel("bottom", "x₁")
-        self.plot.setLabel("left", "x₂" if plane else "output")
+        self._kind = kind = output_kind(d)
+        self._axes = snap.maps.axes if isinstance(snap.maps, PlaneMaps) else (0, 1)
+        plane, wide = kind is OutputKind.PLANE, d.n_inputs > 2
+        if plane and wide:
+            names = tuple(input_label(d, k) for k in range(d.n_inputs))
+            self.axes_chooser.set_columns(names)
+            self.axes_chooser.show_axes(self._axes)
+        self.axes_chooser.setVisible(plane and wide)
+        self.image.setVisible(plane)
+        self.curve.setVisible(kind is OutputKind.CURVE)
+        self.fit.set_visible(kind is OutputKind.FIT)
+        self.threshold.setVisible(kind is OutputKind.CURVE and d.task == "classification")
+        if kind is OutputKind.CURVE and d.task == "classification":
+            self.threshold.setValue(get_activation(d.output_activation).threshold)
+        self.show_test.setEnabled(len(d.x_test) > 0)
+        self.edit_points.setEnabled(not wide)  # a click names two coordinates only
+        if wide and self.edit_points.isChecked():
+            self.edit_points.setChecked(False)
+        self.legend.setText(legend_text(d))
+        self._place_view(snap)
+
+    def _plane_domain(self, snap: Snapshot) -> tuple[float, float, float, float]:
+        """The region the plane shows: the data's own for two inputs, else the maps'."""
+        if snap.data.n_inputs > 2 and isinstance(snap.maps, PlaneMaps):
+            return snap.maps.domain
+        return snap.data.domain
+
+    def _place_view(self, snap: Snapshot) -> None:
+        """Axis titles and ranges for the kind of view and the chosen columns."""
+        d = snap.data
+        if self._kind is OutputKind.FIT:
+            self.plot.setLabel("bottom", "target (true value)")
+            self.plot.setLabel("left", "prediction")
+            self.plot.setAspectLocked(False)
+            return  # the ranges follow the values (FitLayer.draw)
+        plane = self._kind is OutputKind.PLANE
+        x0, x1, y0, y1 = self._plane_domain(snap) if plane else d.domain
+        self.plot.setLabel("bottom", input_label(d, self._axes[0]))
+        self.plot.setLabel("left", input_label(d, self._axes[1]) if plane else "output")
         self.plot.setXRange(x0, x1, padding=0)
         self.plot.setYRange(y0, y1, padding=0 if plane else 0.03)
         self.plot.setAspectLocked(plane and abs((x1 - x0) - (y1 - y0)) < 1e-9)
-        self.image.setVisible(plane)
-        self.curve.setVisible(not plane)
-        self.threshold.setVisible(not plane and d.task == "classification")
-        if not plane and d.task == "classification":
-            self.threshold.setValue(get_activation(d.output_activation).threshold)
-        self.show_test.setEnabled(len(d.x_test) > 0)
-        self.legend.setText(self._legend_text(d))
-
-    @staticmethod
-    def _legend_text(d: DataView) -> str:
-        """What the colours mean for this data (1-D plots have no coloured background)."""
-        neg = f"<span style='color: rgb{NEGATIVE}'>■</span>"
-        pos = f"<span style='color: rgb{POSITIVE}'>■</span>"
-        if d.n_inputs == 1:
-            what = ("Curve: the network's output. " if d.task == "regression" else
-                    "Curve: the network's output; dashed: the decision threshold. ")
-            if d.task == "regression":
-                return what + f"Dots: the targets ({neg}&nbsp;negative · {pos}&nbsp;positive)."
-            return what + f"Dots: {neg}&nbsp;class&nbsp;0 · {pos}&nbsp;class&nbsp;1."
-        if d.task == "regression":
-            return ("Colour: the prediction — orange negative, blue positive. "
-                    "Points: the targets.")
-        if d.n_classes > 2:
-            names = ", ".join(f"<span style='color: rgb{class_color(k)}'>■</span> class {k}"
-                              for k in range(d.n_classes))
-            return f"{names}. Paler = less sure."
-        return (f"{neg} class 0 · {pos} class 1. Background: the network's output. "
-                "Dots: training data (white rim), test data (dark rim).")
 
     def _point_brushes(self, labels: np.ndarray) -> list:
         d = self._snap.data if self._snap else None
@@ -286,6 +287,12 @@ class OutputView(QWidget):
         if snap is None:
             return
         d = snap.data
+        if self._kind is OutputKind.FIT:
+            for item in (self.train_points, self.test_points):
+                item.setData([], [])
+            self.fit.draw(snap.scores, self.show_test.isChecked())
+            return
+        cx, cy = self._axes
         for item, x, labels, pen, show in (
             (self.train_points, d.x_train, d.y_train, pg.mkPen("w", width=1.0), True),
             (self.test_points, d.x_test, d.y_test, pg.mkPen((20, 20, 20), width=1.5),
@@ -294,10 +301,10 @@ class OutputView(QWidget):
             if not show or len(x) == 0:
                 item.setData([], [])
                 continue
-            ys = x[:, 1] if d.n_inputs >= 2 else labels.astype(float)
+            ys = x[:, cy] if d.n_inputs >= 2 else labels.astype(float)
             if d.n_inputs == 1 and d.task == "classification":
                 ys = class_heights(labels, d.output_activation)
-            item.setData(x=x[:, 0], y=ys, brush=self._point_brushes(labels), pen=pen)
+            item.setData(x=x[:, cx], y=ys, brush=self._point_brushes(labels), pen=pen)
 
     @Slot()
     def _redraw_map(self, *_args: object) -> None:
@@ -306,12 +313,17 @@ class OutputView(QWidget):
             return
         maps = snap.maps
         self._drawn_maps = maps
+        if self._kind is OutputKind.FIT:
+            self._drawn_scores = snap.scores
+            self.title.setText("Prediction against target")
+            self.fit.draw(snap.scores, self.show_test.isChecked())
+            return
         if self._unit is not None and self._unit_valid(snap):
             self._draw_unit(snap)
             return
         self.caption.hide()
         self.title.setText("Output of the network")
-        self.legend.setText(self._legend_text(snap.data))  # no-op (Qt) when unchanged
+        self.legend.setText(legend_text(snap.data))  # no-op (Qt) when unchanged
         if isinstance(maps, CurveMaps):
             self.curve.setData(maps.x, maps.output[0])
             return
@@ -330,7 +342,7 @@ class OutputView(QWidget):
             # Colours, not values: full-range levels, or the previous map's (-1, 1) would
             # scale every channel to 255 and paint the whole plane white.
             self.image.setLookupTable(None)
-            self.image.setImage(_rgba_classes(out, discrete), levels=(0, 255),
+            self.image.setImage(rgba_classes(out, discrete), levels=(0, 255),
                                 autoLevels=False)
         else:
             values = out[0]
@@ -346,7 +358,7 @@ class OutputView(QWidget):
             self.image.setLookupTable(map_lut())
             self.image.setImage(np.ascontiguousarray(values, dtype=np.float32),
                                 levels=levels, autoLevels=False)
-        self._place_image(d.domain)
+        self._place_image(self._plane_domain(snap))
 
     def _place_image(self, domain: tuple[float, float, float, float]) -> None:
         """The engine samples the domain's edges (linspace), so those are pixel centres."""
@@ -374,7 +386,7 @@ class OutputView(QWidget):
             f"<span style='color: rgb{ZERO}'>■</span> {(levels[0] + levels[1]) / 2:.3g} · "
             f"<span style='color: rgb{POSITIVE}'>■</span> {levels[1]:.3g}: this unit's "
             "activation over the input plane.")
-        x0, _x1, _y0, y1 = snap.data.domain
+        x0, _x1, _y0, y1 = self._plane_domain(snap)
         self.caption.setText(f"{label}\nhover away to return to the output")
         self.caption.setPos(x0, y1)
         self.caption.show()
@@ -384,12 +396,12 @@ class OutputView(QWidget):
         self.image.setLookupTable(signed_lut())
         self.image.setImage(np.ascontiguousarray(values, dtype=np.float32), levels=levels,
                             autoLevels=False)
-        self._place_image(snap.data.domain)
+        self._place_image(self._plane_domain(snap))
 
     # -- input ---------------------------------------------------------------------------------
     @Slot(object)
     def _on_click(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton or self._kind is OutputKind.FIT:
             return
         vb = self.plot.getViewBox()
         pos = vb.mapSceneToView(event.scenePos())

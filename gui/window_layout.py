@@ -12,6 +12,7 @@ from gui.banner import DivergenceBanner
 from gui.image_view import ImageViews
 from gui.inspector import InspectorPanel
 from gui.loss_plot import LossPlot
+from gui.metrics_view import MetricsView
 from gui.network import NetworkView
 from gui.output_view import OutputView
 from gui.panels import DataPanel, FeaturePanel, TrainingPanel
@@ -19,6 +20,7 @@ from gui.panels.widgets import guard_wheel
 from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
+METRICS_TAB = 2
 SIDE_MIN_WIDTH = 265
 """The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
 
@@ -60,6 +62,8 @@ class WindowLayout(QMainWindow):
         self.tabs.setObjectName("bottomTabs")
         self.tabs.addTab(self.loss_plot, "Loss")
         self.tabs.addTab(self.inspector, "Inspector (backprop step)")
+        self.metrics_view = MetricsView()
+        self.tabs.addTab(self.metrics_view, "Metrics")
         self.image_views = ImageViews()  # image data only (digits): shown by show_image_tab
         self.tabs.addTab(self.image_views, "Images")
         self.tabs.setTabToolTip(self.tabs.indexOf(self.image_views),

@@ -278,3 +278,13 @@ class SetLayer(Command):
     """0-based weight layer."""
     w: tuple[tuple[float, ...], ...]
     b: tuple[float, ...] = ()
+
+
+# -- views -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SetMapAxes(Command):
+    """Draw the decision map over raw input columns ``x`` and ``y`` (0-based; data with more
+    than two inputs holds the others at their training mean)."""
+
+    x: int
+    y: int

@@ -19,9 +19,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Protocol
 
+import numpy as np
+
 from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
+from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
+from engine.metrics import Scores, scores
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
 from session import commands as c
@@ -83,6 +87,11 @@ class Session:
         self._maps: PlaneMaps | CurveMaps | None = None
         self._maps_time = 0.0
         self._maps_cost = 0.0
+        self._scores: Scores | None = None
+        """Refreshed with the maps (a forward pass over the data: same cost class, same
+        budget, and the table and the map then describe the same weights)."""
+        self.map_axes: tuple[int, int] = (0, 1)
+        """The raw input columns the decision map is drawn over (``SetMapAxes``)."""
         self._cancel: CancelFlag = threading.Event() if cancel is None else cancel
         """Set from another thread or process (``cancel``) to end long commands."""
         self._handlers: dict[type, Callable[[Any], None]] = self._handler_table()
@@ -109,7 +118,11 @@ class Session:
         """Make ``trainer`` the run's (a preset, a file, CSV data, adopted weights)."""
         self.stepping.forget()
         self.trainer = trainer
+        old = self._data
         self._data = DataView.from_trainer(trainer)
+        if old is None or old.input_names != self._data.input_names:
+            # other columns: the choice no longer names them; start on the liveliest two
+            self.map_axes = default_map_axes(self._data.x_train)
         self._new_generation()
 
     def _new_generation(self) -> None:
@@ -173,6 +186,7 @@ class Session:
             c.ImportCsv: lambda cmd: files.import_csv(self, cmd),
             c.ReplaceData: lambda cmd: hand_edits.replace_data(self, cmd),
             c.SetLayer: lambda cmd: hand_edits.set_layer(self, cmd),
+            c.SetMapAxes: self._set_map_axes,
         }
 
     def _run(self, cmd: c.Run) -> None:
@@ -307,7 +321,27 @@ class Session:
 
     def _trace_nearest(self, cmd: c.TraceNearest) -> None:
         t = self.require_trainer()
-        self.stepping.trace(t, t.nearest_sample(cmd.x, cmd.y))
+        if self.map_axes == (0, 1) or t.dataset.n_inputs < 3:
+            index = t.nearest_sample(cmd.x, cmd.y)
+        else:  # the click is in the plane of the two chosen columns
+            pts = t.dataset.x[t.train_idx][:, list(self.map_axes)]
+            index = int(np.argmin((pts[:, 0] - cmd.x) ** 2 + (pts[:, 1] - cmd.y) ** 2))
+        self.stepping.trace(t, index)
+
+    # -- views -----------------------------------------------------------------------------
+    def _set_map_axes(self, cmd: c.SetMapAxes) -> None:
+        d = self.require_trainer().dataset.n_inputs
+        x, y = int(cmd.x), int(cmd.y)
+        if d < 3:
+            raise ValueError(f"the map axes can only be chosen with more than 2 inputs; "
+                             f"this data has {d}")
+        if not (0 <= x < d and 0 <= y < d):
+            raise ValueError(f"map axes must be input columns 1..{d}, got {x + 1} and {y + 1}")
+        if x == y:
+            raise ValueError("the map needs two different input columns")
+        if (x, y) != self.map_axes:
+            self.map_axes = (x, y)
+            self._maps = None  # the next snapshot draws the new plane
 
     def _select_weight(self, cmd: c.SelectWeight) -> None:
         self.stepping.select_weight(self.require_trainer(), cmd.layer, cmd.i, cmd.j)
@@ -342,7 +376,8 @@ class Session:
         now = self._clock()
         interval = max(MAPS_INTERVAL, self._maps_cost / MAPS_SHARE)
         if not self.running or self._maps is None or now - self._maps_time >= interval:
-            self._maps = compute_maps(t, data)
+            self._maps = compute_maps(t, data, axes=self.map_axes)
+            self._scores = scores(t)
             self._maps_time = self._clock()
             self._maps_cost = self._maps_time - now
         # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
@@ -355,5 +390,5 @@ class Session:
             trace=None if self.running else _trace_info(t, self.stepping.selected_weight),
             traced_sample=self.stepping.traced_sample,
             can_step_back=self.stepping.can_step_back(t),
-            handled=self.handled, file=self.file,
+            handled=self.handled, file=self.file, model_scores=self._scores,
         )

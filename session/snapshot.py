@@ -26,6 +26,7 @@ from engine.explain import (
 from engine.features import feature_label
 from engine.history import Metrics
 from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
+from engine.metrics import Scores, scores
 from engine.scenario import Scenario
 from engine.trainer import Trainer
 
@@ -188,6 +189,8 @@ class Snapshot:
     can_step_back: bool = False
     dead_links: tuple[np.ndarray, ...] = ()
     """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
+    scores: Scores | None = None
+    """Confusion matrix / R² and RMSE on both sets, refreshed with the maps."""
 
     @property
     def depth(self) -> int:
@@ -195,11 +198,13 @@ class Snapshot:
 
 
 def compute_maps(
-    trainer: Trainer, data: DataView, map_res: int = 100, unit_res: int = 24
+    trainer: Trainer, data: DataView, map_res: int = 100, unit_res: int = 24,
+    axes: tuple[int, int] = (0, 1),
 ) -> PlaneMaps | CurveMaps:
-    """The decision map and unit maps (plane) or curves (1-D) for the current weights."""
+    """The decision map and unit maps (plane, over raw columns ``axes``) or curves (1-D) for
+    the current weights."""
     if data.n_inputs >= 2:
-        return plane_maps(trainer, map_res, unit_res)
+        return plane_maps(trainer, map_res, unit_res, axes)
     return curve_maps(trainer, 2 * map_res)
 
 
@@ -219,15 +224,19 @@ def build_snapshot(
     metrics: Metrics | None = None,
     handled: int = 0,
     file: FileState | None = None,
+    model_scores: Scores | None = None,
 ) -> Snapshot:
     """Copy what the views need out of the trainer (call in the worker thread).
 
     ``maps`` reuses maps computed earlier (the worker refreshes them less often than the
-    weights while training runs, since they cost the most to compute)."""
+    weights while training runs, since they cost the most to compute); ``model_scores`` the
+    scores computed with them (a forward pass over both sets: refreshed at the maps' rate)."""
     params = trainer.params.as_list()
     grads = trainer.grad.as_list()
     if maps is None:
         maps = compute_maps(trainer, data, map_res, unit_res)
+    if model_scores is None:
+        model_scores = scores(trainer)
     history = trainer.history.as_arrays()
     for v in history.values():
         v.flags.writeable = False
@@ -259,6 +268,7 @@ def build_snapshot(
         traced_sample=traced_sample,
         can_step_back=can_step_back,
         dead_links=_dead_links(trainer),
+        scores=model_scores,
     )
 
 

@@ -1,0 +1,78 @@
+"""What the output view writes: the legend under the plot, axis titles and class names.
+
+Separate from the drawing so the wording for each kind of problem is in one place. Default
+names keep their old look ("class 0", "x₁"); names from a file are shown as the file spells
+them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from gui.colors import NEGATIVE, POSITIVE, class_color
+from session.snapshot import DataView
+
+SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+class OutputKind(Enum):
+    """What the output view draws for a data set."""
+
+    CURVE = "curve"
+    """One input: the network's function as a curve through the data."""
+    PLANE = "plane"
+    """Two inputs (or a classification over more): the map over two input columns."""
+    FIT = "fit"
+    """Regression over more than two inputs: each sample's prediction against its target."""
+
+
+def output_kind(d: DataView) -> OutputKind:
+    if d.n_inputs == 1:
+        return OutputKind.CURVE
+    if d.n_inputs > 2 and d.task == "regression":
+        return OutputKind.FIT
+    return OutputKind.PLANE
+
+
+def class_label(d: DataView, k: int) -> str:
+    """Class ``k`` as the legend names it: "class 3" for a default name, else the name."""
+    name = d.class_names[k] if k < len(d.class_names) else str(k)
+    return f"class {name}" if name == str(k) else name
+
+
+def input_label(d: DataView, column: int) -> str:
+    """Raw column ``column`` (0-based) as an axis title: "x₁" for a default name."""
+    default = f"x{column + 1}"
+    name = d.input_names[column] if column < len(d.input_names) else default
+    return f"x{str(column + 1).translate(SUBSCRIPTS)}" if name == default else name
+
+
+def _swatch(rgb: tuple[int, int, int]) -> str:
+    return f"<span style='color: rgb{rgb}'>■</span>"
+
+
+def legend_text(d: DataView) -> str:
+    """What the colours mean for this data (1-D plots have no coloured background)."""
+    neg, pos = _swatch(NEGATIVE), _swatch(POSITIVE)
+    names = [class_label(d, k) for k in range(max(d.n_classes, 2))]
+    kind = output_kind(d)
+    if kind is OutputKind.FIT:
+        return ("Dots: each sample's prediction (up) against its target (across): training "
+                "data (white rim), test data (dark rim). Dashed: prediction = target.")
+    if kind is OutputKind.CURVE:
+        what = ("Curve: the network's output. " if d.task == "regression" else
+                "Curve: the network's output; dashed: the decision threshold. ")
+        if d.task == "regression":
+            return what + f"Dots: the targets ({neg}&nbsp;negative · {pos}&nbsp;positive)."
+        tight = [n.replace(" ", "&nbsp;") for n in names]
+        return what + f"Dots: {neg}&nbsp;{tight[0]} · {pos}&nbsp;{tight[1]}."
+    held = " Other inputs: their training mean." if d.n_inputs > 2 else ""
+    if d.task == "regression":
+        return ("Colour: the prediction — orange negative, blue positive. "
+                "Points: the targets." + held)
+    if d.n_classes > 2:
+        listed = ", ".join(f"{_swatch(class_color(k))} {class_label(d, k)}"
+                           for k in range(d.n_classes))
+        return f"{listed}. Paler = less sure.{held}"
+    return (f"{neg} {names[0]} · {pos} {names[1]}. Background: the network's output. "
+            "Dots: training data (white rim), test data (dark rim)." + held)

@@ -1,0 +1,196 @@
+"""The output view and the Metrics tab beyond two inputs: the map's chosen columns, the
+prediction-against-target plot, class names, the confusion matrix (pytest-qt)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QComboBox
+
+from engine.metrics import ClassScores, RegressionScores, scores
+from gui.metrics_view import MetricsView
+from gui.output_legend import OutputKind, output_kind
+from gui.output_view import OutputView
+from gui.window_layout import METRICS_TAB
+from session import commands as c
+from session.session import Session
+from tests.factories import make_snapshot
+from tests.gui_helpers import TIMEOUT, fresh_snapshot
+
+
+@pytest.fixture
+def view(qtbot):
+    v = OutputView()
+    qtbot.addWidget(v)
+    v.resize(460, 460)
+    v.show()
+    return v
+
+
+@pytest.fixture
+def metrics(qtbot):
+    m = MetricsView()
+    qtbot.addWidget(m)
+    m.resize(420, 360)
+    m.show()
+    return m
+
+
+def plain(text: str) -> str:
+    return text.replace("&nbsp;", " ")
+
+
+def table_counts(m: MetricsView) -> np.ndarray:
+    k = m.table.rowCount()
+    return np.array([[int(m.table.item(i, j).text()) for j in range(k)] for i in range(k)])
+
+
+# -- the output view -------------------------------------------------------------------------
+def test_iris_map_names_its_columns_and_projects_the_points_on_them(view):
+    snap = make_snapshot("iris", 5)
+    view.set_snapshot(snap)
+    d = snap.data
+    ax, ay = snap.maps.axes
+    assert view.axes_chooser.isVisible()
+    x_box = view.findChild(QComboBox, "mapAxisX")
+    y_box = view.findChild(QComboBox, "mapAxisY")
+    assert [x_box.itemText(i) for i in range(x_box.count())] == list(d.input_names)
+    assert (x_box.currentIndex(), y_box.currentIndex()) == (ax, ay)
+    assert view.plot.getAxis("bottom").labelText == d.input_names[ax]
+    assert view.plot.getAxis("left").labelText == d.input_names[ay]
+    xs, ys = view.train_points.getData()
+    np.testing.assert_allclose(xs, d.x_train[:, ax])
+    np.testing.assert_allclose(ys, d.x_train[:, ay])
+    assert not view.edit_points.isEnabled()
+
+
+def test_legend_names_the_classes(view):
+    snap = make_snapshot("iris", 1)
+    view.set_snapshot(snap)
+    legend = plain(view.legend.text())
+    for name in snap.data.class_names:
+        assert name in legend
+    assert "class 0" not in legend and "training mean" in legend
+
+
+def test_two_input_data_keeps_its_old_look(view):
+    view.set_snapshot(make_snapshot("tf_default", 1))
+    assert not view.axes_chooser.isVisible()
+    assert view.plot.getAxis("bottom").labelText == "x₁"
+    assert view.plot.getAxis("left").labelText == "x₂"
+    assert "class 0 · " in plain(view.legend.text())
+    assert view.edit_points.isEnabled()
+
+
+def test_choosing_a_column_asks_for_the_new_axes_and_swaps_a_clash(view, qtbot):
+    snap = make_snapshot("iris", 1)
+    view.set_snapshot(snap)
+    _ax, ay = snap.maps.axes
+    asked: list[tuple[int, int]] = []
+    view.axesChosen.connect(lambda x, y: asked.append((x, y)))
+    box = view.axes_chooser.x_box
+    box.setCurrentIndex(3)
+    box.activated.emit(3)
+    assert asked == [(3, ay)]
+    view.axes_chooser.y_box.setCurrentIndex(3)
+    view.axes_chooser.y_box.activated.emit(3)  # the x column: the two swap
+    assert asked[-1] == (ay, 3)
+
+
+def test_wide_regression_draws_prediction_against_target(view):
+    snap = make_snapshot("diabetes", 10)
+    assert output_kind(snap.data) is OutputKind.FIT
+    view.set_snapshot(snap)
+    assert not view.axes_chooser.isVisible() and not view.image.isVisible()
+    train = snap.scores.train
+    assert isinstance(train, RegressionScores)
+    xs, ys = view.fit.train.getData()
+    np.testing.assert_allclose(xs, train.true)
+    np.testing.assert_allclose(ys, train.predicted)
+    assert len(view.fit.test.getData()[0]) == 0
+    view.show_test.setChecked(True)
+    assert len(view.fit.test.getData()[0]) == snap.scores.test.n > 0
+    lx, ly = view.fit.line.getData()
+    np.testing.assert_allclose(lx, ly)  # the line prediction = target
+    assert view.plot.getAxis("left").labelText == "prediction"
+
+
+# -- the metrics view ------------------------------------------------------------------------
+def test_metrics_view_shows_the_confusion_matrix_and_toggles_the_set(metrics):
+    snap = make_snapshot("iris", 20)
+    metrics.set_snapshot(snap)
+    assert isinstance(snap.scores.test, ClassScores)
+    np.testing.assert_array_equal(table_counts(metrics), snap.scores.test.confusion)
+    headers = [metrics.table.horizontalHeaderItem(j).text() for j in range(3)]
+    assert headers == list(snap.data.class_names)
+    right = metrics.table.item(0, 3).text()
+    assert right == f"{100 * snap.scores.test.per_class[0]:.1f}%"
+    assert "test set" in metrics.summary.text()
+    metrics.train_button.setChecked(True)
+    np.testing.assert_array_equal(table_counts(metrics), snap.scores.train.confusion)
+    assert "training set" in metrics.summary.text()
+
+
+def test_metrics_view_gives_r2_and_rmse_for_regression(metrics):
+    snap = make_snapshot("diabetes", 10)
+    metrics.set_snapshot(snap)
+    assert not metrics.table.isVisible() and metrics.regression.isVisible()
+    text = metrics.regression.text()
+    assert f"{snap.scores.test.r2:.4g}" in text and f"{snap.scores.test.rmse:.4g}" in text
+
+
+# -- the window --------------------------------------------------------------------------------
+def test_window_shows_the_iris_confusion_matrix_after_training(qtbot, make_window):
+    w = make_window("iris")
+    panel = w.findChild(MetricsView, "metricsPanel")
+    assert panel is w.metrics_view and w.tabs.indexOf(panel) == METRICS_TAB
+    w.tabs.setCurrentIndex(METRICS_TAB)
+    w.send(c.TrainEpochs(40))
+    snap = fresh_snapshot(qtbot, w)
+    assert snap.epoch == 40
+
+    def shows_it() -> bool:
+        return (panel.table.rowCount() == 3 and snap.scores is not None
+                and np.array_equal(table_counts(panel), snap.scores.test.confusion))
+
+    qtbot.waitUntil(shows_it, timeout=TIMEOUT)
+    assert table_counts(panel).sum() == snap.scores.test.n > 0
+    assert np.trace(table_counts(panel)) / snap.scores.test.n >= 0.8
+    assert panel.table.verticalHeaderItem(2).text() == "virginica"
+
+
+def test_metrics_update_live_while_training(qtbot, make_window):
+    w = make_window("iris")
+    w.tabs.setCurrentIndex(METRICS_TAB)
+    panel = w.metrics_view
+    qtbot.waitUntil(lambda: panel.summary.text().startswith("Epoch 0 "), timeout=TIMEOUT)
+    w.send(c.SetSpeed(0.0))
+    w.toggle_run()
+    qtbot.waitUntil(lambda: not panel.summary.text().startswith("Epoch 0 ")
+                    and w.rendered is not None and w.rendered.running, timeout=TIMEOUT)
+    w.toggle_run()
+
+
+def test_the_map_axes_command_changes_the_windows_map(qtbot, make_window):
+    w = make_window("iris")
+    assert fresh_snapshot(qtbot, w).maps.axes != (1, 3)
+    box = w.findChild(QComboBox, "mapAxisX")
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    w.output_view.axes_chooser.y_box.setCurrentIndex(3)
+    w.output_view.axes_chooser.y_box.activated.emit(3)
+    snap = fresh_snapshot(qtbot, w)
+    assert snap.maps.axes == (1, 3)
+    qtbot.waitUntil(lambda: w.output_view.plot.getAxis("left").labelText == "petal_width",
+                    timeout=TIMEOUT)
+    assert w.output_view.plot.getAxis("bottom").labelText == "sepal_width"
+
+
+def test_scores_in_the_session_are_the_engines(qtbot):
+    from engine.presets import get_preset
+
+    s = Session(get_preset("digits"))
+    s.handle(c.TrainEpochs(2))
+    snap = s.snapshot()
+    direct = scores(s.require_trainer())
+    np.testing.assert_array_equal(snap.scores.test.confusion, direct.test.confusion)
