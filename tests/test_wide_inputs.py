@@ -110,11 +110,11 @@ def test_real_classification_presets_reach_the_expected_test_accuracy(key, epoch
 
 def test_diabetes_regression_beats_predicting_the_mean():
     t = Trainer(get_preset("diabetes"))
-    t.train(300)
+    t.train(100)
     y_test = t.dataset.y[t.test_idx]
     predicted = t.predict(t.dataset.x[t.test_idx])[:, 0]
     r2 = 1 - np.sum((predicted - y_test) ** 2) / np.sum((y_test - y_test.mean()) ** 2)
-    assert r2 > 0.3, r2
+    assert r2 > 0.38, r2  # a linear model gets about 0.45 on this data
 
 
 def test_real_data_sets_are_whole_and_named():
