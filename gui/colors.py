@@ -19,9 +19,10 @@ GRADIENT_NEGATIVE = (123, 50, 148)  # purple, for ∂L/∂w and Δw (a scale dis
 GRADIENT_POSITIVE = (0, 136, 55)  # green (PRGn: distinct under colour-vision deficiencies)
 CLASS_COLORS = [
     (230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66), (0, 114, 178),
-    (213, 94, 0), (204, 121, 167), (0, 0, 0),
+    (213, 94, 0), (204, 121, 167), (0, 0, 0), (136, 34, 85), (153, 153, 51),
 ]
-"""Okabe–Ito: distinguishable with any colour vision."""
+"""Okabe–Ito's eight (distinguishable with any colour vision), then Paul Tol's wine and olive
+so that ten classes (the digits) get ten colours; beyond ten they repeat."""
 
 
 def signed_colormap() -> pg.ColorMap:

@@ -204,8 +204,9 @@ def test_the_window_has_no_scenario_of_its_own():
     assert isinstance(MainWindow.scenario, property) and MainWindow.scenario.fset is None
 
 
-def test_the_window_fits_a_1024_by_700_projector(qtbot, make_window):
-    w = make_window("softmax_spiral3")
+@pytest.mark.parametrize("preset", ["softmax_spiral3", "digits", "diabetes"])
+def test_the_window_fits_a_1024_by_700_projector(qtbot, make_window, preset):
+    w = make_window(preset)
     hint = w.minimumSizeHint()
     assert hint.width() <= 1024 and hint.height() <= 700
     w.resize(1024, 700)
