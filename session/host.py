@@ -43,9 +43,11 @@ class Stop:
 @dataclass(frozen=True)
 class Published:
     """A snapshot. Parts that repeat from the previous one (the data of one generation, maps
-    that were not refreshed) are left out as None and put back by ``Receiver``."""
+    that were not refreshed) are left out as None, named in ``omitted``, and put back by
+    ``Receiver``."""
 
     snapshot: Snapshot
+    omitted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,7 @@ class SessionHost:
         self._send = send
         self.session = Session(scenario, emit=send, cancel=cancel)
         self._last_publish = 0.0
-        self._sent_data: object = None
-        self._sent_maps: object = None
-        self._sent_scenario: object = None
+        self._sent: dict[str, object] = {}
 
     def run(self) -> None:
         self._publish()
@@ -104,35 +104,34 @@ class SessionHost:
         self._last_publish = time.perf_counter()
         if snap is None:
             return
-        lean = snap
-        if snap.data is self._sent_data:
-            lean = replace(lean, data=None)  # type: ignore[arg-type]
-        if snap.maps is self._sent_maps:
-            lean = replace(lean, maps=None)  # type: ignore[arg-type]
-        if snap.scenario is self._sent_scenario:  # custom data can hold 10⁵ numbers
-            lean = replace(lean, scenario=None)  # type: ignore[arg-type]
-        self._sent_data, self._sent_maps = snap.data, snap.maps
-        self._sent_scenario = snap.scenario
-        self._send(Published(lean))
+        # Parts that are the very objects sent last time are left out (the receiver keeps
+        # them): the data of one generation, maps and scores not refreshed, an unchanged
+        # scenario (custom data can hold 10⁵ numbers).
+        same = tuple(part for part in REPEATABLE
+                     if getattr(snap, part) is self._sent.get(part, _NOTHING))
+        self._sent = {part: getattr(snap, part) for part in REPEATABLE}
+        lean = replace(snap, **dict.fromkeys(same)) if same else snap  # type: ignore[arg-type]
+        self._send(Published(lean, same))
+
+
+_NOTHING = object()
+
+REPEATABLE = ("data", "maps", "scenario", "scores")
+"""The snapshot's parts a Published message may leave out when they repeat."""
 
 
 class Receiver:
     """Puts back the parts a ``Published`` snapshot left out (the receiving side's half)."""
 
     def __init__(self) -> None:
-        self._data: object = None
-        self._maps: object = None
-        self._scenario: object = None
+        self._kept: dict[str, object] = {}
 
     def complete(self, message: Published) -> Snapshot:
         snap = message.snapshot
-        if snap.data is None:
-            snap = replace(snap, data=self._data)
-        if snap.maps is None:
-            snap = replace(snap, maps=self._maps)
-        if snap.scenario is None:
-            snap = replace(snap, scenario=self._scenario)
-        self._data, self._maps, self._scenario = snap.data, snap.maps, snap.scenario
+        if message.omitted:
+            kept = {part: self._kept[part] for part in message.omitted}
+            snap = replace(snap, **kept)  # type: ignore[arg-type]
+        self._kept = {part: getattr(snap, part) for part in REPEATABLE}
         return snap
 
 
