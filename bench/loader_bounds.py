@@ -93,6 +93,23 @@ def build_csv_max_rows(path: Path) -> None:
     path.write_text("x1,x2,y\n" + "\n".join(rows) + "\n")
 
 
+def build_csv_wide_ints(path: Path) -> None:
+    """A valid CSV of 20,000 rows × 64 small integers and a label (digits-like, 2.7 MB)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 17, (20_000, 64))
+    rows = [",".join(map(str, r)) + f",{k % 10}" for k, r in enumerate(x.tolist())]
+    path.write_text(",".join(f"p{i}" for i in range(64)) + ",digit\n" + "\n".join(rows) + "\n")
+
+
+def build_csv_max_columns(path: Path) -> None:
+    """A valid CSV of 2,000 rows × 1,024 input columns (the most) and a label (8 MB)."""
+    line = ",".join(["0.5"] * 1024)
+    body = "\n".join(f"{line},{k % 2}" for k in range(2000))
+    path.write_text(",".join(f"c{i}" for i in range(1024)) + ",y\n" + body + "\n")
+
+
 def build_ws_long_string(path: Path) -> None:
     """A 64 MiB workspace whose scenario.model.hidden[0].activation is a 64 MB string."""
     doc = _workspace_doc()
@@ -177,6 +194,8 @@ CASES: dict[str, tuple[str, Callable[[Path], None], str]] = {
     "csv_comma_lines_32m": ("csv", build_csv_comma_lines, "csv"),
     "csv_rows_32m": ("csv", build_csv_rows, "csv"),
     "csv_max_rows": ("csv", build_csv_max_rows, "csv"),
+    "csv_wide_ints": ("csv", build_csv_wide_ints, "csv"),
+    "csv_max_columns": ("csv", build_csv_max_columns, "csv"),
     "npz_int8_16000": ("weights", build_npz_int8, "npz"),
     "weights_json_zeros_64m": ("weights", build_weights_json_zeros, "json"),
     "onnx_big_init_64m": ("weights", build_onnx_big_init, "onnx"),

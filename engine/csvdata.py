@@ -23,7 +23,6 @@ more``); with ``skip_bad_lines`` they are left out instead and listed in ``skipp
 from __future__ import annotations
 
 import itertools
-import operator
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -230,48 +229,19 @@ def _columns(text: str, label_column: int | str, task: str, train_fraction: floa
 
 
 def _dataset(parsed: _Parsed, source: str) -> CsvDataset:
-    """The CsvDataset of parsed columns: checked by from_arrays, whose Dataset is handed to
-    the CustomData so it is not rebuilt from the tuples."""
+    """The CsvDataset of parsed columns: checked by from_arrays; the CustomData shares the
+    Dataset's read-only arrays and caches the Dataset itself."""
     c = parsed.columns
     ds = from_arrays(c.x, c.y, parsed.task, input_names=parsed.names,
                      class_names=c.class_names)
     c.x = c.y = np.empty(0)  # the Dataset holds its own copies
-    y = ds.y
-    if parsed.task == "classification":
-        as_float = [float(k) for k in range(ds.n_classes)]
-        ys = tuple(as_float[k] for k in y.tolist())
-    else:
-        ys = tuple(y.tolist())
-    custom = CustomData(_frozen_rows(ds.x), ys, ds.task, input_names=parsed.names,
+    custom = CustomData(ds.x, ds.y, ds.task, input_names=parsed.names,
                         class_names=c.class_names)
     custom.__dict__["dataset"] = ds  # CustomData.dataset's cache: the same data, checked
     mapping = (None if parsed.task == "regression"
                else tuple((v, k) for k, v in enumerate(c.class_names)))
     return CsvDataset(custom, parsed.train_fraction, parsed.names, parsed.label_name, mapping,
                       parsed.header, ds.n_samples, source, tuple(c.problems.lines))
-
-
-def _frozen_rows(x: np.ndarray, block: int = 4096) -> tuple[tuple[float, ...], ...]:
-    """(n, d) array as the tuples of floats CustomData holds, built a block at a time. When
-    values repeat (pixel intensities, small whole numbers), each distinct value is one
-    shared float object, so the tuples cost 8 bytes a cell instead of 32."""
-    n, d = x.shape
-    sample = x[: max(1, 16384 // d)]
-    if x.size >= 4096 and np.unique(sample).size * 8 < sample.size:
-        values, inverse = np.unique(x, return_inverse=True)
-        objects = values.tolist()
-        index = inverse.reshape(n, d)
-        if d == 1:
-            return tuple((objects[i],) for i in index[:, 0].tolist())
-        rows: list[tuple[float, ...]] = []
-        for start in range(0, n, block):
-            for r in index[start:start + block].tolist():
-                rows.append(operator.itemgetter(*r)(objects))
-        return tuple(rows)
-    out: list[tuple[float, ...]] = []
-    for start in range(0, n, block):
-        out.extend(map(tuple, x[start:start + block].tolist()))
-    return tuple(out)
 
 
 def _listed(problems: Problems, budget: int) -> str:

@@ -18,8 +18,7 @@ MIN_POINTS = 2
 
 
 def _as_custom(scenario: Scenario, x: np.ndarray, y: np.ndarray, ds: Dataset) -> Scenario:
-    custom = CustomData(tuple(tuple(float(v) for v in row) for row in x),
-                        tuple(float(v) for v in y), ds.task, ds.domain, ds.input_names,
+    custom = CustomData(x, y, ds.task, ds.domain, ds.input_names,
                         ds.class_names if ds.task == "classification" else ())
     data = replace(scenario.data, dataset="custom", custom=custom, train_fraction=1.0)
     return validate(replace(scenario, data=data))

@@ -29,15 +29,20 @@ from engine.optimizers import OptimizerSpec
 MAX_CUSTOM_SAMPLES = 100_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CustomData:
     """Data given explicitly (a textbook example, an imported CSV, a table typed in) instead
-    of generated. Checked when it is made (``from_arrays``'s rules)."""
+    of generated. Checked when first used (``from_arrays``'s rules, via ``dataset``).
 
-    x: tuple[tuple[float, ...], ...]
-    """n rows of d raw inputs."""
-    y: tuple[float, ...]
-    """n labels 0..k-1 (classification) or targets (regression)."""
+    ``x`` and ``y`` may be given as nested sequences; they are kept as read-only float64
+    arrays (8 bytes a number: a digits-sized CSV stays a few MB), which the data set shares.
+    Two CustomData are equal when they hold the same numbers, task, names and domain.
+    """
+
+    x: np.ndarray
+    """(n, d) raw inputs."""
+    y: np.ndarray
+    """(n,) labels 0..k-1 (classification) or targets (regression)."""
     task: Task
     domain: tuple[float, float, float, float] | None = None
     input_names: tuple[str, ...] = ()
@@ -45,10 +50,33 @@ class CustomData:
     class_names: tuple[str, ...] = ()
     """The classes' names as the file wrote them; empty means 0 … k-1, all present."""
 
+    def __post_init__(self) -> None:
+        x = _read_only(self.x)
+        if x.ndim == 1 and x.size == 0:
+            x = x.reshape(0, 0)
+        y = _read_only(self.y).reshape(-1)
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "input_names", tuple(self.input_names))
+        object.__setattr__(self, "class_names", tuple(self.class_names))
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if not isinstance(other, CustomData):
+            return NotImplemented
+        return (self.task == other.task and self.domain == other.domain
+                and self.input_names == other.input_names
+                and self.class_names == other.class_names
+                and np.array_equal(self.x, other.x) and np.array_equal(self.y, other.y))
+
+    def __hash__(self) -> int:
+        return hash((self.task, self.x.shape, self.input_names, self.class_names))
+
     @cached_property
     def dataset(self) -> Dataset:
         """The data set, checked by ``from_arrays`` once per object (ValueError if not)."""
-        ds = from_arrays(np.array(self.x), np.array(self.y), self.task,
+        ds = from_arrays(self.x, self.y, self.task,
                          input_names=self.input_names, class_names=self.class_names)
         return ds if self.domain is None else replace(ds, domain=self.domain)
 
@@ -68,7 +96,16 @@ class CustomData:
     @cached_property
     def targets_range(self) -> tuple[float, float]:
         """(lowest, highest) target or label."""
-        return (min(self.y), max(self.y)) if self.y else (0.0, 0.0)
+        return (float(self.y.min()), float(self.y.max())) if self.y.size else (0.0, 0.0)
+
+
+def _read_only(values: object) -> np.ndarray:
+    """``values`` as a read-only float64 array, shared when it already is one."""
+    a = np.asarray(values, dtype=np.float64)
+    if a.flags.writeable or not a.flags.c_contiguous:
+        a = np.array(a, dtype=np.float64, order="C")  # a copy nobody else can change
+        a.flags.writeable = False
+    return a
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,8 @@ def scenario_for_table(scenario: Scenario, cmd: ReplaceData) -> tuple[Scenario, 
     if cmd.task not in ("classification", "regression"):
         raise ValueError(f"task must be classification or regression, got {cmd.task!r}")
     task: Task = "classification" if cmd.task == "classification" else "regression"
-    custom = CustomData(tuple(tuple(float(v) for v in row) for row in cmd.x),
-                        tuple(float(v) for v in cmd.y), task, None, tuple(cmd.input_names),
+    custom = CustomData(np.array(cmd.x, dtype=np.float64), np.array(cmd.y, dtype=np.float64),
+                        task, None, tuple(cmd.input_names),
                         tuple(cmd.class_names) if task == "classification" else ())
     ds = custom.dataset  # from_arrays's checks: shapes, finite values, labels
     keep = cmd.keep_features and dataset_shape(scenario.data)[0] == ds.n_inputs

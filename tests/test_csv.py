@@ -21,6 +21,10 @@ from engine.trainer import Trainer
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def rows(x) -> tuple[tuple[float, ...], ...]:
+    return tuple(map(tuple, x.tolist()))
+
+
 def write(tmp_path: Path, text: str, name: str = "data.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -42,8 +46,8 @@ def test_header_and_label_by_name(tmp_path):
     path = write(tmp_path, "x1,x2,label\n0.5,-1,0\n1.5,2,1\n-3,0.25,1\n")
     d = read_csv_dataset(path, label_column="label")
     assert d.header == ("x1", "x2", "label")
-    assert d.custom.x == ((0.5, -1.0), (1.5, 2.0), (-3.0, 0.25))
-    assert d.custom.y == (0.0, 1.0, 1.0) and d.task == "classification"
+    assert rows(d.custom.x) == ((0.5, -1.0), (1.5, 2.0), (-3.0, 0.25))
+    assert tuple(d.custom.y.tolist()) == (0.0, 1.0, 1.0) and d.task == "classification"
     assert d.input_names == ("x1", "x2") and d.label_name == "label"
     assert d.mapping_is_identity and d.n_rows == 3 and d.n_inputs == 2
     # The label column by index (default: the last) gives the same data.
@@ -55,8 +59,8 @@ def test_no_header_label_in_the_middle(tmp_path):
     path = write(tmp_path, "0.5;1;-1\n1.5;0;2\n\n# a comment\n-3;1;0.25\n")
     d = read_csv_dataset(path, label_column=1)
     assert d.header is None
-    assert d.custom.x == ((0.5, -1.0), (1.5, 2.0), (-3.0, 0.25))
-    assert d.custom.y == (1.0, 0.0, 1.0)
+    assert rows(d.custom.x) == ((0.5, -1.0), (1.5, 2.0), (-3.0, 0.25))
+    assert tuple(d.custom.y.tolist()) == (1.0, 0.0, 1.0)
     assert d.input_names == ("column 1", "column 3") and d.label_name == "column 2"
     assert read_csv_dataset(path, label_column=-2).custom == d.custom
 
@@ -64,7 +68,7 @@ def test_no_header_label_in_the_middle(tmp_path):
 def test_classification_labels_are_mapped_and_reported(tmp_path):
     path = write(tmp_path, "a,b,class\n0,0,2\n1,0,5\n0,1,2\n1,1,7\n")
     d = read_csv_dataset(path, label_column="class")
-    assert d.custom.y == (0.0, 1.0, 0.0, 2.0)
+    assert tuple(d.custom.y.tolist()) == (0.0, 1.0, 0.0, 2.0)
     assert d.label_mapping == (("2", 0), ("5", 1), ("7", 2))
     assert not d.mapping_is_identity
     assert any("2 → 0, 5 → 1, 7 → 2" in n for n in d.notes())
@@ -77,18 +81,18 @@ def test_classification_labels_are_mapped_and_reported(tmp_path):
     assert d.label_mapping == (("setosa", 0), ("virginica", 1), ("versicolor", 2))
     assert d.class_names == ("setosa", "virginica", "versicolor")
     assert d.custom.class_names == d.class_names
-    assert d.custom.y == (0.0, 1.0, 0.0, 2.0)
+    assert tuple(d.custom.y.tolist()) == (0.0, 1.0, 0.0, 2.0)
 
     same = write(tmp_path, "x,y\n1,1\n2,1.0\n3,0\n", "same.csv")
-    assert read_csv_dataset(same).custom.y == (1.0, 1.0, 0.0)
+    assert tuple(read_csv_dataset(same).custom.y.tolist()) == (1.0, 1.0, 0.0)
 
 
 def test_regression_one_input_and_quotes(tmp_path):
     path = write(tmp_path, '"x","y"\n"-1.5",2.25\n0,0\n2,4\n1e-3,1e-6\n')
     d = read_csv_dataset(path, task="regression", train_fraction=0.75)
     assert d.header == ("x", "y") and d.n_inputs == 1
-    assert d.custom.x == ((-1.5,), (0.0,), (2.0,), (0.001,))
-    assert d.custom.y == (2.25, 0.0, 4.0, 1e-6)
+    assert rows(d.custom.x) == ((-1.5,), (0.0,), (2.0,), (0.001,))
+    assert tuple(d.custom.y.tolist()) == (2.25, 0.0, 4.0, 1e-6)
     assert d.label_mapping is None and d.train_fraction == 0.75
     s, notes = scenario_for_csv(get_preset("sine_regression"), d)
     t = Trainer(s)
@@ -100,9 +104,9 @@ def test_regression_one_input_and_quotes(tmp_path):
 def test_input_columns_pick_two_of_many(tmp_path):
     path = write(tmp_path, "id,x1,x2,note,y\n1,0.5,1,a,0\n2,1.5,2,b,1\n")
     d = read_csv_dataset(path, label_column="y", input_columns=["x1", "x2"])
-    assert d.custom.x == ((0.5, 1.0), (1.5, 2.0)) and d.custom.y == (0.0, 1.0)
+    assert rows(d.custom.x) == ((0.5, 1.0), (1.5, 2.0)) and tuple(d.custom.y.tolist()) == (0.0, 1.0)
     d = read_csv_dataset(path, label_column=-1, input_columns=[2])
-    assert d.custom.x == ((1.0,), (2.0,))
+    assert rows(d.custom.x) == ((1.0,), (2.0,))
 
 
 def test_scenario_for_csv_fits_the_model_to_the_data(tmp_path):

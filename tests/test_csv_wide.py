@@ -71,21 +71,21 @@ def test_input_columns_by_name_or_index_and_the_label_anywhere(tmp_path):
     path = write(tmp_path, "id,a,kind,b,c\n1,0.5,x,1,2\n2,1.5,y,2,3\n3,2.5,x,3,4\n")
     d = read_csv_dataset(path, label_column="kind", input_columns=["c", 1])
     assert d.input_names == ("c", "a") and d.label_name == "kind"
-    assert d.custom.x == ((2.0, 0.5), (3.0, 1.5), (4.0, 2.5))
-    assert read_csv_dataset(path, label_column=2, input_columns=[-1, "a"]).custom.x == \
-        ((2.0, 0.5), (3.0, 1.5), (4.0, 2.5))
+    assert d.custom.x.tolist() == [list(r) for r in ((2.0, 0.5), (3.0, 1.5), (4.0, 2.5))]
+    chosen = read_csv_dataset(path, label_column=2, input_columns=[-1, "a"])
+    assert chosen.custom.x.tolist() == [[2.0, 0.5], [3.0, 1.5], [4.0, 2.5]]
     every = read_csv_dataset(path, label_column=2)  # default: every column but the label
     assert every.input_names == ("id", "a", "b", "c")
-    assert every.custom.x[0] == (1.0, 0.5, 1.0, 2.0)
+    assert every.custom.x[0].tolist() == [1.0, 0.5, 1.0, 2.0]
 
 
 def test_class_names_words_in_order_of_appearance_numbers_sorted(tmp_path):
     words = read_csv_dataset(write(tmp_path, "1,cat\n2,dog\n3,cat\n4,bird\n"))
     assert words.class_names == ("cat", "dog", "bird")
-    assert words.custom.y == (0.0, 1.0, 0.0, 2.0)
+    assert words.custom.y.tolist() == [0.0, 1.0, 0.0, 2.0]
     numbers = read_csv_dataset(write(tmp_path, "x,k\n1,10\n2,2\n3,10.0\n4,-1\n", "n.csv"))
     assert numbers.class_names == ("-1", "2", "10")  # numeric order; 10 and 10.0 are one
-    assert numbers.custom.y == (2.0, 1.0, 2.0, 0.0)
+    assert numbers.custom.y.tolist() == [2.0, 1.0, 2.0, 0.0]
     t = Trainer(scenario_for_csv(get_preset("iris"), words)[0])
     assert t.dataset.class_names == ("cat", "dog", "bird")
 
@@ -99,7 +99,7 @@ def test_skip_bad_lines_lists_them_and_keeps_the_rest(tmp_path):
     assert "line 5: 2 values, expected 3" in msg
     d = read_csv_dataset(path, skip_bad_lines=True)
     assert d.skipped_lines == (3, 5, 9, 10)
-    assert d.custom.x == ((0.0, 0.0), (1.0, 1.0), (3.0, 3.0), (6.0, 6.0))
+    assert d.custom.x.tolist() == [[0.0, 0.0], [1.0, 1.0], [3.0, 3.0], [6.0, 6.0]]
     assert d.class_names == ("no", "yes")
     assert "skipped 4 bad lines: 3, 5, 9, 10" in d.notes()
     # Many: the first few, then a count.

@@ -57,7 +57,7 @@ class Dataset:
         """Check the invariants every consumer relies on and freeze private copies."""
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {list(TASKS)}, got {self.task!r}")
-        x = np.array(self.x, dtype=np.float64, copy=True)
+        x = _private(self.x, np.float64)
         if x.ndim != 2 or not 1 <= x.shape[1] <= MAX_INPUTS:
             raise ValueError(f"x must have shape (n, d) with 1 <= d <= {MAX_INPUTS}, "
                              f"got {x.shape}")
@@ -74,13 +74,13 @@ class Dataset:
         if self.task == "classification":
             if np.asarray(self.y).dtype.kind not in "biu":
                 raise ValueError("classification labels must have an integer dtype")
-            y = np.array(self.y, dtype=np.int64, copy=True)
+            y = _private(self.y, np.int64)
             if self.n_classes < 2:
                 raise ValueError(f"n_classes must be >= 2 for classification, got {self.n_classes}")
             if y.size and (y.min() < 0 or y.max() >= self.n_classes):
                 raise ValueError(f"labels must lie in 0..{self.n_classes - 1}")
         else:
-            y = np.array(self.y, dtype=np.float64, copy=True)
+            y = _private(self.y, np.float64)
             if self.n_classes != 0:
                 raise ValueError(f"n_classes must be 0 for regression, got {self.n_classes}")
             if not np.all(np.isfinite(y)):
@@ -110,6 +110,15 @@ class Dataset:
     def n_inputs(self) -> int:
         """Number of raw input columns."""
         return int(self.x.shape[1])
+
+
+def _private(values: object, dtype: type) -> np.ndarray:
+    """A copy nobody else can change; a read-only array of the right type is shared (the
+    data a user brings is held once)."""
+    if isinstance(values, np.ndarray) and values.dtype == dtype and not values.flags.writeable \
+            and values.flags.c_contiguous:
+        return values
+    return np.array(values, dtype=dtype, copy=True)
 
 
 def _names(values: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -174,8 +183,8 @@ def from_arrays(x: object, y: object, task: str, name: str = "custom",
     if x_arr.size > MAX_DATA_VALUES:
         raise ValueError(f"x has {x_arr.size:,} numbers ({' × '.join(map(str, x_arr.shape))}); "
                          f"at most {MAX_DATA_VALUES:,}")
-    x_arr = x_arr.astype(np.float64)
-    y_arr = y_arr.astype(np.float64)
+    x_arr = x_arr.astype(np.float64, copy=False)
+    y_arr = y_arr.astype(np.float64, copy=False)
     if x_arr.ndim == 1:
         x_arr = x_arr[:, None]
     if x_arr.ndim != 2 or not 1 <= x_arr.shape[1] <= MAX_INPUTS:

@@ -53,8 +53,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     if s.data.custom is not None:
         c = s.data.custom
         data["custom"] = {
-            "x": [list(r) for r in c.x],
-            "y": list(c.y),
+            "x": c.x.tolist(),
+            "y": c.y.tolist(),
             "task": c.task,
             "domain": list(c.domain) if c.domain else None,
         }
@@ -165,7 +165,7 @@ def _custom(c: Fields) -> CustomData:
         domain = (lo_x, hi_x, lo_y, hi_y)
     input_names = _names(c, "input_names", MAX_INPUTS)
     class_names = _names(c, "class_names", MAX_CLASSES)
-    custom = CustomData(tuple(tuple(row) for row in x.tolist()), tuple(y.tolist()), task, domain,
+    custom = CustomData(x, y, task, domain,
                         input_names, class_names)
     try:
         _ = custom.dataset
