@@ -46,6 +46,8 @@ class EdgeItem(pg.GraphicsObject):
         self._n_band = 0
         self._band_px = 1.0
         self._band_pens: dict[int, QPen] = {}
+        self._wide_pens: dict[tuple[int, int, float], QPen] = {}
+        self._lines: list[QLineF] | None = None
 
     def set_segments(self, xy: np.ndarray, rect: QRectF, n_band: int = 0,
                      band_px: float = 1.0) -> None:
@@ -54,6 +56,7 @@ class EdgeItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._rect = QRectF(rect)
         self._xy = xy
+        self._lines = None  # built on first need, then reused every frame
         self._n_band, self._band_px = n_band, band_px
         self._thin, self._wide = [], []
         self._antialias = len(xy) <= 2500
@@ -68,6 +71,7 @@ class EdgeItem(pg.GraphicsObject):
         self.update()
 
     def _make_pens(self) -> None:
+        self._wide_pens = {}
         self._thin_pens = {
             q: pen(self.color(q, self._alpha), 1.0) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
         }
@@ -114,6 +118,9 @@ class EdgeItem(pg.GraphicsObject):
             magnitude = np.array(magnitude, dtype=np.float64)
             magnitude[:nb] = 0.0  # the bands' stretches never take a wide edge's place
         bands: list[tuple[QPen, QPainterPath]] = []
+        if self._lines is None:
+            self._lines = [QLineF(*row) for row in self._xy.tolist()]
+        lines = self._lines
         for bucket in edge_buckets(levels, magnitude, muted, faded, dead=dead,
                                    widths=widths):
             q = bucket.level
@@ -133,14 +140,22 @@ class EdgeItem(pg.GraphicsObject):
             elif bucket.wide:
                 alpha = FADED_ALPHA if bucket.faded else 255
                 px = self.width_for(q) if bucket.width is None else float(bucket.width)
-                wide.append((pen(self.color(q, alpha), px),
-                             [QLineF(*row) for row in seg.tolist()]))
+                wide.append((self._wide_pen(q, alpha, px),
+                             [lines[i] for i in bucket.indices.tolist()]))
             elif q != 0 or not self._skip_faint:
                 thin_pen = (pen(self.color(q, FADED_ALPHA), 1.0) if bucket.faded
                             else self._thin_pens[q])
                 thin.append((thin_pen, _pairs_path(seg)))
         self._thin, self._wide = bands + thin, wide
         self.update()
+
+    def _wide_pen(self, level: int, alpha: int, px: float) -> QPen:
+        """The pen of a wide bucket, made once per colour step, opacity and width."""
+        key = (level, alpha, px)
+        made = self._wide_pens.get(key)
+        if made is None:
+            made = self._wide_pens[key] = pen(self.color(level, alpha), px)
+        return made
 
     def thin_pens(self) -> list[QPen]:
         """The pens of the 1-px paths, in stroke order (for tests and pictures)."""
