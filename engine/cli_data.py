@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.csv_text import CsvPreview, looks_like_targets, preview_csv
 from engine.csvdata import read_csv_dataset, scenario_for_csv
 from engine.scenario import dataset_shape
 from engine.trainer import Trainer
@@ -27,7 +28,8 @@ class CsvOptions:
     inputs: str | None = None
     """Comma-separated names or column numbers; None: every column but the label."""
     task: str | None = None
-    """classification or regression; None: the source's own task."""
+    """classification or regression; None: regression when the label's first cells are
+    fractional numbers, else the source's own task."""
     skip_bad_lines: bool = False
 
 
@@ -44,17 +46,41 @@ def column(text: str) -> int | str:
     return n - 1 if n > 0 else n
 
 
+def _checked(text: str, width: int, option: str) -> int | str:
+    """A column of the command line, numbers checked against the file's ``width`` and
+    named as the user counts them (1 = first)."""
+    col = column(text)
+    if isinstance(col, int) and not -width <= col < width:
+        raise ValueError(f"{option}: column {text.strip()} does not exist (the file has "
+                         f"{width} columns: 1 to {width}, or -1 for the last)")
+    return col
+
+
+def _guess_task(preview: CsvPreview, label: int | str) -> str | None:
+    """Regression when the label column's first cells are numbers that are not all whole
+    (as the import dialog guesses); None to keep the source's task."""
+    names = preview.names
+    j = label if isinstance(label, int) else (names.index(label) if label in names else None)
+    if j is None:
+        return None
+    cells = [row[j] for row in preview.rows]
+    return "regression" if looks_like_targets(cells) else None
+
+
 def on_csv_data(trainer: Trainer, options: CsvOptions, say: Callable[[str], None]) -> Trainer:
     """A new trainer on the file's data with ``trainer``'s settings; ``say`` gets the notes
     (rows read, lines skipped, what was adjusted). ValueError (a CsvError) if the file or
     the choices cannot make a data set."""
-    task = options.task or dataset_shape(trainer.scenario.data)[1]
+    preview = preview_csv(options.path)
+    label = _checked(options.label or "-1", preview.n_columns, "--label")
     inputs = None
     if options.inputs is not None:
-        inputs = [column(c) for c in options.inputs.split(",") if c.strip()]
+        inputs = [_checked(c, preview.n_columns, "--inputs") for c in options.inputs.split(",")
+                  if c.strip()]
         if not inputs:
             raise ValueError("--inputs: name at least one column")
-    data = read_csv_dataset(options.path, label_column=column(options.label or "-1"),
+    task = options.task or _guess_task(preview, label) or dataset_shape(trainer.scenario.data)[1]
+    data = read_csv_dataset(options.path, label_column=label,
                             task=task, train_fraction=trainer.scenario.data.train_fraction,
                             input_columns=inputs, skip_bad_lines=options.skip_bad_lines)
     scenario, notes = scenario_for_csv(trainer.scenario, data)

@@ -148,6 +148,12 @@ def column_count(number: int, line: str, delimiter: str | None) -> int:
     return count
 
 
+def looks_like_targets(cells: list[str]) -> bool:
+    """A label column of numbers that are not all whole: regression targets, not classes."""
+    return bool(cells) and all(is_number(c) for c in cells) and any(
+        float(c) != round(float(c)) for c in cells)
+
+
 def has_header(first: list[str], second: list[str] | None) -> bool:
     """Whether the first row names the columns (see the module doc)."""
     numeric = [is_number(c) for c in first]
@@ -268,7 +274,8 @@ def preview_csv(path: str | os.PathLike[str], n_rows: int = PREVIEW_ROWS) -> Csv
         raise CsvError(str(e) if isinstance(e, ValueError) else f"{name}: {e}") from None
     if len(head) == PREVIEW_BYTES and b"\n" in head:
         head = head[: head.rindex(b"\n")]  # whole lines only (no cut character)
+    text = decode(head, name)  # its messages name the file already
     try:
-        return preview_text(decode(head, name), n_rows, n_lines)
+        return preview_text(text, n_rows, n_lines)
     except CsvError as e:
         raise CsvError(f"{name}: {e}") from None

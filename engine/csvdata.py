@@ -271,14 +271,17 @@ def scenario_for_csv(scenario: Scenario, data: CsvDataset) -> tuple[Scenario, li
         init = replace(init, scheme="tf_playground")
     title = os.path.basename(data.source) if data.source else "CSV data"
     n_inputs = data.custom.shape[0]
-    # New data: more than two columns all feed the network; one or two keep the features.
-    features = tuple(available_features(n_inputs)) if n_inputs > MAX_FEATURE_INPUTS \
-        else scenario.data.features
+    # New data: more than two columns all feed the network, standardised (measurements in
+    # their own units, pixels in 0..255); one or two columns keep the features and setting.
+    wide = n_inputs > MAX_FEATURE_INPUTS
+    features = tuple(available_features(n_inputs)) if wide else scenario.data.features
+    standardize = True if wide else scenario.data.standardize
     s = replace(
         scenario,
         key="custom",
         title=title,
         data=replace(scenario.data, dataset="custom", custom=data.custom, features=features,
+                     standardize=standardize,
                      n_samples=data.n_rows, noise=0.0, train_fraction=data.train_fraction),
         init=init,
         initial_weights=None,
@@ -287,4 +290,6 @@ def scenario_for_csv(scenario: Scenario, data: CsvDataset) -> tuple[Scenario, li
         fitted, notes = fit_to_data(s)
     except ValueError as e:
         raise CsvError(str(e)) from None
+    if standardize and not scenario.data.standardize:
+        notes.append("inputs standardised (turn it off under Input features)")
     return fitted, data.notes() + notes

@@ -258,12 +258,26 @@ def validate(s: Scenario) -> Scenario:
     return s
 
 
-def _in_unit_range(data: DataSpec) -> bool:
-    """True when every regression target lies in [0, 1], so a sigmoid output can reach it."""
-    if data.custom is None:
-        return False
-    lo, hi = data.custom.targets_range
-    return lo >= 0.0 and hi <= 1.0
+_OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+"""The targets a bounded output activation can reach (closed, as targets at the ends are
+common: 0 and 1)."""
+
+
+def _reaches_targets(activation: str, data: DataSpec) -> bool:
+    """False when ``activation`` is bounded and the data's regression targets leave its
+    range (a typed-in target of 1.5 under tanh could never be fitted). Generated data sets
+    fit the outputs their presets use; a sigmoid needs targets known to lie in [0, 1]."""
+    bounds = _OUTPUT_RANGES.get(activation)
+    if bounds is None:
+        return True
+    if data.custom is not None:
+        lo, hi = data.custom.targets_range
+    elif data.dataset in REAL_BY_KEY:
+        y = load_real(data.dataset).y
+        lo, hi = float(y.min()), float(y.max())
+    else:
+        return activation != "sigmoid"
+    return bounds[0] <= lo and hi <= bounds[1]
 
 
 def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
@@ -288,9 +302,8 @@ def fit_to_data(s: Scenario) -> tuple[Scenario, list[str]]:
                                                  f"all {len(shown)} columns"))
     out, loss = s.model.output_activation, s.train.loss
     if task == "regression":
-        if out == "softmax" or s.train.tf_rules or (out == "sigmoid" and not _in_unit_range(
-                s.data)):  # TF: regression is linear; a sigmoid only reaches 0..1
-            out = "linear"
+        if out == "softmax" or s.train.tf_rules or not _reaches_targets(out, s.data):
+            out = "linear"  # TF: regression is linear; a sigmoid only reaches 0..1, tanh ±1
         if LOSSES[loss].classification_only:
             loss = "half_se"
     elif n_classes > 2:

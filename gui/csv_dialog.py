@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.csvdata import CsvPreview, is_number
+from engine.csv_text import looks_like_targets
+from engine.csvdata import CsvPreview
+from engine.data.dataset import MAX_INPUTS
 
 CHECKS_PER_ROW = 6
 """Input check boxes in one row of their grid."""
@@ -47,12 +49,6 @@ class CsvChoices:
     task: str
     train_fraction: float
     skip_bad_lines: bool
-
-
-def _looks_like_regression(cells: list[str]) -> bool:
-    """A label column of numbers that are not all whole: targets, not classes."""
-    return bool(cells) and all(is_number(c) for c in cells) and any(
-        float(c) != round(float(c)) for c in cells)
 
 
 class CsvImportDialog(QDialog):
@@ -178,7 +174,7 @@ class CsvImportDialog(QDialog):
         self.columns[j].setChecked(False)
         self.columns[j].setEnabled(False)
         cells = [row[j] for row in self.preview.rows]
-        self.task.setCurrentIndex(1 if _looks_like_regression(cells) else 0)
+        self.task.setCurrentIndex(1 if looks_like_targets(cells) else 0)
         self._update()
         self.table.resizeColumnsToContents()
 
@@ -194,9 +190,13 @@ class CsvImportDialog(QDialog):
         """The count of inputs, Import enabled only with one, and the table's colours: the
         label column highlighted, columns left out greyed."""
         chosen = self.input_columns()
-        self.input_count.setText(f"{len(chosen)} of {len(self.columns) - 1} columns as inputs"
-                                 + ("" if chosen else " — choose at least one"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(chosen))
+        too_many = len(chosen) > MAX_INPUTS
+        self.input_count.setText(
+            f"{len(chosen)} of {len(self.columns) - 1} columns as inputs"
+            + ("" if chosen else " — choose at least one")
+            + (f" — at most {MAX_INPUTS:,}" if too_many else ""))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            bool(chosen) and not too_many)
         used = set(chosen)
         for j in range(self.table.columnCount()):
             for i in range(self.table.rowCount()):

@@ -373,6 +373,8 @@ def test_train_on_csv_data_regression_by_column_number(tmp_path):
         (["--label", "kind", "--inputs", "a,a"], ["listed twice"]),
         (["--label", "kind", "--inputs", "kind"], ["both the label and an input"]),
         (["--label", "0"], ["column numbers start at 1"]),
+        (["--label", "9"], ["--label: column 9 does not exist (the file has 6 columns: 1 to 6"]),
+        (["--label", "kind", "--inputs", "1,-7"], ["--inputs: column -7 does not exist"]),
     ],
 )
 def test_bad_csv_data_is_one_line_and_exit_2(tmp_path, args, words):
@@ -381,6 +383,17 @@ def test_bad_csv_data_is_one_line_and_exit_2(tmp_path, args, words):
                  "--out", str(out))
     assert_clean_failure(result, *words)
     assert not out.exists()
+
+
+def test_a_fractional_label_column_trains_as_regression_without_task(tmp_path):
+    path = tmp_path / "targets.csv"
+    rows = [f"{i / 7:.4f},{(i % 5) / 3:.4f},{(i * 0.37) % 2:.5f}" for i in range(60)]
+    path.write_text("a,b,target\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "t.json"
+    result = run("train", "tf_default", "--data", str(path), "--epochs", "3", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "regression on target" in result.stdout
+    assert "classes" not in result.stdout
 
 
 def test_data_options_without_data_are_refused(tmp_path):

@@ -346,3 +346,37 @@ def test_the_inspector_shows_standardisation_before_layer_one_with_the_numbers()
     stepper = plain.begin_step(np.array([0]))
     phase = stepper.advance()
     assert not explain_phase(stepper.trace, phase, acts, True).equations[0].startswith("Stand")
+
+
+def test_bounded_outputs_become_linear_for_targets_they_cannot_reach():
+    base = Scenario(model=ModelSpec((), "tanh"), train=TrainSpec(loss="half_se"))
+    for targets, out, expected in (((0.2, 1.5), "tanh", "linear"), ((-0.9, 0.9), "tanh", "tanh"),
+                                   ((0.0, 1.0), "sigmoid", "sigmoid"),
+                                   ((0.0, 2.0), "sigmoid", "linear")):
+        custom = CustomData(((0.0, 1.0), (1.0, 0.0)), targets, "regression")
+        s = replace(base, data=DataSpec(dataset="custom", custom=custom, train_fraction=1.0),
+                    model=ModelSpec((), out))
+        assert fit_to_data(s)[0].model.output_activation == expected, (targets, out)
+
+
+def test_a_wide_csv_import_standardises_and_says_so(tmp_path):
+    from engine.csvdata import read_csv_dataset, scenario_for_csv
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 256, (30, 5))
+    path = tmp_path / "pixels.csv"
+    path.write_text("p1,p2,p3,p4,p5,label\n" + "\n".join(
+        ",".join(map(str, row)) + f",{k % 2}" for k, row in enumerate(x.tolist())) + "\n")
+    scenario, notes = scenario_for_csv(get_preset("tf_default"), read_csv_dataset(path))
+    assert scenario.data.standardize and scenario.data.features == ("x1", "x2", "x3", "x4", "x5")
+    assert any("standardised" in n for n in notes)
+
+
+def test_a_utf16_csv_is_named_once(tmp_path):
+    from engine.csv_text import CsvError, preview_csv
+
+    path = tmp_path / "u16.csv"
+    path.write_bytes("a,b\n1,2\n".encode("utf-16"))
+    with pytest.raises(CsvError) as e:
+        preview_csv(path)
+    assert str(e.value).count(str(path)) == 1
