@@ -61,7 +61,9 @@ class WindowLayout(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("bottomTabs")
         self.tabs.addTab(self.loss_plot, "Loss")
-        self.tabs.addTab(self.inspector, "Inspector (backprop step)")
+        self.tabs.addTab(self.inspector, "Inspector")
+        self.tabs.setTabToolTip(INSPECTOR_TAB, "Step through backprop: each phase's formulas "
+                                "with the real numbers")
         self.metrics_view = MetricsView()
         self.tabs.addTab(self.metrics_view, "Metrics")
         self.image_views = ImageViews()  # image data only (digits): shown by show_image_tab

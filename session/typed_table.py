@@ -78,7 +78,8 @@ def _check_names(names: tuple[str, ...]) -> tuple[str, ...]:
 
 def _targets(table: TypedTable, target: str) -> tuple[tuple[float, ...], tuple[str, ...]]:
     """The target column as numbers (regression) or class indices, and the class names (the
-    listed ones first, then names seen in the cells, in order)."""
+    listed ones first, then names seen in the cells, in order; numbers in numeric order, as a
+    CSV import orders them)."""
     cells = [row[-1].strip() for row in table.rows]
     if table.task == "regression":
         return tuple(_number(c, k + 1, target) for k, c in enumerate(cells)), ()
@@ -97,7 +98,17 @@ def _targets(table: TypedTable, target: str) -> tuple[tuple[float, ...], tuple[s
                          f"(only “{classes[0] if classes else ''}” is named)")
     if len(classes) > MAX_CLASSES:
         raise TableError(f"{len(classes)} classes; at most {MAX_CLASSES}")
+    if all(_is_number(c) for c in classes):  # numbers in numeric order, as a CSV import
+        classes.sort(key=float)
     return tuple(float(classes.index(c)) for c in cells), tuple(classes)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def table_command(table: TypedTable, keep_features: bool = False) -> ReplaceData:
