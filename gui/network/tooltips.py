@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity, fmt
+from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity, fmt, sub
 from engine.maps import CurveMaps
 from session.present.formats import bias_symbol, format_value, short_value, weight_symbol
 from session.snapshot import Snapshot
@@ -138,6 +138,8 @@ def unit_value_text(snap: Snapshot, tr: TraceDisplay, column: int, j: int, v: fl
     if tr.unit_kind is UnitQuantity.ERROR:
         return f"δ={fmt(v)}"
     if column == 0:
+        if snap.data.scaling is not None:  # the network reads X = (x − μ)/σ, not the raw value
+            return f"X{sub(j + 1)}={fmt(v)}"
         return f"{snap.data.feature_labels[j]}={fmt(v)}"
     if column == snap.depth and tr.loss is not None and tr.prediction is not None:
         if tr.target is None:  # a batch: its mean target would be no sample's target
