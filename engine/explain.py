@@ -21,30 +21,19 @@ import numpy as np
 
 from engine.activations import Activation, get_activation
 from engine.losses import Loss, get_loss
+from engine.notation import fmt, sub, sup
 from engine.program import Phase
 from engine.trace import StepTrace
+from engine.update_rule import (
+    parameter_update,
+    rule_lines,
+    state_arrays,
+    update_lines,
+    update_note,
+)
 
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 FILL_LIMIT = 12
 """Operands with at most this many numbers are also written inline in the equations."""
-
-
-def sup(n: int) -> str:
-    return str(n).translate(_SUP)
-
-
-def sub(n: int) -> str:
-    return str(n).translate(_SUB)
-
-
-def fmt(v: float, digits: int = 4) -> str:
-    """A number as the inspector shows it: 4 significant digits, e.g. 0.7311, −1.2e-05."""
-    v = float(v)
-    if v == 0.0:
-        return "0"
-    text = f"{v:.{digits}g}"
-    return text.replace("-", "−")
 
 
 def fmt_array(a: np.ndarray) -> str:
@@ -136,7 +125,7 @@ class WeightChain:
 
 
 def _weight_name(layer: int, i: int, j: int) -> str:
-    return f"w{sup(layer)}{sub(i + 1)}{sub(j + 1)}"
+    return f"w{sup(layer)}{sub(i + 1)},{sub(j + 1)}"
 
 
 def _mean_note(trace: StepTrace) -> str:
@@ -228,11 +217,15 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         title = ("Backward: output layer" if k == depth else f"Backward: hidden layer {k}")
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace) + " "
                            + _reduction_text(trace))
-    # update
+    # update: the rule of the optimiser that ran, and its state as numbers
     after = trace.params_after or trace.params_before
-    eq = ["W ← W − η·dW", *(["b ← b − η·db"] if use_bias else []),
-          f"η = {fmt(trace.learning_rate)}"]
-    if tf_rules:
+    spec = trace.optimizer
+    if spec is None:  # a trace made without the optimiser (not the engine's own stepper)
+        eq = ["W ← W − η·dW", *(["b ← b − η·db"] if use_bias else []),
+              f"η = {fmt(trace.learning_rate)}"]
+    else:
+        eq = rule_lines(spec, trace.tf_rules, use_bias)
+    if tf_rules and (spec is None or spec.regularization == "l1"):
         eq.append(TF_L1_CLAMP)
     ops = []
     for layer, ((w0, b0), (w1, b1)) in enumerate(zip(trace.params_before, after, strict=True),
@@ -241,9 +234,8 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         ops.append(Operand(f"ΔW{sup(layer)}", w1 - w0, "change"))
         if b1 is not None and b0 is not None:
             ops.append(Operand(f"b{sup(layer)} (new)", b1, f"biases of layer {layer} after"))
-    return Explanation("Update", tuple(eq), tuple(ops),
-                       "ΔW is the change this step made (with momentum, Adam or "
-                       "regularisation it differs from −η·dW).")
+        ops += [Operand(*part) for part in state_arrays(trace, layer)]
+    return Explanation("Update", tuple(eq), tuple(ops), update_note(trace))
 
 
 TF_L1_CLAMP = ("TensorFlow Playground rules: where an L1 step would carry a weight across 0, "
@@ -382,12 +374,11 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
         more = f" + … ({len(products) - 4} more)" if len(products) > 4 else ""
         lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown}{more} = {fmt(gradient)}"]
     if after is not None:
-        plain = before - trace.learning_rate * gradient
-        if np.isclose(after, plain, rtol=1e-12, atol=1e-15):
+        if trace.optimizer is not None and trace.state_after is not None:
+            lines += update_lines(parameter_update(trace, layer, i, j), trace.optimizer,
+                                  trace.tf_rules)
+        else:
             lines.append(f"{name} ← {fmt(before)} − {fmt(trace.learning_rate)} × "
                          f"{fmt(gradient)} = {fmt(after)}")
-        else:
-            lines.append(f"{name} ← {fmt(before)} + Δ = {fmt(after)}  (Δ = {fmt(after - before)}"
-                         "; the optimiser or regularisation changes the plain −η·∂L/∂w step)")
     return WeightChain(layer, i, j, inputs, errors, products, gradient, before, after,
                        trace.learning_rate, tuple(lines))

@@ -33,8 +33,8 @@ import numpy as np
 
 from engine.data.scaling import Scaling
 from engine.losses import per_sample_loss, reduce_losses
-from engine.network import Parameters
-from engine.optimizers import Optimizer
+from engine.network import NetworkSpec, Parameters
+from engine.optimizers import Optimizer, OptimizerSpec, OptimizerState
 from engine.program import Phase, StepProgram, units_of
 from engine.scenario import TrainSpec
 
@@ -64,6 +64,15 @@ class StepTrace:
     """(B, n₀) the features before standardisation, when the inputs are standardised."""
     scaling: Scaling | None = None
     """The standardisation that made ``x`` from ``x_raw``."""
+    network: NetworkSpec | None = None
+    optimizer: OptimizerSpec | None = None
+    """The optimiser that ran the update (its kind, η, λ, μ, β's)."""
+    tf_rules: bool = False
+    state_before: OptimizerState | None = None
+    """The optimiser's moving state (velocity, m, v, t) before the step."""
+    state_after: OptimizerState | None = None
+    grad_used: np.ndarray | None = None
+    """(P,) flat: the gradient the optimiser stepped on (L1/L2 added, dead links zeroed)."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,10 @@ class PhaseStepper:
             learning_rate=train.optimizer.learning_rate,
         )
         self.trace.a[0] = self.trace.x
+        self.trace.network = params.spec
+        self.trace.optimizer = optimizer.spec
+        self.trace.tf_rules = optimizer.tf_rules
+        self.trace.state_before = self._opt_before
 
     @property
     def done(self) -> bool:
@@ -161,6 +174,7 @@ class PhaseStepper:
         if phase.kind == "update":
             self._restore()
             self.trace.params_after = None
+            self.trace.state_after = self.trace.grad_used = None
             # The epoch's evaluation may share (and have overwritten) the step's buffers;
             # replaying the earlier phases on the restored parameters rebuilds them exactly.
             with np.errstate(all="ignore"):
@@ -206,3 +220,5 @@ class PhaseStepper:
             tr.db[l] = self._grad.biases(l - 1)
         else:
             tr.params_after = self._params.as_list()
+            tr.state_after = self._optimizer.state()
+            tr.grad_used = self._grad.flat.copy()

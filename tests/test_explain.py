@@ -90,10 +90,12 @@ def test_chain_rule_for_one_weight_uses_the_trace():
     assert chain.inputs[0] == trace.a[0][0, 1] and chain.errors[0] == trace.delta[1][0, 0]
     assert chain.before == trace.params_before[0][0][1, 0]
     assert chain.after == trace.params_after[0][0][1, 0]
-    assert chain.lines[0].startswith("∂L/∂w¹₂₁ = x₂ · δ¹₁ = ")
+    assert chain.lines[0].startswith("∂L/∂w¹₂,₁ = x₂ · δ¹₁ = ")
     assert chain.lines[0].endswith(f"= {fmt(chain.gradient)}")
-    assert chain.lines[1] == (f"w¹₂₁ ← {fmt(chain.before)} − {fmt(trace.learning_rate)} × "
-                              f"{fmt(chain.gradient)} = {fmt(chain.after)}")
+    g = fmt(chain.gradient)
+    g = f"({g})" if g.startswith("−") else g
+    assert chain.lines[1] == (f"w¹₂,₁ ← w¹₂,₁ − η·∂L/∂w¹₂,₁ = {fmt(chain.before)} − "
+                              f"{fmt(trace.learning_rate)} × {g} = {fmt(chain.after)}")
     with pytest.raises(ValueError, match="backward pass"):
         explain_weight(Trainer(get_preset("xor_221")).begin_step().trace, 1, 0, 0)
 
@@ -115,16 +117,17 @@ def test_checkpoints_undo_whole_steps_exactly():
     assert np.array_equal(again.params.flat, t.params.flat)
 
 
-@pytest.mark.parametrize("tf_rules", [True, False])
-def test_update_phase_names_the_l1_clamp_only_with_tf_rules(tf_rules):
+@pytest.mark.parametrize(("tf_rules", "reg"), [(True, "l1"), (False, "l1"), (True, "none")])
+def test_update_phase_names_the_l1_clamp_only_with_tf_rules(tf_rules, reg):
     """The inspector's update text (via the snapshot's trace info) explains TF Playground's
-    L1 zero-crossing clamp when its rules are on, and says nothing of it otherwise."""
+    L1 zero-crossing clamp when its rules and L1 are on, and says nothing of it otherwise."""
     from dataclasses import replace
 
     from session.snapshot import trace_info
 
     sc = get_preset("tf_default")
-    trainer = Trainer(replace(sc, train=replace(sc.train, tf_rules=tf_rules)))
+    opt = replace(sc.train.optimizer, regularization=reg, reg_rate=0.01)
+    trainer = Trainer(replace(sc, train=replace(sc.train, tf_rules=tf_rules, optimizer=opt)))
     stepper = trainer.begin_step(None)
     while not stepper.done:
         stepper.advance()
@@ -132,4 +135,4 @@ def test_update_phase_names_the_l1_clamp_only_with_tf_rules(tf_rules):
     assert info is not None and info.explanation is not None
     assert info.explanation.title == "Update"
     text = " ".join(info.explanation.equations)
-    assert ("L1" in text and "dead" in text) is tf_rules
+    assert ("L1" in text and "dead" in text) is (tf_rules and reg == "l1")

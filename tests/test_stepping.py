@@ -153,7 +153,7 @@ def test_tracing_a_chosen_sample_and_the_chain_rule(qtbot, window):
     assert w.rendered.trace.indices == (2,)
     w.client.send(SelectWeight(0, 1, 0))
     qtbot.waitUntil(lambda: w.rendered.trace.chain is not None, timeout=TIMEOUT)
-    assert "∂L/∂w¹₂₁" in w.inspector.chain.text()
+    assert "∂L/∂w¹₂,₁" in w.inspector.chain.text()
     w.client.send(TraceNearest(0.9, 0.1))  # nearest: (1, 0)
     qtbot.waitUntil(lambda: w.rendered.traced_sample is not None
                     and tuple(w.rendered.data.x_train[w.rendered.traced_sample]) == (1.0, 0.0),

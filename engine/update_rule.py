@@ -1,0 +1,224 @@
+"""The update phase as the optimiser ran it: its rule in symbols, and one parameter's update
+term by term with the real numbers (issue 12: "W ← W − η·dW" was shown for every optimiser).
+
+The rules are the engine's own (``engine.optimizers``): plain SGD, momentum in PyTorch's form
+(v ← μ·v + g), Adam in PyTorch's form, L1 and L2 added to the gradient of weights (never of
+biases), and TensorFlow Playground's separate regularisation step with its L1 clamp. The
+numbers come from the step's trace: the gradient the optimiser used, and its state (velocity,
+moments, step count) before and after the step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.network import Parameters
+from engine.notation import fmt, sub, sup
+from engine.optimizers import OptimizerSpec
+from engine.trace import StepTrace
+
+_REG_SYMBOL = {"l2": "λ·{p}", "l1": "λ·sign({p})"}
+
+
+def rule_lines(spec: OptimizerSpec, tf_rules: bool, use_bias: bool) -> list[str]:
+    """The update rule in symbols (W: every weight matrix; b: every bias vector), then the
+    hyperparameters' values."""
+    reg = spec.regularization
+    lines: list[str] = []
+    g_w, g_b = "dW", "db"
+    if reg != "none" and not tf_rules:
+        lines.append(f"g = dW + {_REG_SYMBOL[reg].format(p='W')}   (biases: g = db, no "
+                     "regularisation)")
+        g_w = g_b = "g"
+    targets = [("W", g_w)] + ([("b", g_b)] if use_bias else [])
+    for p, g in targets:
+        if spec.kind == "sgd":
+            lines.append(f"{p} ← {p} − η·{g}")
+        elif spec.kind == "momentum":
+            lines.append(f"v ← μ·v + {g},   {p} ← {p} − η·v")
+        else:
+            lines.append(f"m ← β₁·m + (1 − β₁)·{g},   v ← β₂·v + (1 − β₂)·{g}²,   "
+                         f"{p} ← {p} − η·m̂ / (√v̂ + ε),   m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)")
+        if spec.kind != "sgd":
+            break  # one line covers W and b (each has its own v, m)
+    if tf_rules and reg != "none":
+        lines.append(f"then W ← W − η·{_REG_SYMBOL[reg].format(p='W_before')} "
+                     "(TensorFlow Playground's separate regularisation step)")
+    values = [f"η = {fmt(spec.learning_rate)}"]
+    if reg != "none":
+        values.append(f"λ = {fmt(spec.reg_rate)}")
+    if spec.kind == "momentum":
+        values.append(f"μ = {fmt(spec.momentum)}")
+    if spec.kind == "adam":
+        values += [f"β₁ = {fmt(spec.beta1)}", f"β₂ = {fmt(spec.beta2)}",
+                   f"ε = {fmt(spec.epsilon)}"]
+    lines.append(",  ".join(values))
+    return lines
+
+
+@dataclass(frozen=True)
+class ParameterUpdate:
+    """One parameter's step: the numbers the optimiser read and wrote. The state fields are
+    this parameter's entries (0 where the optimiser keeps none)."""
+
+    name: str
+    """w²₁,₂ or b¹₂, as the inspector names it."""
+    is_weight: bool
+    before: float
+    gradient: float
+    """∂L/∂θ, the data gradient of the backward pass."""
+    used: float
+    """The gradient the optimiser stepped on (with L1/L2 added, or 0 for a dead link)."""
+    after: float
+    velocity: tuple[float, float] = (0.0, 0.0)
+    """Momentum's v before and after."""
+    m: tuple[float, float] = (0.0, 0.0)
+    v: tuple[float, float] = (0.0, 0.0)
+    t: int = 0
+    """Adam's step count after this step."""
+    alive: bool = True
+    """False for a dead link (TensorFlow Playground's L1 rule)."""
+
+
+def _b(v: float) -> str:
+    """A number as an operand: negatives in brackets, so 0.8 × (−0.2) reads unambiguously."""
+    text = fmt(v)
+    return f"({text})" if text.startswith("−") or text.startswith("-") else text
+
+
+def update_lines(u: ParameterUpdate, spec: OptimizerSpec, tf_rules: bool) -> list[str]:
+    """The parameter's update term by term with its numbers, in the engine's order."""
+    n, eta = u.name, spec.learning_rate
+    lines: list[str] = []
+    if not u.alive:
+        return [f"{n} is a dead link (TensorFlow Playground's L1 rule): it stays {fmt(u.after)}"]
+    reg = spec.regularization if u.is_weight else "none"
+    g = "∂L/∂" + n
+    if reg != "none" and not tf_rules:
+        term = u.before if reg == "l2" else float(math.copysign(1.0, u.before)) if u.before else 0.0
+        symbol = _REG_SYMBOL[reg].format(p=n)
+        lines.append(f"g = ∂L/∂{n} + {symbol} = {fmt(u.gradient)} + {fmt(spec.reg_rate)} × "
+                     f"{_b(term)} = {fmt(u.used)}")
+        g = "g"
+    step_after = u.after
+    tail: str | None = None
+    if tf_rules and reg != "none":
+        r = u.before if reg == "l2" else (math.copysign(1.0, u.before) if u.before else 0.0)
+        reg_step = eta * spec.reg_rate * r
+        step_after = _optimiser_result(u, spec)
+        clamped = reg == "l1" and u.after == 0.0 and step_after - reg_step != 0.0
+        shown = "0 (the step crossed zero: the link is now dead)" if clamped else fmt(u.after)
+        tail = (f"then {n} ← {n}′ − η·λ·{'sign(' + n + ')' if reg == 'l1' else n} = "
+                f"{fmt(step_after)} − {fmt(eta * spec.reg_rate)} × {_b(r)} = {shown}")
+    target = f"{n}′" if tail else n
+    if spec.kind == "sgd":
+        lines.append(f"{target} ← {n} − η·{g} = {fmt(u.before)} − {fmt(eta)} × {_b(u.used)} = "
+                     f"{fmt(step_after)}")
+    elif spec.kind == "momentum":
+        v0, v1 = u.velocity
+        lines.append(f"v ← μ·v + {g} = {fmt(spec.momentum)} × {_b(v0)} + {_b(u.used)} = "
+                     f"{fmt(v1)}")
+        lines.append(f"{target} ← {n} − η·v = {fmt(u.before)} − {fmt(eta)} × {_b(v1)} = "
+                     f"{fmt(step_after)}")
+    else:
+        (m0, m1), (v0, v1), t = u.m, u.v, u.t
+        c1, c2 = 1.0 - spec.beta1**t, 1.0 - spec.beta2**t
+        m_hat, v_hat = m1 / c1, v1 / c2
+        lines += [
+            f"step t = {t}",
+            f"m ← β₁·m + (1 − β₁)·{g} = {fmt(spec.beta1)} × {_b(m0)} + {fmt(1 - spec.beta1)} × "
+            f"{_b(u.used)} = {fmt(m1)}",
+            f"v ← β₂·v + (1 − β₂)·{g}² = {fmt(spec.beta2)} × {_b(v0)} + "
+            f"{fmt(1 - spec.beta2)} × {_b(u.used)}² = {fmt(v1)}",
+            f"m̂ = m / (1 − β₁ᵗ) = {fmt(m1)} / {fmt(c1)} = {fmt(m_hat)},   "
+            f"v̂ = v / (1 − β₂ᵗ) = {fmt(v1)} / {fmt(c2)} = {fmt(v_hat)}",
+            f"{target} ← {n} − η·m̂ / (√v̂ + ε) = {fmt(u.before)} − {fmt(eta)} × {_b(m_hat)} / "
+            f"({fmt(math.sqrt(v_hat))} + {fmt(spec.epsilon)}) = {fmt(step_after)}",
+        ]
+    if tail:
+        lines.append(tail)
+    return lines
+
+
+def _optimiser_result(u: ParameterUpdate, spec: OptimizerSpec) -> float:
+    """θ′: the value after the optimiser's step, before TF's regularisation step."""
+    eta = spec.learning_rate
+    if spec.kind == "sgd":
+        return u.before - eta * u.used
+    if spec.kind == "momentum":
+        return u.before - eta * u.velocity[1]
+    c1, c2 = 1.0 - spec.beta1**u.t, 1.0 - spec.beta2**u.t
+    return u.before - eta / c1 * u.m[1] / (math.sqrt(u.v[1]) / math.sqrt(c2) + spec.epsilon)
+
+
+def flat_index(trace: StepTrace, layer: int, i: int | None, j: int) -> int:
+    """Where weight wˡᵢⱼ (or, with ``i`` None, bias bˡⱼ) sits in the flat parameter array
+    (``layer`` 1-based, i and j 0-based)."""
+    assert trace.network is not None
+    where = Parameters(trace.network, np.arange(trace.network.n_parameters, dtype=np.float64))
+    if i is None:
+        b = where.biases(layer - 1)
+        assert b is not None
+        return int(b[j])
+    return int(where.weights(layer - 1)[i, j])
+
+
+def parameter_update(trace: StepTrace, layer: int, i: int | None, j: int) -> ParameterUpdate:
+    """The update of wˡᵢⱼ (or bˡⱼ when ``i`` is None) from a trace whose update has run."""
+    if trace.params_after is None or trace.state_before is None or trace.state_after is None \
+            or trace.grad_used is None:
+        raise ValueError("the update has not run yet")
+    k = flat_index(trace, layer, i, j)
+    (w0, b0), (w1, b1) = trace.params_before[layer - 1], trace.params_after[layer - 1]
+    if i is None:
+        assert b0 is not None and b1 is not None
+        before, after = float(b0[j]), float(b1[j])
+        db = trace.db.get(layer)
+        gradient = float(db[j]) if db is not None else float(trace.grad_used[k])
+        name = f"b{sup(layer)}{sub(j + 1)}"
+    else:
+        before, after = float(w0[i, j]), float(w1[i, j])
+        gradient = float(trace.dW[layer][i, j])
+        name = f"w{sup(layer)}{sub(i + 1)},{sub(j + 1)}"
+    s0, s1 = trace.state_before, trace.state_after
+    return ParameterUpdate(
+        name=name, is_weight=i is not None, before=before, gradient=gradient,
+        used=float(trace.grad_used[k]), after=after,
+        velocity=(float(s0["velocity"][k]), float(s1["velocity"][k])),
+        m=(float(s0["m"][k]), float(s1["m"][k])), v=(float(s0["v"][k]), float(s1["v"][k])),
+        t=int(s1["t"]), alive=bool(s0["alive"][k]),
+    )
+
+
+def state_arrays(trace: StepTrace, layer: int) -> list[tuple[str, np.ndarray, str]]:
+    """(name, (n_in, n_out) array, meaning) of the optimiser's state for layer ``layer``'s
+    weights after the step: momentum's v, Adam's m and v; none for SGD."""
+    spec, state = trace.optimizer, trace.state_after
+    if spec is None or state is None or trace.network is None or spec.kind == "sgd":
+        return []
+    if spec.kind == "momentum":
+        parts = [("v", state["velocity"], "velocity")]
+    else:
+        parts = [("m", state["m"], "Adam's first moment"),
+                 ("v", state["v"], "Adam's second moment")]
+    out = []
+    for symbol, flat, meaning in parts:
+        view = Parameters(trace.network, np.array(flat, dtype=np.float64))
+        out.append((f"{symbol} (W{sup(layer)})", view.weights(layer - 1),
+                    f"{meaning} of layer {layer}'s weights, after the step"))
+    return out
+
+
+def update_note(trace: StepTrace) -> str:
+    """The update phase's note: what ΔW is, Adam's step count, where regularisation acts."""
+    spec = trace.optimizer
+    parts = ["ΔW is the change this step made."]
+    if spec is not None and spec.kind == "adam" and trace.state_after is not None:
+        parts.append(f"Adam's step count is now t = {trace.state_after['t']}.")
+    if spec is not None and spec.regularization != "none":
+        parts.append("Regularisation acts on weights only, never on biases.")
+    parts.append("Click a weight for its own update, number by number.")
+    return " ".join(parts)
