@@ -34,16 +34,16 @@ def rule_lines(spec: OptimizerSpec, tf_rules: bool, use_bias: bool) -> list[str]
                      "regularisation)")
         g_w = g_b = "g"
     targets = [("W", g_w)] + ([("b", g_b)] if use_bias else [])
-    for p, g in targets:
-        if spec.kind == "sgd":
-            lines.append(f"{p} ← {p} − η·{g}")
-        elif spec.kind == "momentum":
-            lines.append(f"v ← μ·v + {g},   {p} ← {p} − η·v")
-        else:
-            lines.append(f"m ← β₁·m + (1 − β₁)·{g},   v ← β₂·v + (1 − β₂)·{g}²,   "
-                         f"{p} ← {p} − η·m̂ / (√v̂ + ε),   m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)")
-        if spec.kind != "sgd":
-            break  # one line covers W and b (each has its own v, m)
+    params = "W, b" if use_bias else "W"
+    if spec.kind == "sgd":
+        lines += [f"{p} ← {p} − η·{g}" for p, g in targets]
+    elif spec.kind == "momentum":
+        lines += [f"v ← μ·v + {g_w}   (one v per weight and bias)",
+                  f"{params} ← {params} − η·v"]
+    else:
+        lines += [f"m ← β₁·m + (1 − β₁)·{g_w}", f"v ← β₂·v + (1 − β₂)·{g_w}²",
+                  "m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)",
+                  f"{params} ← {params} − η·m̂ / (√v̂ + ε)   (one m, v per weight and bias)"]
     if tf_rules and reg != "none":
         lines.append(f"then W ← W − η·{_REG_SYMBOL[reg].format(p='W_before')} "
                      "(TensorFlow Playground's separate regularisation step)")
@@ -52,10 +52,9 @@ def rule_lines(spec: OptimizerSpec, tf_rules: bool, use_bias: bool) -> list[str]
         values.append(f"λ = {fmt(spec.reg_rate)}")
     if spec.kind == "momentum":
         values.append(f"μ = {fmt(spec.momentum)}")
-    if spec.kind == "adam":
-        values += [f"β₁ = {fmt(spec.beta1)}", f"β₂ = {fmt(spec.beta2)}",
-                   f"ε = {fmt(spec.epsilon)}"]
     lines.append(",  ".join(values))
+    if spec.kind == "adam":
+        lines.append(f"β₁ = {fmt(spec.beta1)},  β₂ = {fmt(spec.beta2)},  ε = {fmt(spec.epsilon)}")
     return lines
 
 
