@@ -109,3 +109,31 @@ def test_mean_reduction_halves_the_two_sample_gradients():
     for layer in (1, 2):
         np.testing.assert_allclose(t_mean.dW[layer], t_sum.dW[layer] / 2, rtol=1e-14)
     assert t_mean.loss == pytest.approx(PRINTED_LOSS, rel=SIG)
+
+
+@pytest.mark.parametrize("key", ["xor_241", "not_111"])
+def test_the_notebook_presets_run_the_notebooks_own_update(key):
+    """../shared/seeds/000: output_error = output − target (no σ′: binary cross-entropy's
+    gradient through the sigmoid), gradients summed over the batch, w −= 0.1·dw."""
+    t = Trainer(get_preset(key))
+    (w1, b1), (w2, b2) = (tuple(np.array(a, dtype=float) for a in layer)
+                          for layer in t.params.as_list())
+    x = t.dataset.x.astype(float)
+    target = t.dataset.y.astype(float).reshape(-1, 1)
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    a1 = sigmoid(x @ w1 + b1)
+    out = sigmoid(a1 @ w2 + b2)
+    output_error = out - target
+    dw2, db2 = a1.T @ output_error, output_error.sum(axis=0)
+    hidden_error = (output_error @ w2.T) * (a1 * (1 - a1))
+    dw1, db1 = x.T @ hidden_error, hidden_error.sum(axis=0)
+    t.train(1)
+    (nw1, nb1), (nw2, nb2) = t.params.as_list()
+    np.testing.assert_allclose(nw2, w2 - 0.1 * dw2, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(nb2, b2 - 0.1 * db2, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(nw1, w1 - 0.1 * dw1, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(nb1, b1 - 0.1 * db1, rtol=0, atol=1e-15)
+    assert "prints the mean squared error" in get_preset(key).description
