@@ -131,7 +131,8 @@ def _weight_name(layer: int, i: int, j: int) -> str:
 def _mean_note(trace: StepTrace) -> str:
     n = len(trace.indices)
     if n == 1:
-        return f"One sample (training sample #{int(trace.indices[0])}): every number is its own."
+        return (f"One sample (training sample #{int(trace.indices[0]) + 1}): every number is "
+                "its own.")
     return (f"A batch of {n} samples: matrices have one row per sample; the diagram shows the "
             "batch mean.")
 
@@ -330,7 +331,7 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
     if n > 1:
         caption += f" — batch of {n}, numbers are batch means"
     else:
-        caption += f" — sample #{int(trace.indices[0])}"
+        caption += f" — sample #{int(trace.indices[0]) + 1}"
     loss_known = trace.loss is not None and last is not None and last.kind != "forward"
     return TraceDisplay(
         phase=last.label if last is not None else "start",

@@ -22,6 +22,7 @@ import numpy as np
 
 from engine.losses import batch_loss
 from engine.network import Parameters, forward_pass
+from engine.notation import sub, sup
 from engine.program import StepProgram
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class LayerCheck:
 @dataclass(frozen=True)
 class WorstParameter:
     layer: int  # 1-based
-    name: str  # e.g. "W[0][1]" or "b[2]"
+    name: str  # as the inspector writes it, 1-based: "w¹₁,₂" or "b²₃"
     backprop: float
     numerical: float
     relative_error: float
@@ -102,7 +103,7 @@ class GradCheckReport:
             err = max(c.relative_error for c in self.layers if not c.agrees)
             return (
                 f"backprop and numerical differentiation differ by up to {err:.1e} "
-                f"(worst: layer {self.worst.layer} {self.worst.name})"
+                f"(worst: {self.worst.name}, in layer {self.worst.layer})"
             )
         precise = [c for c in self.layers if c.precise]
         faint = [c.layer for c in self.layers if not c.precise]
@@ -191,7 +192,9 @@ def gradient_check(
         elementwise = np.abs(a - g) / np.maximum(np.abs(a) + np.abs(g), 1e-12)
         k = int(np.argmax(elementwise))
         j, i = divmod(k, mat.shape[1])
-        name = f"b[{j}]" if bias and i == 0 else f"W[{i - int(bias)}][{j}]"
+        layer = sup(li + 1)
+        name = (f"b{layer}{sub(j + 1)}" if bias and i == 0
+                else f"w{layer}{sub(i - int(bias) + 1)},{sub(j + 1)}")
         worsts.append(WorstParameter(li + 1, name, float(a[k]), float(g[k]),
                                      float(elementwise[k])))
         offset += n

@@ -233,7 +233,7 @@ class InspectorPanel(QWidget):
                 label = f"class {label}" if label.isdigit() else label
             else:
                 label = f"target {fmt(y, 3)}"
-            self.target.addItem(f"sample #{k}  ({coords}) → {label}", k)
+            self.target.addItem(f"sample #{k + 1}  ({coords}) → {label}", k)
         self.target.blockSignals(False)
 
     def _show_idle(self) -> None:
@@ -325,7 +325,7 @@ class InspectorPanel(QWidget):
         self._check_key = PENDING
         w = report.worst
         self.check_worst.setText(
-            f"Worst parameter: layer {w.layer} {w.name} — backprop {fmt(w.backprop, 6)}, "
+            f"Worst parameter: {w.name} (layer {w.layer}) — backprop {fmt(w.backprop, 6)}, "
             f"numerical {fmt(w.numerical, 6)}.")
 
     def clear_gradient_check(self) -> None:

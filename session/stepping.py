@@ -116,7 +116,7 @@ class StepControl:
     def trace(self, t: Trainer, index: int | None) -> None:
         """Trace training sample ``index`` (None: the minibatch); ValueError if none such."""
         if index is not None and not 0 <= int(index) < t.n_train:
-            raise ValueError(f"there is no training sample #{index}")
+            raise ValueError(f"there is no training sample #{index + 1} (there are {t.n_train})")
         self.traced_sample = None if index is None else int(index)
 
     def select_weight(self, t: Trainer, layer: int, i: int, j: int) -> bool:

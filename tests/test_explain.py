@@ -67,7 +67,7 @@ def test_display_shows_sample_values_or_batch_means_and_dims_the_rest():
         np.testing.assert_array_equal(change, w1 - w0)
     single, single_phases = run_phases(Trainer(get_preset("tf_default")), np.array([7]))
     np.testing.assert_array_equal(single_phases[0][2].unit_values[1], single.trace.a[1][0])
-    assert "sample #7" in single_phases[0][2].caption
+    assert "sample #8" in single_phases[0][2].caption  # 0-based index 7, counted from 1
 
 
 def test_worked_example_shows_the_published_numbers():

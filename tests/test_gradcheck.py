@@ -127,7 +127,8 @@ def test_a_failing_check_blames_the_layer_that_disagrees(monkeypatch):
     report = gradient_check(Trainer(get_preset("vanishing_gradients")))
     assert [c.layer for c in report.layers if not c.agrees] == [9]
     assert report.worst.layer == 9
-    assert "differ by up to 5.0e-05 (worst: layer 9" in report.summary()
+    assert "differ by up to 5.0e-05 (worst: w⁹" in report.summary()
+    assert report.summary().endswith(", in layer 9)")
 
 
 def test_weights_at_l1_corner_are_left_out_not_called_wrong():

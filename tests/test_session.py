@@ -130,7 +130,7 @@ def test_step_by_sample_uses_the_traced_sample_or_the_next_in_turn():
 def test_a_traced_sample_that_does_not_exist_is_refused():
     s, rec = make("xor_221")
     s.handle(c.TraceSample(99))
-    assert rec.of(Refused)[-1].text == "there is no training sample #99"
+    assert rec.of(Refused)[-1].text == "there is no training sample #100 (there are 4)"
     assert s.stepping.traced_sample is None
 
 
