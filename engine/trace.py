@@ -73,6 +73,10 @@ class StepTrace:
     state_after: OptimizerState | None = None
     grad_used: np.ndarray | None = None
     """(P,) flat: the gradient the optimiser stepped on (L1/L2 added, dead links zeroed)."""
+    preview: bool = False
+    """True for a preview: the update is computed and shown, then undone (weights stay)."""
+    extra: bool = False
+    """True for an extra step on chosen samples (not the epoch's next minibatch)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class PhaseStepper:
         optimizer: Optimizer,
         train: TrainSpec,
         hooks: StepHooks | None = None,
+        preview: bool = False,
     ) -> None:
         self._prog = program
         self._params = params
@@ -128,6 +133,8 @@ class PhaseStepper:
         self.trace.optimizer = optimizer.spec
         self.trace.tf_rules = optimizer.tf_rules
         self.trace.state_before = self._opt_before
+        self.trace.extra = hooks is None
+        self.trace.preview = preview and hooks is None  # a regular step always counts
 
     @property
     def done(self) -> bool:
@@ -155,6 +162,10 @@ class PhaseStepper:
             for call in phase.calls:
                 call()
             self._record(phase)
+            if phase.kind == "update" and self.trace.preview:
+                # shown, not kept: the parameters and optimiser state as before the step
+                np.copyto(self._params.flat, self._flat_before)
+                self._optimizer.restore_checkpoint(self._opt_before)
         self.position += 1
         if self.done and self._hooks is not None:
             self._hooks.completed()

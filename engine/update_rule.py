@@ -219,5 +219,11 @@ def update_note(trace: StepTrace) -> str:
         parts.append(f"Adam's step count is now t = {trace.state_after['t']}.")
     if spec is not None and spec.regularization != "none":
         parts.append("Regularisation acts on weights only, never on biases.")
+    if trace.preview:
+        parts.append("Preview: this update was computed and is shown, then undone — the "
+                     "weights stay as they were.")
+    elif trace.extra:
+        parts.append("Applied: an extra step on the traced sample changed the weights (the "
+                     "epoch counter does not move).")
     parts.append("Click a weight for its own update, number by number.")
     return " ".join(parts)

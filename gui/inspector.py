@@ -109,6 +109,8 @@ class InspectorPanel(QWidget):
     """Equations, operands, chain rule and gradient check for the phase just run."""
 
     traceTargetChanged = Signal(object)
+    tracePreviewChanged = Signal(bool)
+    """Preview a traced sample's update (True) or apply it (False)."""
     """None for the current minibatch, or a training-sample index."""
     gradientCheckRequested = Signal()
 
@@ -127,6 +129,15 @@ class InspectorPanel(QWidget):
         self.target.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.target.setMinimumContentsLength(14)
+        self.preview = QCheckBox("Preview only")
+        self.preview.setObjectName("previewTraceToggle")
+        self.preview.setAccessibleName("Preview a traced sample's update")
+        self.preview.setToolTip("On: a traced sample's update is shown, then undone, so the "
+                                "weights stay (a worked example keeps its numbers). Off: the "
+                                "update is applied, an extra step on that sample.")
+        self.preview.setChecked(True)
+        self.preview.setEnabled(False)  # until a sample is traced
+        self.preview.toggled.connect(self.tracePreviewChanged)
         self.show_all = QCheckBox("Show all")
         self.show_all.setObjectName("showAllValues")
         self.show_all.setToolTip("Show every row and column of large matrices")
@@ -138,8 +149,9 @@ class InspectorPanel(QWidget):
         head = QGridLayout()  # two rows, so the panel fits a narrow column
         head.addWidget(QLabel("Trace:"), 0, 0)
         head.addWidget(self.target, 0, 1, 1, 2)
-        head.addWidget(self.show_all, 1, 1)
-        head.addWidget(self.check_button, 1, 2)
+        head.addWidget(self.preview, 1, 0, 1, 2)
+        head.addWidget(self.show_all, 2, 1)
+        head.addWidget(self.check_button, 2, 2)
         head.setColumnStretch(1, 1)
 
         self.progress = QLabel()
@@ -216,6 +228,11 @@ class InspectorPanel(QWidget):
         i = self.target.findData(snap.traced_sample)
         if i >= 0 and i != self.target.currentIndex():
             self.target.setCurrentIndex(i)
+        self.preview.setEnabled(snap.traced_sample is not None)
+        if self.preview.isChecked() != snap.trace_preview:
+            self.preview.blockSignals(True)
+            self.preview.setChecked(snap.trace_preview)
+            self.preview.blockSignals(False)
         if snap.trace is not self._trace:
             self._trace = snap.trace
             self._redraw()

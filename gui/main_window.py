@@ -107,6 +107,7 @@ class MainWindow(WindowLayout):
         self.output_view.edit_points.toggled.connect(self._on_edit_points)
         self.output_view.axesChosen.connect(lambda x, y: self.send(c.SetMapAxes(x, y)))
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
+        self.inspector.tracePreviewChanged.connect(lambda on: self.send(c.SetTracePreview(on)))
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
     def _build_shortcuts(self) -> None:
@@ -176,29 +177,19 @@ class MainWindow(WindowLayout):
 
     @Slot(object)
     def _on_trace_target(self, index: object) -> None:
-        self.send(c.TraceSample(None if index is None else int(index)))
-        self.statusBar().showMessage(self._trace_note(), 6000)
+        self.send(c.TraceSample(None if index is None else int(index)))  # the session says how
 
     @Slot(float, float, object)
     def _on_point_clicked(self, x: float, y: float, modifiers: object) -> None:
         """Trace the nearest sample, or (with "Add points") edit the data."""
         if not self.output_view.edit_points.isChecked():
-            self.send(c.TraceNearest(x, y))
-            self.statusBar().showMessage("Tracing the training sample nearest to your click"
-                                         + self._trace_note(), 6000)
+            self.send(c.TraceNearest(x, y))  # the session says which sample, and how
             return
         mods = Qt.KeyboardModifier(modifiers) if modifiers is not None else Qt.KeyboardModifier(0)
         if mods & Qt.KeyboardModifier.ControlModifier:
             self.send(c.RemovePoint(x, y))
         else:
             self.send(c.AddPoint(x, y, 0 if mods & Qt.KeyboardModifier.ShiftModifier else 1))
-
-    def _trace_note(self) -> str:
-        """When a new trace choice shows: a step in progress keeps the samples it began with."""
-        trace = None if self.snapshot is None else self.snapshot.trace
-        if trace is not None and not trace.done:
-            return " — from the next step on; this one keeps its samples."
-        return "."
 
     @Slot(bool)
     def _on_edit_points(self, on: bool) -> None:

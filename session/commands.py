@@ -183,6 +183,14 @@ class TraceSample(Command):
 
 
 @dataclass(frozen=True)
+class SetTracePreview(Command):
+    """A traced sample's step: ``True`` previews its update (shown, then undone: the weights
+    stay, as in a worked example); ``False`` applies it (an extra step on that sample)."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
 class TraceNearest(Command):
     """Trace the training sample nearest to a point clicked in the output view."""
 

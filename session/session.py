@@ -48,6 +48,12 @@ from session.stepping import StepControl
 WINDOW_SEEDS = 2**31 - 1
 """Reset moves through seeds below this, so a seed always fits the window's seed box (a 32-bit
 spin box; the engine itself takes seeds up to 2⁶³ − 1)."""
+TRACE_PREVIEW_TEXT = {
+    True: "Its step is a preview: the update is shown, then undone; the weights stay.",
+    False: "Its step is applied: an extra step on that sample (the epoch counter does not "
+           "move).",
+}
+"""What the status bar says of a traced sample's step, by ``SetTracePreview.on``."""
 MAPS_INTERVAL = 0.15
 """While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
 weights, losses and the counter go out with every snapshot."""
@@ -177,6 +183,7 @@ class Session:
             c.SetBias: self._set_bias, c.AddPoint: self._add_point,
             c.RemovePoint: self._remove_point, c.TraceSample: self._trace_sample,
             c.TraceNearest: self._trace_nearest, c.SelectWeight: self._select_weight,
+            c.SetTracePreview: self._set_trace_preview,
             c.GradientCheck: self._gradient_check,
             c.SaveWorkspace: lambda cmd: files.save(self, cmd),
             c.OpenWorkspace: lambda cmd: files.open_workspace(self, cmd),
@@ -317,7 +324,26 @@ class Session:
 
     # -- tracing ---------------------------------------------------------------------------
     def _trace_sample(self, cmd: c.TraceSample) -> None:
-        self.stepping.trace(self.require_trainer(), cmd.index)
+        self._trace(self.require_trainer(), cmd.index)
+
+    def _trace(self, t: Trainer, index: int | None) -> None:
+        """Trace a sample (or the minibatch again) and say whether its steps will update."""
+        self.stepping.trace(t, index)
+        text = ("Tracing the current minibatch." if index is None else
+                f"Tracing training sample #{index + 1}. "
+                + TRACE_PREVIEW_TEXT[self.stepping.preview_trace])
+        step = t.active_step
+        if step is not None and step.position > 0:
+            text += " The step in progress keeps its samples; this applies from the next step."
+        self.emit(Notice(text))
+
+    def _set_trace_preview(self, cmd: c.SetTracePreview) -> None:
+        if not isinstance(cmd.on, bool):
+            raise ValueError(f"trace preview: expected on or off, got {cmd.on!r}")
+        self.stepping.preview_trace = cmd.on
+        if self.stepping.traced_sample is not None:
+            self.emit(Notice(f"Tracing training sample #{self.stepping.traced_sample + 1}. "
+                             + TRACE_PREVIEW_TEXT[cmd.on]))
 
     def _trace_nearest(self, cmd: c.TraceNearest) -> None:
         t = self.require_trainer()
@@ -326,7 +352,7 @@ class Session:
         else:  # the click is in the plane of the two chosen columns
             pts = t.dataset.x[t.train_idx][:, list(self.map_axes)]
             index = int(np.argmin((pts[:, 0] - cmd.x) ** 2 + (pts[:, 1] - cmd.y) ** 2))
-        self.stepping.trace(t, index)
+        self._trace(t, index)
 
     # -- views -----------------------------------------------------------------------------
     def _set_map_axes(self, cmd: c.SetMapAxes) -> None:
@@ -389,6 +415,7 @@ class Session:
             maps=self._maps,
             trace=None if self.running else _trace_info(t, self.stepping.selected_weight),
             traced_sample=self.stepping.traced_sample,
+            trace_preview=self.stepping.preview_trace,
             can_step_back=self.stepping.can_step_back(t),
             handled=self.handled, file=self.file, model_scores=self._scores,
         )

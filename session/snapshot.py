@@ -186,6 +186,8 @@ class Snapshot:
     trace: TraceInfo | None = None
     traced_sample: int | None = None
     """The training sample chosen for tracing (None: the current minibatch)."""
+    trace_preview: bool = True
+    """A traced sample's step previews its update (weights stay) rather than applying it."""
     can_step_back: bool = False
     dead_links: tuple[np.ndarray, ...] = ()
     """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
@@ -220,6 +222,7 @@ def build_snapshot(
     maps: PlaneMaps | CurveMaps | None = None,
     trace: TraceInfo | None = None,
     traced_sample: int | None = None,
+    trace_preview: bool = True,
     can_step_back: bool = False,
     metrics: Metrics | None = None,
     handled: int = 0,
@@ -266,6 +269,7 @@ def build_snapshot(
         file=FileState() if file is None else file,
         trace=trace,
         traced_sample=traced_sample,
+        trace_preview=trace_preview,
         can_step_back=can_step_back,
         dead_links=_dead_links(trainer),
         scores=model_scores,

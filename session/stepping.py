@@ -27,6 +27,9 @@ class StepControl:
         self.undo: deque[Checkpoint] = deque(maxlen=UNDO_STEPS)
         self.traced_sample: int | None = None
         """Training-set position of the sample to trace; None traces the minibatch."""
+        self.preview_trace = True
+        """A traced sample's step is a preview (its update shown, then undone) unless the
+        user chose to apply it."""
         self.selected_weight: tuple[int, int, int] | None = None
         """(layer 1-based, i, j) of the weight whose chain rule is explained."""
         self._cursor = 0
@@ -71,16 +74,19 @@ class StepControl:
             t.active_step.run_to_end()
         else:
             self.remember(t)
-            t.begin_step(self._single_sample(t) if unit is StepUnit.SAMPLE else None
-                         ).run_to_end()
+            t.begin_step(self._single_sample(t) if unit is StepUnit.SAMPLE else None,
+                         preview=self._previewing()).run_to_end()
         return t.diverged
 
     def _phase(self, t: Trainer) -> None:
         stepper = t.active_step
         if stepper is None:
             self.remember(t)
-            stepper = t.begin_step(self.trace_indices())
+            stepper = t.begin_step(self.trace_indices(), preview=self._previewing())
         stepper.advance()
+
+    def _previewing(self) -> bool:
+        return self.traced_sample is not None and self.preview_trace
 
     def _single_sample(self, t: Trainer) -> np.ndarray:
         if self.traced_sample is not None:

@@ -81,12 +81,14 @@ class CheckpointsAndSteps:
         self._checkpoint()
 
     # -- phase steps ---------------------------------------------------------------------------
-    def begin_step(self, sample_indices: np.ndarray | None = None) -> PhaseStepper:
+    def begin_step(self, sample_indices: np.ndarray | None = None,
+                   preview: bool = False) -> PhaseStepper:
         """Start a phase-by-phase training step and return its ``PhaseStepper``.
 
         Without ``sample_indices`` the step is the next minibatch and counts towards the epoch,
         exactly as ``train_step`` would. With indices into the training set it is an extra
-        step on just those samples (for tracing one chosen sample).
+        step on just those samples (for tracing one chosen sample); with ``preview`` as well,
+        its update is computed and shown, then undone, so the weights stay.
         """
         self.finish_step()
         train = self.scenario.train
@@ -105,7 +107,7 @@ class CheckpointsAndSteps:
                                train.reduction, indices.size)
             prog.x_rows[:], prog.y[:] = self.split.train_columns(indices)
         self._stepper = PhaseStepper(prog, indices, self.params, self.grad, self.optimizer,
-                                     train, hooks)
+                                     train, hooks, preview=preview)
         scaling = self.split.scaling
         if scaling is not None:
             self._stepper.trace.x_raw = self.split.raw_features[self.split.train_idx[indices]]
