@@ -19,8 +19,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Protocol
 
-import numpy as np
-
 from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
 from engine.map_axes import default_map_axes
@@ -29,7 +27,7 @@ from engine.metrics import Scores, scores
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
 from session import commands as c
-from session import files, hand_edits
+from session import files, hand_edits, tracing
 from session.edits import EditKind, plan_edit
 from session.events import (
     Diverged,
@@ -48,12 +46,6 @@ from session.stepping import StepControl
 WINDOW_SEEDS = 2**31 - 1
 """Reset moves through seeds below this, so a seed always fits the window's seed box (a 32-bit
 spin box; the engine itself takes seeds up to 2⁶³ − 1)."""
-TRACE_PREVIEW_TEXT = {
-    True: "Its step is a preview: the update is shown, then undone; the weights stay.",
-    False: "Its step is applied: an extra step on that sample (the epoch counter does not "
-           "move).",
-}
-"""What the status bar says of a traced sample's step, by ``SetTracePreview.on``."""
 MAPS_INTERVAL = 0.15
 """While running, the maps (the costliest part of a snapshot) are refreshed at most ~7×/s;
 weights, losses and the counter go out with every snapshot."""
@@ -138,6 +130,10 @@ class Session:
         if self.trainer is not None:
             self.pacer.start(self._clock(), self.trainer.epoch)
 
+    def refresh_maps(self) -> None:
+        """Draw the maps anew in the next snapshot (their plane changed)."""
+        self._maps = None
+
     def mark_dirty(self) -> None:
         if not self.file.dirty:
             self.file = FileState(self.file.path, dirty=True)
@@ -181,9 +177,11 @@ class Session:
             c.LoadScenario: self._load_scenario, c.EditScenario: self._edit_scenario,
             c.RegenerateData: self._regenerate, c.SetWeight: self._set_weight,
             c.SetBias: self._set_bias, c.AddPoint: self._add_point,
-            c.RemovePoint: self._remove_point, c.TraceSample: self._trace_sample,
-            c.TraceNearest: self._trace_nearest, c.SelectWeight: self._select_weight,
-            c.SetTracePreview: self._set_trace_preview,
+            c.RemovePoint: self._remove_point,
+            c.TraceSample: lambda cmd: tracing.trace_sample(self, cmd),
+            c.TraceNearest: lambda cmd: tracing.trace_nearest(self, cmd),
+            c.SetTracePreview: lambda cmd: tracing.set_trace_preview(self, cmd),
+            c.SelectWeight: self._select_weight,
             c.GradientCheck: self._gradient_check,
             c.SaveWorkspace: lambda cmd: files.save(self, cmd),
             c.OpenWorkspace: lambda cmd: files.open_workspace(self, cmd),
@@ -193,7 +191,7 @@ class Session:
             c.ImportCsv: lambda cmd: files.import_csv(self, cmd),
             c.ReplaceData: lambda cmd: hand_edits.replace_data(self, cmd),
             c.SetLayer: lambda cmd: hand_edits.set_layer(self, cmd),
-            c.SetMapAxes: self._set_map_axes,
+            c.SetMapAxes: lambda cmd: tracing.set_map_axes(self, cmd),
         }
 
     def _run(self, cmd: c.Run) -> None:
@@ -321,53 +319,6 @@ class Session:
 
     def _remove_point(self, cmd: c.RemovePoint) -> None:
         self._edit_data(lambda s, ds: remove_nearest(s, ds, (cmd.x, cmd.y)), "removed a point")
-
-    # -- tracing ---------------------------------------------------------------------------
-    def _trace_sample(self, cmd: c.TraceSample) -> None:
-        self._trace(self.require_trainer(), cmd.index)
-
-    def _trace(self, t: Trainer, index: int | None) -> None:
-        """Trace a sample (or the minibatch again) and say whether its steps will update."""
-        self.stepping.trace(t, index)
-        text = ("Tracing the current minibatch." if index is None else
-                f"Tracing training sample #{index + 1}. "
-                + TRACE_PREVIEW_TEXT[self.stepping.preview_trace])
-        step = t.active_step
-        if step is not None and step.position > 0:
-            text += " The step in progress keeps its samples; this applies from the next step."
-        self.emit(Notice(text))
-
-    def _set_trace_preview(self, cmd: c.SetTracePreview) -> None:
-        if not isinstance(cmd.on, bool):
-            raise ValueError(f"trace preview: expected on or off, got {cmd.on!r}")
-        self.stepping.preview_trace = cmd.on
-        if self.stepping.traced_sample is not None:
-            self.emit(Notice(f"Tracing training sample #{self.stepping.traced_sample + 1}. "
-                             + TRACE_PREVIEW_TEXT[cmd.on]))
-
-    def _trace_nearest(self, cmd: c.TraceNearest) -> None:
-        t = self.require_trainer()
-        if self.map_axes == (0, 1) or t.dataset.n_inputs < 3:
-            index = t.nearest_sample(cmd.x, cmd.y)
-        else:  # the click is in the plane of the two chosen columns
-            pts = t.dataset.x[t.train_idx][:, list(self.map_axes)]
-            index = int(np.argmin((pts[:, 0] - cmd.x) ** 2 + (pts[:, 1] - cmd.y) ** 2))
-        self._trace(t, index)
-
-    # -- views -----------------------------------------------------------------------------
-    def _set_map_axes(self, cmd: c.SetMapAxes) -> None:
-        d = self.require_trainer().dataset.n_inputs
-        x, y = int(cmd.x), int(cmd.y)
-        if d < 3:
-            raise ValueError(f"the map axes can only be chosen with more than 2 inputs; "
-                             f"this data has {d}")
-        if not (0 <= x < d and 0 <= y < d):
-            raise ValueError(f"map axes must be input columns 1..{d}, got {x + 1} and {y + 1}")
-        if x == y:
-            raise ValueError("the map needs two different input columns")
-        if (x, y) != self.map_axes:
-            self.map_axes = (x, y)
-            self._maps = None  # the next snapshot draws the new plane
 
     def _select_weight(self, cmd: c.SelectWeight) -> None:
         self.stepping.select_weight(self.require_trainer(), cmd.layer, cmd.i, cmd.j)
