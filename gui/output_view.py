@@ -37,20 +37,8 @@ from gui.output_fit import FitLayer
 from gui.output_legend import OutputKind, input_label, legend_text, output_kind
 from gui.plot_style import cache_axes
 from session.present.levels import activation_levels
+from session.present.output import can_discretize, class_heights
 from session.snapshot import Snapshot
-
-
-def class_heights(labels: np.ndarray, output_activation: str) -> np.ndarray:
-    """Where 1-D class points sit on the output axis: the engine's own targets for the two
-    classes (0/1 for sigmoid and ReLU, −1/1 for tanh and linear), (N,) for labels (N,)."""
-    low, high = get_activation(output_activation).class_targets
-    return np.where(labels == 1, high, low)
-
-
-def can_discretize(snap: Snapshot) -> bool:
-    """Discretize applies to plane maps of classification (any problem with TF's rules)."""
-    d = snap.data
-    return d.n_inputs >= 2 and (d.task == "classification" or snap.scenario.train.tf_rules)
 
 
 class OutputView(QWidget):

@@ -8,16 +8,25 @@ into one Refused line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
+from engine.trainer import Trainer
 from session import commands as c
-from session.events import Notice
+from session.events import Event, Notice
+from session.stepping import StepControl
 
-if TYPE_CHECKING:
-    from engine.trainer import Trainer
-    from session.session import Session
+
+class Session(Protocol):
+    """What these commands need of the session that owns the run."""
+
+    stepping: StepControl
+    map_axes: tuple[int, int]
+
+    def require_trainer(self) -> Trainer: ...
+    def emit(self, event: Event) -> None: ...
+    def refresh_maps(self) -> None: ...
 
 TRACE_PREVIEW_TEXT = {
     True: "Its step is a preview: the update is shown, then undone; the weights stay.",

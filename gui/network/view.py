@@ -1,9 +1,8 @@
 """The network diagram: features, units and every weight, live while the network trains.
 
-Laid out like TensorFlow Playground — input features on the left, one column per layer, the
-output on the right — but every unit (the output included) shows its activation over the input
-plane *and* its bias, hovering shows values that stay live while training runs, and clicking an
-edge or a unit edits that weight or bias in place. How drawing stays fast: ``gui.network``.
+Laid out like TensorFlow Playground, but every unit (the output too) shows its activation over
+the input plane and its bias, hover values stay live while training runs, and a click on an
+edge or unit edits it in place. How drawing stays fast: ``gui.network``.
 """
 
 from __future__ import annotations
@@ -35,13 +34,10 @@ class NetworkView(QWidget):
     Columns: 0 = input features, 1..L = layers (L = output). Weight layer ``l`` (0-based,
     ``snap.weights[l]`` of shape (n_in, n_out)) joins column ``l`` to column ``l + 1``.
 
-    Phase stepping: ``set_trace`` overlays one phase of a training step (an
-    ``engine.explain.TraceDisplay``) on the snapshot: the active column gets a yellow band and
-    a bold caption, columns not computed yet are veiled, every unit shows its value (a or δ)
-    as a coloured frame and, in small networks, as a number, and in backward and update phases
-    the edges show ∂L/∂w or Δw on the purple–green gradient palette with a second legend bar. In
-    that mode a click only selects (``weightSelected`` / ``unitSelected``) and a double-click
-    opens the editor.
+    Phase stepping: ``set_trace`` overlays one phase (an ``engine.explain.TraceDisplay``): a
+    yellow band on the active column, veiled columns not computed yet, each unit's value (a or
+    δ) as a coloured frame (and a number in small networks), ∂L/∂w or Δw on the edges in
+    backward and update phases. A click then only selects; a double-click edits.
     """
 
     unitHovered = Signal(int, int)
