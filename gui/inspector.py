@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from engine.explain import Operand, fmt
 from engine.gradcheck import NOISE_MARGIN, TOLERANCE, GradCheckReport, LayerCheck
+from engine.notation import DIGIT_CHOICES, FULL, precision
 from session.snapshot import Snapshot, TraceInfo
 
 TRUNCATE = 6
@@ -109,6 +110,8 @@ class InspectorPanel(QWidget):
     """Equations, operands, chain rule and gradient check for the phase just run."""
 
     traceTargetChanged = Signal(object)
+    digitsChanged = Signal(int)
+    """Significant digits chosen for the numbers (0: every digit)."""
     tracePreviewChanged = Signal(bool)
     """Preview a traced sample's update (True) or apply it (False)."""
     """None for the current minibatch, or a training-sample index."""
@@ -138,6 +141,16 @@ class InspectorPanel(QWidget):
         self.preview.setChecked(True)
         self.preview.setEnabled(False)  # until a sample is traced
         self.preview.toggled.connect(self.tracePreviewChanged)
+        self.digits = QComboBox()
+        self.digits.setObjectName("digitsPicker")
+        self.digits.setAccessibleName("Digits")
+        self.digits.setToolTip("Significant digits of the numbers shown; 'all' writes each "
+                               "number exactly (hover a table cell for it, too)")
+        for n in DIGIT_CHOICES:
+            self.digits.addItem("all digits" if n == FULL else f"{n} digits", n)
+        self.digits.activated.connect(
+            lambda _i: self.digitsChanged.emit(int(self.digits.currentData())))
+        self._digits = 4
         self.show_all = QCheckBox("Show all")
         self.show_all.setObjectName("showAllValues")
         self.show_all.setToolTip("Show every row and column of large matrices")
@@ -150,6 +163,7 @@ class InspectorPanel(QWidget):
         head.addWidget(QLabel("Trace:"), 0, 0)
         head.addWidget(self.target, 0, 1, 1, 2)
         head.addWidget(self.preview, 1, 0, 1, 2)
+        head.addWidget(self.digits, 1, 2)
         head.addWidget(self.show_all, 2, 1)
         head.addWidget(self.check_button, 2, 2)
         head.setColumnStretch(1, 1)
@@ -228,6 +242,10 @@ class InspectorPanel(QWidget):
         i = self.target.findData(snap.traced_sample)
         if i >= 0 and i != self.target.currentIndex():
             self.target.setCurrentIndex(i)
+        if snap.digits != self._digits:
+            self._digits = snap.digits
+            self.digits.setCurrentIndex(max(0, self.digits.findData(snap.digits)))
+            self._redraw()
         self.preview.setEnabled(snap.traced_sample is not None)
         if self.preview.isChecked() != snap.trace_preview:
             self.preview.blockSignals(True)
@@ -276,6 +294,10 @@ class InspectorPanel(QWidget):
 
     @Slot()
     def _redraw(self, *_args: object) -> None:
+        with precision(self._digits):
+            self._draw()
+
+    def _draw(self) -> None:
         trace = self._trace
         if trace is None:
             self._show_idle()

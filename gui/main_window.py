@@ -108,6 +108,7 @@ class MainWindow(WindowLayout):
         self.output_view.axesChosen.connect(lambda x, y: self.send(c.SetMapAxes(x, y)))
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
         self.inspector.tracePreviewChanged.connect(lambda on: self.send(c.SetTracePreview(on)))
+        self.inspector.digitsChanged.connect(lambda n: self.send(c.SetDigits(n)))
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 
     def _build_shortcuts(self) -> None:

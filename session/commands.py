@@ -183,6 +183,13 @@ class TraceSample(Command):
 
 
 @dataclass(frozen=True)
+class SetDigits(Command):
+    """Significant digits of the inspector's numbers: 4, 6, 10 or 0 for every digit (exact)."""
+
+    digits: int
+
+
+@dataclass(frozen=True)
 class SetTracePreview(Command):
     """A traced sample's step: ``True`` previews its update (shown, then undone: the weights
     stay, as in a worked example); ``False`` applies it (an extra step on that sample)."""

@@ -24,6 +24,7 @@ from engine.datasets import Dataset
 from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
+from engine.notation import precision
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
 from session import commands as c
@@ -39,7 +40,7 @@ from session.events import (
 )
 from session.messages import one_line
 from session.pacing import Due, Pacer
-from session.snapshot import DataView, FileState, Snapshot, build_snapshot, compute_maps
+from session.snapshot import DataView, FileState, Snapshot, TraceInfo, build_snapshot, compute_maps
 from session.snapshot import trace_info as _trace_info
 from session.stepping import StepControl
 
@@ -89,6 +90,8 @@ class Session:
         """Refreshed with the maps (a forward pass over the data: same cost class, same
         budget, and the table and the map then describe the same weights)."""
         self.map_axes: tuple[int, int] = (0, 1)
+        self.digits = 4
+        """Significant digits of the inspector's numbers (engine.notation.DIGIT_CHOICES)."""
         """The raw input columns the decision map is drawn over (``SetMapAxes``)."""
         self._cancel: CancelFlag = threading.Event() if cancel is None else cancel
         """Set from another thread or process (``cancel``) to end long commands."""
@@ -181,6 +184,7 @@ class Session:
             c.TraceSample: lambda cmd: tracing.trace_sample(self, cmd),
             c.TraceNearest: lambda cmd: tracing.trace_nearest(self, cmd),
             c.SetTracePreview: lambda cmd: tracing.set_trace_preview(self, cmd),
+            c.SetDigits: self._set_digits,
             c.SelectWeight: self._select_weight,
             c.GradientCheck: self._gradient_check,
             c.SaveWorkspace: lambda cmd: files.save(self, cmd),
@@ -320,6 +324,11 @@ class Session:
     def _remove_point(self, cmd: c.RemovePoint) -> None:
         self._edit_data(lambda s, ds: remove_nearest(s, ds, (cmd.x, cmd.y)), "removed a point")
 
+    def _set_digits(self, cmd: c.SetDigits) -> None:
+        with precision(cmd.digits):  # refuses anything but 4, 6, 10 and full
+            pass
+        self.digits = cmd.digits
+
     def _select_weight(self, cmd: c.SelectWeight) -> None:
         self.stepping.select_weight(self.require_trainer(), cmd.layer, cmd.i, cmd.j)
 
@@ -345,6 +354,11 @@ class Session:
         return 0.0
 
     # -- what the views see ------------------------------------------------------------------
+    def _trace_info(self, t: Trainer) -> TraceInfo | None:
+        """The phase stepper's state, its numbers written with the chosen digits."""
+        with precision(self.digits):
+            return _trace_info(t, self.stepping.selected_weight)
+
     def snapshot(self) -> Snapshot | None:
         """An immutable picture of the run (None before a network exists)."""
         t, data = self.trainer, self._data
@@ -364,8 +378,8 @@ class Session:
             metrics=None if self.running else t.evaluate(),
             epochs_per_second=self.pacer.epochs_per_second() if self.running else 0.0,
             maps=self._maps,
-            trace=None if self.running else _trace_info(t, self.stepping.selected_weight),
-            traced_sample=self.stepping.traced_sample,
+            trace=None if self.running else self._trace_info(t),
+            traced_sample=self.stepping.traced_sample, digits=self.digits,
             trace_preview=self.stepping.preview_trace,
             can_step_back=self.stepping.can_step_back(t),
             handled=self.handled, file=self.file, model_scores=self._scores,

@@ -188,6 +188,8 @@ class Snapshot:
     """The training sample chosen for tracing (None: the current minibatch)."""
     trace_preview: bool = True
     """A traced sample's step previews its update (weights stay) rather than applying it."""
+    digits: int = 4
+    """Significant digits of the inspector's numbers (0: all, exact)."""
     can_step_back: bool = False
     dead_links: tuple[np.ndarray, ...] = ()
     """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
@@ -223,6 +225,7 @@ def build_snapshot(
     trace: TraceInfo | None = None,
     traced_sample: int | None = None,
     trace_preview: bool = True,
+    digits: int = 4,
     can_step_back: bool = False,
     metrics: Metrics | None = None,
     handled: int = 0,
@@ -270,6 +273,7 @@ def build_snapshot(
         trace=trace,
         traced_sample=traced_sample,
         trace_preview=trace_preview,
+        digits=digits,
         can_step_back=can_step_back,
         dead_links=_dead_links(trainer),
         scores=model_scores,
