@@ -146,8 +146,11 @@ class TrainSpec:
     regression gets a linear output. See the README's Conventions."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scenario:
+    """Equal scenarios have equal fields, the start weights compared number by number (so a
+    scenario that crossed a process boundary equals the one it was copied from)."""
+
     key: str = "custom"
     title: str = "Custom"
     description: str = ""
@@ -165,6 +168,34 @@ class Scenario:
     def with_changes(self, **changes: Any) -> Scenario:
         """A copy with top-level fields replaced, validated again."""
         return validate(replace(self, **changes))
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        plain = ("key", "title", "description", "data", "model", "init", "train",
+                 "input_scaling")
+        return all(getattr(self, f) == getattr(other, f) for f in plain) and _same_weights(
+            self.initial_weights, other.initial_weights)
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.title, self.model, self.init, self.train))
+
+
+def _same_weights(a: tuple[tuple[np.ndarray, np.ndarray | None], ...] | None,
+                  b: tuple[tuple[np.ndarray, np.ndarray | None], ...] | None) -> bool:
+    """Explicit start weights equal layer by layer (or both absent)."""
+    if a is None or b is None:
+        return a is b
+    if len(a) != len(b):
+        return False
+    for (wa, ba), (wb, bb) in zip(a, b, strict=True):
+        if not np.array_equal(wa, wb) or (ba is None) != (bb is None):
+            return False
+        if ba is not None and bb is not None and not np.array_equal(ba, bb):
+            return False
+    return True
 
 
 def dataset_shape(data: DataSpec) -> tuple[int, str, int]:

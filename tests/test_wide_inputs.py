@@ -380,3 +380,15 @@ def test_a_utf16_csv_is_named_once(tmp_path):
     with pytest.raises(CsvError) as e:
         preview_csv(path)
     assert str(e.value).count(str(path)) == 1
+
+
+def test_scenarios_equal_their_copies_across_a_process_boundary():
+    import pickle
+
+    for key in ("worked_example", "iris"):
+        s = get_preset(key)
+        copy = pickle.loads(pickle.dumps(s))
+        assert copy == s
+        assert replace(copy, title="other") != s
+    s = wide_scenario(5)
+    assert pickle.loads(pickle.dumps(s)) == s

@@ -96,3 +96,17 @@ def test_closing_during_long_training_ends_the_process_quickly(qtbot, process_wi
     w.close()
     assert not w.client.is_alive() and not w.client._process.is_alive()
     assert w.client._process.exitcode == 0  # ended by the cancel flag, not terminated
+
+
+def test_a_preset_with_explicit_start_weights_renders_through_the_process(qtbot,
+                                                                           process_window):
+    """The worked example's start weights are arrays: a scenario unpickled from the process
+    compares with the one shown number by number (it raised 'truth value of an array')."""
+    w = process_window("worked_example")
+    w.client.send(c.edit(c.Section.OPTIMIZER, learning_rate=0.5))
+    w.client.send(c.Step(c.StepUnit.PHASE))
+    sent = w.client.sent
+    qtbot.waitUntil(lambda: w.rendered is not None and w.rendered.handled >= sent,
+                    timeout=TIMEOUT)
+    assert w.rendered.scenario.train.optimizer.learning_rate == 0.5
+    assert w.rendered.scenario.initial_weights is not None
