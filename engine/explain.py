@@ -14,7 +14,7 @@ superscript (z¹, a¹, W², δ²), a⁰ is the input X, and y is the target.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -22,6 +22,7 @@ import numpy as np
 from engine.activations import Activation, get_activation
 from engine.losses import Loss, get_loss
 from engine.notation import fmt, sub, sup
+from engine.operands import Operand, labelled
 from engine.program import Phase
 from engine.trace import StepTrace
 from engine.update_rule import (
@@ -44,19 +45,6 @@ def fmt_array(a: np.ndarray) -> str:
     if a.ndim == 1:
         return "[" + ", ".join(fmt(v) for v in a) + "]"
     return "[" + ", ".join(fmt_array(row) for row in a) + "]"
-
-
-@dataclass(frozen=True)
-class Operand:
-    """One matrix the inspector shows, named as in the equations, with its shape."""
-
-    name: str
-    values: np.ndarray
-    meaning: str
-
-    @property
-    def shape_text(self) -> str:
-        return "×".join(str(d) for d in self.values.shape) or "scalar"
 
 
 @dataclass(frozen=True)
@@ -147,7 +135,14 @@ def _reduction_text(trace: StepTrace) -> str:
 def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
                   use_bias: bool, tf_rules: bool = False) -> Explanation:
     """Equations, filled-in numbers and operands of one phase that has run (``tf_rules``:
-    TensorFlow Playground's rules are on, so the update names its L1 clamp)."""
+    TensorFlow Playground's rules are on, so the update names its L1 clamp); every table's
+    rows and columns are labelled."""
+    e = _explain_phase(trace, phase, activations, use_bias, tf_rules)
+    return replace(e, operands=tuple(labelled(op, trace) for op in e.operands))
+
+
+def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
+                   use_bias: bool, tf_rules: bool = False) -> Explanation:
     depth = len(activations)
     k = phase.layer
     small = len(trace.indices) == 1

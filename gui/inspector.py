@@ -80,8 +80,14 @@ def table_for(op: Operand, show_all: bool) -> QTableWidget:
     table = QTableWidget(r_show + extra_r, c_show + extra_c)
     table.setObjectName(f"operand:{op.name}")
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setVisible(False)
-    table.verticalHeader().setVisible(False)
+    rows_named = len(op.row_labels) == rows and op.values.ndim == 2
+    cols_named = len(op.col_labels) == cols
+    table.horizontalHeader().setVisible(cols_named)
+    table.verticalHeader().setVisible(rows_named)
+    if cols_named:
+        table.setHorizontalHeaderLabels([*op.col_labels[:c_show], *(["…"] if extra_c else [])])
+    if rows_named:
+        table.setVerticalHeaderLabels([*op.row_labels[:r_show], *(["⋮"] if extra_r else [])])
     table.setShowGrid(True)
     table.setStyleSheet("QTableWidget { font-size: 9pt; }")
     for r in range(r_show):
@@ -100,8 +106,13 @@ def table_for(op: Operand, show_all: bool) -> QTableWidget:
     table.resizeRowsToContents()
     height = sum(table.rowHeight(r) for r in range(table.rowCount())) + 4
     width = sum(table.columnWidth(c) for c in range(table.columnCount())) + 4
+    if cols_named:
+        height += table.horizontalHeader().sizeHint().height()
+    if rows_named:
+        width += table.verticalHeader().sizeHint().width()
     table.setFixedHeight(min(height, 220))
     table.setMaximumWidth(width + 18)
+    table.setMinimumWidth(min(width, 300))  # no scroll bar for what fits the column
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return table
 

@@ -136,3 +136,21 @@ def test_update_phase_names_the_l1_clamp_only_with_tf_rules(tf_rules, reg):
     assert info.explanation.title == "Update"
     text = " ".join(info.explanation.equations)
     assert ("L1" in text and "dead" in text) is (tf_rules and reg == "l1")
+
+
+def test_every_table_names_its_rows_and_columns():
+    t = Trainer(get_preset("worked_example"))
+    stepper = t.begin_step(None)
+    phase = stepper.advance()  # forward 1
+    acts = tuple(layer.activation for layer in t.spec.layers)
+    ops = {o.name: o for o in explain_phase(stepper.trace, phase, acts, True).operands}
+    samples = tuple(f"#{int(k) + 1}" for k in stepper.trace.indices)
+    assert ops["X"].row_labels == samples and ops["X"].col_labels == ("x₁", "x₂")
+    assert ops["W¹"].row_labels == ("from 1", "from 2")
+    assert ops["W¹"].col_labels == ("to 1", "to 2")
+    assert ops["b¹"].col_labels == ("unit 1", "unit 2") and ops["b¹"].row_labels == ()
+    assert ops["z¹"].row_labels == samples and ops["a¹"].col_labels == ("unit 1", "unit 2")
+    stepper.advance()
+    loss = stepper.advance()
+    ops = {o.name: o for o in explain_phase(stepper.trace, loss, acts, True).operands}
+    assert ops["ℓ"].col_labels == samples

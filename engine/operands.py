@@ -1,0 +1,53 @@
+"""The matrices the inspector shows: each named as in the equations, with its meaning and a
+name for every row and column (samples by their training-set number, a weight's rows and
+columns by the units they join)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from engine.notation import sub
+from engine.trace import StepTrace
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One matrix the inspector shows, named as in the equations, with its shape."""
+
+    name: str
+    values: np.ndarray
+    meaning: str
+    row_labels: tuple[str, ...] = ()
+    """One per row: "#12" for a sample (its training-set number), "from 3" for a weight's
+    input unit; empty when the rows need no name (a single row)."""
+    col_labels: tuple[str, ...] = ()
+    """One per column: "to 2" for a weight's unit, "unit 2", "x₂" for a feature."""
+
+    @property
+    def shape_text(self) -> str:
+        return "×".join(str(d) for d in self.values.shape) or "scalar"
+
+
+
+def labelled(op: Operand, trace: StepTrace) -> Operand:
+    """The operand with names for its rows and columns (see ``Operand.row_labels``)."""
+    values = op.values
+    samples = tuple(f"#{int(k) + 1}" for k in trace.indices)
+    n = len(samples)
+    name = op.name
+    if "W" in name and values.ndim == 2:  # W, dW, ΔW, W (new), m (W), v (W): (n_in, n_out)
+        return replace(op, row_labels=tuple(f"from {i + 1}" for i in range(values.shape[0])),
+                       col_labels=tuple(f"to {j + 1}" for j in range(values.shape[1])))
+    feature = name in ("X", "x", "μ", "σ")
+    if values.ndim == 2 and values.shape[0] == n:  # samples as rows
+        cols = tuple((f"x{sub(j + 1)}" if feature else f"unit {j + 1}")
+                     for j in range(values.shape[1]))
+        return replace(op, row_labels=samples, col_labels=cols)
+    if values.ndim == 1:
+        if name == "ℓ" and values.size == n:
+            return replace(op, col_labels=samples)
+        return replace(op, col_labels=tuple((f"x{sub(j + 1)}" if feature else f"unit {j + 1}")
+                                            for j in range(values.size)))
+    return op
