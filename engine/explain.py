@@ -20,6 +20,7 @@ from enum import StrEnum
 import numpy as np
 
 from engine.activations import Activation, get_activation
+from engine.chain_rule import delta_lines
 from engine.losses import Loss, get_loss
 from engine.notation import fmt, sub, sup
 from engine.operands import Operand, labelled
@@ -347,6 +348,12 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
     )
 
 
+def _br(v: float) -> str:
+    """A number as an operand, negatives in brackets: 0.8802 × (−0.1916)."""
+    text = fmt(v)
+    return f"({text})" if text.startswith("−") else text
+
+
 def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     """∂L/∂wˡᵢⱼ and its update, term by term (``layer`` is 1-based; i, j 0-based)."""
     if layer not in trace.dW:
@@ -362,13 +369,12 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     if layer == 1:
         a_name = f"x{sub(i + 1)}"
     if len(products) == 1:
-        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {fmt(inputs[0])} × {fmt(errors[0])} "
+        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_br(inputs[0])} × {_br(errors[0])} "
                  f"= {fmt(gradient)}"]
-    else:
-        shown = " + ".join(f"{fmt(a)}×{fmt(d)}" for a, d in zip(inputs[:4], errors[:4],
-                                                              strict=True))
-        more = f" + … ({len(products) - 4} more)" if len(products) > 4 else ""
-        lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown}{more} = {fmt(gradient)}"]
+    else:  # every term of the batch sum (the panel scrolls)
+        shown = " + ".join(f"{_br(a)}×{_br(d)}" for a, d in zip(inputs, errors, strict=True))
+        lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient)}"]
+    lines += delta_lines(trace, layer, j)
     if after is not None:
         if trace.optimizer is not None and trace.state_after is not None:
             lines += update_lines(parameter_update(trace, layer, i, j), trace.optimizer,

@@ -94,8 +94,9 @@ def test_chain_rule_for_one_weight_uses_the_trace():
     assert chain.lines[0].endswith(f"= {fmt(chain.gradient)}")
     g = fmt(chain.gradient)
     g = f"({g})" if g.startswith("−") else g
-    assert chain.lines[1] == (f"w¹₂,₁ ← w¹₂,₁ − η·∂L/∂w¹₂,₁ = {fmt(chain.before)} − "
-                              f"{fmt(trace.learning_rate)} × {g} = {fmt(chain.after)}")
+    assert chain.lines[1].startswith("δ¹₁ = σ′(z¹₁) · Σₖ w²₁,ₖ·δ²ₖ = ")
+    assert chain.lines[-1] == (f"w¹₂,₁ ← w¹₂,₁ − η·∂L/∂w¹₂,₁ = {fmt(chain.before)} − "
+                               f"{fmt(trace.learning_rate)} × {g} = {fmt(chain.after)}")
     with pytest.raises(ValueError, match="backward pass"):
         explain_weight(Trainer(get_preset("xor_221")).begin_step().trace, 1, 0, 0)
 
@@ -154,3 +155,30 @@ def test_every_table_names_its_rows_and_columns():
     loss = stepper.advance()
     ops = {o.name: o for o in explain_phase(stepper.trace, loss, acts, True).operands}
     assert ops["ℓ"].col_labels == samples
+
+
+@pytest.mark.parametrize("preset", ["worked_example", "tf_default", "softmax_spiral3",
+                                    "deep_tanh_spiral"])
+def test_the_chain_rule_writes_out_each_delta_and_its_terms_sum_to_the_engines(preset):
+    from engine.activations import get_activation
+    from engine.chain_rule import delta_lines
+
+    t = Trainer(get_preset(preset))
+    stepper = t.begin_step(None)
+    trace = stepper.run_to_end()
+    depth = t.spec.depth
+    for layer in range(1, depth + 1):
+        lines = delta_lines(trace, layer, 0)
+        assert len(lines) == len(trace.indices)
+        if layer < depth:  # f′(zˡ) · Σₖ wˡ⁺¹ⱼₖ δˡ⁺¹ₖ, from the trace's own numbers
+            act = get_activation(t.spec.layers[layer - 1].activation)
+            slope = act.derivative(trace.z[layer][:, 0], trace.a[layer][:, 0])
+            total = trace.delta[layer + 1] @ trace.params_before[layer][0][0]
+            np.testing.assert_allclose(slope * total, trace.delta[layer][:, 0],
+                                       rtol=1e-12, atol=1e-15)
+            assert "Σₖ" in lines[0] and lines[0].count("×") >= t.spec.sizes[layer + 1]
+        else:
+            assert lines[0].startswith(f"δ{'¹²³⁴⁵⁶⁷⁸⁹'[layer - 1]}₁ = ")
+    chain = explain_weight(trace, 1, 0, 0)
+    assert chain.lines[0].count("×") == len(trace.indices)  # no "… (6 more)": every term
+    assert "more)" not in chain.lines[0]

@@ -1,0 +1,70 @@
+"""How each δ of a traced step came about, term by term (issue 12's complete chain rule):
+at the output, δᴸⱼ = c·(a − y) (a cross-entropy with its activation) or ∂L/∂a · f′(z); in a
+hidden layer, δˡⱼ = f′(zˡⱼ) · Σₖ wˡ⁺¹ⱼ,ₖ δˡ⁺¹ₖ with every term written out. One line per
+sample; every number is the trace's own (what the engine computed)."""
+
+from __future__ import annotations
+
+from engine.activations import get_activation
+from engine.losses import get_loss
+from engine.notation import fmt, sub, sup
+from engine.trace import StepTrace
+
+
+def _b(v: float) -> str:
+    """A number as an operand, negatives in brackets."""
+    text = fmt(v)
+    return f"({text})" if text.startswith("−") else text
+
+
+def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
+    """The lines explaining δˡⱼ for each sample (``layer`` 1-based, ``j`` 0-based); empty
+    when the trace has not reached it or the activation has no elementwise derivative."""
+    spec = trace.network
+    if spec is None or layer not in trace.delta:
+        return []
+    depth = spec.depth
+    act = get_activation(spec.layers[layer - 1].activation)
+    d_name = f"δ{sup(layer)}{sub(j + 1)}"
+    n_samples = len(trace.indices)
+    lines = []
+    for n, index in enumerate(trace.indices):
+        tag = f"   (sample #{int(index) + 1})" if n_samples > 1 else ""
+        delta = float(trace.delta[layer][n, j])
+        if layer == depth:
+            line = _output_line(trace, layer, j, n, d_name, act)
+        else:
+            if act.derivative_function is None or layer + 1 not in trace.delta:
+                return []
+            z, a = trace.z[layer][n, j], trace.a[layer][n, j]
+            slope = float(act.derivative(z, a))
+            w_next = trace.params_before[layer][0][j]  # (n_{l+1},): out of unit j
+            d_next = trace.delta[layer + 1][n]
+            terms = " + ".join(f"{_b(w)}×{_b(d)}" for w, d in zip(w_next, d_next, strict=True))
+            line = (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · Σₖ "
+                    f"w{sup(layer + 1)}{sub(j + 1)},ₖ·δ{sup(layer + 1)}ₖ = {fmt(slope)} × "
+                    f"({terms})")
+        if line is None:
+            return []
+        lines.append(f"{line} = {fmt(delta)}{tag}")
+    return lines
+
+
+def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,
+                 act: object) -> str | None:
+    """δᴸⱼ of one sample, as its loss defines it."""
+    from engine.activations import Activation
+
+    assert isinstance(act, Activation)
+    loss = get_loss(trace.loss_name)
+    n_samples, k_out = trace.y.shape
+    c = loss.error_scale(trace.reduction, n_samples, k_out)
+    a, y = float(trace.a[layer][n, j]), float(trace.y[n, j])
+    out = f"a{sup(layer)}{sub(j + 1)}"
+    if loss.combined:
+        return f"{d_name} = c·({out} − y) = {fmt(c)} × ({fmt(a)} − {fmt(y)})"
+    if act.derivative_function is None:
+        return None
+    slope = float(act.derivative(trace.z[layer][n, j], trace.a[layer][n, j]))
+    return (f"{d_name} = ∂L/∂{out} · {act.symbol}′(z) = {fmt(c)}×({fmt(a)} − {fmt(y)}) × "
+            f"{fmt(slope)}")
