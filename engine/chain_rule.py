@@ -7,14 +7,9 @@ from __future__ import annotations
 
 from engine.activations import get_activation
 from engine.losses import get_loss
+from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
 from engine.trace import StepTrace
-
-
-def _b(v: float) -> str:
-    """A number as an operand, negatives in brackets."""
-    text = fmt(v)
-    return f"({text})" if text.startswith("−") else text
 
 
 def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
@@ -68,3 +63,19 @@ def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,
     slope = float(act.derivative(trace.z[layer][n, j], trace.a[layer][n, j]))
     return (f"{d_name} = ∂L/∂{out} · {act.symbol}′(z) = {fmt(c)}×({fmt(a)} − {fmt(y)}) × "
             f"{fmt(slope)}")
+
+
+def bias_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
+    """∂L/∂bˡⱼ = Σₙ δˡⱼ with every term, then how each δ came about (``layer`` 1-based)."""
+    if layer not in trace.delta:
+        raise ValueError(f"the backward pass has not reached layer {layer} yet")
+    errors = trace.delta[layer][:, j]
+    db = trace.db.get(layer)
+    gradient = float(db[j]) if db is not None else float(errors.sum())
+    name, d_name = f"b{sup(layer)}{sub(j + 1)}", f"δ{sup(layer)}{sub(j + 1)}"
+    if len(errors) == 1:
+        first = f"∂L/∂{name} = {d_name} = {fmt(gradient)}"
+    else:
+        first = (f"∂L/∂{name} = Σₙ {d_name} = " + " + ".join(_b(e) for e in errors)
+                 + f" = {fmt(gradient)}")
+    return [first, *delta_lines(trace, layer, j)]

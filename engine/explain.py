@@ -20,10 +20,11 @@ from enum import StrEnum
 import numpy as np
 
 from engine.activations import Activation, get_activation
-from engine.chain_rule import delta_lines
+from engine.chain_rule import bias_lines, delta_lines
 from engine.losses import Loss, get_loss
+from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
-from engine.operands import Operand, labelled
+from engine.operands import Operand, WeightChain, labelled
 from engine.program import Phase
 from engine.trace import StepTrace
 from engine.update_rule import (
@@ -94,23 +95,6 @@ class TraceDisplay:
     loss: float | None
     n_samples: int
     caption: str
-
-
-@dataclass(frozen=True)
-class WeightChain:
-    """The chain rule for one weight wˡᵢⱼ, every term from the trace (0-based i, j)."""
-
-    layer: int
-    i: int
-    j: int
-    inputs: np.ndarray  # aˡ⁻¹ᵢ per sample
-    errors: np.ndarray  # δˡⱼ per sample
-    products: np.ndarray  # aˡ⁻¹ᵢ·δˡⱼ per sample
-    gradient: float  # ∂L/∂wˡᵢⱼ = Σ products (the trace's dW)
-    before: float
-    after: float | None
-    learning_rate: float
-    lines: tuple[str, ...]
 
 
 def _weight_name(layer: int, i: int, j: int) -> str:
@@ -348,14 +332,32 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
     )
 
 
-def _br(v: float) -> str:
-    """A number as an operand, negatives in brackets: 0.8802 × (−0.1916)."""
-    text = fmt(v)
-    return f"({text})" if text.startswith("−") else text
+def explain_bias(trace: StepTrace, layer: int, j: int) -> WeightChain:
+    """∂L/∂bˡⱼ = Σₙ δˡⱼ and its update, term by term (``layer`` 1-based, ``j`` 0-based); as a
+    WeightChain whose inputs are all 1 and ``i`` is −1."""
+    lines = bias_lines(trace, layer, j)
+    errors = trace.delta[layer][:, j]
+    b0 = trace.params_before[layer - 1][1]
+    if b0 is None:
+        raise ValueError("this network has no biases")
+    after = None
+    if trace.params_after is not None:
+        b1 = trace.params_after[layer - 1][1]
+        after = None if b1 is None else float(b1[j])
+        if trace.optimizer is not None and trace.state_after is not None:
+            lines += update_lines(parameter_update(trace, layer, None, j), trace.optimizer,
+                                  trace.tf_rules)
+    gradient = float(errors.sum()) if trace.db.get(layer) is None else float(
+        trace.db[layer][j])  # type: ignore[index]
+    return WeightChain(layer, -1, j, np.ones_like(errors), errors, errors.copy(), gradient,
+                       float(b0[j]), after, trace.learning_rate, tuple(lines))
 
 
 def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
-    """∂L/∂wˡᵢⱼ and its update, term by term (``layer`` is 1-based; i, j 0-based)."""
+    """∂L/∂wˡᵢⱼ and its update, term by term (``layer`` is 1-based; i, j 0-based); i = −1
+    explains the bias bˡⱼ instead."""
+    if i < 0:
+        return explain_bias(trace, layer, j)
     if layer not in trace.dW:
         raise ValueError(f"the backward pass has not reached layer {layer} yet")
     inputs = trace.a[layer - 1][:, i]
@@ -369,10 +371,10 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     if layer == 1:
         a_name = f"x{sub(i + 1)}"
     if len(products) == 1:
-        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_br(inputs[0])} × {_br(errors[0])} "
+        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(inputs[0])} × {_b(errors[0])} "
                  f"= {fmt(gradient)}"]
     else:  # every term of the batch sum (the panel scrolls)
-        shown = " + ".join(f"{_br(a)}×{_br(d)}" for a, d in zip(inputs, errors, strict=True))
+        shown = " + ".join(f"{_b(a)}×{_b(d)}" for a, d in zip(inputs, errors, strict=True))
         lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient)}"]
     lines += delta_lines(trace, layer, j)
     if after is not None:

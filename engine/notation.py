@@ -48,3 +48,9 @@ def fmt(v: float, digits: int | None = None) -> str:
     n = _DIGITS.get() if digits is None else digits
     text = repr(v) if n == FULL else f"{v:.{n}g}"
     return text.replace("-", "−")
+
+
+def bracketed(v: float) -> str:
+    """A number as an operand: negatives in brackets, so 0.8802 × (−0.1916) reads clearly."""
+    text = fmt(v)
+    return f"({text})" if text.startswith("−") else text

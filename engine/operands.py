@@ -51,3 +51,20 @@ def labelled(op: Operand, trace: StepTrace) -> Operand:
         return replace(op, col_labels=tuple((f"x{sub(j + 1)}" if feature else f"unit {j + 1}")
                                             for j in range(values.size)))
     return op
+
+
+@dataclass(frozen=True)
+class WeightChain:
+    """The chain rule for one weight wˡᵢⱼ, every term from the trace (0-based i, j)."""
+
+    layer: int
+    i: int
+    j: int
+    inputs: np.ndarray  # aˡ⁻¹ᵢ per sample
+    errors: np.ndarray  # δˡⱼ per sample
+    products: np.ndarray  # aˡ⁻¹ᵢ·δˡⱼ per sample
+    gradient: float  # ∂L/∂wˡᵢⱼ = Σ products (the trace's dW)
+    before: float
+    after: float | None
+    learning_rate: float
+    lines: tuple[str, ...]

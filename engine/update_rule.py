@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.network import Parameters
+from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
 from engine.optimizers import OptimizerSpec
 from engine.trace import StepTrace
@@ -80,12 +81,6 @@ class ParameterUpdate:
     """Adam's step count after this step."""
     alive: bool = True
     """False for a dead link (TensorFlow Playground's L1 rule)."""
-
-
-def _b(v: float) -> str:
-    """A number as an operand: negatives in brackets, so 0.8 × (−0.2) reads unambiguously."""
-    text = fmt(v)
-    return f"({text})" if text.startswith("−") or text.startswith("-") else text
 
 
 def update_lines(u: ParameterUpdate, spec: OptimizerSpec, tf_rules: bool) -> list[str]:

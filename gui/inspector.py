@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,10 +27,9 @@ from PySide6.QtWidgets import (
 from engine.explain import Operand, fmt
 from engine.gradcheck import NOISE_MARGIN, TOLERANCE, GradCheckReport, LayerCheck
 from engine.notation import DIGIT_CHOICES, FULL, precision
+from gui.operand_table import table_for
 from session.snapshot import Snapshot, TraceInfo
 
-TRUNCATE = 6
-"""Rows and columns shown before an ellipsis, unless "show all" is on."""
 MONO = "font-family: 'DejaVu Sans Mono', monospace;"
 PENDING = object()
 """The gradient check shown belongs to the next idle snapshot."""
@@ -67,53 +65,6 @@ def check_table() -> QTableWidget:
         table.setHorizontalHeaderItem(k, header)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     table.hide()
-    return table
-
-
-def table_for(op: Operand, show_all: bool) -> QTableWidget:
-    """A compact read-only table of an operand, truncated with '…' unless ``show_all``."""
-    values = np.atleast_2d(op.values) if op.values.ndim < 2 else op.values
-    rows, cols = values.shape
-    r_show = rows if show_all or rows <= TRUNCATE else TRUNCATE
-    c_show = cols if show_all or cols <= TRUNCATE else TRUNCATE
-    extra_r, extra_c = int(r_show < rows), int(c_show < cols)
-    table = QTableWidget(r_show + extra_r, c_show + extra_c)
-    table.setObjectName(f"operand:{op.name}")
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    rows_named = len(op.row_labels) == rows and op.values.ndim == 2
-    cols_named = len(op.col_labels) == cols
-    table.horizontalHeader().setVisible(cols_named)
-    table.verticalHeader().setVisible(rows_named)
-    if cols_named:
-        table.setHorizontalHeaderLabels([*op.col_labels[:c_show], *(["…"] if extra_c else [])])
-    if rows_named:
-        table.setVerticalHeaderLabels([*op.row_labels[:r_show], *(["⋮"] if extra_r else [])])
-    table.setShowGrid(True)
-    table.setStyleSheet("QTableWidget { font-size: 9pt; }")
-    for r in range(r_show):
-        for c in range(c_show):
-            item = QTableWidgetItem(fmt(values[r, c]))
-            item.setToolTip(repr(float(values[r, c])))
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-    if extra_r:
-        for c in range(c_show + extra_c):
-            table.setItem(r_show, c, QTableWidgetItem("⋮"))
-    if extra_c:
-        for r in range(r_show):
-            table.setItem(r, c_show, QTableWidgetItem("…"))
-    table.resizeColumnsToContents()
-    table.resizeRowsToContents()
-    height = sum(table.rowHeight(r) for r in range(table.rowCount())) + 4
-    width = sum(table.columnWidth(c) for c in range(table.columnCount())) + 4
-    if cols_named:
-        height += table.horizontalHeader().sizeHint().height()
-    if rows_named:
-        width += table.verticalHeader().sizeHint().width()
-    table.setFixedHeight(min(height, 220))
-    table.setMaximumWidth(width + 18)
-    table.setMinimumWidth(min(width, 300))  # no scroll bar for what fits the column
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return table
 
 
@@ -343,11 +294,13 @@ class InspectorPanel(QWidget):
                 self.tables_layout.addWidget(table_for(op, self.show_all.isChecked()))
         if trace.chain is not None:
             lines = "<br>".join(html.escape(line) for line in trace.chain.lines)
-            self.chain.setText(f"<b>Chain rule of the selected weight</b><br>"
+            what = "bias" if trace.chain.i < 0 else "weight"
+            self.chain.setText(f"<b>Chain rule of the selected {what}</b><br>"
                                f"<span style=\"{MONO}\">{lines}</span>")
         else:
-            self.chain.setText("<i>Click a weight (edge) in the diagram, after its backward "
-                               "phase, to see its chain rule with numbers.</i>")
+            self.chain.setText("<i>Click a weight (edge) or a unit (its bias) in the diagram, "
+                               "after its backward phase, to see its chain rule with "
+                               "numbers.</i>")
 
     def show_gradient_check(self, report: GradCheckReport) -> None:
         """The check of the weights and samples shown now; cleared by the next step."""

@@ -103,6 +103,7 @@ class MainWindow(WindowLayout):
         self.network_view.biasEditRequested.connect(self.client_bias)
         self.network_view.unitHovered.connect(self._on_unit_hovered)
         self.network_view.weightSelected.connect(self._on_weight_selected)
+        self.network_view.unitSelected.connect(self._on_unit_selected)
         self.output_view.pointClicked.connect(self._on_point_clicked)
         self.output_view.edit_points.toggled.connect(self._on_edit_points)
         self.output_view.axesChosen.connect(lambda x, y: self.send(c.SetMapAxes(x, y)))
@@ -203,6 +204,14 @@ class MainWindow(WindowLayout):
                 12000)
 
     @Slot(int, int, int)
+    def _on_unit_selected(self, column: int, unit: int) -> None:
+        """A click on a unit of a layer selects its bias for the chain rule (inputs have
+        none)."""
+        if column >= 1 and self.snapshot is not None and self.snapshot.use_bias:
+            self.send(c.SelectBias(column - 1, unit))
+            if self.snapshot.trace is not None:
+                self.tabs.setCurrentIndex(INSPECTOR_TAB)
+
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
         self.send(c.SelectWeight(layer, i, j))
         trace = None if self.snapshot is None else self.snapshot.trace

@@ -215,6 +215,14 @@ class SelectWeight(Command):
 
 
 @dataclass(frozen=True)
+class SelectBias(Command):
+    """Explain this bias's chain rule (layer 0-based, as the diagram reports a unit's)."""
+
+    layer: int
+    j: int
+
+
+@dataclass(frozen=True)
 class GradientCheck(Command):
     """Compare backprop with central differences on the traced samples."""
 

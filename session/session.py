@@ -186,6 +186,7 @@ class Session:
             c.SetTracePreview: lambda cmd: tracing.set_trace_preview(self, cmd),
             c.SetDigits: self._set_digits,
             c.SelectWeight: self._select_weight,
+            c.SelectBias: self._select_bias,
             c.GradientCheck: self._gradient_check,
             c.SaveWorkspace: lambda cmd: files.save(self, cmd),
             c.OpenWorkspace: lambda cmd: files.open_workspace(self, cmd),
@@ -328,6 +329,9 @@ class Session:
         with precision(cmd.digits):  # refuses anything but 4, 6, 10 and full
             pass
         self.digits = cmd.digits
+
+    def _select_bias(self, cmd: c.SelectBias) -> None:
+        self.stepping.select_bias(self.require_trainer(), cmd.layer, cmd.j)
 
     def _select_weight(self, cmd: c.SelectWeight) -> None:
         self.stepping.select_weight(self.require_trainer(), cmd.layer, cmd.i, cmd.j)

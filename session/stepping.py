@@ -31,7 +31,8 @@ class StepControl:
         """A traced sample's step is a preview (its update shown, then undone) unless the
         user chose to apply it."""
         self.selected_weight: tuple[int, int, int] | None = None
-        """(layer 1-based, i, j) of the weight whose chain rule is explained."""
+        """(layer 1-based, i, j) of the weight whose chain rule is explained; i = −1 for the
+        bias of unit j."""
         self._cursor = 0
         """Next sample for Step by Sample when none is traced."""
 
@@ -134,6 +135,15 @@ class StepControl:
         if not (0 <= i < n_in and 0 <= j < n_out):
             return False
         self.selected_weight = (layer + 1, i, j)
+        return True
+
+    def select_bias(self, t: Trainer, layer: int, j: int) -> bool:
+        """Select bias (layer 0-based, unit j); False when the network has no such bias."""
+        if not t.spec.use_bias or not 0 <= layer < t.spec.depth:
+            return False
+        if not 0 <= j < t.spec.shapes()[layer][1]:
+            return False
+        self.selected_weight = (layer + 1, -1, j)  # i = −1: the bias (explain_weight)
         return True
 
     def gradient_check(self, t: Trainer) -> GradCheckReport:

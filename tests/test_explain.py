@@ -182,3 +182,18 @@ def test_the_chain_rule_writes_out_each_delta_and_its_terms_sum_to_the_engines(p
     chain = explain_weight(trace, 1, 0, 0)
     assert chain.lines[0].count("×") == len(trace.indices)  # no "… (6 more)": every term
     assert "more)" not in chain.lines[0]
+
+
+def test_a_bias_has_its_chain_rule_and_its_update():
+    t = Trainer(get_preset("tf_default"))
+    stepper = t.begin_step(None)
+    trace = stepper.run_to_end()
+    chain = explain_weight(trace, 2, -1, 1)  # b²₂
+    assert chain.i == -1
+    assert chain.gradient == pytest.approx(float(trace.db[2][1]), rel=1e-12)
+    assert np.isclose(trace.delta[2][:, 1].sum(), chain.gradient, rtol=1e-12)
+    assert chain.lines[0].startswith("∂L/∂b²₂ = Σₙ δ²₂ = ")
+    assert chain.lines[0].count(" + ") == len(trace.indices) - 1  # every sample's δ
+    assert any(line.startswith("δ²₂ = tanh′(z²₂)") for line in chain.lines)
+    assert chain.lines[-1].startswith("b²₂ ← b²₂ − η·∂L/∂b²₂ = ")
+    assert chain.after == trace.params_after[1][1][1]

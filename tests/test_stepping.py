@@ -215,3 +215,15 @@ def test_gradient_check_is_a_table_cleared_by_the_next_step(qtbot):
     panel.set_snapshot(session.snapshot())
     assert panel.gradient_check_rows == [] and not table.isVisible()
     assert panel.check_result.text() == "" and panel.check_worst.text() == ""
+
+
+def test_clicking_a_unit_explains_its_bias(qtbot, window):
+    w = window("worked_example")
+    set_unit(w, "phase")
+    for _ in range(6):  # through the update
+        press_step(qtbot, w)
+    w.network_view.unitSelected.emit(1, 0)  # layer 1, unit 1
+    qtbot.waitUntil(lambda: w.rendered.trace is not None and w.rendered.trace.chain is not None
+                    and w.rendered.trace.chain.i == -1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "selected bias" in w.inspector.chain.text(), timeout=TIMEOUT)
+    assert "∂L/∂b¹₁ = Σₙ δ¹₁" in w.inspector.chain.text()
