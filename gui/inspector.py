@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -72,6 +73,8 @@ class InspectorPanel(QWidget):
     """Equations, operands, chain rule and gradient check for the phase just run."""
 
     traceTargetChanged = Signal(object)
+    enlargeToggled = Signal(bool)
+    """Give the inspector the whole right column (True) or share it again."""
     digitsChanged = Signal(int)
     """Significant digits chosen for the numbers (0: every digit)."""
     tracePreviewChanged = Signal(bool)
@@ -113,6 +116,11 @@ class InspectorPanel(QWidget):
         self.digits.activated.connect(
             lambda _i: self.digitsChanged.emit(int(self.digits.currentData())))
         self._digits = 4
+        self.enlarge = QCheckBox("Enlarge")
+        self.enlarge.setObjectName("inspectorEnlarge")
+        self.enlarge.setToolTip("Give the inspector the whole right column (the output view "
+                                "hides); Ctrl+plus and Ctrl+minus size its text")
+        self.enlarge.toggled.connect(self.enlargeToggled)
         self.show_all = QCheckBox("Show all")
         self.show_all.setObjectName("showAllValues")
         self.show_all.setToolTip("Show every row and column of large matrices")
@@ -126,6 +134,7 @@ class InspectorPanel(QWidget):
         head.addWidget(self.target, 0, 1, 1, 2)
         head.addWidget(self.preview, 1, 0, 1, 2)
         head.addWidget(self.digits, 1, 2)
+        head.addWidget(self.enlarge, 2, 0)
         head.addWidget(self.show_all, 2, 1)
         head.addWidget(self.check_button, 2, 2)
         head.setColumnStretch(1, 1)
@@ -163,6 +172,14 @@ class InspectorPanel(QWidget):
         self.tables_layout = QVBoxLayout(self.tables)
         self.tables_layout.setContentsMargins(0, 0, 0, 0)
         body = QWidget()
+        self._body = body
+        self.zoom = 1.0
+        """Text size of the body, relative (Ctrl+plus / Ctrl+minus / Ctrl+0 for projectors)."""
+        self._base_font = body.font().pointSizeF()
+        for keys, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1), ("Ctrl+0", 0)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.zoom_by(step))
         bv = QVBoxLayout(body)
         bv.setContentsMargins(6, 4, 6, 4)
         for w in (self.progress, self.title, self.equations, self.chain, self.note,
@@ -283,7 +300,8 @@ class InspectorPanel(QWidget):
         else:
             self.title.setText(e.title)
             self.equations.setText("<br>".join(
-                f"<span style=\"{MONO} font-size: 11pt;\">{html.escape(line)}</span>"
+                f"<span style=\"{MONO} font-size: {11 * self.zoom:.1f}pt;\">"
+                f"{html.escape(line)}</span>"
                 for line in e.equations))
             self.note.setText(e.note)
             self.operands = e.operands
@@ -291,7 +309,8 @@ class InspectorPanel(QWidget):
                 label = QLabel(f"<b>{html.escape(op.name)}</b>  ({op.shape_text}) — "
                                f"{html.escape(op.meaning)}")
                 self.tables_layout.addWidget(label)
-                self.tables_layout.addWidget(table_for(op, self.show_all.isChecked()))
+                self.tables_layout.addWidget(table_for(op, self.show_all.isChecked(),
+                                                       9 * self.zoom))
         if trace.chain is not None:
             lines = "<br>".join(html.escape(line) for line in trace.chain.lines)
             what = "bias" if trace.chain.i < 0 else "weight"
@@ -301,6 +320,15 @@ class InspectorPanel(QWidget):
             self.chain.setText("<i>Click a weight (edge) or a unit (its bias) in the diagram, "
                                "after its backward phase, to see its chain rule with "
                                "numbers.</i>")
+
+    def zoom_by(self, step: int) -> None:
+        """Bigger (+1), smaller (−1) or normal (0) text in the body, for the back of a room."""
+        self.zoom = 1.0 if step == 0 else min(2.5, max(0.7, self.zoom * (1.15 ** step)))
+        font = self._body.font()
+        font.setPointSizeF(self._base_font * self.zoom)
+        self._body.setFont(font)
+        self.title.setStyleSheet(f"font-size: {12 * self.zoom:.1f}pt; font-weight: 600;")
+        self._redraw()
 
     def show_gradient_check(self, report: GradCheckReport) -> None:
         """The check of the weights and samples shown now; cleared by the next step."""

@@ -15,8 +15,9 @@ TRUNCATE = 6
 """Rows and columns shown before an ellipsis, unless "show all" is on."""
 
 
-def table_for(op: Operand, show_all: bool) -> QTableWidget:
-    """A compact read-only table of an operand, truncated with '…' unless ``show_all``."""
+def table_for(op: Operand, show_all: bool, points: float = 9.0) -> QTableWidget:
+    """A compact read-only table of an operand, truncated with '…' unless ``show_all``, its
+    text ``points`` large."""
     values = np.atleast_2d(op.values) if op.values.ndim < 2 else op.values
     rows, cols = values.shape
     r_show = rows if show_all or rows <= TRUNCATE else TRUNCATE
@@ -34,7 +35,7 @@ def table_for(op: Operand, show_all: bool) -> QTableWidget:
     if rows_named:
         table.setVerticalHeaderLabels([*op.row_labels[:r_show], *(["⋮"] if extra_r else [])])
     table.setShowGrid(True)
-    table.setStyleSheet("QTableWidget { font-size: 9pt; }")
+    table.setStyleSheet(f"QTableWidget {{ font-size: {points:.1f}pt; }}")
     for r in range(r_show):
         for c in range(c_show):
             item = QTableWidgetItem(fmt(values[r, c]))

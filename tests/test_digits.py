@@ -61,7 +61,37 @@ def test_the_digits_picker_rewrites_the_inspector(qtbot, make_window):
     qtbot.waitUntil(lambda: w.rendered.digits == 10, timeout=TIMEOUT)
     snap = fresh_snapshot(qtbot, w)
     z = next(o for o in snap.trace.explanation.operands if o.name == "z¹").values
-    table = next(t for t in w.inspector.findChildren(QTableWidget)
-                 if t.objectName() == "operand:z¹")
-    qtbot.waitUntil(lambda: table.item(0, 0) is not None
-                    and table.item(0, 0).text() == fmt(z[0, 0], 10), timeout=TIMEOUT)
+    def newest_cell() -> str | None:
+        tables = [t for t in w.inspector.findChildren(QTableWidget)
+                  if t.objectName() == "operand:z¹"]  # old ones may await deletion
+        item = tables[-1].item(0, 0) if tables else None
+        return None if item is None else item.text()
+
+    qtbot.waitUntil(lambda: newest_cell() == fmt(z[0, 0], 10), timeout=TIMEOUT)
+
+
+def test_the_inspector_enlarges_and_zooms_for_the_back_of_the_room(qtbot, make_window):
+    from PySide6.QtWidgets import QCheckBox
+
+    w = make_window("worked_example")
+    picker = w.findChild(QComboBox, "granularityPicker")
+    picker.setCurrentIndex(picker.findData("phase"))
+    w.client.send(c.Step(c.StepUnit.PHASE))
+    qtbot.waitUntil(lambda: w.rendered is not None and w.rendered.trace is not None,
+                    timeout=TIMEOUT)
+    w.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "font-size: 11.0pt" in w.inspector.equations.text(),
+                    timeout=TIMEOUT)
+    enlarge = w.findChild(QCheckBox, "inspectorEnlarge")
+    enlarge.click()
+    assert not w.output_view.isVisible()
+    w.inspector.zoom_by(1)
+    w.inspector.zoom_by(1)
+    assert "font-size: 14.5pt" in w.inspector.equations.text()  # 11 × 1.15²
+    tables = [t for t in w.inspector.findChildren(QTableWidget)
+              if t.objectName() == "operand:z¹"]  # the newest last (old ones await deletion)
+    assert "font-size: 11.9pt" in tables[-1].styleSheet()  # 9 × 1.15²
+    w.inspector.zoom_by(0)
+    assert "font-size: 11.0pt" in w.inspector.equations.text()
+    enlarge.click()
+    assert w.output_view.isVisible()
