@@ -65,13 +65,18 @@ def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,
             f"{fmt(slope)}")
 
 
+def bias_gradient(trace: StepTrace, layer: int, j: int) -> float:
+    """∂L/∂bˡⱼ as the backward pass computed it (Σₙ δˡⱼ)."""
+    db = trace.db.get(layer)
+    return float(db[j]) if db is not None else float(trace.delta[layer][:, j].sum())
+
+
 def bias_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
     """∂L/∂bˡⱼ = Σₙ δˡⱼ with every term, then how each δ came about (``layer`` 1-based)."""
     if layer not in trace.delta:
         raise ValueError(f"the backward pass has not reached layer {layer} yet")
     errors = trace.delta[layer][:, j]
-    db = trace.db.get(layer)
-    gradient = float(db[j]) if db is not None else float(errors.sum())
+    gradient = bias_gradient(trace, layer, j)
     name, d_name = f"b{sup(layer)}{sub(j + 1)}", f"δ{sup(layer)}{sub(j + 1)}"
     if len(errors) == 1:
         first = f"∂L/∂{name} = {d_name} = {fmt(gradient)}"

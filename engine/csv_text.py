@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import math
 import os
 import stat
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from engine.data.dataset import MAX_INPUTS
 from engine.datasets import MAX_SAMPLES
 from engine.fileio import decode_text, format_size, read_limited
 from engine.io.validate import one_line
+from engine.notation import is_number
 
 MAX_CSV_BYTES = 32 * 1024 * 1024
 """Largest CSV file read (checked from the file size, before reading)."""
@@ -128,15 +128,6 @@ def split_cells(line: str, delimiter: str | None) -> list[str]:
             c = c[1:-1].replace('""', '"').strip()
         out.append(c)
     return out
-
-
-def is_number(cell: str) -> bool:
-    """A finite number as Python writes them (no digit separators)."""
-    try:
-        v = float(cell)
-    except ValueError:
-        return False
-    return math.isfinite(v) and "_" not in cell
 
 
 def column_count(number: int, line: str, delimiter: str | None) -> int:

@@ -20,7 +20,7 @@ from enum import StrEnum
 import numpy as np
 
 from engine.activations import Activation, get_activation
-from engine.chain_rule import bias_lines, delta_lines
+from engine.chain_rule import bias_gradient, bias_lines, delta_lines
 from engine.losses import Loss, get_loss
 from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
@@ -347,9 +347,8 @@ def explain_bias(trace: StepTrace, layer: int, j: int) -> WeightChain:
         if trace.optimizer is not None and trace.state_after is not None:
             lines += update_lines(parameter_update(trace, layer, None, j), trace.optimizer,
                                   trace.tf_rules)
-    gradient = float(errors.sum()) if trace.db.get(layer) is None else float(
-        trace.db[layer][j])  # type: ignore[index]
-    return WeightChain(layer, -1, j, np.ones_like(errors), errors, errors.copy(), gradient,
+    return WeightChain(layer, -1, j, np.ones_like(errors), errors, errors.copy(),
+                       bias_gradient(trace, layer, j),
                        float(b0[j]), after, trace.learning_rate, tuple(lines))
 
 

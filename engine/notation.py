@@ -6,6 +6,7 @@ minus sign."""
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterator
 from contextvars import ContextVar
 
@@ -16,11 +17,18 @@ DIGIT_CHOICES = (4, 6, 10, FULL)
 _DIGITS: ContextVar[int] = ContextVar("digits", default=4)
 
 
+def check_digits(digits: object) -> int:
+    """``digits`` if it is one of DIGIT_CHOICES, else ValueError saying which are."""
+    if isinstance(digits, bool) or digits not in DIGIT_CHOICES:
+        raise ValueError(f"digits: choose one of 4, 6, 10 or full, got {digits!r}")
+    assert isinstance(digits, int)
+    return digits
+
+
 @contextlib.contextmanager
 def precision(digits: int) -> Iterator[None]:
     """Write numbers with ``digits`` significant digits (FULL: exactly) inside the block."""
-    if digits not in DIGIT_CHOICES:
-        raise ValueError(f"digits: choose one of 4, 6, 10 or full, got {digits!r}")
+    check_digits(digits)
     token = _DIGITS.set(digits)
     try:
         yield
@@ -54,3 +62,13 @@ def bracketed(v: float) -> str:
     """A number as an operand: negatives in brackets, so 0.8802 × (−0.1916) reads clearly."""
     text = fmt(v)
     return f"({text})" if text.startswith("−") else text
+
+
+def is_number(text: str) -> bool:
+    """True for a finite number as Python writes them (no digit separators): how CSV cells
+    and class names are told from words."""
+    try:
+        v = float(text)
+    except ValueError:
+        return False
+    return math.isfinite(v) and "_" not in text

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.chain_rule import bias_gradient
 from engine.network import Parameters
 from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
@@ -170,8 +171,7 @@ def parameter_update(trace: StepTrace, layer: int, i: int | None, j: int) -> Par
     if i is None:
         assert b0 is not None and b1 is not None
         before, after = float(b0[j]), float(b1[j])
-        db = trace.db.get(layer)
-        gradient = float(db[j]) if db is not None else float(trace.grad_used[k])
+        gradient = bias_gradient(trace, layer, j)
         name = f"b{sup(layer)}{sub(j + 1)}"
     else:
         before, after = float(w0[i, j]), float(w1[i, j])

@@ -24,7 +24,7 @@ from engine.datasets import Dataset
 from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
-from engine.notation import precision
+from engine.notation import check_digits, precision
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
 from session import commands as c
@@ -326,9 +326,7 @@ class Session:
         self._edit_data(lambda s, ds: remove_nearest(s, ds, (cmd.x, cmd.y)), "removed a point")
 
     def _set_digits(self, cmd: c.SetDigits) -> None:
-        with precision(cmd.digits):  # refuses anything but 4, 6, 10 and full
-            pass
-        self.digits = cmd.digits
+        self.digits = check_digits(cmd.digits)
 
     def _select_bias(self, cmd: c.SelectBias) -> None:
         self.stepping.select_bias(self.require_trainer(), cmd.layer, cmd.j)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.data.dataset import MAX_CLASSES, MAX_INPUTS, MAX_NAME
+from engine.notation import is_number
 from engine.scenario import MAX_CUSTOM_SAMPLES
 from session.commands import ReplaceData
 from session.snapshot import DataView
@@ -98,17 +99,10 @@ def _targets(table: TypedTable, target: str) -> tuple[tuple[float, ...], tuple[s
                          f"(only “{classes[0] if classes else ''}” is named)")
     if len(classes) > MAX_CLASSES:
         raise TableError(f"{len(classes)} classes; at most {MAX_CLASSES}")
-    if all(_is_number(c) for c in classes):  # numbers in numeric order, as a CSV import
+    if all(is_number(c) for c in classes):  # numbers in numeric order, as a CSV import
         classes.sort(key=float)
     return tuple(float(classes.index(c)) for c in cells), tuple(classes)
 
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def table_command(table: TypedTable, keep_features: bool = False) -> ReplaceData:

@@ -46,14 +46,19 @@ def test_the_session_writes_the_trace_with_the_chosen_digits():
     assert isinstance(events[-1], Refused) and s.digits == FULL
 
 
-def test_the_digits_picker_rewrites_the_inspector(qtbot, make_window):
-    w = make_window("worked_example")
+def _first_phase_in_the_inspector(qtbot, w) -> None:
+    """Step by phase once and show the Inspector tab, once the trace has arrived."""
     picker = w.findChild(QComboBox, "granularityPicker")
     picker.setCurrentIndex(picker.findData("phase"))
     w.client.send(c.Step(c.StepUnit.PHASE))
     qtbot.waitUntil(lambda: w.rendered is not None and w.rendered.trace is not None,
                     timeout=TIMEOUT)
     w.tabs.setCurrentIndex(1)
+
+
+def test_the_digits_picker_rewrites_the_inspector(qtbot, make_window):
+    w = make_window("worked_example")
+    _first_phase_in_the_inspector(qtbot, w)
     digits = w.findChild(QComboBox, "digitsPicker")
     assert digits.currentData() == 4
     digits.setCurrentIndex(digits.findData(10))
@@ -74,12 +79,7 @@ def test_the_inspector_enlarges_and_zooms_for_the_back_of_the_room(qtbot, make_w
     from PySide6.QtWidgets import QCheckBox
 
     w = make_window("worked_example")
-    picker = w.findChild(QComboBox, "granularityPicker")
-    picker.setCurrentIndex(picker.findData("phase"))
-    w.client.send(c.Step(c.StepUnit.PHASE))
-    qtbot.waitUntil(lambda: w.rendered is not None and w.rendered.trace is not None,
-                    timeout=TIMEOUT)
-    w.tabs.setCurrentIndex(1)
+    _first_phase_in_the_inspector(qtbot, w)
     qtbot.waitUntil(lambda: "font-size: 11.0pt" in w.inspector.equations.text(),
                     timeout=TIMEOUT)
     enlarge = w.findChild(QCheckBox, "inspectorEnlarge")

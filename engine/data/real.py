@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.data.dataset import Dataset, Task, from_arrays
+from engine.notation import is_number
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "datasets"
 
@@ -63,8 +64,8 @@ def load_real(key: str) -> Dataset:
         ds = from_arrays(x, np.array([float(v) for v in labels]), "regression", key,
                          tuple(header[:-1]))
     else:
-        names = sorted(set(labels), key=lambda v: (float(v), v) if _number(v) else (0.0, v))
-        if not all(_number(v) for v in names):
+        names = sorted(set(labels), key=lambda v: (float(v), v) if is_number(v) else (0.0, v))
+        if not all(is_number(v) for v in names):
             names = list(dict.fromkeys(labels))  # class order: as they first appear
         index = {name: k for k, name in enumerate(names)}
         ds = from_arrays(x, np.array([index[v] for v in labels]), "classification", key,
@@ -76,10 +77,3 @@ def load_real(key: str) -> Dataset:
                          f"{ds.n_inputs} and {ds.n_classes}")
     return ds
 
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
