@@ -52,10 +52,21 @@ def fmt_array(a: np.ndarray) -> str:
 @dataclass(frozen=True)
 class Explanation:
     title: str
-    equations: tuple[str, ...]
-    """Symbolic first, then (when operands are small) the same with numbers filled in."""
+    rules: tuple[str, ...]
+    """The phase's equations in symbols, and the givens (η, the inputs of one sample)."""
     operands: tuple[Operand, ...]
     note: str
+    worked: tuple[str, ...] = ()
+    """The equations with this phase's numbers filled in (its results): what "check my work"
+    hides until the student has answered."""
+    results: tuple[str, ...] = ()
+    """Names of the operands this phase computes (z¹ and a¹ in forward 1, δ², dW² … in
+    backward 2, W¹ (new) … in the update), as opposed to the ones it reads."""
+
+    @property
+    def equations(self) -> tuple[str, ...]:
+        """Every line: the rules, then the worked numbers."""
+        return self.rules + self.worked
 
 
 class UnitQuantity(StrEnum):
@@ -148,27 +159,29 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         if k == 1 and trace.scaling is not None and trace.x_raw is not None:
             eq[:0], extra = _standardise(trace, small)
             ops[:0] = extra
+        worked = []
         if small and _fits(trace.a[k - 1], w, z):
             bias_part = f" + {fmt_array(b)}" if b is not None else ""
-            eq.append(f"z{sup(k)} = {fmt_array(trace.a[k - 1][0])}·{fmt_array(w)}{bias_part} "
-                      f"= {fmt_array(z[0])}")
-            eq.append(f"a{sup(k)} = {act.symbol}({fmt_array(z[0])}) = "
-                      f"{fmt_array(a[0])}")
+            worked.append(f"z{sup(k)} = {fmt_array(trace.a[k - 1][0])}·{fmt_array(w)}"
+                          f"{bias_part} = {fmt_array(z[0])}")
+            worked.append(f"a{sup(k)} = {act.symbol}({fmt_array(z[0])}) = "
+                          f"{fmt_array(a[0])}")
         title = ("Forward: output layer" if k == depth else f"Forward: hidden layer {k}")
-        return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace))
+        return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace), tuple(worked),
+                           (f"z{sup(k)}", f"a{sup(k)}"))
     if phase.kind == "loss":
         out = f"a{sup(depth)}"
         eq = [get_loss(trace.loss_name).formula_text(trace.reduction, out)]
         loss_ops = (Operand(out, trace.a[depth], "prediction"), Operand("y", trace.y, "target"),
                     Operand("ℓ", np.asarray(trace.sample_loss), "loss of each sample"))
-        eq.append(f"L = {fmt(trace.loss)}" if trace.loss is not None else "L = ?")
-        if trace.reduction == "sum" and len(trace.indices) > 1 and trace.sample_loss is not None:
-            eq.append(f"(mean per sample: {fmt(float(np.mean(trace.sample_loss)))})")
         if small:
-            eq.insert(1, f"{out} = {fmt_array(trace.a[depth][0])},  y = {fmt_array(trace.y[0])}")
-        eq.extend(_output_gradient(trace, out, depth))
+            eq.append(f"{out} = {fmt_array(trace.a[depth][0])},  y = {fmt_array(trace.y[0])}")
+        worked = [f"L = {fmt(trace.loss)}" if trace.loss is not None else "L = ?"]
+        if trace.reduction == "sum" and len(trace.indices) > 1 and trace.sample_loss is not None:
+            worked.append(f"(mean per sample: {fmt(float(np.mean(trace.sample_loss)))})")
+        worked.extend(_output_gradient(trace, out, depth))
         return Explanation("Loss", tuple(eq), loss_ops, _mean_note(trace) + " "
-                           + _reduction_text(trace))
+                           + _reduction_text(trace), tuple(worked), ("ℓ",))
     if phase.kind == "backward":
         d = trace.delta[k]
         act = get_activation(activations[k - 1])
@@ -191,13 +204,15 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         db = trace.db.get(k)
         if db is not None:
             ops.append(Operand(f"db{sup(k)}", db, "∂L/∂b"))
+        worked = []
         if small and d.size <= FILL_LIMIT:
-            eq.append(f"δ{sup(k)} = {fmt_array(d[0])}")
+            worked.append(f"δ{sup(k)} = {fmt_array(d[0])}")
             if trace.dW[k].size <= FILL_LIMIT:
-                eq.append(f"dW{sup(k)} = {fmt_array(trace.dW[k])}")
+                worked.append(f"dW{sup(k)} = {fmt_array(trace.dW[k])}")
         title = ("Backward: output layer" if k == depth else f"Backward: hidden layer {k}")
+        results = (f"δ{sup(k)}", f"dW{sup(k)}", *([f"db{sup(k)}"] if db is not None else []))
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace) + " "
-                           + _reduction_text(trace))
+                           + _reduction_text(trace), tuple(worked), results)
     # update: the rule of the optimiser that ran, and its state as numbers
     after = trace.params_after or trace.params_before
     spec = trace.optimizer
@@ -216,7 +231,8 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         if b1 is not None and b0 is not None:
             ops.append(Operand(f"b{sup(layer)} (new)", b1, f"biases of layer {layer} after"))
         ops += [Operand(*part) for part in state_arrays(trace, layer)]
-    return Explanation("Update", tuple(eq), tuple(ops), update_note(trace))
+    results = tuple(op.name for op in ops)  # new weights, changes and optimiser state after
+    return Explanation("Update", tuple(eq), tuple(ops), update_note(trace), (), results)
 
 
 TF_L1_CLAMP = ("TensorFlow Playground rules: where an L1 step would carry a weight across 0, "
