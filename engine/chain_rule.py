@@ -6,6 +6,7 @@ sample; every number is the trace's own (what the engine computed)."""
 from __future__ import annotations
 
 from engine.activations import get_activation
+from engine.layout import next_weight_sum
 from engine.losses import get_loss
 from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
@@ -36,9 +37,8 @@ def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
             w_next = trace.params_before[layer][0][j]  # (n_{l+1},): out of unit j
             d_next = trace.delta[layer + 1][n]
             terms = " + ".join(f"{_b(w)}×{_b(d)}" for w, d in zip(w_next, d_next, strict=True))
-            line = (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · Σₖ "
-                    f"w{sup(layer + 1)}{sub(j + 1)},ₖ·δ{sup(layer + 1)}ₖ = {fmt(slope)} × "
-                    f"({terms})")
+            line = (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · "
+                    f"{next_weight_sum(layer, j)} = {fmt(slope)} × ({terms})")
         if line is None:
             return []
         lines.append(f"{line} = {fmt(delta)}{tag}")

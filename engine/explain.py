@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from engine import layout as lay
 from engine.activations import Activation, get_activation
 from engine.chain_rule import bias_gradient, bias_lines, delta_lines
 from engine.losses import Loss, get_loss
@@ -108,17 +109,14 @@ class TraceDisplay:
     caption: str
 
 
-def _weight_name(layer: int, i: int, j: int) -> str:
-    return f"w{sup(layer)}{sub(i + 1)},{sub(j + 1)}"
-
-
 def _mean_note(trace: StepTrace) -> str:
     n = len(trace.indices)
     if n == 1:
         return (f"One sample (training sample #{int(trace.indices[0]) + 1}): every number is "
                 "its own.")
-    return (f"A batch of {n} samples: matrices have one row per sample; the diagram shows the "
-            "batch mean.")
+    where = "column" if lay.columns() else "row"
+    return (f"A batch of {n} samples: matrices have one {where} per sample; the diagram shows "
+            "the batch mean.")
 
 
 def _reduction_text(trace: StepTrace) -> str:
@@ -131,10 +129,21 @@ def _reduction_text(trace: StepTrace) -> str:
 def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
                   use_bias: bool, tf_rules: bool = False) -> Explanation:
     """Equations, filled-in numbers and operands of one phase that has run (``tf_rules``:
-    TensorFlow Playground's rules are on, so the update names its L1 clamp); every table's
-    rows and columns are labelled."""
+    TensorFlow Playground's rules are on, so the update names its L1 clamp), in the current
+    layout (``engine.layout``); every table's rows and columns are labelled."""
     e = _explain_phase(trace, phase, activations, use_bias, tf_rules)
-    return replace(e, operands=tuple(labelled(op, trace) for op in e.operands))
+    return replace(e, operands=tuple(lay.shown(labelled(op, trace)) for op in e.operands))
+
+
+def _vec(values: np.ndarray) -> str:
+    """One sample's vector as the layout writes it: [0.1, 0.2] in rows, [0.1, 0.2]ᵀ in
+    columns."""
+    return lay.vector_text(values, fmt_array(values))
+
+
+def _mat(w: np.ndarray) -> str:
+    """A weight matrix as the layout writes it: (n_in, n_out) in rows, transposed in columns."""
+    return fmt_array(w.T if lay.columns() else w)
 
 
 def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
@@ -147,7 +156,8 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         prev = "X" if k == 1 else f"a{sup(k - 1)}"
         w, b = trace.params_before[k - 1]
         z, a = trace.z[k], trace.a[k]
-        eq = [f"z{sup(k)} = {prev}·W{sup(k)}" + (f" + b{sup(k)}" if use_bias else ""),
+        eq = [f"z{sup(k)} = {lay.product(prev, f'W{sup(k)}')}"
+              + (f" + b{sup(k)}" if use_bias else ""),
               f"a{sup(k)} = {act.symbol}(z{sup(k)})"]
         ops = [Operand("X" if k == 1 else f"a{sup(k - 1)}", trace.a[k - 1],
                        "inputs (features)" if k == 1 else f"activations of layer {k - 1}"),
@@ -161,11 +171,10 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             ops[:0] = extra
         worked = []
         if small and _fits(trace.a[k - 1], w, z):
-            bias_part = f" + {fmt_array(b)}" if b is not None else ""
-            worked.append(f"z{sup(k)} = {fmt_array(trace.a[k - 1][0])}·{fmt_array(w)}"
-                          f"{bias_part} = {fmt_array(z[0])}")
-            worked.append(f"a{sup(k)} = {act.symbol}({fmt_array(z[0])}) = "
-                          f"{fmt_array(a[0])}")
+            bias_part = f" + {_vec(b)}" if b is not None else ""
+            worked.append(f"z{sup(k)} = {lay.product(_vec(trace.a[k - 1][0]), _mat(w))}"
+                          f"{bias_part} = {_vec(z[0])}")
+            worked.append(f"a{sup(k)} = {act.symbol}({_vec(z[0])}) = {_vec(a[0])}")
         title = ("Forward: output layer" if k == depth else f"Forward: hidden layer {k}")
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace), tuple(worked),
                            (f"z{sup(k)}", f"a{sup(k)}"))
@@ -190,9 +199,10 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         if k == depth:
             eq = [_output_delta(get_loss(trace.loss_name), act, depth, scale)]
         else:
-            eq = [f"δ{sup(k)} = (δ{sup(k + 1)}·W{sup(k + 1)}ᵀ) ⊙ {act.symbol}′(z{sup(k)}),   "
+            back = lay.backprop_product(f"δ{sup(k + 1)}", f"W{sup(k + 1)}")
+            eq = [f"δ{sup(k)} = ({back}) ⊙ {act.symbol}′(z{sup(k)}),   "
                   + act.derivative_text(a=f"a{sup(k)}", z=f"z{sup(k)}")]
-        eq.append(f"dW{sup(k)} = {prev}ᵀ·δ{sup(k)}")
+        eq.append(f"dW{sup(k)} = {lay.weight_gradient(prev, f'δ{sup(k)}')}")
         if use_bias:
             eq.append(f"db{sup(k)} = Σₙ δ{sup(k)}")
         ops = [Operand(f"δ{sup(k)}", d, "∂L/∂z: error at each unit")]
@@ -206,9 +216,9 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             ops.append(Operand(f"db{sup(k)}", db, "∂L/∂b"))
         worked = []
         if small and d.size <= FILL_LIMIT:
-            worked.append(f"δ{sup(k)} = {fmt_array(d[0])}")
+            worked.append(f"δ{sup(k)} = {_vec(d[0])}")
             if trace.dW[k].size <= FILL_LIMIT:
-                worked.append(f"dW{sup(k)} = {fmt_array(trace.dW[k])}")
+                worked.append(f"dW{sup(k)} = {_mat(trace.dW[k])}")
         title = ("Backward: output layer" if k == depth else f"Backward: hidden layer {k}")
         results = (f"δ{sup(k)}", f"dW{sup(k)}", *([f"db{sup(k)}"] if db is not None else []))
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace) + " "
@@ -381,15 +391,19 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     gradient = float(trace.dW[layer][i, j])
     before = float(trace.params_before[layer - 1][0][i, j])
     after = None if trace.params_after is None else float(trace.params_after[layer - 1][0][i, j])
-    name = _weight_name(layer, i, j)
+    name = lay.weight_name(layer, i, j)
     a_name, d_name = f"a{sup(layer - 1)}{sub(i + 1)}", f"δ{sup(layer)}{sub(j + 1)}"
     if layer == 1:
         a_name = f"x{sub(i + 1)}"
+    pairs = list(zip(inputs, errors, strict=True))
+    if lay.columns():  # dW = δ·Xᵀ: the error first
+        a_name, d_name = d_name, a_name
+        pairs = [(d, a) for a, d in pairs]
     if len(products) == 1:
-        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(inputs[0])} × {_b(errors[0])} "
-                 f"= {fmt(gradient)}"]
+        (p, q), = pairs
+        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(p)} × {_b(q)} = {fmt(gradient)}"]
     else:  # every term of the batch sum (the panel scrolls)
-        shown = " + ".join(f"{_b(a)}×{_b(d)}" for a, d in zip(inputs, errors, strict=True))
+        shown = " + ".join(f"{_b(p)}×{_b(q)}" for p, q in pairs)
         lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient)}"]
     lines += delta_lines(trace, layer, j)
     if after is not None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.layout import weight_name
 from engine.losses import batch_loss
 from engine.network import Parameters, forward_pass
 from engine.notation import sub, sup
@@ -194,7 +195,7 @@ def gradient_check(
         j, i = divmod(k, mat.shape[1])
         layer = sup(li + 1)
         name = (f"b{layer}{sub(j + 1)}" if bias and i == 0
-                else f"w{layer}{sub(i - int(bias) + 1)},{sub(j + 1)}")
+                else weight_name(li + 1, i - int(bias), j))
         worsts.append(WorstParameter(li + 1, name, float(a[k]), float(g[k]),
                                      float(elementwise[k])))
         offset += n

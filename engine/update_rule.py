@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.chain_rule import bias_gradient
+from engine.layout import weight_name
 from engine.network import Parameters
 from engine.notation import bracketed as _b
 from engine.notation import fmt, sub, sup
@@ -176,7 +177,7 @@ def parameter_update(trace: StepTrace, layer: int, i: int | None, j: int) -> Par
     else:
         before, after = float(w0[i, j]), float(w1[i, j])
         gradient = float(trace.dW[layer][i, j])
-        name = f"w{sup(layer)}{sub(i + 1)},{sub(j + 1)}"
+        name = weight_name(layer, i, j)
     s0, s1 = trace.state_before, trace.state_after
     return ParameterUpdate(
         name=name, is_weight=i is not None, before=before, gradient=gradient,

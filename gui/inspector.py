@@ -19,56 +19,22 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from engine.explain import Operand, fmt
-from engine.gradcheck import NOISE_MARGIN, TOLERANCE, GradCheckReport, LayerCheck
+from engine.gradcheck import GradCheckReport
+from engine.layout import Layout
 from engine.notation import DIGIT_CHOICES, FULL, precision
+from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
 from gui.operand_table import table_for
 from session.snapshot import Snapshot, TraceInfo
 
 MONO = "font-family: 'DejaVu Sans Mono', monospace;"
 PENDING = object()
 """The gradient check shown belongs to the next idle snapshot."""
-CHECK_COLUMNS = (
-    ("layer", "The layer whose weights and biases were checked (1 = first hidden layer)"),
-    ("parameters", "How many weights and biases the layer has"),
-    ("relative error", "‖g_backprop − g_numerical‖ / (‖g_backprop‖ + ‖g_numerical‖); "
-                       f"below {TOLERANCE:.0e} the two agree"),
-    ("difference", "‖g_backprop − g_numerical‖ over the layer's parameters"),
-    ("noise floor", "The finite differences' own error over the layer; a difference within "
-                    f"{NOISE_MARGIN:g}× this is noise, not a backprop bug"),
-    ("agrees", "Whether backprop and numerical differentiation agree for this layer"),
-)
-
-
-def check_row(c: LayerCheck) -> tuple[str, ...]:
-    """One layer's cells, in the order of ``CHECK_COLUMNS``."""
-    verdict = "yes" if c.precise else "yes (within noise)" if c.agrees else "NO"
-    return (str(c.layer), str(c.n_parameters), f"{c.relative_error:.1e}",
-            f"{c.difference:.1e}", f"{c.noise:.1e}", verdict)
-
-
-def check_table() -> QTableWidget:
-    """The gradient check as a table: one row per layer under the headers above."""
-    table = QTableWidget(0, len(CHECK_COLUMNS))
-    table.setObjectName("gradientCheckTable")
-    table.setAccessibleName("Gradient check per layer")
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    for k, (name, tip) in enumerate(CHECK_COLUMNS):
-        header = QTableWidgetItem(name)
-        header.setToolTip(tip)
-        table.setHorizontalHeaderItem(k, header)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-    table.hide()
-    return table
-
-
 class InspectorPanel(QWidget):
     """Equations, operands, chain rule and gradient check for the phase just run."""
 
@@ -77,6 +43,8 @@ class InspectorPanel(QWidget):
     """Give the inspector the whole right column (True) or share it again."""
     digitsChanged = Signal(int)
     """Significant digits chosen for the numbers (0: every digit)."""
+    layoutChanged = Signal(str)
+    """The textbook layout chosen: "rows" (X·W) or "columns" (W·X)."""
     tracePreviewChanged = Signal(bool)
     """Preview a traced sample's update (True) or apply it (False)."""
     """None for the current minibatch, or a training-sample index."""
@@ -116,6 +84,22 @@ class InspectorPanel(QWidget):
         self.digits.activated.connect(
             lambda _i: self.digitsChanged.emit(int(self.digits.currentData())))
         self._digits = 4
+        self.layout_picker = QComboBox()
+        self.layout_picker.setObjectName("layoutPicker")
+        self.layout_picker.setAccessibleName("Layout of the equations")
+        self.layout_picker.setToolTip(
+            "How samples sit in the matrices. X·W: samples as rows, W of shape (n_in, n_out), "
+            "as in the worked-example notebooks. W·X: samples as columns, W of shape "
+            "(n_out, n_in), as in Andrew Ng's course; every equation, table and chain rule is "
+            "rewritten in that layout")
+        for choice in Layout:  # short, for a narrow column; the item's tooltip says it in full
+            self.layout_picker.addItem("X·W rows" if choice is Layout.ROWS else "W·X cols",
+                                       choice.value)
+            self.layout_picker.setItemData(self.layout_picker.count() - 1, choice.label,
+                                           Qt.ItemDataRole.ToolTipRole)
+        self.layout_picker.activated.connect(
+            lambda _i: self.layoutChanged.emit(str(self.layout_picker.currentData())))
+        self._layout = Layout.ROWS
         self.enlarge = QCheckBox("Enlarge")
         self.enlarge.setObjectName("inspectorEnlarge")
         self.enlarge.setToolTip("Give the inspector the whole right column (the output view "
@@ -132,7 +116,8 @@ class InspectorPanel(QWidget):
         head = QGridLayout()  # two rows, so the panel fits a narrow column
         head.addWidget(QLabel("Trace:"), 0, 0)
         head.addWidget(self.target, 0, 1, 1, 2)
-        head.addWidget(self.preview, 1, 0, 1, 2)
+        head.addWidget(self.preview, 1, 0)
+        head.addWidget(self.layout_picker, 1, 1)
         head.addWidget(self.digits, 1, 2)
         head.addWidget(self.enlarge, 2, 0)
         head.addWidget(self.show_all, 2, 1)
@@ -225,6 +210,9 @@ class InspectorPanel(QWidget):
             self._digits = snap.digits
             self.digits.setCurrentIndex(max(0, self.digits.findData(snap.digits)))
             self._redraw()
+        if snap.layout != self._layout:
+            self._layout = snap.layout
+            self.layout_picker.setCurrentIndex(max(0, self.layout_picker.findData(snap.layout)))
         self.preview.setEnabled(snap.traced_sample is not None)
         if self.preview.isChecked() != snap.trace_preview:
             self.preview.blockSignals(True)

@@ -110,6 +110,7 @@ class MainWindow(WindowLayout):
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
         self.inspector.tracePreviewChanged.connect(lambda on: self.send(c.SetTracePreview(on)))
         self.inspector.digitsChanged.connect(lambda n: self.send(c.SetDigits(n)))
+        self.inspector.layoutChanged.connect(lambda name: self.send(c.SetLayout(name)))
         self.inspector.enlargeToggled.connect(lambda on: self.output_view.setVisible(not on))
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
 

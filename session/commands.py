@@ -190,6 +190,14 @@ class SetDigits(Command):
 
 
 @dataclass(frozen=True)
+class SetLayout(Command):
+    """The inspector's textbook layout: "rows" (samples as rows, X·W) or "columns" (samples
+    as columns, W·X; every matrix shown transposed)."""
+
+    layout: str
+
+
+@dataclass(frozen=True)
 class SetTracePreview(Command):
     """A traced sample's step: ``True`` previews its update (shown, then undone: the weights
     stay, as in a worked example); ``False`` applies it (an extra step on that sample)."""

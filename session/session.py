@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
+from engine.layout import Layout, check_layout, in_layout
 from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
@@ -92,6 +93,8 @@ class Session:
         self.map_axes: tuple[int, int] = (0, 1)
         self.digits = 4
         """Significant digits of the inspector's numbers (engine.notation.DIGIT_CHOICES)."""
+        self.layout = Layout.ROWS
+        """The inspector's textbook layout (samples as rows or as columns)."""
         """The raw input columns the decision map is drawn over (``SetMapAxes``)."""
         self._cancel: CancelFlag = threading.Event() if cancel is None else cancel
         """Set from another thread or process (``cancel``) to end long commands."""
@@ -185,6 +188,7 @@ class Session:
             c.TraceNearest: lambda cmd: tracing.trace_nearest(self, cmd),
             c.SetTracePreview: lambda cmd: tracing.set_trace_preview(self, cmd),
             c.SetDigits: self._set_digits,
+            c.SetLayout: self._set_layout,
             c.SelectWeight: self._select_weight,
             c.SelectBias: self._select_bias,
             c.GradientCheck: self._gradient_check,
@@ -328,6 +332,9 @@ class Session:
     def _set_digits(self, cmd: c.SetDigits) -> None:
         self.digits = check_digits(cmd.digits)
 
+    def _set_layout(self, cmd: c.SetLayout) -> None:
+        self.layout = check_layout(cmd.layout)
+
     def _select_bias(self, cmd: c.SelectBias) -> None:
         self.stepping.select_bias(self.require_trainer(), cmd.layer, cmd.j)
 
@@ -336,7 +343,8 @@ class Session:
 
     def _gradient_check(self, cmd: c.GradientCheck) -> None:
         self.pause()
-        self.emit(GradientChecked(self.stepping.gradient_check(self.require_trainer())))
+        with in_layout(self.layout):  # the worst parameter named as the inspector names it
+            self.emit(GradientChecked(self.stepping.gradient_check(self.require_trainer())))
 
     # -- training while running --------------------------------------------------------------
     def train_chunk(self, budget_s: float) -> float | None:
@@ -357,8 +365,9 @@ class Session:
 
     # -- what the views see ------------------------------------------------------------------
     def _trace_info(self, t: Trainer) -> TraceInfo | None:
-        """The phase stepper's state, its numbers written with the chosen digits."""
-        with precision(self.digits):
+        """The phase stepper's state, its numbers written with the chosen digits, in the
+        chosen layout."""
+        with precision(self.digits), in_layout(self.layout):
             return _trace_info(t, self.stepping.selected_weight)
 
     def snapshot(self) -> Snapshot | None:
@@ -382,6 +391,7 @@ class Session:
             maps=self._maps,
             trace=None if self.running else self._trace_info(t),
             traced_sample=self.stepping.traced_sample, digits=self.digits,
+            layout=self.layout,
             trace_preview=self.stepping.preview_trace,
             can_step_back=self.stepping.can_step_back(t),
             handled=self.handled, file=self.file, model_scores=self._scores,

@@ -25,6 +25,7 @@ from engine.explain import (
 )
 from engine.features import feature_label
 from engine.history import Metrics
+from engine.layout import Layout
 from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
 from engine.metrics import Scores, scores
 from engine.scenario import Scenario
@@ -190,6 +191,8 @@ class Snapshot:
     """A traced sample's step previews its update (weights stay) rather than applying it."""
     digits: int = 4
     """Significant digits of the inspector's numbers (0: all, exact)."""
+    layout: Layout = Layout.ROWS
+    """The inspector's textbook layout: samples as rows (X·W) or as columns (W·X)."""
     can_step_back: bool = False
     dead_links: tuple[np.ndarray, ...] = ()
     """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
@@ -226,6 +229,7 @@ def build_snapshot(
     traced_sample: int | None = None,
     trace_preview: bool = True,
     digits: int = 4,
+    layout: Layout = Layout.ROWS,
     can_step_back: bool = False,
     metrics: Metrics | None = None,
     handled: int = 0,
@@ -274,6 +278,7 @@ def build_snapshot(
         traced_sample=traced_sample,
         trace_preview=trace_preview,
         digits=digits,
+        layout=layout,
         can_step_back=can_step_back,
         dead_links=_dead_links(trainer),
         scores=model_scores,

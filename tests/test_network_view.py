@@ -180,7 +180,7 @@ def test_hover_edge_shows_live_tooltip(qtbot, view: NetworkView) -> None:
     assert view.hovered() == ("edge", 0, 1, 0)
     text = view.tooltip_text()
     w_old = float(trainer.params.as_list()[0][0][1, 0])
-    assert text.startswith("Weight w¹₂₁ (x₂ → layer 1 unit 1)")
+    assert text.startswith("Weight w¹₂,₁ (x₂ → layer 1 unit 1)")
     assert f"w = {format_value(w_old)}" in text
     assert "∂L/∂w = " in text and "(last step)" in text
 

@@ -33,6 +33,6 @@ def test_format_value_extremes() -> None:
 
 
 def test_parameter_symbols_are_one_based_with_a_comma_for_two_digit_indices() -> None:
-    assert weight_symbol(0, 1, 0) == "w¹₂₁"
+    assert weight_symbol(0, 1, 0) == "w¹₂,₁"
     assert weight_symbol(1, 9, 0) == "w²₁₀,₁"
     assert bias_symbol(1, 1) == "b²₂"

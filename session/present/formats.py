@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from engine.explain import sub, sup
+from engine.layout import weight_name
+from engine.notation import sub, sup
 
 MAX_EDITOR_CHARS = 64
 """The longest text the inline editor accepts."""
@@ -46,9 +47,9 @@ def parse_finite(text: str) -> float | None:
 
 
 def weight_symbol(layer: int, i: int, j: int) -> str:
-    """w with the layer as superscript (W¹ feeds hidden layer 1) and 1-based from/to subscripts."""
-    sep = "," if i >= 9 or j >= 9 else ""
-    return f"w{sup(layer + 1)}{sub(i + 1)}{sep}{sub(j + 1)}"
+    """w with the layer as superscript (W¹ feeds hidden layer 1) and 1-based subscripts in the
+    current layout's order (``engine.layout.weight_name``: from, to in rows)."""
+    return weight_name(layer + 1, i, j)
 
 
 def bias_symbol(layer: int, j: int) -> str:
