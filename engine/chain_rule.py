@@ -5,11 +5,13 @@ sample; every number is the trace's own (what the engine computed)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from engine.activations import get_activation
 from engine.layout import next_weight_sum
 from engine.losses import get_loss
 from engine.notation import bracketed as _b
-from engine.notation import fmt, sub, sup
+from engine.notation import checkable, fmt, sub, sup
 from engine.trace import StepTrace
 
 
@@ -28,7 +30,7 @@ def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
         tag = f"   (sample #{int(index) + 1})" if n_samples > 1 else ""
         delta = float(trace.delta[layer][n, j])
         if layer == depth:
-            line = _output_line(trace, layer, j, n, d_name, act)
+            line = _output_line(trace, layer, j, n, d_name, act, delta)
         else:
             if act.derivative_function is None or layer + 1 not in trace.delta:
                 return []
@@ -36,18 +38,21 @@ def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
             slope = float(act.derivative(z, a))
             w_next = trace.params_before[layer][0][j]  # (n_{l+1},): out of unit j
             d_next = trace.delta[layer + 1][n]
-            terms = " + ".join(f"{_b(w)}×{_b(d)}" for w, d in zip(w_next, d_next, strict=True))
-            line = (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · "
-                    f"{next_weight_sum(layer, j)} = {fmt(slope)} × ({terms})")
+            with checkable((slope, w_next, d_next), lambda f, w, d: f * float(w @ d), delta) as r:
+                terms = " + ".join(f"{_b(w)}×{_b(d)}"
+                                   for w, d in zip(w_next, d_next, strict=True))
+                line = (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · "
+                        f"{next_weight_sum(layer, j)} = {fmt(slope)} × ({terms}) = "
+                        f"{fmt(delta, r)}")
         if line is None:
             return []
-        lines.append(f"{line} = {fmt(delta)}{tag}")
+        lines.append(line + tag)
     return lines
 
 
 def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,
-                 act: object) -> str | None:
-    """δᴸⱼ of one sample, as its loss defines it."""
+                 act: object, delta: float) -> str | None:
+    """δᴸⱼ of one sample, as its loss defines it, ending "= δ"."""
     from engine.activations import Activation
 
     assert isinstance(act, Activation)
@@ -57,12 +62,15 @@ def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,
     a, y = float(trace.a[layer][n, j]), float(trace.y[n, j])
     out = f"a{sup(layer)}{sub(j + 1)}"
     if loss.combined:
-        return f"{d_name} = c·({out} − y) = {fmt(c)} × ({fmt(a)} − {fmt(y)})"
+        with checkable((c, a, y), lambda k, p, t: k * (p - t), delta) as r:
+            return (f"{d_name} = c·({out} − y) = {fmt(c)} × ({fmt(a)} − {fmt(y)}) = "
+                    f"{fmt(delta, r)}")
     if act.derivative_function is None:
         return None
     slope = float(act.derivative(trace.z[layer][n, j], trace.a[layer][n, j]))
-    return (f"{d_name} = ∂L/∂{out} · {act.symbol}′(z) = {fmt(c)}×({fmt(a)} − {fmt(y)}) × "
-            f"{fmt(slope)}")
+    with checkable((c, a, y, slope), lambda k, p, t, f: k * (p - t) * f, delta) as r:
+        return (f"{d_name} = ∂L/∂{out} · {act.symbol}′(z) = {fmt(c)}×({fmt(a)} − {fmt(y)}) × "
+                f"{fmt(slope)} = {fmt(delta, r)}")
 
 
 def bias_gradient(trace: StepTrace, layer: int, j: int) -> float:
@@ -81,6 +89,7 @@ def bias_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
     if len(errors) == 1:
         first = f"∂L/∂{name} = {d_name} = {fmt(gradient)}"
     else:
-        first = (f"∂L/∂{name} = Σₙ {d_name} = " + " + ".join(_b(e) for e in errors)
-                 + f" = {fmt(gradient)}")
+        with checkable((errors,), lambda e: float(np.sum(e)), gradient) as r:
+            first = (f"∂L/∂{name} = Σₙ {d_name} = " + " + ".join(_b(e) for e in errors)
+                     + f" = {fmt(gradient, r)}")
     return [first, *delta_lines(trace, layer, j)]

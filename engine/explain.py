@@ -24,7 +24,7 @@ from engine.activations import Activation, get_activation
 from engine.chain_rule import bias_gradient, bias_lines, delta_lines
 from engine.losses import Loss, get_loss
 from engine.notation import bracketed as _b
-from engine.notation import fmt, sub, sup
+from engine.notation import checkable, fmt, sub, sup
 from engine.operands import Operand, WeightChain, labelled
 from engine.program import Phase
 from engine.trace import StepTrace
@@ -40,14 +40,14 @@ FILL_LIMIT = 12
 """Operands with at most this many numbers are also written inline in the equations."""
 
 
-def fmt_array(a: np.ndarray) -> str:
+def fmt_array(a: np.ndarray, digits: int | None = None) -> str:
     """[0.1, 0.2] or [[…], […]] with fmt'd numbers (only used for small arrays)."""
     a = np.asarray(a)
     if a.ndim == 0:
-        return fmt(float(a))
+        return fmt(float(a), digits)
     if a.ndim == 1:
-        return "[" + ", ".join(fmt(v) for v in a) + "]"
-    return "[" + ", ".join(fmt_array(row) for row in a) + "]"
+        return "[" + ", ".join(fmt(v, digits) for v in a) + "]"
+    return "[" + ", ".join(fmt_array(row, digits) for row in a) + "]"
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,10 @@ def explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
     return replace(e, operands=tuple(lay.shown(labelled(op, trace)) for op in e.operands))
 
 
-def _vec(values: np.ndarray) -> str:
+def _vec(values: np.ndarray, digits: int | None = None) -> str:
     """One sample's vector as the layout writes it: [0.1, 0.2] in rows, [0.1, 0.2]ᵀ in
     columns."""
-    return lay.vector_text(values, fmt_array(values))
+    return lay.vector_text(values, fmt_array(values, digits))
 
 
 def _mat(w: np.ndarray) -> str:
@@ -171,10 +171,13 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             ops[:0] = extra
         worked = []
         if small and _fits(trace.a[k - 1], w, z):
-            bias_part = f" + {_vec(b)}" if b is not None else ""
-            worked.append(f"z{sup(k)} = {lay.product(_vec(trace.a[k - 1][0]), _mat(w))}"
-                          f"{bias_part} = {_vec(z[0])}")
-            worked.append(f"a{sup(k)} = {act.symbol}({_vec(z[0])}) = {_vec(a[0])}")
+            x0, bias = trace.a[k - 1][0], (np.zeros(w.shape[1]) if b is None else b)
+            with checkable((x0, w, bias), lambda x, m, c: x @ m + c, z[0]) as r:
+                bias_part = f" + {_vec(b)}" if b is not None else ""
+                worked.append(f"z{sup(k)} = {lay.product(_vec(x0), _mat(w))}"
+                              f"{bias_part} = {_vec(z[0], r)}")
+            with checkable((z[0],), act.function, a[0]) as r:
+                worked.append(f"a{sup(k)} = {act.symbol}({_vec(z[0])}) = {_vec(a[0], r)}")
         title = ("Forward: output layer" if k == depth else f"Forward: hidden layer {k}")
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace), tuple(worked),
                            (f"z{sup(k)}", f"a{sup(k)}"))
@@ -399,12 +402,14 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     if lay.columns():  # dW = δ·Xᵀ: the error first
         a_name, d_name = d_name, a_name
         pairs = [(d, a) for a, d in pairs]
-    if len(products) == 1:
-        (p, q), = pairs
-        lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(p)} × {_b(q)} = {fmt(gradient)}"]
-    else:  # every term of the batch sum (the panel scrolls)
-        shown = " + ".join(f"{_b(p)}×{_b(q)}" for p, q in pairs)
-        lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient)}"]
+    with checkable((inputs, errors), lambda x, d: float(x @ d), gradient) as r:
+        if len(products) == 1:
+            (p, q), = pairs
+            lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(p)} × {_b(q)} = "
+                     f"{fmt(gradient, r)}"]
+        else:  # every term of the batch sum (the panel scrolls)
+            shown = " + ".join(f"{_b(p)}×{_b(q)}" for p, q in pairs)
+            lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient, r)}"]
     lines += delta_lines(trace, layer, j)
     if after is not None:
         if trace.optimizer is not None and trace.state_after is not None:

@@ -19,7 +19,7 @@ from engine.chain_rule import bias_gradient
 from engine.layout import weight_name
 from engine.network import Parameters
 from engine.notation import bracketed as _b
-from engine.notation import fmt, sub, sup
+from engine.notation import checkable, fmt, sub, sup
 from engine.optimizers import OptimizerSpec
 from engine.trace import StepTrace
 
@@ -96,8 +96,10 @@ def update_lines(u: ParameterUpdate, spec: OptimizerSpec, tf_rules: bool) -> lis
     if reg != "none" and not tf_rules:
         term = u.before if reg == "l2" else float(math.copysign(1.0, u.before)) if u.before else 0.0
         symbol = _REG_SYMBOL[reg].format(p=n)
-        lines.append(f"g = ∂L/∂{n} + {symbol} = {fmt(u.gradient)} + {fmt(spec.reg_rate)} × "
-                     f"{_b(term)} = {fmt(u.used)}")
+        with checkable((u.gradient, spec.reg_rate, term), lambda g, lam, r: g + lam * r,
+                       u.used) as rd:
+            lines.append(f"g = ∂L/∂{n} + {symbol} = {fmt(u.gradient)} + {fmt(spec.reg_rate)} "
+                         f"× {_b(term)} = {fmt(u.used, rd)}")
         g = "g"
     step_after = u.after
     tail: str | None = None
@@ -106,36 +108,63 @@ def update_lines(u: ParameterUpdate, spec: OptimizerSpec, tf_rules: bool) -> lis
         reg_step = eta * spec.reg_rate * r
         step_after = _optimiser_result(u, spec)
         clamped = reg == "l1" and u.after == 0.0 and step_after - reg_step != 0.0
-        shown = "0 (the step crossed zero: the link is now dead)" if clamped else fmt(u.after)
-        tail = (f"then {n} ← {n}′ − η·λ·{'sign(' + n + ')' if reg == 'l1' else n} = "
-                f"{fmt(step_after)} − {fmt(eta * spec.reg_rate)} × {_b(r)} = {shown}")
+        with checkable((step_after, eta * spec.reg_rate, r), lambda a, k, x: a - k * x,
+                       step_after - reg_step if clamped else u.after) as rd:
+            shown = ("0 (the step crossed zero: the link is now dead)" if clamped
+                     else fmt(u.after, rd))
+            tail = (f"then {n} ← {n}′ − η·λ·{'sign(' + n + ')' if reg == 'l1' else n} = "
+                    f"{fmt(step_after)} − {fmt(eta * spec.reg_rate)} × {_b(r)} = {shown}")
     target = f"{n}′" if tail else n
+    moved = (u.before, step_after)  # a weight that moved must not read as unchanged
     if spec.kind == "sgd":
-        lines.append(f"{target} ← {n} − η·{g} = {fmt(u.before)} − {fmt(eta)} × {_b(u.used)} = "
-                     f"{fmt(step_after)}")
+        with checkable((u.before, eta, u.used), _minus_product, step_after, moved) as rd:
+            lines.append(f"{target} ← {n} − η·{g} = {fmt(u.before)} − {fmt(eta)} × "
+                         f"{_b(u.used)} = {fmt(step_after, rd)}")
     elif spec.kind == "momentum":
         v0, v1 = u.velocity
-        lines.append(f"v ← μ·v + {g} = {fmt(spec.momentum)} × {_b(v0)} + {_b(u.used)} = "
-                     f"{fmt(v1)}")
-        lines.append(f"{target} ← {n} − η·v = {fmt(u.before)} − {fmt(eta)} × {_b(v1)} = "
-                     f"{fmt(step_after)}")
+        with checkable((spec.momentum, v0, u.used), lambda mu, v, x: mu * v + x, v1) as rd:
+            lines.append(f"v ← μ·v + {g} = {fmt(spec.momentum)} × {_b(v0)} + {_b(u.used)} = "
+                         f"{fmt(v1, rd)}")
+        with checkable((u.before, eta, v1), _minus_product, step_after, moved) as rd:
+            lines.append(f"{target} ← {n} − η·v = {fmt(u.before)} − {fmt(eta)} × {_b(v1)} = "
+                         f"{fmt(step_after, rd)}")
     else:
-        (m0, m1), (v0, v1), t = u.m, u.v, u.t
-        c1, c2 = 1.0 - spec.beta1**t, 1.0 - spec.beta2**t
-        m_hat, v_hat = m1 / c1, v1 / c2
-        lines += [
-            f"step t = {t}",
-            f"m ← β₁·m + (1 − β₁)·{g} = {fmt(spec.beta1)} × {_b(m0)} + {fmt(1 - spec.beta1)} × "
-            f"{_b(u.used)} = {fmt(m1)}",
-            f"v ← β₂·v + (1 − β₂)·{g}² = {fmt(spec.beta2)} × {_b(v0)} + "
-            f"{fmt(1 - spec.beta2)} × {_b(u.used)}² = {fmt(v1)}",
-            f"m̂ = m / (1 − β₁ᵗ) = {fmt(m1)} / {fmt(c1)} = {fmt(m_hat)},   "
-            f"v̂ = v / (1 − β₂ᵗ) = {fmt(v1)} / {fmt(c2)} = {fmt(v_hat)}",
-            f"{target} ← {n} − η·m̂ / (√v̂ + ε) = {fmt(u.before)} − {fmt(eta)} × {_b(m_hat)} / "
-            f"({fmt(math.sqrt(v_hat))} + {fmt(spec.epsilon)}) = {fmt(step_after)}",
-        ]
+        lines += _adam_lines(u, spec, n, g, target, step_after)
     if tail:
         lines.append(tail)
+    return lines
+
+
+def _minus_product(before: float, eta: float, x: float) -> float:
+    return before - eta * x
+
+
+def _adam_lines(u: ParameterUpdate, spec: OptimizerSpec, n: str, g: str, target: str,
+                step_after: float) -> list[str]:
+    """Adam's update of one parameter, line by line, each line checkable by hand."""
+    eta = spec.learning_rate
+    (m0, m1), (v0, v1), t = u.m, u.v, u.t
+    b1, b2 = spec.beta1, spec.beta2
+    c1, c2 = 1.0 - b1**t, 1.0 - b2**t
+    m_hat, v_hat = m1 / c1, v1 / c2
+    lines = [f"step t = {t}"]
+    with checkable((b1, m0, 1 - b1, u.used), lambda b, m, k, x: b * m + k * x, m1) as rd:
+        lines.append(f"m ← β₁·m + (1 − β₁)·{g} = {fmt(b1)} × {_b(m0)} + {fmt(1 - b1)} × "
+                     f"{_b(u.used)} = {fmt(m1, rd)}")
+    with checkable((b2, v0, 1 - b2, u.used), lambda b, v, k, x: b * v + k * x * x, v1) as rd:
+        lines.append(f"v ← β₂·v + (1 − β₂)·{g}² = {fmt(b2)} × {_b(v0)} + {fmt(1 - b2)} × "
+                     f"{_b(u.used)}² = {fmt(v1, rd)}")
+    with checkable((m1, c1, v1, c2), lambda m, p, v, q: np.array([m / p, v / q]),
+                   np.array([m_hat, v_hat])) as rd:
+        lines.append(f"m̂ = m / (1 − β₁ᵗ) = {fmt(m1)} / {fmt(c1)} = {fmt(m_hat, rd)},   "
+                     f"v̂ = v / (1 − β₂ᵗ) = {fmt(v1)} / {fmt(c2)} = {fmt(v_hat, rd)}")
+    root = math.sqrt(v_hat)
+    with checkable((u.before, eta, m_hat, root, spec.epsilon),
+                   lambda a, e, m, r, eps: a - e * m / (r + eps), step_after,
+                   (u.before, step_after)) as rd:
+        lines.append(f"{target} ← {n} − η·m̂ / (√v̂ + ε) = {fmt(u.before)} − {fmt(eta)} × "
+                     f"{_b(m_hat)} / ({fmt(root)} + {fmt(spec.epsilon)}) = "
+                     f"{fmt(step_after, rd)}")
     return lines
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from engine.explain import Operand, fmt
 from engine.gradcheck import GradCheckReport
 from engine.layout import Layout
-from engine.notation import DIGIT_CHOICES, FULL, precision
+from engine.notation import AUTO, DIGIT_CHOICES, FULL, precision
 from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
 from gui.operand_table import table_for
 from session.snapshot import Snapshot, TraceInfo
@@ -77,13 +77,17 @@ class InspectorPanel(QWidget):
         self.digits = QComboBox()
         self.digits.setObjectName("digitsPicker")
         self.digits.setAccessibleName("Digits")
-        self.digits.setToolTip("Significant digits of the numbers shown; 'all' writes each "
-                               "number exactly (hover a table cell for it, too)")
+        self.digits.setToolTip("Significant digits of the numbers shown. 'checkable' (the "
+                               "default): 4, and more in any line that needs them, so that "
+                               "working a line out from its shown numbers gives its shown "
+                               "result; 'all' writes each number exactly (hover a table cell "
+                               "for it, too)")
         for n in DIGIT_CHOICES:
-            self.digits.addItem("all digits" if n == FULL else f"{n} digits", n)
+            self.digits.addItem("all digits" if n == FULL else "checkable" if n == AUTO
+                                else f"{n} digits", n)
         self.digits.activated.connect(
             lambda _i: self.digitsChanged.emit(int(self.digits.currentData())))
-        self._digits = 4
+        self._digits = AUTO
         self.layout_picker = QComboBox()
         self.layout_picker.setObjectName("layoutPicker")
         self.layout_picker.setAccessibleName("Layout of the equations")

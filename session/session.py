@@ -25,7 +25,7 @@ from engine.layout import Layout, check_layout, in_layout
 from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
-from engine.notation import check_digits, precision
+from engine.notation import AUTO, check_digits, precision
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
 from session import commands as c
@@ -91,7 +91,7 @@ class Session:
         """Refreshed with the maps (a forward pass over the data: same cost class, same
         budget, and the table and the map then describe the same weights)."""
         self.map_axes: tuple[int, int] = (0, 1)
-        self.digits = 4
+        self.digits = AUTO
         """Significant digits of the inspector's numbers (engine.notation.DIGIT_CHOICES)."""
         self.layout = Layout.ROWS
         """The inspector's textbook layout (samples as rows or as columns)."""

@@ -28,6 +28,7 @@ from engine.history import Metrics
 from engine.layout import Layout
 from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
 from engine.metrics import Scores, scores
+from engine.notation import AUTO
 from engine.scenario import Scenario
 from engine.trainer import Trainer
 
@@ -189,8 +190,9 @@ class Snapshot:
     """The training sample chosen for tracing (None: the current minibatch)."""
     trace_preview: bool = True
     """A traced sample's step previews its update (weights stay) rather than applying it."""
-    digits: int = 4
-    """Significant digits of the inspector's numbers (0: all, exact)."""
+    digits: int = AUTO
+    """Significant digits of the inspector's numbers (AUTO: 4, more where a line needs them to
+    recompute; 0: all, exact)."""
     layout: Layout = Layout.ROWS
     """The inspector's textbook layout: samples as rows (X·W) or as columns (W·X)."""
     can_step_back: bool = False
@@ -228,7 +230,7 @@ def build_snapshot(
     trace: TraceInfo | None = None,
     traced_sample: int | None = None,
     trace_preview: bool = True,
-    digits: int = 4,
+    digits: int = AUTO,
     layout: Layout = Layout.ROWS,
     can_step_back: bool = False,
     metrics: Metrics | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QTableWidget
 
-from engine.notation import FULL, fmt, precision
+from engine.notation import AUTO, FULL, fmt, precision
 from engine.presets import get_preset
 from session import commands as c
 from session.events import Refused
@@ -42,7 +42,7 @@ def test_the_session_writes_the_trace_with_the_chosen_digits():
     snap = s.snapshot()
     assert _loss_line(snap) == f"L = {loss!r}" and snap.digits == FULL
     s.handle(c.SetDigits(3))
-    assert "digits: choose one of 4, 6, 10 or full" in events[-1].text
+    assert "digits: choose one of auto, 4, 6, 10 or full" in events[-1].text
     assert isinstance(events[-1], Refused) and s.digits == FULL
 
 
@@ -60,7 +60,7 @@ def test_the_digits_picker_rewrites_the_inspector(qtbot, make_window):
     w = make_window("worked_example")
     _first_phase_in_the_inspector(qtbot, w)
     digits = w.findChild(QComboBox, "digitsPicker")
-    assert digits.currentData() == 4
+    assert digits.currentData() == AUTO  # "checkable": 4, more where a line needs them
     digits.setCurrentIndex(digits.findData(10))
     digits.activated.emit(digits.currentIndex())
     qtbot.waitUntil(lambda: w.rendered.digits == 10, timeout=TIMEOUT)

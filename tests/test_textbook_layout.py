@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QTableWidget
 
 from engine.explain import explain_phase, explain_weight, fmt_array
 from engine.layout import Layout, check_layout, in_layout, weight_name
-from engine.notation import sub, sup
+from engine.notation import precision, sub, sup
 from engine.optimizers import OptimizerSpec
 from engine.presets import get_preset
 from engine.trainer import Trainer
@@ -84,12 +84,12 @@ def test_one_samples_worked_numbers_follow_the_layout():
     acts = tuple(layer.activation for layer in t.spec.layers)
     tr = stepper.trace
     w = tr.params_before[0][0]
-    with in_layout(Layout.COLUMNS):
+    with in_layout(Layout.COLUMNS), precision(6):
         e = explain_phase(tr, phase, acts, t.spec.use_bias)
-    z_line = next(line for line in e.worked if line.startswith("z¹ = "))
-    # W first, written (n_out, n_in); the sample and the result as columns
-    assert z_line.startswith(f"z¹ = {fmt_array(w.T)}·{fmt_array(tr.x[0])}ᵀ")
-    assert z_line.endswith(f"= {fmt_array(tr.z[1][0])}ᵀ")
+        z_line = next(line for line in e.worked if line.startswith("z¹ = "))
+        # W first, written (n_out, n_in); the sample and the result as columns
+        assert z_line.startswith(f"z¹ = {fmt_array(w.T)}·{fmt_array(tr.x[0])}ᵀ")
+        assert z_line.endswith(f"= {fmt_array(tr.z[1][0])}ᵀ")
 
 
 def test_the_chain_rule_in_columns_names_weights_to_from_and_sums_to_the_gradient():
