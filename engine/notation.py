@@ -102,7 +102,8 @@ def digits_needed(operands: Sequence[object], compute: Callable[..., object], re
         for d in range(r, 18):
             try:
                 with np.errstate(all="ignore"):
-                    got = compute(*(_rounded(v, d) for v in operands))
+                    got = np.asarray(compute(*(_rounded(v, d) for v in operands)),
+                                     dtype=np.float64)
             except (ArithmeticError, ValueError):
                 continue
             if _texts(np.multiply(got, 1 + _TIE), r) == want == \
