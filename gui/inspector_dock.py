@@ -8,7 +8,7 @@ away an empty placeholder keeps its hidden tab, so every tab keeps its index.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +24,9 @@ FLOAT_SIZE = QSize(700, 800)
 SHORTCUT = "Ctrl+Shift+I"
 DETACH_TIP = ("Open the inspector in its own window, to drag onto a projector and make big "
               f"(it keeps its numbers and text size; {SHORTCUT})")
+LABELS = {False: ("Detach ↗", "↗"), True: ("Attach ↙", "↙")}
+"""The button's words, and its arrow alone for when the tabs would not fit beside them (four
+tabs in a 1024-pixel window), by whether the inspector is detached."""
 ATTACH_TIP = f"Put the inspector back in its tab (closing its window does it too; {SHORTCUT})"
 
 
@@ -63,7 +66,7 @@ class InspectorDock(QDockWidget):
         self._geometry: QRect | None = None
         self.detached = False
 
-        self.action = QAction("Detach ⧉", self)
+        self.action = QAction(LABELS[False][0], self)
         self.action.setObjectName("inspectorDetachAction")
         self.action.setCheckable(True)
         self.action.setShortcut(QKeySequence(SHORTCUT))
@@ -78,6 +81,8 @@ class InspectorDock(QDockWidget):
         self.button.setAutoRaise(True)
         tabs.setCornerWidget(self.button, Qt.Corner.TopRightCorner)
         tabs.currentChanged.connect(self._show_button)
+        tabs.installEventFilter(self)
+        tabs.tabBar().installEventFilter(self)  # it grows when the Images tab shows
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         self.hide()
         self._show_button()
@@ -160,12 +165,27 @@ class InspectorDock(QDockWidget):
     def _sync(self) -> None:
         if self.action.isChecked() != self.detached:
             self.action.setChecked(self.detached)
-        self.action.setText("Attach ⧉" if self.detached else "Detach ⧉")
         self.action.setToolTip(ATTACH_TIP if self.detached else DETACH_TIP)
         self._show_button()
+
+    def _label(self) -> None:
+        """The button's words where there is room beside the tabs, else its arrow alone (its
+        tooltip and accessible name still say what it does)."""
+        full, short = LABELS[self.detached]
+        self.action.setText(full)
+        room = self._tabs.width() - self._tabs.tabBar().sizeHint().width()
+        if self.button.sizeHint().width() > room:
+            self.action.setText(short)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.button.isVisible():
+            self._label()
+        return False
 
     @Slot()
     def _show_button(self) -> None:
         """Detach shows with the Inspector tab (Attach whenever the inspector is away), so it
         never reads as detaching the loss plot."""
         self.button.setVisible(self.detached or self._tabs.currentWidget() is self.panel)
+        if self.button.isVisibleTo(self._tabs):
+            self._label()

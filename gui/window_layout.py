@@ -73,7 +73,7 @@ class WindowLayout(QMainWindow):
                                 "The shown sample and the first layer's weights as images")
         self.tabs.setTabVisible(self.tabs.indexOf(self.image_views), False)
         self.tabs.setMinimumWidth(300)
-        self.inspector_dock = InspectorDock(self, self.tabs, self.inspector)  # Detach ⧉
+        self.inspector_dock = InspectorDock(self, self.tabs, self.inspector)  # Detach ↗
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)
         right.addWidget(self.tabs)

@@ -133,10 +133,23 @@ def test_enlarge_is_off_and_disabled_while_detached(qtbot, make_window):
 
 
 def test_the_window_with_detach_still_fits_a_1024_pixel_projector(qtbot, make_window):
-    w = make_window("digits")
+    w = make_window("digits")  # four tabs: Loss, Inspector, Metrics, Images
     w.tabs.setCurrentIndex(INSPECTOR_TAB)
-    assert w.findChild(QToolButton, "inspectorDetach").isVisible()
-    assert w.minimumSizeHint().width() <= 1024
+    button = w.findChild(QToolButton, "inspectorDetach")
+    assert button.isVisible() and w.minimumSizeHint().width() <= 1024
+    bar = w.tabs.tabBar()
+
+    def every_tab_shows() -> bool:
+        return (w.tabs.isTabVisible(w.tabs.indexOf(w.image_views))
+                and bar.sizeHint().width() + button.width() <= w.tabs.width())
+
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.width() == 1024, timeout=TIMEOUT)
+    qtbot.waitUntil(every_tab_shows, timeout=TIMEOUT)  # the button gives way to the tabs
+    assert button.text() == "↗" and "own window" in button.toolTip()
+    w.resize(1600, 700)
+    qtbot.waitUntil(lambda: button.text() == "Detach ↗", timeout=TIMEOUT)  # room for words
+    assert every_tab_shows()
     _detach(qtbot, w)
     assert w.minimumSizeHint().width() <= 1024
 
