@@ -20,7 +20,7 @@ from engine.scenario import Scenario, output_units
 from gui.editors import EditorActions
 from gui.files import FileActions
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
-from gui.window_layout import INSPECTOR_TAB, WindowLayout
+from gui.window_layout import WindowLayout
 from gui.worker import WorkerClient
 from session import commands as c
 from session.edits import edited_from
@@ -157,8 +157,7 @@ class MainWindow(WindowLayout):
         self.send(c.Step(unit))
         if unit is c.StepUnit.EPOCH:
             return
-        if self.tabs.currentIndex() != INSPECTOR_TAB:
-            self.tabs.setCurrentIndex(INSPECTOR_TAB)
+        self.inspector_dock.show_panel()
         if unit is not c.StepUnit.PHASE:
             self.statusBar().showMessage(
                 "The whole step ran; the Inspector shows its update. Press ◂ Back to walk "
@@ -212,13 +211,13 @@ class MainWindow(WindowLayout):
         if column >= 1 and self.snapshot is not None and self.snapshot.use_bias:
             self.send(c.SelectBias(column - 1, unit))
             if self.snapshot.trace is not None:
-                self.tabs.setCurrentIndex(INSPECTOR_TAB)
+                self.inspector_dock.show_panel()
 
     def _on_weight_selected(self, layer: int, i: int, j: int) -> None:
         self.send(c.SelectWeight(layer, i, j))
         trace = None if self.snapshot is None else self.snapshot.trace
         if trace is not None:
-            self.tabs.setCurrentIndex(INSPECTOR_TAB)
+            self.inspector_dock.show_panel()
             if f"backward {layer + 1}" not in trace.phases[:trace.position]:
                 self.statusBar().showMessage("The Inspector shows this weight's chain rule once "
                                              "its backward phase has run.", 6000)
@@ -287,7 +286,7 @@ class MainWindow(WindowLayout):
                 self.statusBar().showMessage("Paused.", 4000)
         elif isinstance(event, GradientChecked):
             self.inspector.show_gradient_check(event.report)
-            self.tabs.setCurrentIndex(INSPECTOR_TAB)
+            self.inspector_dock.show_panel()
             self.statusBar().showMessage(
                 event.report.summary().capitalize() + ".", 8000)
         elif isinstance(event, (FileDone, FileFailed, WeightsMismatch)):
@@ -373,6 +372,7 @@ class MainWindow(WindowLayout):
             event.ignore()
             return
         self._closing = True
+        self.inspector_dock.attach()  # no inspector window left behind
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self._leave_field)

@@ -11,6 +11,7 @@ from gui.architecture import ArchitectureBar
 from gui.banner import DivergenceBanner
 from gui.image_view import ImageViews
 from gui.inspector import InspectorPanel
+from gui.inspector_dock import InspectorDock
 from gui.loss_plot import LossPlot
 from gui.metrics_view import MetricsView
 from gui.network import NetworkView
@@ -72,6 +73,7 @@ class WindowLayout(QMainWindow):
                                 "The shown sample and the first layer's weights as images")
         self.tabs.setTabVisible(self.tabs.indexOf(self.image_views), False)
         self.tabs.setMinimumWidth(300)
+        self.inspector_dock = InspectorDock(self, self.tabs, self.inspector)  # Detach ↗
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)
         right.addWidget(self.tabs)
