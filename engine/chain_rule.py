@@ -60,7 +60,7 @@ def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,
     n_samples, k_out = trace.y.shape
     c = loss.error_scale(trace.reduction, n_samples, k_out)
     a, y = float(trace.a[layer][n, j]), float(trace.y[n, j])
-    out = f"a{sup(layer)}{sub(j + 1)}"
+    out = "ŷ" if k_out == 1 else f"ŷ{sub(j + 1)}"  # the prediction, aᴸⱼ
     if loss.combined:
         with checkable((c, a, y), lambda k, p, t: k * (p - t), delta) as r:
             return (f"{d_name} = c·({out} − y) = {fmt(c)} × ({fmt(a)} − {fmt(y)}) = "

@@ -25,7 +25,7 @@ from engine.chain_rule import bias_gradient, bias_lines, delta_lines
 from engine.losses import Loss, get_loss
 from engine.notation import bracketed as _b
 from engine.notation import checkable, fmt, sub, sup
-from engine.operands import Operand, WeightChain, labelled
+from engine.operands import Operand, WeightChain, input_name, labelled
 from engine.program import Phase
 from engine.trace import StepTrace
 from engine.update_rule import (
@@ -36,6 +36,8 @@ from engine.update_rule import (
     update_note,
 )
 
+PREDICTION = "ŷ"
+"""The prediction's one name (the diagram's too): the output layer's activation aᴸ."""
 FILL_LIMIT = 12
 """Operands with at most this many numbers are also written inline in the equations."""
 
@@ -158,7 +160,7 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         z, a = trace.z[k], trace.a[k]
         eq = [f"z{sup(k)} = {lay.product(prev, f'W{sup(k)}')}"
               + (f" + b{sup(k)}" if use_bias else ""),
-              f"a{sup(k)} = {act.symbol}(z{sup(k)})"]
+              ("ŷ = " if k == depth else "") + f"a{sup(k)} = {act.symbol}(z{sup(k)})"]
         ops = [Operand("X" if k == 1 else f"a{sup(k - 1)}", trace.a[k - 1],
                        "inputs (features)" if k == 1 else f"activations of layer {k - 1}"),
                Operand(f"W{sup(k)}", w, f"weights into layer {k}")]
@@ -182,9 +184,11 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace), tuple(worked),
                            (f"z{sup(k)}", f"a{sup(k)}"))
     if phase.kind == "loss":
-        out = f"a{sup(depth)}"
-        eq = [get_loss(trace.loss_name).formula_text(trace.reduction, out)]
-        loss_ops = (Operand(out, trace.a[depth], "prediction"), Operand("y", trace.y, "target"),
+        out = PREDICTION
+        eq = [get_loss(trace.loss_name).formula_text(trace.reduction, out),
+              f"ŷ = a{sup(depth)}: the prediction (the output layer's activation)"]
+        loss_ops = (Operand(out, trace.a[depth], f"prediction (a{sup(depth)})"),
+                    Operand("y", trace.y, "target"),
                     Operand("ℓ", np.asarray(trace.sample_loss), "loss of each sample"))
         if small:
             eq.append(f"{out} = {fmt_array(trace.a[depth][0])},  y = {fmt_array(trace.y[0])}")
@@ -291,7 +295,7 @@ def _fits(*arrays: np.ndarray) -> bool:
 def _output_delta(loss: Loss, act: Activation, depth: int, scale: str) -> str:
     s = sup(depth)
     deriv = "" if loss.combined or act.unit_derivative else f" ⊙ {act.symbol}′(z{s})"
-    return f"δ{s} = {loss.delta_text(f'a{s}', scale)}{deriv}"
+    return f"δ{s} = {loss.delta_text(PREDICTION, scale)}{deriv}"
 
 
 def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
@@ -353,9 +357,9 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
         prediction=mean(trace.a[depth]) if depth in trace.a else None,
         # a mean target (0.5 for labels 0 and 1) is no sample's target: show it for one sample
         target=trace.y[0].copy() if loss_known and n == 1 else None,
-        # the diagram shows batch means, so its loss is the mean per sample too
-        loss=float(np.mean(trace.sample_loss))
-        if loss_known and trace.sample_loss is not None else None,
+        # L, the reduced batch loss, as the inspector names it (with a sum reduction, not
+        # the mean per sample)
+        loss=trace.loss if loss_known else None,
         n_samples=n,
         caption=caption,
     )
@@ -396,8 +400,11 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     after = None if trace.params_after is None else float(trace.params_after[layer - 1][0][i, j])
     name = lay.weight_name(layer, i, j)
     a_name, d_name = f"a{sup(layer - 1)}{sub(i + 1)}", f"δ{sup(layer)}{sub(j + 1)}"
-    if layer == 1:
-        a_name = f"x{sub(i + 1)}"
+    where = ""
+    if layer == 1:  # the input is a feature: named as the window names it
+        a_name = input_name(trace, i)
+        if a_name != f"x{sub(i + 1)}":
+            where = f"   (input {i + 1} is {a_name})"
     pairs = list(zip(inputs, errors, strict=True))
     if lay.columns():  # dW = δ·Xᵀ: the error first
         a_name, d_name = d_name, a_name
@@ -406,10 +413,11 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
         if len(products) == 1:
             (p, q), = pairs
             lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(p)} × {_b(q)} = "
-                     f"{fmt(gradient, r)}"]
+                     f"{fmt(gradient, r)}{where}"]
         else:  # every term of the batch sum (the panel scrolls)
             shown = " + ".join(f"{_b(p)}×{_b(q)}" for p, q in pairs)
-            lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient, r)}"]
+            lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient, r)}"
+                     + where]
     lines += delta_lines(trace, layer, j)
     if after is not None:
         if trace.optimizer is not None and trace.state_after is not None:

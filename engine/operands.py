@@ -41,16 +41,28 @@ def labelled(op: Operand, trace: StepTrace) -> Operand:
         return replace(op, row_labels=tuple(f"from {i + 1}" for i in range(values.shape[0])),
                        col_labels=tuple(f"to {j + 1}" for j in range(values.shape[1])))
     feature = name in ("X", "x", "μ", "σ")
+    width = values.shape[-1] if values.ndim else 0
+
+    def column(j: int) -> str:
+        if not feature:
+            return f"unit {j + 1}"
+        names = trace.feature_names
+        return names[j] if len(names) == width else f"x{sub(j + 1)}"
+
     if values.ndim == 2 and values.shape[0] == n:  # samples as rows
-        cols = tuple((f"x{sub(j + 1)}" if feature else f"unit {j + 1}")
-                     for j in range(values.shape[1]))
-        return replace(op, row_labels=samples, col_labels=cols)
+        return replace(op, row_labels=samples, col_labels=tuple(map(column, range(width))))
     if values.ndim == 1:
         if name == "ℓ" and values.size == n:
             return replace(op, col_labels=samples)
-        return replace(op, col_labels=tuple((f"x{sub(j + 1)}" if feature else f"unit {j + 1}")
-                                            for j in range(values.size)))
+        return replace(op, col_labels=tuple(map(column, range(width))))
     return op
+
+
+def input_name(trace: StepTrace, i: int) -> str:
+    """What network input i (0-based) is called: its feature's name ("x₁", "sin(x₁)", a
+    column's name), or xᵢ when the trace does not know it."""
+    names = trace.feature_names
+    return names[i] if i < len(names) else f"x{sub(i + 1)}"
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,9 @@ class StepTrace:
     state_after: OptimizerState | None = None
     grad_used: np.ndarray | None = None
     """(P,) flat: the gradient the optimiser stepped on (L1/L2 added, dead links zeroed)."""
+    feature_names: tuple[str, ...] = ()
+    """(n₀,) what each input xᵢ is, as the window names it: "x₁", "sin(x₁)", a CSV column's
+    name; empty when unknown."""
     preview: bool = False
     """True for a preview: the update is computed and shown, then undone (weights stay)."""
     extra: bool = False

@@ -35,7 +35,8 @@ def _significant(text: str) -> int:
 
 def _checks(line: str) -> tuple[str, str] | None:
     """(numbers expression, shown result) of one "symbols = numbers = result" equation."""
-    parts = line.split("(sample")[0].split("(the step")[0].rstrip().split(" = ")
+    parts = line.split("(sample")[0].split("(the step")[0].split("   (input")[0].rstrip()
+    parts = parts.split(" = ")
     if len(parts) < 3:
         return None
     expr, result = parts[-2], parts[-1].strip()

@@ -104,7 +104,7 @@ def test_seed_004_through_the_editors(qtbot, make_window):
     equations = w.inspector.equations.text()
     assert f"{p:.4g}" in equations  # 0.8592
     assert f"{2 * (p - TARGET):.4g}" in equations  # ∂E/∂p = 2(p − t) = 1.718
-    assert "∂L/∂a¹" in equations
+    assert "∂L/∂ŷ" in equations
 
 
 def test_transpose_reads_textbook_layout(qtbot, make_window):

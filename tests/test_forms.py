@@ -109,7 +109,7 @@ def test_inspector_text_comes_from_the_objects():
     while not stepper.done:
         phase = stepper.advance()
         equations += explain_phase(stepper.trace, phase, acts, True).equations
-    assert "a¹ = LReLU(z¹)" in equations and "a² = tanh(z²)" in equations
-    assert "L = Σₙ(meanₖ (a² − y)²)" in equations
-    assert "δ² = 2/K·(a² − y) ⊙ tanh′(z²)" in equations
+    assert "a¹ = LReLU(z¹)" in equations and "ŷ = a² = tanh(z²)" in equations
+    assert "L = Σₙ(meanₖ (ŷ − y)²)" in equations
+    assert "δ² = 2/K·(ŷ − y) ⊙ tanh′(z²)" in equations
     assert "δ¹ = (δ²·W²ᵀ) ⊙ LReLU′(z¹),   LReLU′ = 1 if z¹ > 0 else 0.01" in equations

@@ -83,8 +83,8 @@ def test_typed_regression_keeps_a_sigmoid_output_and_shows_the_gradient():
     assert snap is not None and snap.trace is not None and snap.trace.explanation is not None
     p = 1.0 / (1.0 + np.exp(-(SEED_X @ SEED_W)))
     equations = snap.trace.explanation.equations
-    assert f"a¹ = [{p:.4g}],  y = [0]" in equations
-    assert f"∂L/∂a¹ = 2/K·(a¹ − y) = [{2 * p:.4g}]" in equations
+    assert f"ŷ = [{p:.4g}],  y = [0]" in equations
+    assert f"∂L/∂ŷ = 2/K·(ŷ − y) = [{2 * p:.4g}]" in equations
 
 
 def test_one_sample_classification_with_an_absent_class():
@@ -141,7 +141,7 @@ def test_set_layer_checks_the_shape_and_step_back_undoes_it():
 
 
 @pytest.mark.parametrize(("preset", "loss", "expected"), [
-    ("xor_221", "half_se", "∂L/∂a² = (1/N)·(a² − y)"),  # a batch: the formula, no numbers
+    ("xor_221", "half_se", "∂L/∂ŷ = (1/N)·(ŷ − y)"),  # a batch: the formula, no numbers
     ("xor_221", "bce", None),  # cross-entropy: δ = a − y directly, no ∂L/∂a line
 ])
 def test_output_gradient_line_for_batches_and_cross_entropy(preset, loss, expected):

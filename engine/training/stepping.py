@@ -11,7 +11,9 @@ from functools import partial
 
 import numpy as np
 
+from engine.data.dataset import Dataset
 from engine.data.split import DataSplit
+from engine.features import feature_label
 from engine.history import History
 from engine.network import NetworkSpec, Parameters
 from engine.optimizers import Optimizer
@@ -26,6 +28,7 @@ class CheckpointsAndSteps:
     """Checkpoints and phase steps over the trainer's state (see ``Trainer``)."""
 
     scenario: Scenario
+    dataset: Dataset
     split: DataSplit
     spec: NetworkSpec
     params: Parameters
@@ -108,6 +111,9 @@ class CheckpointsAndSteps:
             prog.x_rows[:], prog.y[:] = self.split.train_columns(indices)
         self._stepper = PhaseStepper(prog, indices, self.params, self.grad, self.optimizer,
                                      train, hooks, preview=preview)
+        names = self.dataset.input_names
+        self._stepper.trace.feature_names = tuple(feature_label(k, names)
+                                                  for k in self.scenario.data.features)
         scaling = self.split.scaling
         if scaling is not None:
             self._stepper.trace.x_raw = self.split.raw_features[self.split.train_idx[indices]]
