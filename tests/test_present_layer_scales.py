@@ -29,7 +29,7 @@ def test_each_computed_layer_is_named_with_its_scale_longest_variant_first() -> 
     assert plain[2] == "∂L/∂w per layer: W¹ ±0.003 · W³ ±0.2"
     assert [len(v) for v in text.variants] == sorted(len(v) for v in text.variants)[::-1]
     assert all(v.count(SEPARATOR) == 1 for v in text.variants)  # entries break only here
-    assert "layer 1 (W¹): largest |∂L/∂w| = 0.0031" in text.tooltip
+    assert "layer 1 (W¹): ±0.0031\nlayer 3 (W³): ±0.21\n" in text.tooltip
     assert "layer 2" not in text.tooltip  # not computed yet
     assert "true ∂L/∂w" in text.tooltip
 

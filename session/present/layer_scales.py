@@ -68,13 +68,14 @@ def layer_scale_text(quantity: EdgeQuantity, peaks: Sequence[float | None]
     )
     lines = [
         f"layer {layer + 1} (W{sup(layer + 1)}): "
-        + ("no finite value" if not math.isfinite(p) else f"largest |{q}| = {fmt(p, 4)}")
+        + ("no finite value" if not math.isfinite(p) else f"±{fmt(p, 4)}")
         for layer, p in shown
     ]
+    # (a bundle of wide inputs draws each band as a mean: its peak is the largest mean drawn)
     tooltip = (
         f"Each layer's {q} is coloured and sized on its own scale: its edges saturate at ± "
-        f"that layer's largest |{q}|, so a layer whose values are 100× smaller still shows "
-        "its pattern.\nCompare layers by these numbers, not by colour:\n"
+        f"the largest |{q}| the layer draws, so a layer whose values are 100× smaller still "
+        "shows its pattern.\nCompare layers by these numbers, not by colour:\n"
         + "\n".join(lines) + f"\nHover an edge for its true {q}."
     )
     return LayerScaleText(variants, tooltip)
