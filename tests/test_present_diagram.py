@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity
 from session.present.diagram import (
@@ -37,10 +38,48 @@ def test_weights_are_coloured_on_the_shared_scale() -> None:
 def test_gradients_use_their_own_scale_and_mute_layers_not_computed() -> None:
     grad = np.array([[0.1], [-0.05]])
     c = edge_coloring(WEIGHTS, 2.0, display(EdgeQuantity.GRADIENT, (None, grad)))
-    assert c.gradient_palette and c.scale == 0.1
+    assert c.gradient_palette and c.layer_peaks == (None, 0.1)
     assert c.muted is not None and c.muted.tolist() == [True] * 4 + [False] * 2
     assert c.levels.tolist() == [0, 0, 0, 0, EDGE_LEVELS, -EDGE_LEVELS // 2]
-    assert c.magnitude.tolist() == [0.0] * 4 + [0.1, 0.05]
+    assert c.magnitude.tolist() == [0.0] * 4 + [1.0, 0.5]  # relative to the layer's peak
+    assert edge_coloring(WEIGHTS, 2.0, None).layer_peaks == ()
+
+
+@pytest.mark.parametrize("kind", [EdgeQuantity.GRADIENT, EdgeQuantity.CHANGE])
+def test_each_layer_is_coloured_and_sized_on_its_own_scale(kind: EdgeQuantity) -> None:
+    """A layer whose ∂L/∂w (or Δw) is 100× smaller than the next one's gets the same colour
+    steps for the same pattern, and its strongest edges are as likely to be drawn wide."""
+    rng = np.random.default_rng(3)
+    weights = [rng.normal(size=(20, 20)), rng.normal(size=(20, 20))]
+    big = rng.normal(size=(20, 20))
+    c = edge_coloring(weights, 1.0, display(kind, (big / 100, big),
+                                            (np.zeros(20), np.zeros(20), np.zeros(20))))
+    first, second = c.levels[:400], c.levels[400:]
+    assert np.array_equal(first, second) and np.abs(first).max() == EDGE_LEVELS
+    peak = float(np.abs(big).max())
+    assert c.layer_peaks[1] == peak and c.layer_peaks[0] == pytest.approx(peak / 100)
+    np.testing.assert_allclose(c.magnitude[:400], c.magnitude[400:])
+    wide = np.concatenate([b.indices for b in edge_buckets(c.levels, c.magnitude,
+                                                           wide_limit=100) if b.wide])
+    assert abs(int((wide < 400).sum()) - int((wide >= 400).sum())) <= 2  # shared fairly
+
+
+def test_zero_nan_and_one_edge_layers_on_their_own_scale() -> None:
+    """An all-zero layer and an all-NaN layer draw grey without spoiling the others; a layer
+    of one edge is saturated; NaN among finite values is grey."""
+    weights = [np.ones((2, 2)), np.ones((2, 1)), np.ones((1, 1))]
+    edges = (np.zeros((2, 2)), np.array([[np.nan], [-3e-9]]), np.array([[2e-7]]))
+    c = edge_coloring(weights, 1.0, display(EdgeQuantity.GRADIENT, edges,
+                                            (np.zeros(2), np.zeros(2), np.zeros(1),
+                                             np.zeros(1))))
+    assert c.levels.tolist() == [0, 0, 0, 0, 0, -EDGE_LEVELS, EDGE_LEVELS]
+    assert c.layer_peaks[0] == 0.0 and c.layer_peaks[1:] == (3e-9, 2e-7)
+    assert np.isfinite(c.magnitude[[0, 1, 2, 3, 5, 6]]).all()
+    nan_layer = edge_coloring(weights, 1.0, display(
+        EdgeQuantity.CHANGE, (np.full((2, 2), np.nan), None, np.array([[-1.0]])),
+        (np.zeros(2), np.zeros(2), np.zeros(1), np.zeros(1))))
+    assert nan_layer.levels.tolist() == [0] * 6 + [-EDGE_LEVELS]
+    assert np.isnan(nan_layer.layer_peaks[0]) and nan_layer.layer_peaks[1] is None
 
 
 def test_edges_into_columns_not_computed_are_faded() -> None:

@@ -10,7 +10,9 @@ from session.present.levels import (
     SCALE_FLOOR,
     activation_levels,
     diverging_rgb,
+    layer_peaks,
     parameter_scale,
+    peak_color_scale,
     peak_scale,
     signed_steps,
     thumbnail_fractions,
@@ -40,6 +42,21 @@ def test_peak_scale_is_one_when_nothing_is_finite_or_nonzero() -> None:
     assert peak_scale([np.array([0.02, -0.05])]) == 0.05
     assert peak_scale([np.zeros(3)]) == 1.0
     assert peak_scale([np.array([np.nan])]) == 1.0
+
+
+def test_layer_peaks_are_each_layers_own_largest_finite_magnitude() -> None:
+    """One peak per layer: a layer 100× smaller gets a 100× smaller peak; None (not
+    computed) stays None, a layer with nothing finite is NaN, an all-zero one 0."""
+    rng = np.random.default_rng(1)
+    big = rng.normal(size=(3, 4))
+    peaks = layer_peaks([big / 100, None, big, np.array([[np.nan, -np.inf]]), np.zeros((2, 2)),
+                         np.array([[np.nan, -0.5, np.inf]]), np.array([[-7e-9]])])
+    assert peaks[0] == pytest.approx(peaks[2] / 100) and peaks[2] == np.abs(big).max()
+    assert peaks[1] is None and np.isnan(peaks[3]) and peaks[4] == 0.0
+    assert peaks[5:] == (0.5, 7e-9)  # inf is not a scale; one edge is its own peak
+    assert layer_peaks([]) == ()
+    assert [peak_color_scale(p) for p in peaks] == [peaks[0], 1.0, peaks[2], 1.0, 1.0, 0.5,
+                                                    7e-9]
 
 
 def test_signed_steps_clip_round_and_send_nan_to_grey() -> None:

@@ -1,6 +1,6 @@
 """The legend under the diagram: the w, b colour bar, the gradient palette's bar while edges
 show ∂L/∂w or Δw, a line saying what the colours mean, and (phase stepping) the phase's caption
-above them."""
+above them and each layer's ∂L/∂w or Δw scale below."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from gui.network.tooltips import (
     gradient_bar_tip,
     phase_legend,
 )
+from session.present.layer_scales import SEPARATOR, LayerScaleText, layer_scale_text
 from session.present.levels import RGB
 
 TEXT_ROOM = 320
@@ -45,6 +46,7 @@ class ColorBar(QWidget):
         self._colors = colors
         self._title = ""
         self._title_width = 0.0
+        self._end_text: str | None = None
         self.setFixedSize(140, 20)
 
     def set_scale(self, scale: float) -> None:
@@ -66,8 +68,16 @@ class ColorBar(QWidget):
     def title(self) -> str:
         return self._title
 
+    def set_end_text(self, text: str | None) -> None:
+        """Words at the ends instead of the scale ("max": ± each layer's own largest value,
+        which the legend lists); None shows the scale."""
+        if text != self._end_text:
+            self._end_text = text
+            self.update()
+
     def end_labels(self) -> tuple[str, str]:
-        return f"−{self._scale:.2g}", f"+{self._scale:.2g}"
+        end = f"{self._scale:.2g}" if self._end_text is None else self._end_text
+        return f"−{end}", f"+{end}"
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -100,6 +110,48 @@ class ColorBar(QWidget):
             QRectF(self.width() - wh, 0, wh, self.height()), flags | Qt.AlignmentFlag.AlignRight, hi
         )
         p.end()
+
+
+class FittedLabel(QLabel):
+    """A word-wrapped label ``lines`` lines high showing the first of its text variants that
+    fits its width; when none does, the last with entries (``SEPARATOR``-joined) left out
+    before its final one, marked "…"."""
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self._lines = lines
+        self._variants: tuple[str, ...] = ()
+
+    def set_variants(self, variants: tuple[str, ...]) -> None:
+        self._variants = variants
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fits(self, text: str, fm: QFontMetricsF, width: float) -> bool:
+        r = fm.boundingRect(QRectF(0, 0, width, 1e6), Qt.TextFlag.TextWordWrap, text)
+        return r.width() <= width and r.height() <= self._lines * fm.lineSpacing() + 0.5
+
+    def _fit(self) -> None:
+        fm = QFontMetricsF(self.font())
+        width = float(self.contentsRect().width())
+        variants = self._variants
+        if not variants or width <= 0:
+            self.setText(variants[0] if variants else "")
+            return
+        text = next((v for v in variants if self._fits(v, fm, width)), None)
+        if text is None:
+            head, tail = variants[-1].split(SEPARATOR), []
+            if len(head) > 1:
+                tail = [head.pop()]
+            text = SEPARATOR.join([*head, "…", *tail])
+            while len(head) > 1 and not self._fits(text, fm, width):
+                head.pop()
+                text = SEPARATOR.join([*head, "…", *tail])
+        self.setText(text)
 
 
 class DiagramLegend(QWidget):
@@ -135,8 +187,17 @@ class DiagramLegend(QWidget):
         self.grad_bar = ColorBar(self, (GRADIENT_NEGATIVE, ZERO, GRADIENT_POSITIVE))
         self.grad_bar.setObjectName("gradientColorBar")
         self.grad_bar.setFont(small)
+        self.grad_bar.set_end_text("max")
         self.grad_bar.hide()
         self._two_lines = math.ceil(2 * QFontMetricsF(small).lineSpacing() + 2)
+        # each layer's ∂L/∂w or Δw scale; its room is kept through every phase, so the
+        # diagram does not move when it fills
+        self.scales = FittedLabel(2, self)
+        self.scales.setObjectName("gradientScales")
+        self.scales.setAccessibleName("Gradient colour scale of each layer")
+        self.scales.setFont(small)
+        self.scales.setFixedHeight(self._two_lines)
+        self.scales.hide()
         self._state: tuple | None = None
 
         self._row = QGridLayout()
@@ -145,6 +206,7 @@ class DiagramLegend(QWidget):
         self._row.setVerticalSpacing(0)
         self._row.addWidget(self.colorbar, 0, 0, Qt.AlignmentFlag.AlignLeft)
         self._row.addWidget(self.grad_bar, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        self._row.addWidget(self.scales, 2, 0, 1, 3)
         self._row.setColumnStretch(2, 1)
         self._narrow: bool | None = None
         layout = QVBoxLayout(self)
@@ -175,15 +237,17 @@ class DiagramLegend(QWidget):
         super().resizeEvent(event)
         self._arrange()
 
-    def show_phase(self, tr: TraceDisplay | None, grad_scale: float | None = None,
+    def show_phase(self, tr: TraceDisplay | None,
+                   grad_peaks: tuple[float | None, ...] | None = None,
                    unit_scale: float | None = None, dimmed: bool = False) -> None:
         """The normal view's legend (``tr`` None), or the phase's caption and legend;
-        ``grad_scale`` is the gradient bar's scale, ``unit_scale`` the δ scale, ``dimmed``
-        whether some columns are veiled."""
-        if grad_scale is not None:
-            self.grad_bar.set_scale(grad_scale)
+        ``grad_peaks`` is each weight layer's ∂L/∂w or Δw colour scale (None entries: not
+        computed yet), ``unit_scale`` the δ scale, ``dimmed`` whether some columns are
+        veiled."""
+        scales = (None if tr is None or grad_peaks is None
+                  else layer_scale_text(tr.edge_kind, grad_peaks))
         state = (None if tr is None else (tr.caption, tr.unit_kind, tr.edge_kind,
-                                          unit_scale, dimmed))
+                                          unit_scale, dimmed, scales))
         if state == self._state:
             return
         self._state = state
@@ -192,6 +256,7 @@ class DiagramLegend(QWidget):
             return
         self._caption.setText(tr.caption)
         self._caption.show()
+        self._show_scales(scales)
         legend = phase_legend(tr, unit_scale, dimmed)
         self._text.setText(legend.text)
         self._text.setToolTip(legend.tooltip)
@@ -205,9 +270,16 @@ class DiagramLegend(QWidget):
             self.grad_bar.setToolTip(gradient_bar_tip(tr.edge_kind))
         self._arrange()
 
+    def _show_scales(self, scales: LayerScaleText | None) -> None:
+        """Each layer's scale under the bars (empty, but keeping its room, without one)."""
+        self.scales.show()
+        self.scales.set_variants(() if scales is None else scales.variants)
+        self.scales.setToolTip("" if scales is None else scales.tooltip)
+
     def _show_normal(self) -> None:
         self._caption.hide()
         self.grad_bar.hide()
+        self.scales.hide()
         self.colorbar.set_title("")
         self.colorbar.setToolTip(NORMAL_COLORBAR_TIP)
         self._text.setText(NORMAL_LEGEND)

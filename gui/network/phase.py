@@ -112,11 +112,16 @@ class PhaseOverlay:
         return QRectF(x, y, w, h), text
 
     def _tags(self, tr: TraceDisplay, lay: DiagramLayout) -> list[tuple[QRectF, str]]:
-        """"∂L/∂W²", "ΔW¹": over each layer of edges that shows gradients."""
+        """"∂L/∂W²", "ΔW¹": over each layer of edges that shows gradients; just "W²" when
+        the full names would overlap (deep networks; the legend names the quantity)."""
         if tr.edge_kind is EdgeQuantity.WEIGHT:
             return []
         tf = QFontMetricsF(self.trace_item.tag_font)
         name = "∂L/∂W" if tr.edge_kind is EdgeQuantity.GRADIENT else "ΔW"
+        spacing = (lay.col_x[-1] - lay.col_x[0]) / max(len(lay.col_x) - 1, 1)
+        widest = f"{name}{sup(len(tr.edge_values))}"
+        if tf.horizontalAdvance(widest) + 12 > spacing:
+            name = "W"
         tags = []
         for l, e in enumerate(tr.edge_values):
             if e is None:

@@ -99,11 +99,12 @@ def _captions(lay: DiagramLayout, fm: QFontMetricsF) -> Placed:
 
 @dataclass(frozen=True)
 class FrameScales:
-    """The colour scales one frame used, for the legend: the weights' and biases' scale, the
-    gradient bar's (None unless edges show ∂L/∂w or Δw) and δ's (None unless units show δ)."""
+    """The colour scales one frame used, for the legend: the weights' and biases' scale, each
+    weight layer's ∂L/∂w or Δw peak (None unless edges show them; an entry is None for a layer
+    not computed yet) and δ's (None unless units show δ)."""
 
     parameters: float
-    gradient: float | None
+    gradient: tuple[float | None, ...] | None
     unit: float | None
 
 
@@ -189,7 +190,7 @@ class DiagramScene:
             shown = self.phase.show(tr, snap, lay)
             self.dimmed, unit_scale = shown.dimmed, shown.unit_scale
             self.unit_texts.update(shown.unit_texts)
-        return FrameScales(scale, coloring.scale if coloring.gradient_palette else None,
+        return FrameScales(scale, coloring.layer_peaks if coloring.gradient_palette else None,
                            unit_scale)
 
     def _draw_biases(self, snap: Snapshot, lay: DiagramLayout, flat_b: np.ndarray,

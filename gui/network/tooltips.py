@@ -163,10 +163,12 @@ def phase_legend(tr: TraceDisplay, unit_scale: float | None, dimmed: bool) -> Ph
         edges, more = "Edges: weights w.", " Thicker = larger |w|."
     elif tr.edge_kind is EdgeQuantity.GRADIENT:
         edges = "Edges ∂L/∂w: purple − · green +."
-        more = " ∂L/∂w of this step, on its own scale; thicker = larger |∂L/∂w|."
+        more = (" ∂L/∂w of this step, each layer on its own scale (listed below the bars); "
+                "thicker = larger |∂L/∂w| within its layer.")
     else:
         edges = "Edges Δw: purple − · green +."
-        more = " Δw is the change this update made; thicker = larger |Δw|."
+        more = (" Δw is the change this update made, each layer on its own scale (listed "
+                "below the bars); thicker = larger |Δw| within its layer.")
     if tr.unit_kind is UnitQuantity.ERROR:
         units = f"Units δ: orange − · blue + (±{unit_scale:.2g})."
     else:
@@ -182,8 +184,9 @@ def phase_legend(tr: TraceDisplay, unit_scale: float | None, dimmed: bool) -> Ph
 
 def gradient_bar_tip(quantity: EdgeQuantity) -> str:
     """Tooltip of the second colour bar, shown while edges show ∂L/∂w or Δw."""
-    return (f"{quantity} on its own purple–green scale (not the weights'): edges saturate at "
-            "± the largest |value| shown.")
+    return (f"{quantity} on its own purple–green scale (not the weights'), per layer: each "
+            f"layer's edges saturate at ± that layer's largest |{quantity}| (max), listed below "
+            "the bars.")
 
 
 def block_input_tooltip(snap: Snapshot, i: int, sample: int | None) -> str:

@@ -17,7 +17,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine.explain import EdgeQuantity, TraceDisplay
-from session.present.levels import EDGE_LEVELS, peak_scale, signed_steps, tf_edge_widths
+from session.present.levels import (
+    EDGE_LEVELS,
+    layer_peaks,
+    peak_color_scale,
+    signed_steps,
+    tf_edge_widths,
+)
 
 WIDE_EDGES = 300
 """Only the strongest edges are drawn with a width; the rest are 1-px bucket paths."""
@@ -28,12 +34,14 @@ class EdgeColoring:
     """One frame's edge colours. Arrays are (E,) over all edges.
 
     ``levels``: signed colour step in [−EDGE_LEVELS, EDGE_LEVELS] (0 where muted);
-    ``magnitude``: |value| (0 where muted), to pick the wide edges; ``muted``: edges of
-    layers whose ∂L/∂w or Δw is not computed yet (None: none); ``faded``: edges into columns
-    not computed yet (None: none); ``scale``: the value at the palette's ends; ``dead``:
-    dead links (TensorFlow Playground rules, L1), drawn as such in every mode (None: none);
-    ``widths``: px per edge by TensorFlow Playground's rule (None: the width follows the
-    colour step).
+    ``magnitude``: |value| (∂L/∂w and Δw: relative to its layer's peak; 0 where muted), to
+    pick the wide edges; ``muted``: edges of layers whose ∂L/∂w or Δw is not computed yet
+    (None: none); ``faded``: edges into columns not computed yet (None: none); ``scale``: the
+    weights' value at the palette's ends (1.0 for ∂L/∂w and Δw: their ends are each layer's
+    own peak); ``dead``: dead links (TensorFlow Playground rules, L1), drawn as such in every
+    mode (None: none); ``widths``: px per edge by TensorFlow Playground's rule (None: the width
+    follows the colour step); ``layer_peaks``: ∂L/∂w or Δw only, each weight layer's peak
+    (``levels.layer_peaks``: None not computed yet, NaN nothing finite), () for weights.
     """
 
     quantity: EdgeQuantity
@@ -44,6 +52,7 @@ class EdgeColoring:
     scale: float
     dead: np.ndarray | None = None
     widths: np.ndarray | None = None
+    layer_peaks: tuple[float | None, ...] = ()
 
     @property
     def gradient_palette(self) -> bool:
@@ -70,7 +79,9 @@ def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
                   dead_links: Sequence[np.ndarray] = (), tf_widths: bool = False,
                   bundle_starts: np.ndarray | None = None) -> EdgeColoring:
     """Colour steps of every edge: the weights on ``weight_scale``, or (a phase showing ∂L/∂w
-    or Δw) the trace's edge values on their own scale, layers not computed yet muted.
+    or Δw) the trace's edge values, each layer on its own scale (± its largest finite |value|,
+    so a layer of gradients 100× smaller than the next still shows its pattern, and its
+    strongest edges are as wide), layers not computed yet muted.
     ``dead_links``: per layer (n_in, n_out) bool, True for a dead link (() when none can die);
     masks whose shapes do not match the weights are ignored. ``tf_widths``: weights get
     TensorFlow Playground's widths (1–10 px over |w| 0–5) instead of widths by colour step.
@@ -85,24 +96,29 @@ def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
                                                             bundle_starts),
                                                 *trace.edge_values[1:]))
     sizes = [w.size for w in weights]
+    peaks: tuple[float | None, ...] = ()
     if trace is None or trace.edge_kind is EdgeQuantity.WEIGHT:
         flat = _concat([np.asarray(w).ravel() for w in weights])
         levels = signed_steps(flat, weight_scale, EDGE_LEVELS)
         muted, scale, quantity = None, weight_scale, EdgeQuantity.WEIGHT
+        magnitude = np.abs(flat)
     else:
-        shown = [np.asarray(e, dtype=np.float64) for e in trace.edge_values if e is not None]
-        scale = peak_scale(shown)
+        peaks = layer_peaks(trace.edge_values)
         flat = _concat([
             np.zeros(n) if e is None else np.asarray(e, dtype=np.float64).ravel()
             for n, e in zip(sizes, trace.edge_values, strict=True)
         ])
+        per_edge = _concat([np.full(n, peak_color_scale(p))
+                            for n, p in zip(sizes, peaks, strict=True)])
+        with np.errstate(invalid="ignore", over="ignore"):
+            relative = flat / per_edge  # (E,): ±1 at each layer's own peak
         muted = np.concatenate(
             [np.full(n, e is None) for n, e in zip(sizes, trace.edge_values, strict=True)]
         ) if sizes else np.zeros(0, dtype=bool)
-        levels = signed_steps(flat, scale, EDGE_LEVELS)
+        levels = signed_steps(relative, 1.0, EDGE_LEVELS)
         levels[muted] = 0
-        quantity = trace.edge_kind
-    magnitude = np.abs(flat)
+        scale, quantity = 1.0, trace.edge_kind
+        magnitude = np.abs(relative)
     if muted is not None:
         magnitude[muted] = 0.0
     dead = _dead(weights, dead_links)
@@ -112,7 +128,7 @@ def edge_coloring(weights: Sequence[np.ndarray], weight_scale: float,
     widths = (tf_edge_widths(flat) if tf_widths and quantity is EdgeQuantity.WEIGHT
               else None)
     return EdgeColoring(quantity, levels, magnitude, muted, _faded(sizes, trace), scale, dead,
-                        widths)
+                        widths, peaks)
 
 
 def _dead(weights: Sequence[np.ndarray], dead_links: Sequence[np.ndarray]

@@ -81,6 +81,27 @@ def peak_scale(arrays: Sequence[np.ndarray]) -> float:
     return peak if peak > 0.0 else 1.0
 
 
+def layer_peaks(arrays: Sequence[np.ndarray | None]) -> tuple[float | None, ...]:
+    """Each layer's largest finite |value|, so that every layer of ∂L/∂w or Δw is coloured on
+    its own scale: None where the layer is None (not computed yet), NaN where it has no
+    finite value, else ≥ 0 (0.0: all zero). One entry per array, any shapes."""
+    peaks: list[float | None] = []
+    for a in arrays:
+        if a is None:
+            peaks.append(None)
+            continue
+        m = np.abs(np.asarray(a, dtype=np.float64))
+        m = m[np.isfinite(m)]
+        peaks.append(float(m.max()) if m.size else float("nan"))
+    return tuple(peaks)
+
+
+def peak_color_scale(peak: float | None) -> float:
+    """The colour scale a ``layer_peaks`` entry gives: the peak itself, or 1.0 when it is
+    None, NaN or 0 (then the layer's values are all 0 or not finite and draw grey anyway)."""
+    return peak if peak is not None and np.isfinite(peak) and peak > 0.0 else 1.0
+
+
 def signed_steps(values: np.ndarray, scale: float, steps: int) -> np.ndarray:
     """Signed integer colour steps in [−steps, steps], ±scale at the ends; NaN maps to 0 (grey).
     Same shape as ``values``, int64."""
