@@ -1,5 +1,5 @@
-"""Turn a step's trace into what the stepper shows: equations with the real numbers, the values
-each diagram column displays in a phase, and the chain rule for one weight.
+"""Turn a step's trace into what the inspector shows: equations with the real numbers and the
+chain rule for one weight or bias (what the diagram shows is ``engine.trace_display``).
 
 Everything here reads the engine's own ``StepTrace``; the window formats and draws it but never
 recomputes a number. Notation follows the worked-example notebook: layer l is written with a
@@ -7,15 +7,12 @@ superscript (z¹, a¹, W², δ²), a⁰ is the input X, and y is the target.
 
 * ``explain_phase`` → ``Explanation``: the phase's equations, symbolic and (for small operands)
   filled in with numbers, plus every operand as a labelled matrix with its shape.
-* ``phase_display`` → ``TraceDisplay``: per diagram column, the numbers its units show (the
-  traced sample's, or the batch mean) and, in backward and update phases, per-edge ∂L/∂w or Δw.
 * ``explain_weight`` → ``WeightChain``: ∂L/∂wˡᵢⱼ = Σₙ aˡ⁻¹ᵢ·δˡⱼ with every term, and the update.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
 import numpy as np
 
@@ -70,45 +67,6 @@ class Explanation:
     def equations(self) -> tuple[str, ...]:
         """Every line: the rules, then the worked numbers."""
         return self.rules + self.worked
-
-
-class UnitQuantity(StrEnum):
-    """What the diagram's units show during a phase step (the value is its symbol)."""
-
-    ACTIVATION = "a"
-    ERROR = "δ"
-
-
-class EdgeQuantity(StrEnum):
-    """What the diagram's edges show during a phase step (the value is its symbol)."""
-
-    WEIGHT = "w"
-    GRADIENT = "∂L/∂w"
-    CHANGE = "Δw"
-
-
-@dataclass(frozen=True)
-class TraceDisplay:
-    """What the diagram shows during a phase.
-
-    Columns: 0 = inputs, l = layer l. ``unit_values[c]`` holds the numbers column c shows
-    (shape (n_c,)), or None where nothing is computed yet (dimmed). ``edge_values[l-1]`` is an
-    (n_in, n_out) array for weight layer l (∂L/∂W in backward phases, W_new − W_old in the
-    update), or None to draw the weights themselves.
-    """
-
-    phase: str
-    active_column: int
-    unit_values: tuple[np.ndarray | None, ...]
-    unit_kind: UnitQuantity
-    pre_activation: tuple[np.ndarray | None, ...]
-    edge_values: tuple[np.ndarray | None, ...]
-    edge_kind: EdgeQuantity
-    prediction: np.ndarray | None
-    target: np.ndarray | None
-    loss: float | None
-    n_samples: int
-    caption: str
 
 
 def _mean_note(trace: StepTrace) -> str:
@@ -296,73 +254,6 @@ def _output_delta(loss: Loss, act: Activation, depth: int, scale: str) -> str:
     s = sup(depth)
     deriv = "" if loss.combined or act.unit_derivative else f" ⊙ {act.symbol}′(z{s})"
     return f"δ{s} = {loss.delta_text(PREDICTION, scale)}{deriv}"
-
-
-def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
-                  depth: int) -> TraceDisplay:
-    """What each column shows after ``position`` phases of the step have run."""
-    done = phases[:position]
-    last = done[-1] if done else None
-    n = len(trace.indices)
-    def mean(a: np.ndarray) -> np.ndarray:
-        return a[0].copy() if n == 1 else a.mean(axis=0)
-
-    values: list[np.ndarray | None] = [mean(trace.x)] + [None] * depth
-    pre: list[np.ndarray | None] = [None] * (depth + 1)
-    edges: list[np.ndarray | None] = [None] * depth
-    kind, edge_kind, active = UnitQuantity.ACTIVATION, EdgeQuantity.WEIGHT, 0
-    forward_done = [p.layer for p in done if p.kind == "forward"]
-    for layer in forward_done:
-        values[layer] = mean(trace.a[layer])
-        pre[layer] = mean(trace.z[layer])
-    backward_done = [p.layer for p in done if p.kind == "backward"]
-    if backward_done and (last is not None and last.kind == "backward"):
-        kind, edge_kind = UnitQuantity.ERROR, EdgeQuantity.GRADIENT
-        values = [None] * (depth + 1)
-        for layer in backward_done:
-            values[layer] = mean(trace.delta[layer])
-            edges[layer - 1] = trace.dW[layer]
-    if last is not None and last.kind == "update" and trace.params_after is not None:
-        edge_kind = EdgeQuantity.CHANGE
-        edges = [w1 - w0 for (w0, _), (w1, _) in zip(trace.params_before, trace.params_after,
-                                                     strict=True)]
-    if last is None:
-        active, caption = 0, "Ready: the next phase is the forward pass through layer 1."
-    elif last.kind == "forward":
-        active = last.layer
-        caption = f"Forward through layer {last.layer}: units show a{sup(last.layer)}"
-    elif last.kind == "loss":
-        active = depth
-        loss_text = "?" if trace.loss is None else fmt(trace.loss)
-        caption = f"Loss L = {loss_text}: output against target"
-    elif last.kind == "backward":
-        active = last.layer
-        caption = f"Backward through layer {last.layer}: units show δ, edges ∂L/∂w"
-    else:
-        active = -1
-        caption = "Update: edges show how much each weight changed (Δw)"
-    if n > 1:
-        caption += f" — batch of {n}, numbers are batch means"
-    else:
-        caption += f" — sample #{int(trace.indices[0]) + 1}"
-    loss_known = trace.loss is not None and last is not None and last.kind != "forward"
-    return TraceDisplay(
-        phase=last.label if last is not None else "start",
-        active_column=active,
-        unit_values=tuple(values),
-        unit_kind=kind if last is not None and last.kind != "update" else UnitQuantity.ACTIVATION,
-        pre_activation=tuple(pre),
-        edge_values=tuple(edges),
-        edge_kind=edge_kind,
-        prediction=mean(trace.a[depth]) if depth in trace.a else None,
-        # a mean target (0.5 for labels 0 and 1) is no sample's target: show it for one sample
-        target=trace.y[0].copy() if loss_known and n == 1 else None,
-        # L, the reduced batch loss, as the inspector names it (with a sum reduction, not
-        # the mean per sample)
-        loss=trace.loss if loss_known else None,
-        n_samples=n,
-        caption=caption,
-    )
 
 
 def explain_bias(trace: StepTrace, layer: int, j: int) -> WeightChain:

@@ -15,14 +15,7 @@ import numpy as np
 
 from engine.data.real import REAL_BY_KEY
 from engine.data.scaling import Scaling
-from engine.explain import (
-    Explanation,
-    TraceDisplay,
-    WeightChain,
-    explain_phase,
-    explain_weight,
-    phase_display,
-)
+from engine.explain import Explanation, WeightChain, explain_phase, explain_weight
 from engine.features import feature_label
 from engine.history import Metrics
 from engine.layout import Layout
@@ -30,6 +23,7 @@ from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
 from engine.metrics import Scores, scores
 from engine.notation import AUTO
 from engine.scenario import Scenario
+from engine.trace_display import TraceDisplay, phase_display
 from engine.trainer import Trainer
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.explain import explain_phase, explain_weight, fmt, phase_display
+from engine.explain import explain_phase, explain_weight, fmt
 from engine.presets import get_preset
+from engine.trace_display import phase_display
 from engine.trainer import Trainer
 from tests.helpers import custom_scenario
 

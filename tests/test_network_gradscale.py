@@ -10,8 +10,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from engine.explain import TraceDisplay, fmt, phase_display, sup
+from engine.explain import fmt, sup
 from engine.presets import get_preset
+from engine.trace_display import TraceDisplay, phase_display
 from engine.trainer import Trainer
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, ZERO
 from gui.main_window import MainWindow

@@ -14,9 +14,10 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QValidator
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolTip, QWidget
 
-from engine.explain import TraceDisplay, fmt, phase_display
+from engine.explain import fmt
 from engine.network import LayerSpec
 from engine.presets import get_preset
+from engine.trace_display import TraceDisplay, phase_display
 from engine.trainer import Trainer
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
 from gui.network import NetworkView

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity
+from engine.trace_display import EdgeQuantity, TraceDisplay, UnitQuantity
 from session.present.diagram import (
     NO_EDGES,
     edge_buckets,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from engine.explain import EdgeQuantity
+from engine.trace_display import EdgeQuantity
 from session.present.layer_scales import NBSP, SEPARATOR, compact_number, layer_scale_text
 
 

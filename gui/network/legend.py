@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from engine.explain import EdgeQuantity, TraceDisplay
+from engine.trace_display import EdgeQuantity, TraceDisplay
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE, ZERO
 from gui.network.style import ACTIVE_CAPTION_BG, OUTLINE
 from gui.network.tooltips import (

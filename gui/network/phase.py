@@ -11,7 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFontMetricsF, QPen
 
-from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity, fmt, sup
+from engine.explain import fmt, sup
+from engine.trace_display import EdgeQuantity, TraceDisplay, UnitQuantity
 from gui.colors import signed_color
 from gui.network.items import DecorItem, FillItem, TraceItem
 from gui.network.style import ACTIVE_BAND, VEIL, pen, rect

@@ -10,8 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QColor, QFontMetricsF
 
-from engine.explain import TraceDisplay
 from engine.maps import CurveMaps
+from engine.trace_display import TraceDisplay
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
 from gui.network.block import BlockImage
 from gui.network.edges import EdgeItem

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.explain import EdgeQuantity, TraceDisplay, UnitQuantity, fmt, sub
+from engine.explain import fmt, sub
 from engine.maps import CurveMaps
+from engine.trace_display import EdgeQuantity, TraceDisplay, UnitQuantity
 from session.present.formats import bias_symbol, format_value, short_value, weight_symbol
 from session.snapshot import Snapshot
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSize, Qt, 
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QToolTip, QVBoxLayout, QWidget
 
-from engine.explain import EdgeQuantity, TraceDisplay
 from engine.maps import CurveMaps
+from engine.trace_display import EdgeQuantity, TraceDisplay
 from gui.network.editor import BiasTarget, ValueEditor, WeightTarget
 from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.explain import EdgeQuantity, TraceDisplay
+from engine.trace_display import EdgeQuantity, TraceDisplay
 from session.present.levels import (
     EDGE_LEVELS,
     layer_peaks,

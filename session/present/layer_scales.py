@@ -9,8 +9,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.explain import EdgeQuantity
 from engine.notation import fmt, sup
+from engine.trace_display import EdgeQuantity
 
 NBSP = "\u00a0"
 """Joins the words of one layer's entry, so a wrapped line breaks only between entries."""
