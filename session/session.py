@@ -27,8 +27,8 @@ from engine.metrics import Scores, scores
 from engine.notation import check_digits, precision
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
+from session import check_work, files, hand_edits, tracing
 from session import commands as c
-from session import files, hand_edits, tracing
 from session.edits import EditKind, plan_edit
 from session.events import (
     Diverged,
@@ -81,6 +81,7 @@ class Session:
         """Commands handled so far (snapshots carry it)."""
         self.file = FileState()
         self.stepping = StepControl()
+        self.check_work = check_work.CheckWork()
         self.pacer = Pacer()
         self._data: DataView | None = None
         self._maps: PlaneMaps | CurveMaps | None = None
@@ -197,6 +198,7 @@ class Session:
             c.ReplaceData: lambda cmd: hand_edits.replace_data(self, cmd),
             c.SetLayer: lambda cmd: hand_edits.set_layer(self, cmd),
             c.SetMapAxes: lambda cmd: tracing.set_map_axes(self, cmd),
+            **check_work.handlers(self),
         }
 
     def _run(self, cmd: c.Run) -> None:
@@ -217,12 +219,14 @@ class Session:
     def _step(self, cmd: c.Step) -> None:
         t = self.require_trainer()
         self.pause()
+        self.check_work.reset()
         divergence = self.stepping.step(t, cmd.unit)
         self.mark_dirty()
         self._diverged(divergence)
 
     def _step_back(self, cmd: c.StepBack) -> None:
         self.pause()
+        self.check_work.reset()
         changed, notice = self.stepping.back(self.require_trainer())
         if changed:
             self.mark_dirty()
@@ -336,6 +340,7 @@ class Session:
 
     def _gradient_check(self, cmd: c.GradientCheck) -> None:
         self.pause()
+        self.check_work.require_solved(self.explained(self.require_trainer()), "A gradient check")
         self.emit(GradientChecked(self.stepping.gradient_check(self.require_trainer())))
 
     # -- training while running --------------------------------------------------------------
@@ -356,8 +361,9 @@ class Session:
         return 0.0
 
     # -- what the views see ------------------------------------------------------------------
-    def _trace_info(self, t: Trainer) -> TraceInfo | None:
-        """The phase stepper's state, its numbers written with the chosen digits."""
+    def explained(self, t: Trainer) -> TraceInfo | None:
+        """The phase stepper's state, its numbers written with the chosen digits, before
+        "check my work" withholds anything (``snapshot`` applies it)."""
         with precision(self.digits):
             return _trace_info(t, self.stepping.selected_weight)
 
@@ -375,14 +381,14 @@ class Session:
             self._maps_cost = self._maps_time - now
         # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
         # the last epoch's record does and costs nothing.
-        return build_snapshot(
+        return self.check_work.snapshot(build_snapshot(
             t, self.generation, data, running=self.running,
             metrics=None if self.running else t.evaluate(),
             epochs_per_second=self.pacer.epochs_per_second() if self.running else 0.0,
             maps=self._maps,
-            trace=None if self.running else self._trace_info(t),
+            trace=None if self.running else self.check_work.view(t, self.explained(t)),
             traced_sample=self.stepping.traced_sample, digits=self.digits,
             trace_preview=self.stepping.preview_trace,
             can_step_back=self.stepping.can_step_back(t),
             handled=self.handled, file=self.file, model_scores=self._scores,
-        )
+        ), t)

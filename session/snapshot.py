@@ -29,6 +29,7 @@ from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
 from engine.metrics import Scores, scores
 from engine.scenario import Scenario
 from engine.trainer import Trainer
+from session.answer_slots import PhaseCheck
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -107,6 +108,10 @@ class TraceInfo:
     """Training-set positions of the traced samples."""
     regular: bool
     """True for the epoch's next minibatch, False for an extra step on chosen samples."""
+    check: PhaseCheck | None = None
+    """"Check my work": the results to answer (None when the mode is off). While any is
+    unanswered, ``explanation``, ``display`` and ``chain`` withhold them
+    (``session.check_work``)."""
 
     @property
     def done(self) -> bool:
@@ -195,6 +200,8 @@ class Snapshot:
     """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
     scores: Scores | None = None
     """Confusion matrix / R² and RMSE on both sets, refreshed with the maps."""
+    check_work: bool = False
+    """"Check my work" is on (``trace.check`` says what is to answer)."""
 
     @property
     def depth(self) -> int:
