@@ -41,15 +41,15 @@ def _backward(trace: StepTrace, k: int, activations: tuple[str, ...]) -> list[Op
     act = get_activation(activations[k - 1])
     s = sup(k)
     if k == depth:
-        ops = [Operand(f"a{s}", trace.a[k], "prediction (from forward)"),
+        ops = [Operand(f"a{s}", trace.a[k], "prediction"),
                Operand("y", trace.y, "target")]
         needs_z = not (get_loss(trace.loss_name).combined or act.unit_derivative)
     else:
-        ops = [Operand(f"δ{sup(k + 1)}", trace.delta[k + 1], "error of the layer above"),
-               Operand(f"a{s}", trace.a[k], f"activations of layer {k} (from forward)")]
+        ops = [Operand(f"δ{sup(k + 1)}", trace.delta[k + 1], f"error of layer {k + 1}"),
+               Operand(f"a{s}", trace.a[k], f"activations of layer {k}")]
         needs_z = True
     if needs_z and "{z}" in act.derivative_template:
-        ops.append(Operand(f"z{s}", trace.z[k], f"pre-activations of layer {k}"))
+        ops.append(Operand(f"z{s}", trace.z[k], "pre-activations"))
     return ops
 
 
@@ -59,12 +59,12 @@ def _update(trace: StepTrace) -> list[Operand]:
     spec = trace.optimizer
     for layer, (w, b) in enumerate(trace.params_before, start=1):
         s = sup(layer)
-        ops += [Operand(f"W{s}", w, f"weights of layer {layer} before the step"),
-                Operand(f"dW{s}", trace.dW[layer], "∂L/∂W (from backward)")]
+        ops += [Operand(f"W{s}", w, f"weights of layer {layer} before"),
+                Operand(f"dW{s}", trace.dW[layer], "∂L/∂W")]
         db = trace.db.get(layer)
         if b is not None and db is not None:
-            ops += [Operand(f"b{s}", b, f"biases of layer {layer} before the step"),
-                    Operand(f"db{s}", db, "∂L/∂b (from backward)")]
+            ops += [Operand(f"b{s}", b, f"biases of layer {layer} before"),
+                    Operand(f"db{s}", db, "∂L/∂b")]
         if spec is None or state is None or trace.network is None or spec.kind == "sgd":
             continue
         arrays = ((("v", state["velocity"]),) if spec.kind == "momentum"
@@ -72,5 +72,5 @@ def _update(trace: StepTrace) -> list[Operand]:
         for symbol, flat in arrays:
             view = Parameters(trace.network, np.array(flat, dtype=np.float64))
             ops.append(Operand(f"{symbol} (W{s}) before", view.weights(layer - 1),
-                               f"optimiser state of layer {layer}'s weights before the step"))
+                               "optimiser state before"))
     return ops

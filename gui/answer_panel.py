@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -119,8 +120,10 @@ class AnswerTable(QTableWidget):
         return super().event(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
-        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
-                and self.state() != QAbstractItemView.State.EditingState:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            for editor in self.viewport().findChildren(QLineEdit):  # an open cell keeps its text
+                self.commitData(editor)
+                self.closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
             self.checkRequested.emit()
             return
         super().keyPressEvent(e)

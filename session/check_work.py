@@ -75,9 +75,10 @@ class CheckWork:
         return None if stepper is None else stepper.last_phase
 
     # -- commands ----------------------------------------------------------------------------
-    def check(self, info: TraceInfo | None, name: str,
+    def check(self, t: Trainer, info: TraceInfo | None, name: str,
               cells: tuple[tuple[str, ...], ...]) -> Verdict:
         """Check the answer for result ``name`` of the phase ``info`` shows (unmasked)."""
+        self._sync(t)
         op = self._result(info, name)
         if name in self._revealed:
             raise ValueError(f"{name} is shown already: step on to the next phase")
@@ -85,16 +86,18 @@ class CheckWork:
         self._answers[name] = (tuple(tuple(str(x) for x in row) for row in cells), verdict)
         return verdict
 
-    def reveal(self, info: TraceInfo | None, name: str | None) -> None:
+    def reveal(self, t: Trainer, info: TraceInfo | None, name: str | None) -> None:
         """Show result ``name`` (None: every result of the phase)."""
+        self._sync(t)
         if name is not None:
             self._revealed.add(self._result(info, name).name)
             return
         e = self._explanation(info)
         self._revealed.update(e.results)
 
-    def require_solved(self, info: TraceInfo | None, what: str) -> None:
+    def require_solved(self, t: Trainer, info: TraceInfo | None, what: str) -> None:
         """ValueError while the phase ``info`` shows (unmasked) has results to answer."""
+        self._sync(t)
         if self.on and info is not None and info.explanation is not None \
                 and self._unsolved(info.explanation):
             raise ValueError(f"{what} would show this phase's results: check your answers or "
@@ -212,10 +215,12 @@ def _hide(d: TraceDisplay, phase: Phase, unsolved: tuple[str, ...]) -> TraceDisp
 def handlers(s: Session) -> dict[type, Callable[[Any], None]]:
     """The session's handlers of the check-my-work commands."""
     def check(cmd: c.CheckAnswer) -> None:
-        s.check_work.check(s.explained(s.require_trainer()), cmd.name, cmd.cells)
+        t = s.require_trainer()
+        s.check_work.check(t, s.explained(t), cmd.name, cmd.cells)
 
     def reveal(cmd: c.ShowSolution) -> None:
-        s.check_work.reveal(s.explained(s.require_trainer()), cmd.name)
+        t = s.require_trainer()
+        s.check_work.reveal(t, s.explained(t), cmd.name)
 
     return {c.SetCheckWork: lambda cmd: s.check_work.set_on(cmd.on),
             c.CheckAnswer: check, c.ShowSolution: reveal}

@@ -340,8 +340,9 @@ class Session:
 
     def _gradient_check(self, cmd: c.GradientCheck) -> None:
         self.pause()
-        self.check_work.require_solved(self.explained(self.require_trainer()), "A gradient check")
-        self.emit(GradientChecked(self.stepping.gradient_check(self.require_trainer())))
+        t = self.require_trainer()
+        self.check_work.require_solved(t, self.explained(t), "A gradient check")
+        self.emit(GradientChecked(self.stepping.gradient_check(t)))
 
     # -- training while running --------------------------------------------------------------
     def train_chunk(self, budget_s: float) -> float | None:

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QTableWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+)
 
 from engine.notation import fmt
 from gui.answer_panel import MARK_ROLE, AnswerBlock
@@ -69,12 +77,21 @@ def test_check_my_work_hides_checks_marks_and_solves(qtbot, make_window):
     assert newest(w, QTableWidget, "operand:z¹") is None
     assert "chain rule shows once" in w.inspector.chain.text()
 
-    # the right z¹, typed as a student would (4 digits, true minus), is accepted
+    # the right z¹, typed as a student would (4 digits, Tab to the next cell, Enter), is
+    # accepted
     z_table = newest(w, QTableWidget, "answer:z¹")
     assert z_table.rowCount() == 1 and z_table.columnCount() == 2
     assert z_table.horizontalHeaderItem(1).text() == "unit 2"
-    type_into(z_table, z)
-    qtbot.mouseClick(w.inspector.answers.blocks["z¹"].check_button, Qt.MouseButton.LeftButton)
+    z_table.setFocus()
+    z_table.setCurrentCell(0, 0)  # a cell opens for typing when it becomes current
+    if not isinstance(QApplication.focusWidget(), QLineEdit):
+        z_table.editItem(z_table.item(0, 0))
+    for k in range(2):
+        editor = QApplication.focusWidget()
+        assert isinstance(editor, QLineEdit)
+        qtbot.keyClicks(editor, fmt(float(z[0, k])).replace("−", "-"))
+        qtbot.keyClick(editor, Qt.Key.Key_Tab if k == 0 else Qt.Key.Key_Return)
+    assert z_table.item(0, 0).text() == fmt(float(z[0, 0])).replace("−", "-")
     qtbot.waitUntil(lambda: slot_state(w, "z¹") is SlotState.CORRECT and rendered(w),
                     timeout=TIMEOUT)
     z_table = newest(w, QTableWidget, "answer:z¹")
@@ -85,7 +102,7 @@ def test_check_my_work_hides_checks_marks_and_solves(qtbot, make_window):
     type_into(a_table, a)
     a_table.item(0, 1).setText(fmt(float(a[0, 1]) + 0.01))
     a_table.setFocus()
-    qtbot.keyClick(a_table, Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: slot_state(w, "a¹") is SlotState.WRONG and rendered(w),
                     timeout=TIMEOUT)
     block: AnswerBlock = w.inspector.answers.blocks["a¹"]
