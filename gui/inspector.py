@@ -28,6 +28,7 @@ from engine.explain import Operand, fmt
 from engine.gradcheck import GradCheckReport
 from engine.layout import Layout
 from engine.notation import AUTO, DIGIT_CHOICES, FULL, precision
+from gui.answer_panel import AnswerPanel, check_toggle
 from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
 from gui.operand_table import table_for
 from session.snapshot import Snapshot, TraceInfo
@@ -49,6 +50,8 @@ class InspectorPanel(QWidget):
     """Preview a traced sample's update (True) or apply it (False)."""
     """None for the current minibatch, or a training-sample index."""
     gradientCheckRequested = Signal()
+    checkWorkToggled = Signal(bool)
+    """"Check my work" on or off (``answers`` sends the answers)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,12 +123,15 @@ class InspectorPanel(QWidget):
         head = QGridLayout()  # two rows, so the panel fits a narrow column
         head.addWidget(QLabel("Trace:"), 0, 0)
         head.addWidget(self.target, 0, 1, 1, 2)
+        self.check_mode = check_toggle()
+        self.check_mode.toggled.connect(self.checkWorkToggled)
         head.addWidget(self.preview, 1, 0)
         head.addWidget(self.layout_picker, 1, 1)
         head.addWidget(self.digits, 1, 2)
         head.addWidget(self.enlarge, 2, 0)
         head.addWidget(self.show_all, 2, 1)
         head.addWidget(self.check_button, 2, 2)
+        head.addWidget(self.check_mode, 3, 0, 1, 3)
         head.setColumnStretch(1, 1)
 
         self.progress = QLabel()
@@ -157,6 +163,7 @@ class InspectorPanel(QWidget):
         self.check_worst.setTextFormat(Qt.TextFormat.PlainText)
         self._check_key: object = None
 
+        self.answers = AnswerPanel()
         self.tables = QWidget()
         self.tables_layout = QVBoxLayout(self.tables)
         self.tables_layout.setContentsMargins(0, 0, 0, 0)
@@ -172,7 +179,8 @@ class InspectorPanel(QWidget):
         bv = QVBoxLayout(body)
         bv.setContentsMargins(6, 4, 6, 4)
         for w in (self.progress, self.title, self.equations, self.chain, self.note,
-                  self.check_result, self.check_table, self.check_worst, self.tables):
+                  self.check_result, self.check_table, self.check_worst, self.tables,
+                  self.answers):
             bv.addWidget(w)
         bv.addStretch(1)
         scroll = QScrollArea()
@@ -222,6 +230,10 @@ class InspectorPanel(QWidget):
             self.preview.blockSignals(True)
             self.preview.setChecked(snap.trace_preview)
             self.preview.blockSignals(False)
+        if self.check_mode.isChecked() != snap.check_work:
+            self.check_mode.blockSignals(True)
+            self.check_mode.setChecked(snap.check_work)
+            self.check_mode.blockSignals(False)
         if snap.trace is not self._trace:
             self._trace = snap.trace
             self._redraw()
@@ -253,6 +265,7 @@ class InspectorPanel(QWidget):
             "chain rule.")
         self.note.setText("")
         self.chain.setText("")
+        self.answers.show_check(None)
         self._clear_tables()
 
     def _clear_tables(self) -> None:
@@ -303,7 +316,10 @@ class InspectorPanel(QWidget):
                 self.tables_layout.addWidget(label)
                 self.tables_layout.addWidget(table_for(op, self.show_all.isChecked(),
                                                        9 * self.zoom))
-        if trace.chain is not None:
+        self.answers.show_check(trace.check, 9 * self.zoom)
+        if trace.check is not None and not trace.check.solved:
+            self.chain.setText("<i>The chain rule shows once this phase is solved.</i>")
+        elif trace.chain is not None:
             lines = "<br>".join(html.escape(line) for line in trace.chain.lines)
             what = "bias" if trace.chain.i < 0 else "weight"
             self.chain.setText(f"<b>Chain rule of the selected {what}</b><br>"

@@ -113,6 +113,11 @@ class MainWindow(WindowLayout):
         self.inspector.layoutChanged.connect(lambda name: self.send(c.SetLayout(name)))
         self.inspector.enlargeToggled.connect(lambda on: self.output_view.setVisible(not on))
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
+        self.inspector.checkWorkToggled.connect(lambda on: self.send(c.SetCheckWork(on)))
+        self.inspector.answers.answerChecked.connect(
+            lambda name, cells: self.send(c.CheckAnswer(name, cells)))
+        self.inspector.answers.solutionRequested.connect(
+            lambda name: self.send(c.ShowSolution(name)))
 
     def _build_shortcuts(self) -> None:
         install_shortcuts(self, {

@@ -235,6 +235,31 @@ class GradientCheck(Command):
     """Compare backprop with central differences on the traced samples."""
 
 
+# -- check my work ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SetCheckWork(Command):
+    """"Check my work" on: the inspector hides each phase's results until the student has
+    answered them (or asked for the solution); off: everything shows."""
+
+    on: bool
+
+
+@dataclass(frozen=True)
+class CheckAnswer(Command):
+    """The student's answer for result operand ``name`` of the phase on screen: its cells as
+    typed, row by row, in the shape the answer grid shows (``AnswerSlot.rows`` × ``cols``)."""
+
+    name: str
+    cells: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class ShowSolution(Command):
+    """Reveal result ``name`` of the phase on screen, or with None every result of it."""
+
+    name: str | None = None
+
+
 # -- files -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SaveWorkspace(Command):

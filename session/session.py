@@ -21,20 +21,19 @@ from typing import Any, Protocol
 
 from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
-from engine.layout import Layout, check_layout, in_layout
+from engine.layout import Layout
 from engine.map_axes import default_map_axes
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
-from engine.notation import AUTO, check_digits, precision
+from engine.notation import AUTO
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
+from session import check_work, files, hand_edits, inspecting, tracing
 from session import commands as c
-from session import files, hand_edits, tracing
 from session.edits import EditKind, plan_edit
 from session.events import (
     Diverged,
     Event,
-    GradientChecked,
     Notice,
     Refused,
     RunningChanged,
@@ -42,7 +41,6 @@ from session.events import (
 from session.messages import one_line
 from session.pacing import Due, Pacer
 from session.snapshot import DataView, FileState, Snapshot, TraceInfo, build_snapshot, compute_maps
-from session.snapshot import trace_info as _trace_info
 from session.stepping import StepControl
 
 WINDOW_SEEDS = 2**31 - 1
@@ -82,6 +80,7 @@ class Session:
         """Commands handled so far (snapshots carry it)."""
         self.file = FileState()
         self.stepping = StepControl()
+        self.check_work = check_work.CheckWork()
         self.pacer = Pacer()
         self._data: DataView | None = None
         self._maps: PlaneMaps | CurveMaps | None = None
@@ -187,11 +186,6 @@ class Session:
             c.TraceSample: lambda cmd: tracing.trace_sample(self, cmd),
             c.TraceNearest: lambda cmd: tracing.trace_nearest(self, cmd),
             c.SetTracePreview: lambda cmd: tracing.set_trace_preview(self, cmd),
-            c.SetDigits: self._set_digits,
-            c.SetLayout: self._set_layout,
-            c.SelectWeight: self._select_weight,
-            c.SelectBias: self._select_bias,
-            c.GradientCheck: self._gradient_check,
             c.SaveWorkspace: lambda cmd: files.save(self, cmd),
             c.OpenWorkspace: lambda cmd: files.open_workspace(self, cmd),
             c.Export: lambda cmd: files.export(self, cmd),
@@ -201,6 +195,8 @@ class Session:
             c.ReplaceData: lambda cmd: hand_edits.replace_data(self, cmd),
             c.SetLayer: lambda cmd: hand_edits.set_layer(self, cmd),
             c.SetMapAxes: lambda cmd: tracing.set_map_axes(self, cmd),
+            **check_work.handlers(self),
+            **inspecting.handlers(self),
         }
 
     def _run(self, cmd: c.Run) -> None:
@@ -221,12 +217,14 @@ class Session:
     def _step(self, cmd: c.Step) -> None:
         t = self.require_trainer()
         self.pause()
+        self.check_work.reset()
         divergence = self.stepping.step(t, cmd.unit)
         self.mark_dirty()
         self._diverged(divergence)
 
     def _step_back(self, cmd: c.StepBack) -> None:
         self.pause()
+        self.check_work.reset()
         changed, notice = self.stepping.back(self.require_trainer())
         if changed:
             self.mark_dirty()
@@ -329,23 +327,6 @@ class Session:
     def _remove_point(self, cmd: c.RemovePoint) -> None:
         self._edit_data(lambda s, ds: remove_nearest(s, ds, (cmd.x, cmd.y)), "removed a point")
 
-    def _set_digits(self, cmd: c.SetDigits) -> None:
-        self.digits = check_digits(cmd.digits)
-
-    def _set_layout(self, cmd: c.SetLayout) -> None:
-        self.layout = check_layout(cmd.layout)
-
-    def _select_bias(self, cmd: c.SelectBias) -> None:
-        self.stepping.select_bias(self.require_trainer(), cmd.layer, cmd.j)
-
-    def _select_weight(self, cmd: c.SelectWeight) -> None:
-        self.stepping.select_weight(self.require_trainer(), cmd.layer, cmd.i, cmd.j)
-
-    def _gradient_check(self, cmd: c.GradientCheck) -> None:
-        self.pause()
-        with in_layout(self.layout):  # the worst parameter named as the inspector names it
-            self.emit(GradientChecked(self.stepping.gradient_check(self.require_trainer())))
-
     # -- training while running --------------------------------------------------------------
     def train_chunk(self, budget_s: float) -> float | None:
         """Train while running, for at most about ``budget_s`` seconds. Returns the seconds to
@@ -364,11 +345,9 @@ class Session:
         return 0.0
 
     # -- what the views see ------------------------------------------------------------------
-    def _trace_info(self, t: Trainer) -> TraceInfo | None:
-        """The phase stepper's state, its numbers written with the chosen digits, in the
-        chosen layout."""
-        with precision(self.digits), in_layout(self.layout):
-            return _trace_info(t, self.stepping.selected_weight)
+    def explained(self, t: Trainer) -> TraceInfo | None:
+        """The trace as the inspector writes it (``inspecting.explained``)."""
+        return inspecting.explained(self, t)
 
     def snapshot(self) -> Snapshot | None:
         """An immutable picture of the run (None before a network exists)."""
@@ -384,15 +363,15 @@ class Session:
             self._maps_cost = self._maps_time - now
         # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
         # the last epoch's record does and costs nothing.
-        return build_snapshot(
+        return self.check_work.snapshot(build_snapshot(
             t, self.generation, data, running=self.running,
             metrics=None if self.running else t.evaluate(),
             epochs_per_second=self.pacer.epochs_per_second() if self.running else 0.0,
             maps=self._maps,
-            trace=None if self.running else self._trace_info(t),
+            trace=None if self.running else inspecting.on_screen(self, t),
             traced_sample=self.stepping.traced_sample, digits=self.digits,
             layout=self.layout,
             trace_preview=self.stepping.preview_trace,
             can_step_back=self.stepping.can_step_back(t),
             handled=self.handled, file=self.file, model_scores=self._scores,
-        )
+        ), t)

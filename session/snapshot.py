@@ -25,6 +25,7 @@ from engine.notation import AUTO
 from engine.scenario import Scenario
 from engine.trace_display import TraceDisplay, phase_display
 from engine.trainer import Trainer
+from session.answer_slots import PhaseCheck
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -103,6 +104,10 @@ class TraceInfo:
     """Training-set positions of the traced samples."""
     regular: bool
     """True for the epoch's next minibatch, False for an extra step on chosen samples."""
+    check: PhaseCheck | None = None
+    """"Check my work": the results to answer (None when the mode is off). While any is
+    unanswered, ``explanation``, ``display`` and ``chain`` withhold them
+    (``session.check_work``)."""
 
     @property
     def done(self) -> bool:
@@ -194,6 +199,8 @@ class Snapshot:
     """Per layer, (n_in, n_out) bool: True for a dead link (TF rules, L1); () with TF rules off."""
     scores: Scores | None = None
     """Confusion matrix / R² and RMSE on both sets, refreshed with the maps."""
+    check_work: bool = False
+    """"Check my work" is on (``trace.check`` says what is to answer)."""
 
     @property
     def depth(self) -> int:
