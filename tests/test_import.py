@@ -195,7 +195,7 @@ def test_wrong_shapes(tmp_path, source, target):
     doc = good_doc(source)
     doc["layers"][0]["W"][1] = [1.0]
     refused(write(tmp_path, "ragged.json", json.dumps(doc)), target,
-            "layers[0].W: rows of different lengths")
+            "layers[0].W (layer 1): rows of different lengths")
     doc = good_doc(source)
     doc["layers"].append(doc["layers"][-1])
     refused(write(tmp_path, "count.json", json.dumps(doc)), target, "3 weight layers", "2-2-1")
@@ -216,7 +216,7 @@ def test_nan_and_inf(tmp_path, source, target, bad):
     doc = good_doc(source)
     doc["layers"][0]["b"][1] = bad
     text = json.dumps(doc)  # writes NaN / Infinity / -Infinity tokens
-    refused(write(tmp_path, "nan.json", text), target, f"layers[0].b: contains {word}")
+    refused(write(tmp_path, "nan.json", text), target, f"layers[0].b (layer 1): contains {word}")
 
     model = build_onnx_model(source)
     for init in model.graph.initializer:
@@ -282,13 +282,13 @@ def test_lying_npy_header_is_refused(tmp_path, source, target):
     ("change", "words"),
     [
         (lambda d: d["layers"][0]["W"][0].__setitem__(1, "0.5"),
-         ["layers[0].W[0][1]: expected a number, got a string"]),
+         ["layers[0].W[0][1] (layer 1): expected a number, got a string"]),
         (lambda d: d["layers"][1].__setitem__("b", 0.5), ["layers[1].b", "expected a list"]),
         (lambda d: d["layers"][1].__setitem__("W", [[True], [1.0]]),
-         ["layers[1].W[0][0]: expected a number, got a boolean"]),
+         ["layers[1].W[0][0] (layer 2): expected a number, got a boolean"]),
         (lambda d: d.pop("layers"), ["layers: missing"]),
         (lambda d: d.__setitem__("layers", {}), ["layers: expected a non-empty list"]),
-        (lambda d: d["layers"].__setitem__(0, [1, 2]), ["layers[0]: expected an object"]),
+        (lambda d: d["layers"].__setitem__(0, [1, 2]), ["layers[0] (layer 1): expected an object"]),
         (lambda d: d.pop("format"), ["no 'format' field"]),
         (lambda d: d.__setitem__("use_bias", "yes"), ["use_bias: expected true or false"]),
         (lambda d: d.__setitem__("architecture", "2-2-1"), ["architecture: expected a list"]),

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from engine.fileio import decode_text
-from engine.io.validate import join, one_line, quote, short
+from engine.io.validate import join, named, one_line, quote, short
 
 MAX_DEPTH = 32
 """Deepest nesting accepted (the playground's own files nest at most 6 deep)."""
@@ -258,7 +258,7 @@ def _in_list(path: str, i: int, v: Any, problem: str) -> str:
     where = f"{path}[{i}]"
     token = _bad_number(v)
     if token is None:
-        return f"{where}: {problem}"
+        return f"{named(where)}: {problem}"
     nan = v.is_nan if isinstance(v, _BadNumber) else isinstance(v, float) and math.isnan(v)
-    return (f"{path or 'document'}: contains {'NaN' if nan else 'Inf'} ({where} is {token}; "
+    return (f"{named(path)}: contains {'NaN' if nan else 'Inf'} ({where} is {token}; "
             f"{_FINITE_RULE})")

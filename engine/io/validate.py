@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -84,9 +85,24 @@ class FieldError(ValueError):
     can tell it from a ValueError that a library raises on damaged data.)"""
 
 
+_LAYER_INDEX = re.compile(r"\b(layers|hidden)\[(\d+)\]")
+
+
+def named(path: str) -> str:
+    """``path`` as a message names it: 'document' for the whole, and a 0-based JSON index
+    of a layer followed by the layer's 1-based name, as the window numbers layers:
+    ``layers[0].W (layer 1)``, ``hidden[2] (hidden layer 3)``."""
+    found = list(_LAYER_INDEX.finditer(path))
+    if not found:
+        return path or "document"
+    last = found[-1]
+    what = "hidden layer" if last.group(1) == "hidden" else "layer"
+    return f"{path} ({what} {int(last.group(2)) + 1})"
+
+
 def fail(path: str, message: str) -> NoReturn:
-    """Raise the kit's error: ``path: message`` (the whole document is 'document')."""
-    raise FieldError(f"{path or 'document'}: {message}")
+    """Raise the kit's error: ``path: message`` (``named(path)``)."""
+    raise FieldError(f"{named(path)}: {message}")
 
 
 def _is_number(v: Any) -> bool:
