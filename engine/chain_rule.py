@@ -12,12 +12,16 @@ from engine.layout import next_weight_sum
 from engine.losses import get_loss
 from engine.notation import bracketed as _b
 from engine.notation import checkable, fmt, sub, sup
+from engine.operands import ChainLine, DeltaRef
 from engine.trace import StepTrace
 
 
-def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
-    """The lines explaining δˡⱼ for each sample (``layer`` 1-based, ``j`` 0-based); empty
-    when the trace has not reached it or the activation has no elementwise derivative."""
+def delta_lines(trace: StepTrace, layer: int, j: int,
+                expanded: frozenset[DeltaRef] = frozenset(), indent: int = 0) -> list[ChainLine]:
+    """The lines explaining δˡⱼ for each sample (``layer`` 1-based, ``j`` 0-based), each term's
+    δˡ⁺¹ₖ expandable; after them, how each δ in ``expanded`` that they use came about, and so
+    on down to the output. Empty when the trace has not reached δˡⱼ or the activation has no
+    elementwise derivative."""
     spec = trace.network
     if spec is None or layer not in trace.delta:
         return []
@@ -39,14 +43,24 @@ def delta_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
             w_next = trace.params_before[layer][0][j]  # (n_{l+1},): out of unit j
             d_next = trace.delta[layer + 1][n]
             with checkable((slope, w_next, d_next), lambda f, w, d: f * float(w @ d), delta) as r:
-                terms = " + ".join(f"{_b(w)}×{_b(d)}"
-                                   for w, d in zip(w_next, d_next, strict=True))
-                line = (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · "
-                        f"{next_weight_sum(layer, j)} = {fmt(slope)} × ({terms}) = "
-                        f"{fmt(delta, r)}")
+                parts: list[tuple[str, DeltaRef | None]] = [
+                    (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · "
+                     f"{next_weight_sum(layer, j)} = {fmt(slope)} × (", None)]
+                for k, (w, d) in enumerate(zip(w_next, d_next, strict=True)):
+                    parts += [(" + " if k else "", None), (f"{_b(w)}×", None),
+                              (_b(d), (layer + 1, k))]
+                parts.append((f") = {fmt(delta, r)}{tag}", None))
+            lines.append(ChainLine(tuple(parts), indent))
+            continue
         if line is None:
             return []
-        lines.append(line + tag)
+        lines.append(ChainLine.plain(line + tag, indent))
+    if layer < depth:
+        for k in range(spec.layers[layer].units):
+            if (layer + 1, k) in expanded:
+                lines.append(ChainLine.plain(f"how δ{sup(layer + 1)}{sub(k + 1)} came about:",
+                                             indent + 1))
+                lines += delta_lines(trace, layer + 1, k, expanded, indent + 1)
     return lines
 
 
@@ -79,7 +93,8 @@ def bias_gradient(trace: StepTrace, layer: int, j: int) -> float:
     return float(db[j]) if db is not None else float(trace.delta[layer][:, j].sum())
 
 
-def bias_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
+def bias_lines(trace: StepTrace, layer: int, j: int,
+               expanded: frozenset[DeltaRef] = frozenset()) -> list[ChainLine]:
     """∂L/∂bˡⱼ = Σₙ δˡⱼ with every term, then how each δ came about (``layer`` 1-based)."""
     if layer not in trace.delta:
         raise ValueError(f"the backward pass has not reached layer {layer} yet")
@@ -92,4 +107,4 @@ def bias_lines(trace: StepTrace, layer: int, j: int) -> list[str]:
         with checkable((errors,), lambda e: float(np.sum(e)), gradient) as r:
             first = (f"∂L/∂{name} = Σₙ {d_name} = " + " + ".join(_b(e) for e in errors)
                      + f" = {fmt(gradient, r)}")
-    return [first, *delta_lines(trace, layer, j)]
+    return [ChainLine.plain(first), *delta_lines(trace, layer, j, expanded)]

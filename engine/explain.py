@@ -22,7 +22,7 @@ from engine.chain_rule import bias_gradient, bias_lines, delta_lines
 from engine.losses import Loss, get_loss
 from engine.notation import bracketed as _b
 from engine.notation import checkable, fmt, sub, sup
-from engine.operands import Operand, WeightChain, input_name, labelled
+from engine.operands import ChainLine, DeltaRef, Operand, WeightChain, input_name, labelled
 from engine.program import Phase
 from engine.trace import StepTrace
 from engine.update_rule import (
@@ -256,10 +256,12 @@ def _output_delta(loss: Loss, act: Activation, depth: int, scale: str) -> str:
     return f"δ{s} = {loss.delta_text(PREDICTION, scale)}{deriv}"
 
 
-def explain_bias(trace: StepTrace, layer: int, j: int) -> WeightChain:
-    """∂L/∂bˡⱼ = Σₙ δˡⱼ and its update, term by term (``layer`` 1-based, ``j`` 0-based); as a
-    WeightChain whose inputs are all 1 and ``i`` is −1."""
-    lines = bias_lines(trace, layer, j)
+def explain_bias(trace: StepTrace, layer: int, j: int,
+                 expanded: frozenset[DeltaRef] = frozenset()) -> WeightChain:
+    """∂L/∂bˡⱼ = Σₙ δˡⱼ and its update, term by term (``layer`` 1-based, ``j`` 0-based), with
+    the δ's in ``expanded`` explained too; as a WeightChain whose inputs are all 1 and ``i``
+    is −1."""
+    lines = bias_lines(trace, layer, j, expanded)
     errors = trace.delta[layer][:, j]
     b0 = trace.params_before[layer - 1][1]
     if b0 is None:
@@ -269,18 +271,20 @@ def explain_bias(trace: StepTrace, layer: int, j: int) -> WeightChain:
         b1 = trace.params_after[layer - 1][1]
         after = None if b1 is None else float(b1[j])
         if trace.optimizer is not None and trace.state_after is not None:
-            lines += update_lines(parameter_update(trace, layer, None, j), trace.optimizer,
-                                  trace.tf_rules)
+            lines += map(ChainLine.plain, update_lines(parameter_update(trace, layer, None, j),
+                                                       trace.optimizer, trace.tf_rules))
     return WeightChain(layer, -1, j, np.ones_like(errors), errors, errors.copy(),
-                       bias_gradient(trace, layer, j),
-                       float(b0[j]), after, trace.learning_rate, tuple(lines))
+                       bias_gradient(trace, layer, j), float(b0[j]), after,
+                       trace.learning_rate, tuple(line.text for line in lines), tuple(lines))
 
 
-def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
-    """∂L/∂wˡᵢⱼ and its update, term by term (``layer`` is 1-based; i, j 0-based); i = −1
+def explain_weight(trace: StepTrace, layer: int, i: int, j: int,
+                   expanded: frozenset[DeltaRef] = frozenset()) -> WeightChain:
+    """∂L/∂wˡᵢⱼ and its update, term by term (``layer`` is 1-based; i, j 0-based), with the
+    δ's in ``expanded`` explained too (each term of a δ's sum expands its own); i = −1
     explains the bias bˡⱼ instead."""
     if i < 0:
-        return explain_bias(trace, layer, j)
+        return explain_bias(trace, layer, j, expanded)
     if layer not in trace.dW:
         raise ValueError(f"the backward pass has not reached layer {layer} yet")
     inputs = trace.a[layer - 1][:, i]
@@ -303,19 +307,19 @@ def explain_weight(trace: StepTrace, layer: int, i: int, j: int) -> WeightChain:
     with checkable((inputs, errors), lambda x, d: float(x @ d), gradient) as r:
         if len(products) == 1:
             (p, q), = pairs
-            lines = [f"∂L/∂{name} = {a_name} · {d_name} = {_b(p)} × {_b(q)} = "
-                     f"{fmt(gradient, r)}{where}"]
+            first = (f"∂L/∂{name} = {a_name} · {d_name} = {_b(p)} × {_b(q)} = "
+                     f"{fmt(gradient, r)}{where}")
         else:  # every term of the batch sum (the panel scrolls)
             shown = " + ".join(f"{_b(p)}×{_b(q)}" for p, q in pairs)
-            lines = [f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient, r)}"
-                     + where]
-    lines += delta_lines(trace, layer, j)
+            first = f"∂L/∂{name} = Σₙ {a_name}·{d_name} = {shown} = {fmt(gradient, r)}" + where
+    lines = [ChainLine.plain(first), *delta_lines(trace, layer, j, expanded)]
     if after is not None:
         if trace.optimizer is not None and trace.state_after is not None:
-            lines += update_lines(parameter_update(trace, layer, i, j), trace.optimizer,
-                                  trace.tf_rules)
+            lines += map(ChainLine.plain, update_lines(parameter_update(trace, layer, i, j),
+                                                       trace.optimizer, trace.tf_rules))
         else:
-            lines.append(f"{name} ← {fmt(before)} − {fmt(trace.learning_rate)} × "
-                         f"{fmt(gradient)} = {fmt(after)}")
+            lines.append(ChainLine.plain(f"{name} ← {fmt(before)} − "
+                                         f"{fmt(trace.learning_rate)} × {fmt(gradient)} = "
+                                         f"{fmt(after)}"))
     return WeightChain(layer, i, j, inputs, errors, products, gradient, before, after,
-                       trace.learning_rate, tuple(lines))
+                       trace.learning_rate, tuple(line.text for line in lines), tuple(lines))

@@ -65,6 +65,27 @@ def input_name(trace: StepTrace, i: int) -> str:
     return names[i] if i < len(names) else f"x{sub(i + 1)}"
 
 
+DeltaRef = tuple[int, int]
+"""(layer 1-based, unit 0-based) of one δ: what a chain-rule term expands to."""
+
+
+@dataclass(frozen=True)
+class ChainLine:
+    """One line of a chain rule as pieces of text, some of them a δ that can be expanded
+    (clicked) to show how it came about; ``indent`` counts the expansions it sits in."""
+
+    parts: tuple[tuple[str, DeltaRef | None], ...]
+    indent: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(piece for piece, _ in self.parts)
+
+    @staticmethod
+    def plain(text: str, indent: int = 0) -> ChainLine:
+        return ChainLine(((text, None),), indent)
+
+
 @dataclass(frozen=True)
 class WeightChain:
     """The chain rule for one weight wˡᵢⱼ, every term from the trace (0-based i, j)."""
@@ -80,3 +101,5 @@ class WeightChain:
     after: float | None
     learning_rate: float
     lines: tuple[str, ...]
+    """Each line's text (``parts`` with its expandable terms)."""
+    parts: tuple[ChainLine, ...] = ()

@@ -29,6 +29,7 @@ from engine.gradcheck import GradCheckReport
 from engine.layout import Layout
 from engine.notation import AUTO, DIGIT_CHOICES, FULL, precision
 from gui.answer_panel import AnswerPanel, check_toggle
+from gui.chain_rule_view import chain_html, parse_link
 from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
 from gui.operand_table import table_for
 from session.snapshot import Snapshot, TraceInfo
@@ -51,6 +52,8 @@ class InspectorPanel(QWidget):
     """None for the current minibatch, or a training-sample index."""
     gradientCheckRequested = Signal()
     checkWorkToggled = Signal(bool)
+    deltaExpandRequested = Signal(int, int)
+    """(layer 1-based, unit 0-based) of a δ clicked in the chain rule: expand or fold it."""
     """"Check my work" on or off (``answers`` sends the answers)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -152,7 +155,11 @@ class InspectorPanel(QWidget):
         self.chain.setObjectName("chainRule")
         self.chain.setWordWrap(True)
         self.chain.setTextFormat(Qt.TextFormat.RichText)
-        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.chain.setOpenExternalLinks(False)
+        self.chain.linkActivated.connect(self._on_chain_link)
         self.check_result = QLabel()
         self.check_result.setObjectName("gradientCheckResult")
         self.check_result.setWordWrap(True)
@@ -199,6 +206,12 @@ class InspectorPanel(QWidget):
         self._show_idle()
 
     # -- input ---------------------------------------------------------------------------------
+    @Slot(str)
+    def _on_chain_link(self, href: str) -> None:
+        ref = parse_link(href)
+        if ref is not None:
+            self.deltaExpandRequested.emit(*ref)
+
     @Slot(int)
     def _on_target(self, _index: int) -> None:
         self.traceTargetChanged.emit(self.target.currentData())
@@ -320,10 +333,7 @@ class InspectorPanel(QWidget):
         if trace.check is not None and not trace.check.solved:
             self.chain.setText("<i>The chain rule shows once this phase is solved.</i>")
         elif trace.chain is not None:
-            lines = "<br>".join(html.escape(line) for line in trace.chain.lines)
-            what = "bias" if trace.chain.i < 0 else "weight"
-            self.chain.setText(f"<b>Chain rule of the selected {what}</b><br>"
-                               f"<span style=\"{MONO}\">{lines}</span>")
+            self.chain.setText(chain_html(trace.chain))
         else:
             self.chain.setText("<i>Click a weight (edge) or a unit (its bias) in the diagram, "
                                "after its backward phase, to see its chain rule with "

@@ -111,6 +111,8 @@ class MainWindow(WindowLayout):
         self.inspector.tracePreviewChanged.connect(lambda on: self.send(c.SetTracePreview(on)))
         self.inspector.digitsChanged.connect(lambda n: self.send(c.SetDigits(n)))
         self.inspector.layoutChanged.connect(lambda name: self.send(c.SetLayout(name)))
+        self.inspector.deltaExpandRequested.connect(
+            lambda layer, unit: self.send(c.ExpandDelta(layer, unit)))
         self.inspector.enlargeToggled.connect(lambda on: self.output_view.setVisible(not on))
         self.inspector.gradientCheckRequested.connect(self._on_gradient_check)
         self.inspector.checkWorkToggled.connect(lambda on: self.send(c.SetCheckWork(on)))

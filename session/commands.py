@@ -190,6 +190,15 @@ class SetDigits(Command):
 
 
 @dataclass(frozen=True)
+class ExpandDelta(Command):
+    """In the selected chain rule, show (or hide again) how δ of ``unit`` (0-based) in
+    ``layer`` (1-based) came about: a clicked term of a δ's sum."""
+
+    layer: int
+    unit: int
+
+
+@dataclass(frozen=True)
 class SetLayout(Command):
     """The inspector's textbook layout: "rows" (samples as rows, X·W) or "columns" (samples
     as columns, W·X; every matrix shown transposed)."""

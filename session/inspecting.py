@@ -39,7 +39,7 @@ def explained(s: Session, t: Trainer) -> TraceInfo | None:
     """The phase stepper's state, its numbers written with the chosen digits in the chosen
     layout, before "check my work" withholds anything (the snapshot applies it)."""
     with precision(s.digits), in_layout(s.layout):
-        return trace_info(t, s.stepping.selected_weight)
+        return trace_info(t, s.stepping.selected_weight, s.stepping.expanded)
 
 
 def on_screen(s: Session, t: Trainer) -> TraceInfo | None:
@@ -71,5 +71,9 @@ def handlers(s: Session) -> dict[type, Callable[[Any], None]]:
     def select_bias(cmd: c.SelectBias) -> None:
         s.stepping.select_bias(s.require_trainer(), cmd.layer, cmd.j)
 
+    def expand(cmd: c.ExpandDelta) -> None:
+        s.stepping.expand_delta(s.require_trainer(), cmd.layer, cmd.unit)
+
     return {c.SetDigits: set_digits, c.SetLayout: set_layout, c.SelectWeight: select_weight,
-            c.SelectBias: select_bias, c.GradientCheck: lambda cmd: gradient_check(s)}
+            c.SelectBias: select_bias, c.GradientCheck: lambda cmd: gradient_check(s),
+            c.ExpandDelta: expand}

@@ -114,8 +114,10 @@ class TraceInfo:
         return self.position == len(self.phases)
 
 
-def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None) -> TraceInfo | None:
-    """TraceInfo for the trainer's current or just-finished phase step, if there is one."""
+def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None,
+               expanded: frozenset[tuple[int, int]] = frozenset()) -> TraceInfo | None:
+    """TraceInfo for the trainer's current or just-finished phase step, if there is one, with
+    the chain rule of the ``selected`` weight and the δ's ``expanded`` in it."""
     stepper = trainer.current_step
     if stepper is None:
         return None
@@ -128,7 +130,7 @@ def trace_info(trainer: Trainer, selected: tuple[int, int, int] | None) -> Trace
     chain = None
     if selected is not None and selected[0] in trace.dW:
         try:
-            chain = explain_weight(trace, *selected)
+            chain = explain_weight(trace, *selected, expanded=expanded)
         except (IndexError, ValueError):
             chain = None  # the selection belongs to a network no longer shown
     return TraceInfo(

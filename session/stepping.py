@@ -33,6 +33,9 @@ class StepControl:
         self.selected_weight: tuple[int, int, int] | None = None
         """(layer 1-based, i, j) of the weight whose chain rule is explained; i = −1 for the
         bias of unit j."""
+        self.expanded: frozenset[tuple[int, int]] = frozenset()
+        """(layer 1-based, unit 0-based) of the δ's the chain rule also explains (terms the
+        user clicked); cleared when another weight or bias is selected."""
         self._cursor = 0
         """Next sample for Step by Sample when none is traced."""
 
@@ -41,6 +44,7 @@ class StepControl:
         self.undo.clear()
         self.traced_sample = None
         self.selected_weight = None
+        self.expanded = frozenset()
 
     def remember(self, t: Trainer) -> None:
         """Keep the state before a change, so Step back can return to it."""
@@ -135,6 +139,7 @@ class StepControl:
         if not (0 <= i < n_in and 0 <= j < n_out):
             return False
         self.selected_weight = (layer + 1, i, j)
+        self.expanded = frozenset()
         return True
 
     def select_bias(self, t: Trainer, layer: int, j: int) -> bool:
@@ -144,7 +149,17 @@ class StepControl:
         if not 0 <= j < t.spec.shapes()[layer][1]:
             return False
         self.selected_weight = (layer + 1, -1, j)  # i = −1: the bias (explain_weight)
+        self.expanded = frozenset()
         return True
+
+    def expand_delta(self, t: Trainer, layer: int, unit: int) -> None:
+        """Show (or hide again) how δ of ``unit`` in ``layer`` (1-based) came about in the
+        selected chain rule."""
+        if not (isinstance(layer, int) and isinstance(unit, int)
+                and 1 <= layer <= t.spec.depth and 0 <= unit < t.spec.sizes[layer]):
+            raise ValueError(f"there is no δ of unit {unit + 1} in layer {layer} "
+                             f"(the network has {t.spec.depth} layers)")
+        self.expanded = self.expanded ^ {(layer, unit)}
 
     def gradient_check(self, t: Trainer) -> GradCheckReport:
         """Gradient check on the traced sample, else the step in progress, else the next

@@ -169,7 +169,7 @@ def test_the_chain_rule_writes_out_each_delta_and_its_terms_sum_to_the_engines(p
     trace = stepper.run_to_end()
     depth = t.spec.depth
     for layer in range(1, depth + 1):
-        lines = delta_lines(trace, layer, 0)
+        lines = [line.text for line in delta_lines(trace, layer, 0)]
         assert len(lines) == len(trace.indices)
         if layer < depth:  # f′(zˡ) · Σₖ wˡ⁺¹ⱼₖ δˡ⁺¹ₖ, from the trace's own numbers
             act = get_activation(t.spec.layers[layer - 1].activation)

@@ -101,7 +101,8 @@ def test_fields_name_the_full_path() -> None:
     with pytest.raises(ValueError) as e:
         scenario_from_dict(doc, path="scenario")
     assert str(e.value).startswith(
-        "scenario.model.hidden[1].activation (hidden layer 2): unknown 'relu6' (known: sigmoid, tanh, ")
+        "scenario.model.hidden[1].activation (hidden layer 2): unknown 'relu6' (known: "
+        "sigmoid, tanh, ")
     f = Fields({"n": True, "odd key": 1}, "top")
     with pytest.raises(FieldError, match=r"^top\.n: expected an integer, got a boolean$"):
         f.integer("n")
