@@ -164,3 +164,7 @@ def test_the_layout_picker_transposes_the_inspector_tables(qtbot, make_window):
 
     qtbot.waitUntil(transposed, timeout=TIMEOUT)
     assert "z¹ = W¹·X + b¹" in w.inspector.equations.text()
+    # the diagram's hover names the weight as the inspector does: (to, from)
+    from gui.network.tooltips import edge_tooltip
+
+    assert edge_tooltip(snap, None, 0, 1, 0).startswith("Weight w¹₁,₂ (x₂ → ")

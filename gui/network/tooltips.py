@@ -49,7 +49,8 @@ def edge_tooltip(snap: Snapshot, tr: TraceDisplay | None, layer: int, i: int, j:
     w = float(snap.weights[layer][i, j])
     g = float(snap.grad_weights[layer][i, j])
     src, dst = column_name(snap, layer, i), column_name(snap, layer + 1, j)
-    lines = [f"Weight {weight_symbol(layer, i, j)} ({src} → {dst})", f"w = {format_value(w)}"]
+    lines = [f"Weight {weight_symbol(layer, i, j, snap.layout)} ({src} → {dst})",
+             f"w = {format_value(w)}"]
     if is_dead(snap, layer, i, j):
         lines.append(DEAD_LINK_TEXT)
     if tr is not None and tr.edge_kind is not EdgeQuantity.WEIGHT:
@@ -203,8 +204,9 @@ def block_input_tooltip(snap: Snapshot, i: int, sample: int | None) -> str:
     w = np.asarray(snap.weights[0][i], dtype=np.float64)
     if w.size and np.isfinite(w).any():
         lo, hi = int(np.nanargmin(w)), int(np.nanargmax(w))
-        lines.append(f"its weights into layer 1: {weight_symbol(0, i, lo)} = "
-                     f"{format_value(float(w[lo]))} … {weight_symbol(0, i, hi)} = "
+        low, high = (weight_symbol(0, i, k, snap.layout) for k in (lo, hi))
+        lines.append(f"its weights into layer 1: {low} = "
+                     f"{format_value(float(w[lo]))} … {high} = "
                      f"{format_value(float(w[hi]))}")
     lines.append("each band carries one unit's weights in input order: hover a band to "
                  "read one")

@@ -222,8 +222,8 @@ class NetworkView(QWidget):
         value = float(snap.weights[layer][i, j])
         self._edit_target = WeightTarget(layer, i, j)
         pos = at if at is not None else self.edge_position(layer, i, j)
-        self._editor.open_at(repr(value), pos,
-                             f"{weight_symbol(layer, i, j)}: Enter applies, Esc cancels")
+        self._editor.open_at(repr(value), pos, f"{weight_symbol(layer, i, j, snap.layout)}: "
+                             "Enter applies, Esc cancels")
 
     def begin_edit_bias(self, layer: int, j: int, at: QPoint | None = None) -> None:
         """Open the inline editor on bias ``biases[layer][j]`` (layer 0 = first hidden layer)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from engine.layout import weight_name
+from engine.layout import Layout, in_layout, weight_name
 from engine.notation import sub, sup
 
 MAX_EDITOR_CHARS = 64
@@ -46,10 +46,12 @@ def parse_finite(text: str) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def weight_symbol(layer: int, i: int, j: int) -> str:
+def weight_symbol(layer: int, i: int, j: int, layout: Layout = Layout.ROWS) -> str:
     """w with the layer as superscript (W¹ feeds hidden layer 1) and 1-based subscripts in the
-    current layout's order (``engine.layout.weight_name``: from, to in rows)."""
-    return weight_name(layer + 1, i, j)
+    inspector's ``layout`` (``engine.layout.weight_name``: from, to with samples as rows; to,
+    from with samples as columns)."""
+    with in_layout(layout):
+        return weight_name(layer + 1, i, j)
 
 
 def bias_symbol(layer: int, j: int) -> str:
