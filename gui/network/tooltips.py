@@ -211,3 +211,16 @@ def block_input_tooltip(snap: Snapshot, i: int, sample: int | None) -> str:
     lines.append("each band carries one unit's weights in input order: hover a band to "
                  "read one")
     return "\n".join(lines)
+
+
+def hover_tooltip(snap: Snapshot | None, tr: TraceDisplay | None, hover: tuple | None,
+                  block: bool, sample: int | None) -> str:
+    """The tooltip of ``hover`` (("edge", layer, i, j) or ("unit", column, j)); ``block``: the
+    inputs are drawn as a block showing training sample ``sample``. "" for nothing."""
+    if hover is None or snap is None:
+        return ""
+    if hover[0] == "edge":
+        return edge_tooltip(snap, tr, *hover[1:])
+    if hover[1] == 0 and block:
+        return block_input_tooltip(snap, hover[2], sample)
+    return unit_tooltip(snap, tr, *hover[1:])

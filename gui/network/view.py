@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QLineEdit, QToolTip, QVBoxLayout, QWidget
 from engine.maps import CurveMaps
 from engine.trace_display import EdgeQuantity, TraceDisplay
 from gui.network.editor import BiasTarget, ValueEditor, WeightTarget
+from gui.network.keyboard import DiagramKeys
 from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene
 from gui.network.style import BACKGROUND
-from gui.network.tooltips import block_input_tooltip, edge_tooltip, unit_tooltip
+from gui.network.tooltips import hover_tooltip
 from session.present.diagram import trace_fits
 from session.present.formats import bias_symbol, weight_symbol
 from session.present.layout import Affine, DiagramLayout
@@ -34,10 +35,9 @@ class NetworkView(QWidget):
     Columns: 0 = input features, 1..L = layers (L = output). Weight layer ``l`` (0-based,
     ``snap.weights[l]`` of shape (n_in, n_out)) joins column ``l`` to column ``l + 1``.
 
-    Phase stepping: ``set_trace`` overlays one phase (an ``engine.explain.TraceDisplay``): a
-    yellow band on the active column, veiled columns not computed yet, each unit's value (a or
-    δ) as a coloured frame (and a number in small networks), ∂L/∂w or Δw on the edges in
-    backward and update phases. A click then only selects; a double-click edits.
+    Phase stepping: ``set_trace`` overlays one phase (an ``engine.trace_display.TraceDisplay``):
+    the active column banded, columns not computed yet veiled, each unit's a or δ, ∂L/∂w or Δw
+    on the edges. A click then only selects; a double-click edits. Keys: ``keyboard``.
     """
 
     unitHovered = Signal(int, int)
@@ -84,7 +84,6 @@ class NetworkView(QWidget):
         self._canvas = pg.GraphicsView(self, background=BACKGROUND)
         self._canvas.setObjectName("networkCanvas")
         self._canvas.setAccessibleName("Network diagram canvas")
-        self._canvas.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._vb = pg.ViewBox(
             enableMouse=False, lockAspect=True, invertY=True, enableMenu=False, defaultPadding=0.0
         )
@@ -94,6 +93,7 @@ class NetworkView(QWidget):
         self._canvas.viewport().setMouseTracking(True)
         self._canvas.viewport().installEventFilter(self)
         self._scene = DiagramScene(self._vb)
+        self.keys = DiagramKeys(self, self._canvas)
 
     # ------------------------------------------------------------------ public API
 
@@ -182,16 +182,20 @@ class NetworkView(QWidget):
         """("edge", layer, i, j), ("unit", column, j) or None — what the mouse is over."""
         return self._hover
 
+    def show_item(self, target: Hover | None) -> str:
+        """Show ``target`` as if hovered (the keyboard cursor); returns its tooltip text."""
+        if target is not None:
+            at = self.edge_position if target[0] == "edge" else self.unit_position
+            self._hover_global = self.mapToGlobal(at(*target[1:]))
+        self._set_hover(target)
+        return self.tooltip_text()
+
     def tooltip_text(self) -> str:
         """The hover tooltip for what is hovered now, from the latest snapshot ("" if none)."""
-        if self._hover is None or self._snap is None:
-            return ""
-        if self._hover[0] == "edge":
-            return edge_tooltip(self._snap, self._shown_trace(), *self._hover[1:])
         lay = self._scene.layout
-        if self._hover[1] == 0 and lay is not None and lay.block is not None:
-            return block_input_tooltip(self._snap, self._hover[2], self._scene.block.sample)
-        return unit_tooltip(self._snap, self._shown_trace(), *self._hover[1:])
+        block = lay is not None and lay.block is not None
+        return hover_tooltip(self._snap, self._shown_trace(), self._hover, block,
+                             self._scene.block.sample if block else None)
 
     def unit_at(self, pos: QPointF | QPoint) -> tuple[int, int] | None:
         """(column, unit) whose thumbnail is under ``pos`` (widget coordinates)."""
@@ -308,8 +312,6 @@ class NetworkView(QWidget):
         if self._editor.active:
             self._editor.close_editor()
 
-    # ------------------------------------------------------------------ hover
-
     def _hit(self, pos: QPointF) -> Hover | None:
         unit = self.unit_at(pos)
         if unit is not None:
@@ -332,16 +334,12 @@ class NetworkView(QWidget):
         else:
             QToolTip.showText(self._hover_global, self.tooltip_text(), self)
 
-    # ------------------------------------------------------------------ geometry
-
     def _require_layout(self) -> DiagramLayout:
-        if self._scene.layout is None:
-            raise RuntimeError("no snapshot shown yet")
+        assert self._scene.layout is not None, "no snapshot shown yet"
         return self._scene.layout
 
     def _require_snapshot(self) -> Snapshot:
-        if self._snap is None:
-            raise RuntimeError("no snapshot shown yet")
+        assert self._snap is not None, "no snapshot shown yet"
         return self._snap
 
     def _affine(self) -> Affine:
