@@ -119,6 +119,27 @@ class AnswerTable(QTableWidget):
             return True
         return super().event(e)
 
+    def _at_edge(self, forward: bool) -> bool:
+        """The current cell is the last (forward) or first cell: Tab leaves the grid there."""
+        if forward:
+            return (self.currentRow() >= self.rowCount() - 1
+                    and self.currentColumn() >= self.columnCount() - 1)
+        return self.currentRow() <= 0 and self.currentColumn() <= 0
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        if self._at_edge(forward):  # no keyboard trap: past the last cell, on to the next control
+            return QWidget.focusNextPrevChild(self, forward)
+        return super().focusNextPrevChild(forward)
+
+    def closeEditor(self, editor: QWidget, hint: QStyledItemDelegate.EndEditHint) -> None:
+        hints = QStyledItemDelegate.EndEditHint
+        forward = hint == hints.EditNextItem
+        if hint in (hints.EditNextItem, hints.EditPreviousItem) and self._at_edge(forward):
+            super().closeEditor(editor, hints.NoHint)
+            QWidget.focusNextPrevChild(self, forward)
+            return
+        super().closeEditor(editor, hint)
+
     def keyPressEvent(self, e: QKeyEvent) -> None:
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             for editor in self.viewport().findChildren(QLineEdit):  # an open cell keeps its text

@@ -33,6 +33,8 @@ def check_table() -> QTableWidget:
     table.setObjectName("gradientCheckTable")
     table.setAccessibleName("Gradient check per layer")
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # read-only: not a Tab stop
+    table.setTabKeyNavigation(False)
     table.verticalHeader().setVisible(False)
     for k, (name, tip) in enumerate(CHECK_COLUMNS):
         header = QTableWidgetItem(name)

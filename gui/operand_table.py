@@ -26,6 +26,11 @@ def table_for(op: Operand, show_all: bool, points: float = 9.0) -> QTableWidget:
     table = QTableWidget(r_show + extra_r, c_show + extra_c)
     table.setObjectName(f"operand:{op.name}")
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setAccessibleName(f"{op.name}: {op.meaning} ({op.shape_text})")
+    # read-only: not a Tab stop (Tab would loop over its cells: a keyboard trap); a click
+    # still selects a cell to copy
+    table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    table.setTabKeyNavigation(False)
     rows_named = len(op.row_labels) == rows and op.values.ndim == 2
     cols_named = len(op.col_labels) == cols
     table.horizontalHeader().setVisible(cols_named)

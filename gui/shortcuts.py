@@ -1,5 +1,7 @@
 """The window's single-key shortcuts: Space runs or pauses, Right/S steps, Left/B steps back,
-R resets; and Escape/Return to leave a text field so that they work again."""
+R resets; they act only when the focused control does not use that key itself (Space opens a
+focused combo, Left/Right move a slider, the gallery or the tab bar, letters search a combo);
+and Escape/Return leave a text field so that they work again."""
 
 from __future__ import annotations
 
@@ -9,12 +11,37 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
     QLineEdit,
+    QTabBar,
     QWidget,
 )
+
+ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+
+def uses_key(widget: QWidget | None, key: int, text: str) -> bool:
+    """Whether the focused ``widget`` uses the key itself, so a single-key shortcut must not
+    take it: a text field takes every key; a combo Space, the arrows and type-ahead letters;
+    a slider or tab bar the arrows; a list or table the arrows, Space and letters; a button or
+    check box Space."""
+    if widget is None:
+        return False
+    if _is_text_field(widget):
+        return True
+    arrow, space = key in ARROWS, key == Qt.Key.Key_Space
+    letter = len(text) == 1 and text.isalnum()
+    if isinstance(widget, QComboBox | QAbstractItemView):
+        return arrow or space or letter
+    if isinstance(widget, QAbstractSlider | QTabBar):
+        return arrow
+    if isinstance(widget, QAbstractButton):
+        return space
+    return False
 
 
 def space_action(toggle_run: Callable[[], None], run_button: QWidget) -> Callable[[], None]:
@@ -49,6 +76,20 @@ def _popup_open(widget: QWidget) -> bool:
     return isinstance(widget, QComboBox) and widget.view().isVisible()
 
 
+class KeysToFocus(QObject):
+    """Application-wide: a single-key shortcut gives way to the focused control that uses the
+    key (``uses_key``), through Qt's ShortcutOverride."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.ShiftModifier)
+                and watched is QApplication.focusWidget()
+                and uses_key(QApplication.focusWidget(), event.key(), event.text())):
+            event.accept()
+        return False
+
+
 class LeaveTextField(QObject):
     """Escape leaves a text field (a number box, an editable combo), and Return applies its
     value and then leaves it, so the single-key shortcuts (Space, arrows, R) work again
@@ -80,8 +121,10 @@ class LeaveTextField(QObject):
 
 
 def install_leave_text_field(window: QWidget) -> LeaveTextField:
+    """Escape/Return leave a text field, and shortcuts give way to the focused control."""
     leave = LeaveTextField(window)
     app = QApplication.instance()
     if app is not None:
         app.installEventFilter(leave)
+        app.installEventFilter(KeysToFocus(leave))
     return leave
