@@ -126,7 +126,7 @@ def decode(text: str) -> Scenario:
     except ScenarioTextError:
         raise
     except ValueError as e:
-        msg = str(e)
+        msg = str(e).replace(": the file ", ": the text ", 1)
         raise ScenarioTextError(msg if msg.startswith("scenario text") else
                                 f"scenario text: {msg}") from None
     except Exception as e:  # MemoryError, RecursionError: never a crash
@@ -156,7 +156,7 @@ def _inflate(text: str) -> bytes:
         raise ScenarioTextError(f"this scenario text is version {int(m.group(1))} "
                                 f"(bp{int(m.group(1))}:); this version of Backprop "
                                 f"Playground reads {PREFIX} only")
-    body = text[m.end():]
+    body = text[m.end():].rstrip("=")  # padding is optional
     if not _B64URL.fullmatch(body):
         bad = next(ch for ch in body if not _B64URL.fullmatch(ch))
         raise ScenarioTextError(f"the scenario text holds {bad!r}, which base64url does not "
