@@ -178,10 +178,10 @@ def summarize(s: Scenario) -> Summary:
     """The settings a label may name, in the order it names them."""
     d, t, o = s.data, s.train, s.train.optimizer
     items = [
+        ("data", _data(s)),
         ("lr", f"lr {_num(o.learning_rate)}"),
         ("network", _network(s)),
         ("output", f"{s.model.output_activation} output"),
-        ("data", _data(s)),
         ("noise", f"noise {_num(d.noise)}"),
         ("features", _features(s)),
         ("batch", f"batch {t.batch_size}"),

@@ -239,3 +239,34 @@ def test_a_pinned_list_that_is_not_a_list_is_refused():
     doc["pinned"] = {"a": 1}
     with pytest.raises(WorkspaceError, match=r"^pinned: expected a list of pinned runs"):
         trainer_from_dict(doc)
+
+
+# -- what the loss plot draws ------------------------------------------------------------------
+def test_ghost_markers_are_spread_and_differ_between_marks():
+    from session.present.pinned_curves import GHOST_STYLES, marker_indices
+
+    spots = [tuple(marker_indices(200, mark)) for mark in range(MAX_PINNED)]
+    assert len(set(spots)) == MAX_PINNED  # no two runs put their markers at the same epochs
+    for s in spots:
+        assert len(s) == 6 and s[0] < 40 and s[-1] > 160
+    assert marker_indices(1, 3).tolist() == [0] and marker_indices(0, 0).size == 0
+    assert len({st.dashes for st in GHOST_STYLES}) == len({st.symbol for st in GHOST_STYLES}) \
+        == len({st.glyph for st in GHOST_STYLES}) == MAX_PINNED
+
+
+def test_the_ghost_span_reaches_the_longest_run_and_losses_are_floored():
+    from session.present.pinned_curves import ghost_accuracy, ghost_loss, ghost_span
+
+    t = trained("xor_221", epochs=4)
+    short = pin(t.scenario, t.history)
+    t.train(6)
+    long = replace(pin(t.scenario, t.history), train_loss=np.array(
+        [0.0, np.inf, *t.history.column("train_loss")[2:]]))
+    last, losses = ghost_span([short, long])
+    assert last == 10 and len(losses) == 2
+    _, y = ghost_loss(long)
+    assert y[0] > 0 and np.isnan(y[1])
+    assert ghost_accuracy(long)[1][-1] == pytest.approx(100 * long.train_accuracy[-1])
+    regression = pin(get_preset("sine_regression"), trained("sine_regression", 2).history)
+    assert ghost_accuracy(regression) is None
+    assert ghost_span([]) == (None, [])
