@@ -11,6 +11,7 @@ thinner and green so the two scales are never confused. Train is solid, test is 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -73,6 +74,8 @@ class LossPlot(QWidget):
         self._ghost_last: float | None = None
         self._ghost_losses: list[np.ndarray] = []
         """The pinned runs' last epoch and losses: the axes show them whole too."""
+        self.hover_notes: list[Callable[[float], str]] = []
+        """More lines for the hover read-out at an epoch (the pinned runs' values)."""
 
         self.readout = QLabel("no training yet", self)
         self.readout.setObjectName("lossReadout")
@@ -372,7 +375,8 @@ class LossPlot(QWidget):
             return
         epoch = float(self._history["epoch"][i])
         self.hover_line.setPos(epoch)
-        self.hover_text.setText(self.readout_at_epoch(epoch))
+        notes = (note(epoch) for note in self.hover_notes)
+        self.hover_text.setText("\n".join([self.readout_at_epoch(epoch), *filter(None, notes)]))
         (x0, x1), (_, y1) = vb.viewRange()
         right_half = epoch > (x0 + x1) / 2
         self.hover_text.setAnchor((1.0, 0.0) if right_half else (0.0, 0.0))

@@ -10,6 +10,7 @@ naming each run by its label. Nothing here computes a label or a number.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.pinned import MAX_LABEL, MAX_PINNED
-from gui.loss_plot import ACCURACY_COLOR, LossPlot
+from gui.loss_plot import ACCURACY_COLOR, LossPlot, format_metric
 from gui.worker import WorkerClient
 from session import commands as c
 from session.pinned import ShownPin
@@ -38,6 +39,7 @@ from session.present.pinned_curves import (
     ghost_span,
     marker_indices,
     style,
+    value_at,
 )
 from session.snapshot import Snapshot
 
@@ -202,6 +204,21 @@ class PinnedRuns(QObject):
         self.bar.commandRequested.connect(send)
         self._key: tuple[object, ...] = ()
         client.snapshotArrived.connect(self.set_snapshot)
+        plot.hover_notes.append(self.hover_note)
+
+    def hover_note(self, epoch: float) -> str:
+        """The pinned runs' training loss (and accuracy) near ``epoch``, a line each."""
+        lines = []
+        for p in self.bar.pins:
+            found = value_at(p.run, epoch)
+            if found is None:
+                continue
+            at, loss, acc = found
+            text = f"{style(p.mark).glyph} {p.label}: loss {format_metric(loss)}"
+            if math.isfinite(acc):
+                text += f" · acc {100.0 * acc:.1f}%"
+            lines.append(text + (f" (epoch {at})" if at != round(epoch) else ""))
+        return "\n".join(lines)
 
     @Slot(object)
     def set_snapshot(self, snap: Snapshot) -> None:

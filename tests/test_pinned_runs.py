@@ -270,3 +270,15 @@ def test_the_ghost_span_reaches_the_longest_run_and_losses_are_floored():
     regression = pin(get_preset("sine_regression"), trained("sine_regression", 2).history)
     assert ghost_accuracy(regression) is None
     assert ghost_span([]) == (None, [])
+
+
+def test_a_ghosts_value_is_read_at_its_nearest_point_inside_it():
+    from session.present.pinned_curves import value_at
+
+    t = trained("xor_221", epochs=6)
+    run = pin(t.scenario, t.history)
+    at, loss, acc = value_at(run, 2.4)
+    assert at == 2 and loss == run.train_loss[2] and acc == run.train_accuracy[2]
+    assert value_at(run, 2.6)[0] == 3
+    assert value_at(run, 6.0)[0] == 6
+    assert value_at(run, 6.5) is None and value_at(run, -1) is None

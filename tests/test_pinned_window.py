@@ -135,3 +135,25 @@ def test_six_pinned_runs_keep_the_loss_tab_readable_at_1024_by_700(qtbot, make_w
     legend = w.findChild(object, "pinnedLegend")
     assert legend.height() <= 3 * legend.fontMetrics().lineSpacing() + 2
     assert all(f"run {i}" in legend.toolTip() for i in range(MAX_PINNED))
+
+
+def test_the_hover_read_out_names_the_pinned_runs_values(qtbot, make_window):
+    from PySide6.QtCore import QPointF
+
+    w = make_window("xor_221")
+    _train(qtbot, w, 12)
+    _pin(qtbot, w)
+    w.send(c.edit(c.Section.OPTIMIZER, learning_rate=0.7))
+    _train(qtbot, w, 12)  # the current run goes on from epoch 12 to 24
+    snap = fresh_snapshot(qtbot, w)
+    qtbot.waitUntil(lambda: len(_ghost_lines(w)) == 1, timeout=TIMEOUT)
+    w.loss_plot.set_snapshot(snap)
+    vb = w.loss_plot.plot_item.vb
+    (_, _), (y0, y1) = vb.viewRange()
+    w.loss_plot.hover_at_scene_pos(vb.mapViewToScene(QPointF(5.2, (y0 + y1) / 2)))
+    text = w.loss_plot.hover_text.textItem.toPlainText()
+    run = snap.pinned[0].run
+    assert text.startswith("epoch 5")
+    assert f"○ {snap.pinned[0].label}: loss {run.train_loss[5]:.4f}" in text
+    w.loss_plot.hover_at_scene_pos(vb.mapViewToScene(QPointF(20.0, (y0 + y1) / 2)))
+    assert "○" not in w.loss_plot.hover_text.textItem.toPlainText()  # after the ghost's end

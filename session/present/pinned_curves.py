@@ -78,3 +78,16 @@ def ghost_span(runs: list[PinnedRun]) -> tuple[float | None, list[np.ndarray]]:
     include besides the current run."""
     last = [float(r.epochs[-1]) for r in runs if len(r.epochs)]
     return (max(last) if last else None), [np.asarray(r.train_loss) for r in runs]
+
+
+def value_at(run: PinnedRun, epoch: float) -> tuple[int, float, float] | None:
+    """(epoch, training loss, training accuracy) of the ghost's recorded point nearest to
+    ``epoch``, or None when ``epoch`` lies outside the ghost (before its first point or
+    after its last)."""
+    e = run.epochs
+    if not len(e) or not e[0] <= epoch <= e[-1]:
+        return None
+    i = int(np.searchsorted(e, epoch))
+    if i == len(e) or (i > 0 and epoch - e[i - 1] <= e[i] - epoch):
+        i -= 1
+    return int(e[i]), float(run.train_loss[i]), float(run.train_accuracy[i])
