@@ -207,14 +207,15 @@ class PinnedRuns(QObject):
         plot.hover_notes.append(self.hover_note)
 
     def hover_note(self, epoch: float) -> str:
-        """The pinned runs' training loss (and accuracy) near ``epoch``, a line each."""
+        """The pinned runs' training loss (and accuracy) near ``epoch``, a line each, named by
+        their marker (the legend under the plot says which run it is)."""
         lines = []
         for p in self.bar.pins:
             found = value_at(p.run, epoch)
             if found is None:
                 continue
             at, loss, acc = found
-            text = f"{style(p.mark).glyph} {p.label}: loss {format_metric(loss)}"
+            text = f"{style(p.mark).glyph} pinned loss {format_metric(loss)}"
             if math.isfinite(acc):
                 text += f" · acc {100.0 * acc:.1f}%"
             lines.append(text + (f" (epoch {at})" if at != round(epoch) else ""))

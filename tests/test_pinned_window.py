@@ -154,6 +154,6 @@ def test_the_hover_read_out_names_the_pinned_runs_values(qtbot, make_window):
     text = w.loss_plot.hover_text.textItem.toPlainText()
     run = snap.pinned[0].run
     assert text.startswith("epoch 5")
-    assert f"○ {snap.pinned[0].label}: loss {run.train_loss[5]:.4f}" in text
+    assert f"○ pinned loss {run.train_loss[5]:.4f} · acc" in text
     w.loss_plot.hover_at_scene_pos(vb.mapViewToScene(QPointF(20.0, (y0 + y1) / 2)))
     assert "○" not in w.loss_plot.hover_text.textItem.toPlainText()  # after the ghost's end

@@ -22,8 +22,8 @@ MARKERS_PER_CURVE = 6
 
 @dataclass(frozen=True)
 class GhostStyle:
-    """How one mark is drawn: a Qt dash pattern (dash, gap, … in pen widths), a pyqtgraph
-    symbol and the character the legend and the menu write for it."""
+    """How one mark is drawn: a Qt dash pattern (dash, gap, … in pen widths), a plot
+    library's symbol name and the character the legend and the menu write for it."""
 
     dashes: tuple[float, ...]
     symbol: str
