@@ -7,6 +7,8 @@
     python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
     python main.py train PRESET --data FILE.csv --label COLUMN [--inputs A,B] --epochs N --out …
     python main.py export WORKSPACE --format npz|json|onnx|py|csv --out PATH
+    python main.py share PRESET|WORKSPACE   print its scenario as a text to paste (bp1:…)
+    python main.py --scenario-text TEXT     open the window on a shared scenario text
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", metavar="NAME", help="preset to open (window and --screenshot)")
     p.add_argument("--open", metavar="WORKSPACE", dest="workspace",
                    help="workspace to open in the window (also: python main.py RUN.json)")
+    p.add_argument("--scenario-text", metavar="TEXT",
+                   help="open the window on a scenario shared as text (bp1:…; see share)")
     p.add_argument("--screenshot", metavar="FILE", help="train, save a PNG of the window, exit")
     p.add_argument(
         "--epochs", type=int, default=300, metavar="N",
@@ -42,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
         "train", help="train headless and write the trained workspace",
         description="Train a preset or continue a workspace without a window.",
     )
-    t.add_argument("source", metavar="PRESET_OR_WORKSPACE")
+    t.add_argument("source", metavar="PRESET_OR_WORKSPACE", nargs="?",
+                   help="a preset, a workspace file or a scenario text (bp1:…)")
+    t.add_argument("--scenario-text", metavar="TEXT",
+                   help="train the scenario of a text from share (instead of a preset)")
     t.add_argument("--epochs", type=int, required=True, metavar="N",
                    help="epochs to train; on a workspace, epochs to add to the ones it has")
     t.add_argument("--out", required=True, metavar="WORKSPACE.json")
@@ -78,19 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="npz, json, onnx (needs the onnx package), py (a standalone NumPy "
                    "script) or csv (labelled W and b blocks)")
     e.add_argument("--out", required=True, metavar="PATH")
+
+    h = sub.add_parser("share", help="print a preset's or workspace's scenario as a short text",
+                       description="Print the scenario (not the weights) of a preset or "
+                       "workspace as one line of text: paste it with Edit › Paste scenario, "
+                       "or give it to --scenario-text.")
+    h.add_argument("source", metavar="PRESET_OR_WORKSPACE")
     return p
 
 
 EXIT_INTERRUPTED = 130
-COMMANDS = ("presets", "train", "export")
+COMMANDS = ("presets", "train", "export", "share")
 
 
 def _file_as_option(argv: list[str]) -> list[str]:
     """``python main.py RUN.json`` opens that workspace, as desktop programs open the file
     they are given: a first argument that is neither a command nor an option becomes
-    ``--open RUN.json``."""
+    ``--open RUN.json``; a scenario text (``bp1:…``) becomes ``--scenario-text``."""
     if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
-        return ["--open", argv[0], *argv[1:]]
+        option = "--scenario-text" if argv[0].startswith("bp") and ":" in argv[0] else "--open"
+        return [option, argv[0], *argv[1:]]
     return argv
 
 
@@ -101,11 +115,14 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "presets":
             return cli.list_presets()
         if args.command == "train":
-            return cli.train(args.source, args.epochs, args.out, seed=args.seed, lr=args.lr,
+            source = cli.pick_source(args.source, args.scenario_text)
+            return cli.train(source, args.epochs, args.out, seed=args.seed, lr=args.lr,
                              batch_size=args.batch_size, every=args.every,
                              weights=args.weights, data=cli.csv_options(args))
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
+        if args.command == "share":
+            return cli.share(args.source)
     except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED
@@ -125,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     from gui.app import run_window
 
     return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs,
-                      workspace=args.workspace)
+                      workspace=args.workspace, scenario_text=args.scenario_text)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The headless commands behind ``python main.py presets|train|export``.
+"""The headless commands behind ``python main.py presets|train|export|share``.
 
 ``train --weights FILE`` starts from the weights of an NPZ, JSON or ONNX export (the network
 must have the same architecture); ``export --format npz|json|onnx|py|csv`` writes the weights.
@@ -32,7 +32,8 @@ from engine.export import EXPORT_FORMATS, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
-from engine.scenario import MAX_SEED
+from engine.scenario import MAX_SEED, Scenario
+from engine.scenario_text import decode, encode, looks_like_text
 from engine.trainer import Trainer
 
 EXIT_OK = 0
@@ -58,9 +59,12 @@ def list_presets(out: TextIO = sys.stdout) -> int:
 
 
 def load_trainer(source: str) -> tuple[Trainer, bool]:
-    """A trainer from a preset name or a workspace file; True when it came from a workspace."""
+    """A trainer from a preset name, a scenario text (``bp1:…``) or a workspace file; True
+    when it came from a workspace."""
     from engine.workspace import load_workspace
 
+    if looks_like_text(source):
+        return Trainer(scenario_from_text(source)), False
     path = Path(source)
     if source in load_presets():
         if _present(path):
@@ -75,6 +79,37 @@ def load_trainer(source: str) -> tuple[Trainer, bool]:
             raise CliError(msg if source in msg else f"{source}: {msg}") from None
     known = ", ".join(load_presets())
     raise CliError(f"{source!r} is neither a preset nor a workspace file (presets: {known})")
+
+
+def scenario_from_text(text: str) -> Scenario:
+    """The scenario a scenario text holds, or CliError with its one line."""
+    try:
+        return decode(text)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
+def pick_source(source: str | None, scenario_text: str | None) -> str:
+    """``train``'s run: PRESET_OR_WORKSPACE or ``--scenario-text TEXT`` (one of the two)."""
+    if scenario_text is not None:
+        if source is not None:
+            raise CliError("give PRESET_OR_WORKSPACE or --scenario-text, not both")
+        scenario_from_text(scenario_text)  # its own one line for a text that is not one
+        return scenario_text
+    if source is None:
+        raise CliError("give a preset, a workspace or --scenario-text TEXT to train")
+    return source
+
+
+def share(source: str, out: TextIO = sys.stdout) -> int:
+    """Print the scenario of a preset or workspace as a scenario text (not its weights)."""
+    trainer, _ = load_trainer(source)
+    try:
+        text = encode(trainer.scenario)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    _write(out, text + "\n")
+    return EXIT_OK
 
 
 def _present(path: Path) -> bool:

@@ -22,9 +22,10 @@ def _has_display() -> bool:
 
 
 def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300,
-               workspace: str | None = None) -> int:
+               workspace: str | None = None, scenario_text: str | None = None) -> int:
     from engine.fileio import WriteError, check_writable
     from engine.presets import load_presets
+    from engine.scenario_text import decode
 
     # Arguments first: a mistake gets its one line before Qt needs a screen.
     if preset is not None and preset not in load_presets():
@@ -34,6 +35,16 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
     if preset is not None and workspace is not None:
         sys.stderr.write("error: give a preset or a workspace to open, not both\n")
         return 2
+    shared = None
+    if scenario_text is not None:
+        if preset is not None or workspace is not None:
+            sys.stderr.write("error: give a preset, a workspace or a scenario text, not two\n")
+            return 2
+        try:
+            shared = decode(scenario_text)
+        except ValueError as e:
+            sys.stderr.write(f"error: {e}\n")
+            return 2
     if workspace is not None and not os.path.isfile(workspace):
         sys.stderr.write(f"error: {workspace}: no such workspace file\n")
         return 2
@@ -63,6 +74,8 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
     from gui.main_window import MainWindow
 
     window = MainWindow(preset, workspace=workspace)
+    if shared is not None:
+        window.load_scenario(shared, f"Opened the shared scenario “{shared.title}”.")
     if screenshot is None:
         window.show()
         return app.exec()

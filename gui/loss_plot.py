@@ -11,6 +11,7 @@ thinner and green so the two scales are never confused. Train is solid, test is 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -70,6 +71,11 @@ class LossPlot(QWidget):
         self._history: dict[str, np.ndarray] = {}
         self._key: tuple[object, ...] | None = None
         self._classification = True
+        self._ghost_last: float | None = None
+        self._ghost_losses: list[np.ndarray] = []
+        """The pinned runs' last epoch and losses: the axes show them whole too."""
+        self.hover_notes: list[Callable[[float], str]] = []
+        """More lines for the hover read-out at an epoch (the pinned runs' values)."""
 
         self.readout = QLabel("no training yet", self)
         self.readout.setObjectName("lossReadout")
@@ -210,6 +216,18 @@ class LossPlot(QWidget):
     def log_scale(self) -> bool:
         return self.log_check.isChecked()
 
+    def set_ghost_span(self, last_epoch: float | None, losses: list[np.ndarray]) -> None:
+        """What the pinned runs' ghosts need the axes to show (gui/pinned_runs.py)."""
+        self._ghost_last, self._ghost_losses = last_epoch, list(losses)
+        self._fit_x_axis()
+        self._fit_loss_axis()
+
+    def add_row(self, widget: QWidget) -> None:
+        """Put ``widget`` under the plot (the pinned runs' controls)."""
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(widget)
+
     # ------------------------------------------------------------------------------ drawing
     def _curves(self) -> tuple[pg.PlotDataItem, ...]:
         return (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve,
@@ -244,18 +262,27 @@ class LossPlot(QWidget):
         single = len(x) == 1
         self.train_loss_curve.setSymbol("o" if single else None)
         self.test_loss_curve.setSymbol("o" if single else None)  # hollow: see __init__
-        if len(x) <= 1:
-            self.plot_item.setXRange(0, 10, padding=0.02)  # the dot whole, not cut at 0
-        else:
-            # the whole run, always (auto-range would only see the clipped-to-view data)
-            self.plot_item.setXRange(float(x[0]), float(x[-1]), padding=0.02)
+        self._fit_x_axis()
         self._fit_loss_axis()
         self._update_legend()
+
+    def _fit_x_axis(self) -> None:
+        """The whole run, always (auto-range would only see the clipped-to-view data), and
+        every pinned run's ghost whole too."""
+        x = self._history.get("epoch", np.zeros(0))
+        first = float(x[0]) if len(x) else 0.0
+        last = float(x[-1]) if len(x) else 0.0
+        if self._ghost_last is not None:
+            first, last = min(first, 0.0), max(last, self._ghost_last)
+        if last <= first:
+            self.plot_item.setXRange(0, 10, padding=0.02)  # the dot whole, not cut at 0
+        else:
+            self.plot_item.setXRange(first, last, padding=0.02)
 
     def _fit_loss_axis(self) -> None:
         """The loss axis spans the current history, nothing older (see ``loss_range``)."""
         h = self._history
-        columns = [h[k] for k in ("train_loss", "test_loss") if k in h]
+        columns = [h[k] for k in ("train_loss", "test_loss") if k in h] + self._ghost_losses
         span = loss_range(columns, self.log_scale)
         if span is not None:
             self.plot_item.setYRange(*span, padding=0)
@@ -348,7 +375,8 @@ class LossPlot(QWidget):
             return
         epoch = float(self._history["epoch"][i])
         self.hover_line.setPos(epoch)
-        self.hover_text.setText(self.readout_at_epoch(epoch))
+        notes = (note(epoch) for note in self.hover_notes)
+        self.hover_text.setText("\n".join([self.readout_at_epoch(epoch), *filter(None, notes)]))
         (x0, x1), (_, y1) = vb.viewRange()
         right_half = epoch > (x0 + x1) / 2
         self.hover_text.setAnchor((1.0, 0.0) if right_half else (0.0, 0.0))

@@ -19,6 +19,8 @@ from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
 from gui.editors import EditorActions
 from gui.files import FileActions
+from gui.pinned_runs import PinnedRuns
+from gui.share_text import ShareScenario
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
 from gui.window_layout import WindowLayout
 from gui.worker import WorkerClient
@@ -73,6 +75,9 @@ class MainWindow(WindowLayout):
         self.client = WorkerClient(start, self)
         self.files = FileActions(self, self.client)
         self.editors = EditorActions(self, self.client)
+        self.share = ShareScenario(self, self.client, self.editors.menu, self.files,
+                                   self.load_scenario)
+        self.pinned_runs = PinnedRuns(self, self.loss_plot, self.send, self.client)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
             self.send(c.OpenWorkspace(workspace))

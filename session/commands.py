@@ -353,3 +353,27 @@ class SetMapAxes(Command):
 
     x: int
     y: int
+
+
+# -- compared runs ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PinRun(Command):
+    """Keep the run's loss and accuracy curves in the loss plot as a ghost, named ``label``
+    (None: labelled by what differs from the run in force)."""
+
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class UnpinRun(Command):
+    """Drop the pinned run at ``index`` (0-based, in pinning order), or every one with None."""
+
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class RenamePinned(Command):
+    """Name the pinned run at ``index``; an empty name goes back to the automatic label."""
+
+    index: int
+    label: str

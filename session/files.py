@@ -24,7 +24,7 @@ from engine.importer import (
     with_start_weights,
 )
 from engine.trainer import Trainer
-from engine.workspace import load_workspace, save_workspace
+from engine.workspace import load_workspace_pinned, save_workspace
 from session.commands import (
     AdoptWeights,
     Export,
@@ -36,6 +36,7 @@ from session.commands import (
 )
 from session.events import Event, FileAction, FileDone, FileFailed, WeightsMismatch
 from session.messages import naming_file, one_line
+from session.pinned import PinnedRuns
 from session.snapshot import FileState
 from session.stepping import StepControl
 
@@ -45,6 +46,7 @@ class Session(Protocol):
 
     file: FileState
     stepping: StepControl
+    pinned: PinnedRuns
 
     def require_trainer(self) -> Trainer: ...
     def pause(self) -> None: ...
@@ -87,17 +89,19 @@ def save(s: Session, cmd: SaveWorkspace) -> None:
     t = s.require_trainer()
     s.pause()
     # save_workspace completes an open phase step first
-    _attempt(s, "Could not save the workspace", cmd.path, lambda: save_workspace(t, cmd.path))
+    _attempt(s, "Could not save the workspace", cmd.path,
+             lambda: save_workspace(t, cmd.path, s.pinned.runs))
     s.file = FileState(cmd.path, dirty=False)
     s.emit(FileDone(FileAction.SAVED, cmd.path))
 
 
 @reporting_failures
 def open_workspace(s: Session, cmd: OpenWorkspace) -> None:
-    trainer = _attempt(s, "Could not open the workspace", cmd.path,
-                       lambda: load_workspace(cmd.path))
+    trainer, pinned = _attempt(s, "Could not open the workspace", cmd.path,
+                               lambda: load_workspace_pinned(cmd.path))
     s.pause()
     s.install(trainer)
+    s.pinned.replace_all(pinned)  # the file's pinned runs (none in an older workspace)
     s.file = FileState(cmd.path, dirty=False)
     s.emit(FileDone(FileAction.OPENED, cmd.path))
 

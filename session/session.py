@@ -28,7 +28,7 @@ from engine.metrics import Scores, scores
 from engine.notation import AUTO
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
-from session import check_work, files, hand_edits, inspecting, tracing
+from session import check_work, files, hand_edits, inspecting, pinned, tracing
 from session import commands as c
 from session.edits import EditKind, plan_edit
 from session.events import (
@@ -81,6 +81,7 @@ class Session:
         self.file = FileState()
         self.stepping = StepControl()
         self.check_work = check_work.CheckWork()
+        self.pinned = pinned.PinnedRuns()
         self.pacer = Pacer()
         self._data: DataView | None = None
         self._maps: PlaneMaps | CurveMaps | None = None
@@ -197,6 +198,7 @@ class Session:
             c.SetMapAxes: lambda cmd: tracing.set_map_axes(self, cmd),
             **check_work.handlers(self),
             **inspecting.handlers(self),
+            **pinned.handlers(self),
         }
 
     def _run(self, cmd: c.Run) -> None:
@@ -363,7 +365,7 @@ class Session:
             self._maps_cost = self._maps_time - now
         # Idle, the numbers must describe the weights shown (edits, imports, undo); running,
         # the last epoch's record does and costs nothing.
-        return self.check_work.snapshot(build_snapshot(
+        snap = self.check_work.snapshot(build_snapshot(
             t, self.generation, data, running=self.running,
             metrics=None if self.running else t.evaluate(),
             epochs_per_second=self.pacer.epochs_per_second() if self.running else 0.0,
@@ -375,3 +377,4 @@ class Session:
             can_step_back=self.stepping.can_step_back(t),
             handled=self.handled, file=self.file, model_scores=self._scores,
         ), t)
+        return replace(snap, pinned=self.pinned.shown(t.scenario))

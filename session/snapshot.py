@@ -26,6 +26,7 @@ from engine.scenario import Scenario
 from engine.trace_display import TraceDisplay, phase_display
 from engine.trainer import Trainer
 from session.answer_slots import PhaseCheck
+from session.pinned import ShownPin
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
@@ -203,6 +204,8 @@ class Snapshot:
     """Confusion matrix / R² and RMSE on both sets, refreshed with the maps."""
     check_work: bool = False
     """"Check my work" is on (``trace.check`` says what is to answer)."""
+    pinned: tuple[ShownPin, ...] = ()
+    """The runs pinned for comparison, labelled against this scenario (``session.pinned``)."""
 
     @property
     def depth(self) -> int:

@@ -11,7 +11,8 @@ the optimiser's moving state, the position in the epoch and the loss history::
                "parameters": [...same form...],
                "optimizer_state": {"t": 0, "velocity": [...], "m": [...], "v": [...]}},
      "history": {"stride": 1, "epoch": [...], "train_loss": [...], "test_loss": [...],
-                 "train_accuracy": [...], "test_accuracy": [...]}}
+                 "train_accuracy": [...], "test_accuracy": [...]},
+     "pinned": [...runs pinned for comparison; optional, see engine.io.workspace_pinned...]}
 
 Floats are written with Python's shortest round-tripping repr, so a loaded run continues
 exactly as the saved one would have. JSON has no NaN: a history value that does not apply (no
@@ -29,10 +30,9 @@ load never touches the caller's trainer.
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -41,11 +41,15 @@ from engine.fileio import atomic_write_text, read_limited
 from engine.history import COLUMNS
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
 from engine.io.jsonread import check_json_values, read_json
+from engine.io.metric_json import encode_metric
 from engine.io.validate import unexpected
+from engine.io.workspace_pinned import pinned_to_json
 from engine.io.workspace_read import WorkspaceError, read_workspace
+from engine.pinned import PinnedRun
 from engine.scenario import scenario_to_dict
 from engine.trainer import Trainer
 
+T = TypeVar("T")
 SCHEMA_VERSION = WORKSPACE_SCHEMA_VERSION
 MAX_WORKSPACE_BYTES = 64 * 1024 * 1024
 APP_VERSION = __version__
@@ -56,8 +60,9 @@ APP_VERSION = __version__
 # ---------------------------------------------------------------------------------------------
 
 
-def workspace_to_dict(trainer: Trainer) -> dict[str, Any]:
-    """The trainer's whole run as a JSON-ready dictionary.
+def workspace_to_dict(trainer: Trainer, pinned: Sequence[PinnedRun] = ()) -> dict[str, Any]:
+    """The trainer's whole run as a JSON-ready dictionary, with the runs ``pinned`` for
+    comparison (``engine.io.workspace_pinned``; written only when there are some).
 
     An unfinished phase step is completed first (as every other trainer action does), since
     half a step cannot be stored.
@@ -85,8 +90,8 @@ def workspace_to_dict(trainer: Trainer) -> dict[str, Any]:
         "epoch": [int(e) for e in arrays["epoch"]],
     }
     for name in COLUMNS:
-        history[name] = [_encode_metric(v) for v in arrays[name].tolist()]
-    return {
+        history[name] = [encode_metric(v) for v in arrays[name].tolist()]
+    out = {
         "format": WORKSPACE_FORMAT,
         "schema_version": WORKSPACE_SCHEMA_VERSION,
         "saved_by": f"{APP_NAME} {APP_VERSION}",
@@ -100,37 +105,33 @@ def workspace_to_dict(trainer: Trainer) -> dict[str, Any]:
         },
         "history": history,
     }
+    if pinned:
+        out["pinned"] = pinned_to_json(pinned)
+    return out
 
 
-def workspace_to_json(trainer: Trainer) -> str:
+def workspace_to_json(trainer: Trainer, pinned: Sequence[PinnedRun] = ()) -> str:
     """The workspace as text; ``allow_nan=False`` makes a stray NaN an error, never a file."""
     try:
-        return json.dumps(workspace_to_dict(trainer), indent=1, allow_nan=False) + "\n"
+        return json.dumps(workspace_to_dict(trainer, pinned), indent=1, allow_nan=False) + "\n"
     except ValueError as e:
         if isinstance(e, WorkspaceError):
             raise
         raise WorkspaceError(f"cannot save: {e}") from None
 
 
-def save_workspace(trainer: Trainer, path: str | os.PathLike[str]) -> None:
+def save_workspace(trainer: Trainer, path: str | os.PathLike[str],
+                   pinned: Sequence[PinnedRun] = ()) -> None:
     """Write the workspace atomically as UTF-8: the old file survives any failure.
 
     Raises WorkspaceError when the run cannot be represented, OSError when writing fails.
     """
-    atomic_write_text(path, workspace_to_json(trainer))
+    atomic_write_text(path, workspace_to_json(trainer, pinned))
 
 
 def _require_finite(arr: np.ndarray, path: str) -> None:
     if not np.all(np.isfinite(arr)):
         raise WorkspaceError(f"{path}: contains NaN or Inf; such a network cannot be saved")
-
-
-def _encode_metric(v: float) -> float | str | None:
-    if math.isnan(v):
-        return None
-    if math.isinf(v):
-        return "Infinity" if v > 0 else "-Infinity"
-    return v
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,12 +141,18 @@ def _encode_metric(v: float) -> float | str | None:
 
 def load_workspace(path: str | os.PathLike[str]) -> Trainer:
     """A new Trainer from a workspace file; WorkspaceError with a one-line message otherwise."""
+    return load_workspace_pinned(path)[0]
+
+
+def load_workspace_pinned(path: str | os.PathLike[str]
+                          ) -> tuple[Trainer, tuple[PinnedRun, ...]]:
+    """A new Trainer and the runs pinned with it from a workspace file (``load_workspace``)."""
     name = os.fspath(path)
     try:
         data = read_limited(name, MAX_WORKSPACE_BYTES)
     except ValueError as e:
         raise WorkspaceError(str(e)) from None
-    return _guarded(name, lambda: _build(parse_workspace_bytes(data, name)))
+    return _guarded(name, lambda: _build_pinned(parse_workspace_bytes(data, name)))
 
 
 def parse_workspace_bytes(data: bytes, name: str = "workspace") -> Any:
@@ -168,7 +175,7 @@ def trainer_from_dict(obj: Any) -> Trainer:
     return _guarded("workspace", lambda: _build(obj))
 
 
-def _guarded(name: str, load: Callable[[], Trainer]) -> Trainer:
+def _guarded(name: str, load: Callable[[], T]) -> T:
     """``load()``, with any failure that is not already a WorkspaceError made one."""
     try:
         return load()
@@ -180,8 +187,14 @@ def _guarded(name: str, load: Callable[[], Trainer]) -> Trainer:
 
 def _build(obj: Any) -> Trainer:
     """A Trainer from JSON values already known to be strict JSON."""
+    return _build_pinned(obj)[0]
+
+
+def _build_pinned(obj: Any) -> tuple[Trainer, tuple[PinnedRun, ...]]:
+    """A Trainer and the pinned runs from JSON values already known to be strict JSON."""
     try:
-        return read_workspace(obj).build()
+        loaded = read_workspace(obj)
+        return loaded.build(), loaded.pinned
     except WorkspaceError:
         raise
     except ValueError as e:

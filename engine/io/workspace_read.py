@@ -9,7 +9,6 @@ ValueError naming the field (``state.parameters[1].W: expected shape (4, 2), got
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,19 +17,21 @@ import numpy as np
 
 from engine.history import COLUMNS, History
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
+from engine.io.metric_json import read_metric
 from engine.io.validate import Fields, as_int, as_list, fail, kind, one_line, quote
+from engine.io.workspace_pinned import read_pinned
 from engine.network import NetworkSpec
+from engine.pinned import PinnedRun
 from engine.scenario import Scenario, network_spec, scenario_from_dict
 from engine.trainer import Trainer
 
 MAX_INT = 2**63 - 1
 MAX_EPOCH = 2**53
 """Far beyond any real run, and small enough that epoch + 1 never overflows anything."""
-_TOP_KEYS = ("format", "schema_version", "saved_by", "scenario", "state", "history")
+_TOP_KEYS = ("format", "schema_version", "saved_by", "scenario", "state", "history", "pinned")
 _STATE_KEYS = ("epoch", "batch_index", "initial_parameters", "parameters", "optimizer_state")
 _OPTIMIZER_KEYS = ("t", "velocity", "m", "v", "alive")
 _HISTORY_KEYS = ("stride", "epoch", *COLUMNS)
-_INFINITIES = {"Infinity": math.inf, "-Infinity": -math.inf}
 
 LayerArrays = list[tuple[np.ndarray, np.ndarray | None]]
 """[(W (n_in, n_out), b (n_out,) or None), …] per layer."""
@@ -55,6 +56,8 @@ class LoadedWorkspace:
     epoch: int
     batch_index: int
     history: History
+    pinned: tuple[PinnedRun, ...] = ()
+    """The runs pinned for comparison (an older workspace has none)."""
 
     def build(self) -> Trainer:
         """The new Trainer; WorkspaceError when the scenario and the state disagree."""
@@ -106,7 +109,9 @@ def read_workspace(obj: Any) -> LoadedWorkspace:
         state.sub("optimizer_state", optional=False, known=_OPTIMIZER_KEYS), spec.n_parameters
     )
     history = _read_history(top.sub("history", optional=False, known=_HISTORY_KEYS), epoch)
-    return LoadedWorkspace(scenario, initial, current, optimizer, epoch, batch_index, history)
+    pinned = read_pinned(obj["pinned"]) if top.has("pinned") else ()
+    return LoadedWorkspace(scenario, initial, current, optimizer, epoch, batch_index, history,
+                           pinned)
 
 
 def _check_header(obj: Mapping[str, Any]) -> None:
@@ -212,19 +217,7 @@ def _read_history(fields: Fields, epoch: int) -> History:
             fail(p, f"has {len(values)} entries but history.epoch has {len(epochs)}")
         column = np.empty(len(values))
         for i, v in enumerate(values):
-            column[i] = _metric(v, f"{p}[{i}]", accuracy=name.endswith("accuracy"))
+            column[i] = read_metric(v, f"{p}[{i}]", accuracy=name.endswith("accuracy"))
         columns[name] = column
     return History.from_arrays(np.array(epochs, dtype=np.int64), columns, stride, capacity)
 
-
-def _metric(v: Any, path: str, accuracy: bool) -> float:
-    """A history value: a number, null for 'does not apply' (NaN), or a signed Infinity."""
-    if v is None:
-        return math.nan
-    if isinstance(v, str) and v in _INFINITIES and not accuracy:
-        return _INFINITIES[v]
-    if not isinstance(v, int | float) or isinstance(v, bool):
-        fail(path, f"expected a number or null, got {kind(v)}")
-    if accuracy and not 0.0 <= v <= 1.0:
-        fail(path, f"an accuracy must lie in 0..1, got {quote(v)}")
-    return float(v)
