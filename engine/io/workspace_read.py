@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.history import COLUMNS, History
+from engine.history import ALL_COLUMNS, COLUMNS, History
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
 from engine.io.validate import Fields, as_int, as_list, fail, kind, one_line, quote
 from engine.network import NetworkSpec
@@ -29,7 +29,7 @@ MAX_EPOCH = 2**53
 _TOP_KEYS = ("format", "schema_version", "saved_by", "scenario", "state", "history")
 _STATE_KEYS = ("epoch", "batch_index", "initial_parameters", "parameters", "optimizer_state")
 _OPTIMIZER_KEYS = ("t", "velocity", "m", "v", "alive")
-_HISTORY_KEYS = ("stride", "epoch", *COLUMNS)
+_HISTORY_KEYS = ("stride", "epoch", *ALL_COLUMNS)
 _INFINITIES = {"Infinity": math.inf, "-Infinity": -math.inf}
 
 LayerArrays = list[tuple[np.ndarray, np.ndarray | None]]
@@ -205,7 +205,9 @@ def _read_history(fields: Fields, epoch: int) -> History:
             fail(p, f"{e} is after the saved epoch (state.epoch = {epoch})")
         epochs.append(e)
     columns: dict[str, np.ndarray] = {}
-    for name in COLUMNS:
+    for name in ALL_COLUMNS:
+        if name not in COLUMNS and not fields.has(name):
+            continue  # R², written for regression only (and absent from older files)
         p = fields.at(name)
         values = fields.items(name)
         if len(values) != len(epochs):
