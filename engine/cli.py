@@ -122,6 +122,8 @@ def train(
     if every is not None and every < 1:
         raise CliError(f"--every must be 1 or more, got {every}")
     _check_out(out_path)  # before training, not after it
+    if dataset is not None and data is not None:
+        raise CliError("--dataset and --data both choose the data: give one")
     trainer, from_workspace = load_trainer(source)
     if data is not None:
         try:
@@ -129,8 +131,6 @@ def train(
         except ValueError as e:  # CsvError and the scenario's checks: one line, exit 2
             raise CliError(str(e)) from None
         from_workspace = False  # a new run on new data
-    if dataset is not None and data is not None:
-        raise CliError("--dataset and --data both choose the data: give one")
     try:
         if dataset is not None:
             trainer = on_dataset(trainer, dataset, lambda line: _write(out, line + "\n"))

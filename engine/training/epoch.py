@@ -65,15 +65,15 @@ class EpochOrder:
 
 class FitScore:
     """R² = 1 − Σ(o − y)² / Σ(y − ȳ)² of one regression evaluation, read from the output
-    (1, N) and targets (1, N) its last run left in its buffers (two NumPy calls: about 2 µs
-    for a few hundred samples). NaN for an empty set or targets that do not vary."""
+    and targets its last run left in its buffers (two NumPy calls: about 2 µs for a few
+    hundred samples). ``targets`` (1, N) are the set's own, for Σ(y − ȳ)²: the buffers of a
+    full-batch step are filled only later. NaN for an empty set or targets that do not vary."""
 
-    def __init__(self, ev: EvalProgram) -> None:
-        y = ev.y
+    def __init__(self, ev: EvalProgram, targets: np.ndarray) -> None:
         self._residual = np.empty_like(ev.a[-1])
         self._flat = self._residual.reshape(-1)
-        self._subtract = partial(np.subtract, ev.a[-1], y, self._residual)
-        total = float(np.sum((y - y.mean()) ** 2)) if ev.n else 0.0
+        self._subtract = partial(np.subtract, ev.a[-1], ev.y, self._residual)
+        total = float(np.sum((targets - targets.mean()) ** 2)) if targets.size else 0.0
         self._inverse_total = 1.0 / total if total > 0.0 else math.nan
 
     def __call__(self) -> float:
@@ -114,8 +114,8 @@ class EpochProgram:
                                       train.loss, threshold, step=progs[n] if static else None)
         self.eval_test = EvalProgram(spec, params, data.x_test, data.y_test, labels_te,
                                      train.loss, threshold)
-        self.fit_scores = None if classification else (FitScore(self.eval_train),
-                                                       FitScore(self.eval_test))
+        self.fit_scores = None if classification else (
+            FitScore(self.eval_train, data.y_train), FitScore(self.eval_test, data.y_test))
         """Regression: each set's R² from its evaluation's buffers (None: classification)."""
         reshuffles = train.shuffle and not tf and n - carry > batch
         loads = self._loads(spec, data, progs, batch, carry, reshuffles)
