@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--skip-bad-lines", action="store_true",
                    help="with --data: leave out bad rows (their line numbers are printed) "
                    "instead of refusing the file")
+    t.add_argument("--dataset", metavar="KEY",
+                   help="train the preset's (or workspace's) network on this built-in data "
+                   "set from epoch 0, e.g. moons, checkerboard, shifted")
+    t.add_argument("--stop-at-loss", type=float, metavar="X",
+                   help="stop once the training loss is at or below X (0: off)")
+    t.add_argument("--patience", type=int, metavar="N",
+                   help="stop once the test loss has not improved for N epochs (early "
+                   "stopping; 0: off); --epochs stays the cap")
 
     e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)",
                        description="Write the weights of a workspace (or of a preset's start).")
@@ -118,7 +126,9 @@ def run_command(args: argparse.Namespace) -> int:
             source = cli.pick_source(args.source, args.scenario_text)
             return cli.train(source, args.epochs, args.out, seed=args.seed, lr=args.lr,
                              batch_size=args.batch_size, every=args.every,
-                             weights=args.weights, data=cli.csv_options(args))
+                             weights=args.weights, data=cli.csv_options(args),
+                             dataset=args.dataset, stop_loss=args.stop_at_loss,
+                             patience=args.patience)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
         if args.command == "share":

@@ -1,7 +1,9 @@
 """The headless commands behind ``python main.py presets|train|export|share``.
 
 ``train --weights FILE`` starts from the weights of an NPZ, JSON or ONNX export (the network
-must have the same architecture); ``export --format npz|json|onnx|py|csv`` writes the weights.
+must have the same architecture); ``train --dataset KEY`` trains on a built-in data set;
+``train --stop-at-loss X --patience N`` stops early (``--epochs`` is the cap); ``export
+--format npz|json|onnx|py|csv`` writes the weights.
 
 Each command returns a process exit code and reports problems as one line on stderr, never a
 traceback:
@@ -28,6 +30,8 @@ from typing import TextIO
 
 from engine.blas import limit_blas_threads
 from engine.cli_data import CsvOptions, on_csv_data
+from engine.cli_options import on_dataset, with_stop_options
+from engine.cli_report import final_scores
 from engine.export import EXPORT_FORMATS, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
@@ -35,6 +39,7 @@ from engine.presets import get_preset, load_presets
 from engine.scenario import MAX_SEED, Scenario
 from engine.scenario_text import decode, encode, looks_like_text
 from engine.trainer import Trainer
+from engine.training.stopping import StopWatch, describe, stop_reason
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -132,12 +137,17 @@ def train(
     out: TextIO = sys.stdout,
     weights: str | None = None,
     data: CsvOptions | None = None,
+    dataset: str | None = None,
+    stop_loss: float | None = None,
+    patience: int | None = None,
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
     With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
     weights, with the preset's or workspace's settings; the architecture must match. With
-    ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data.
+    ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data;
+    with ``dataset`` on that built-in data set. The stop rule saved in the source, with
+    ``stop_loss`` and ``patience`` set into it, may end the run before ``epochs``.
     """
     from engine.workspace import save_workspace
 
@@ -147,6 +157,8 @@ def train(
     if every is not None and every < 1:
         raise CliError(f"--every must be 1 or more, got {every}")
     _check_out(out_path)  # before training, not after it
+    if dataset is not None and data is not None:
+        raise CliError("--dataset and --data both choose the data: give one")
     trainer, from_workspace = load_trainer(source)
     if data is not None:
         try:
@@ -155,6 +167,9 @@ def train(
             raise CliError(str(e)) from None
         from_workspace = False  # a new run on new data
     try:
+        if dataset is not None:
+            trainer = on_dataset(trainer, dataset, lambda line: _write(out, line + "\n"))
+            from_workspace = False
         if seed is not None:
             trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
         if weights is not None:
@@ -163,8 +178,18 @@ def train(
             trainer.set_learning_rate(lr)
         if batch_size is not None:
             trainer.set_training(batch_size=batch_size)
+        with_stop_options(trainer, stop_loss, patience)
     except ValueError as e:
         raise CliError(str(e)) from None
+    rule = trainer.scenario.train.stop
+    watch = StopWatch(rule, trainer.history) if rule.active else None
+    if rule.active:
+        _write(out, f"will stop {describe(rule)} (or after {epochs} "
+                    "epochs)\n")
+        met = stop_reason(rule, trainer.history)
+        if met is not None:
+            _write(out, f"already met: {met.reason}; nothing to train\n")
+            epochs = 0
 
     timed = every is None  # without --every, also a line at least every PROGRESS_SECONDS
     every = every or max(1, epochs // 10)
@@ -177,9 +202,14 @@ def train(
         try:
             while done < epochs and not ctrl_c.pressed:
                 # Short chunks: a first Ctrl-C is noticed within about CHUNK_SECONDS.
-                report = trainer.train(min(next_line, epochs) - done, time_budget=CHUNK_SECONDS)
+                report = trainer.train(min(next_line, epochs) - done, time_budget=CHUNK_SECONDS,
+                                       stop=watch)
                 done += report.epochs_run
                 now = time.perf_counter()
+                if watch is not None and watch.stopped is not None and report.diverged is None:
+                    _progress(out, trainer, epochs, done, now - start)
+                    _write(out, f"{watch.stopped}.\n")
+                    break
                 if report.diverged is not None:
                     _progress(out, trainer, epochs, done, now - start)
                     sys.stderr.write(
@@ -206,6 +236,8 @@ def train(
         except (OSError, ValueError) as e:
             raise CliError(write_failure(out_path, e)) from None
     _final(out, trainer)
+    for line in final_scores(trainer):
+        _write(out, line + "\n")
     _write(out, f"wrote {out_path} (epoch {trainer.epoch})\n")
     return code
 

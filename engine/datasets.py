@@ -2,7 +2,8 @@
 
 One import for the data API; each concept has its own module in ``engine.data``: the
 ``Dataset`` type and ``from_arrays`` (``dataset``), the built-in generators and their registry
-(``generators``), and the train/test ``split`` (``split``).
+(``generators``), and the train/test ``split`` (``split``; ``split_by`` for a test set
+from another region).
 """
 
 from engine.data.dataset import TASKS, Dataset, Task, from_arrays
@@ -18,7 +19,7 @@ from engine.data.generators import (
     gauss_std,
     generate,
 )
-from engine.data.split import split
+from engine.data.split import split, split_by
 
 __all__ = [
     "DATASETS",
@@ -36,4 +37,5 @@ __all__ = [
     "gauss_std",
     "generate",
     "split",
+    "split_by",
 ]

@@ -1,4 +1,4 @@
-"""Per-epoch loss and accuracy, in bounded memory however long the run.
+"""Per-epoch loss and accuracy (and R² for regression), in bounded memory however long the run.
 
 Entry ``k`` is measured after ``epochs[k]`` epochs; entry 0 is the untrained network. Once the
 history holds ``capacity`` points it keeps every other one and doubles its recording stride, so
@@ -10,11 +10,17 @@ Values live in a preallocated array, so handing a copy to the window each frame 
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 COLUMNS = ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+"""The columns every workspace and history CSV has."""
+R2_COLUMNS = ("train_r2", "test_r2")
+"""Regression's coefficient of determination per epoch (NaN for classification); files
+store them only when they apply, and files without them read as NaN."""
+ALL_COLUMNS = COLUMNS + R2_COLUMNS
 
 
 class Metrics(NamedTuple):
@@ -22,7 +28,7 @@ class Metrics(NamedTuple):
 
     Losses are per sample (the mean over the set) whatever the training reduction, so runs with
     different batch sizes or reductions compare directly. NaN marks what does not apply: no test
-    set, or accuracy for regression.
+    set, accuracy for regression, R² for classification.
     """
 
     epoch: int
@@ -30,6 +36,8 @@ class Metrics(NamedTuple):
     test_loss: float
     train_accuracy: float
     test_accuracy: float
+    train_r2: float = math.nan
+    test_r2: float = math.nan
 
 
 class History:
@@ -41,7 +49,7 @@ class History:
         self.capacity = capacity
         self.stride = 1
         self._epochs = np.zeros(capacity, dtype=np.int64)
-        self._values = np.zeros((capacity, len(COLUMNS)))
+        self._values = np.zeros((capacity, len(ALL_COLUMNS)))
         self._n = 0
         self.latest: Metrics | None = None
 
@@ -51,7 +59,7 @@ class History:
             return
         n = self._n
         self._epochs[n] = m.epoch
-        self._values[n] = (m.train_loss, m.test_loss, m.train_accuracy, m.test_accuracy)
+        self._values[n] = m[1:]
         self._n = n + 1
         if self._n == self.capacity:
             keep = (self._n + 1) // 2
@@ -68,12 +76,12 @@ class History:
         return self._epochs[: self._n].copy()
 
     def column(self, name: str) -> np.ndarray:
-        """One column (see ``COLUMNS``) as a float64 array aligned with ``epochs``."""
-        return self._values[: self._n, COLUMNS.index(name)].copy()
+        """One column (see ``ALL_COLUMNS``) as a float64 array aligned with ``epochs``."""
+        return self._values[: self._n, ALL_COLUMNS.index(name)].copy()
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         out = {"epoch": self.epochs}
-        for i, name in enumerate(COLUMNS):
+        for i, name in enumerate(ALL_COLUMNS):
             out[name] = self._values[: self._n, i].copy()
         return out
 
@@ -101,8 +109,8 @@ class History:
         h = cls(max(capacity, n + 1))
         h.stride = stride
         h._epochs[:n] = epochs
-        for i, c in enumerate(COLUMNS):
-            h._values[:n, i] = columns[c]
+        for i, c in enumerate(ALL_COLUMNS):  # a column left out (R² of older files) is NaN
+            h._values[:n, i] = columns.get(c, math.nan)
         h._n = n
         if n:
             h.latest = Metrics(int(h._epochs[n - 1]), *map(float, h._values[n - 1]))

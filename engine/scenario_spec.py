@@ -25,6 +25,7 @@ from engine.initializers import InitSpec
 from engine.losses import LOSSES, check_combination
 from engine.network import LayerSpec, NetworkSpec
 from engine.optimizers import OptimizerSpec
+from engine.training.stopping import StopRule
 
 MAX_CUSTOM_SAMPLES = 100_000
 
@@ -144,6 +145,8 @@ class TrainSpec:
     clamp to 0 and kill the link, the last n mod B samples carry into the next epoch's first
     update, one fixed sample order (``shuffle`` is ignored), the train count rounds down, and
     regression gets a linear output. See the README's Conventions."""
+    stop: StopRule = field(default_factory=StopRule)
+    """When a run stops by itself (``engine.training.stopping``); off by default."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ import math
 import operator
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -140,18 +140,22 @@ class Trainer(CheckpointsAndSteps):
         return [alive.weights(layer) == 0.0 for layer in range(self.spec.depth)]
 
     # -- training ------------------------------------------------------------------------------
-    def train(self, max_epochs: int, time_budget: float | None = None) -> TrainReport:
+    def train(self, max_epochs: int, time_budget: float | None = None,
+              stop: Callable[[Metrics], bool] | None = None) -> TrainReport:
         """Train up to ``max_epochs`` whole epochs, or until ``time_budget`` seconds have passed
-        (at least one epoch runs). Stops early, with ``diverged`` set, on NaN, Inf or a weight
-        beyond PARAMETER_LIMIT, back at the last good epoch. Interrupted (Ctrl-C), it goes back
-        to the last whole epoch before the exception propagates: the state stays consistent."""
+        (at least one epoch runs), or until ``stop`` (called with each epoch's Metrics, e.g. an
+        ``engine.training.stopping.StopWatch``) says so. Stops early, with ``diverged`` set, on
+        NaN, Inf or a weight beyond PARAMETER_LIMIT, back at the last good epoch. Interrupted
+        (Ctrl-C), it goes back to the last whole epoch before the exception propagates: the
+        state stays consistent."""
         try:
-            return self._train(max_epochs, time_budget)
+            return self._train(max_epochs, time_budget, stop)
         except BaseException:
             self._roll_back(self.epoch)
             raise
 
-    def _train(self, max_epochs: int, time_budget: float | None) -> TrainReport:
+    def _train(self, max_epochs: int, time_budget: float | None,
+               stop: Callable[[Metrics], bool] | None) -> TrainReport:
         self.finish_step()
         # Whatever changed since the last checkpoint (edited weights, a traced extra step)
         # is part of the state to come back to: never roll back, or replay, from before it.
@@ -162,7 +166,8 @@ class Trainer(CheckpointsAndSteps):
             if self.diverged is not None:
                 return TrainReport(0, self.diverged)
             max_epochs -= 1
-            if max_epochs <= 0:
+            latest = self.history.latest
+            if max_epochs <= 0 or (stop is not None and latest is not None and stop(latest)):
                 return TrainReport(1, None)
             self._checkpoint()  # now at an epoch boundary: a rollback can replay from here
         deadline = None if time_budget is None else time.perf_counter() + time_budget
@@ -191,7 +196,7 @@ class Trainer(CheckpointsAndSteps):
                 self.epoch += 1
                 run += 1
                 now = time.perf_counter()
-                if deadline is not None and now >= deadline:
+                if (stop is not None and stop(m)) or (deadline is not None and now >= deadline):
                     break
                 if now >= next_checkpoint and parameters_ok(self.params.flat):
                     self._checkpoint()  # keeps any replay after a rollback short

@@ -4,8 +4,9 @@ The history arrives already bounded (the engine decimates it to at most 20,000 p
 this widget only redraws when the history actually changed and lets pyqtgraph's peak
 downsampling and clip-to-view keep each repaint cheap however long the run.
 
-Loss (per sample, left axis) is dark; accuracy (classification only, right axis, 0–100 %) is
-thinner and green so the two scales are never confused. Train is solid, test is dashed.
+Loss (per sample, left axis) is dark; accuracy (classification, right axis, 0–100 %) or R²
+(regression, right axis, 0–1) is thinner and green so the two scales are never confused.
+Train is solid, test is dashed.
 """
 
 from __future__ import annotations
@@ -54,9 +55,13 @@ def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
         v = values.get(key, math.nan)
         if math.isfinite(v):
             parts.append(f"{name} {100.0 * v:.1f}%")
+    for key, name in (("train_r2", "train R²"), ("test_r2", "test R²")):
+        v = values.get(key, math.nan)
+        if math.isfinite(v):
+            parts.append(f"{name} {v:.4f}")
     if sep == "label":  # losses on one line, accuracies on the next: never wraps mid-item
-        losses = [p for p in parts if "acc" not in p]
-        accs = [p for p in parts if "acc" in p]
+        losses = [p for p in parts if "acc" not in p and "R²" not in p]
+        accs = [p for p in parts if "acc" in p or "R²" in p]
         return "\n".join(" · ".join(line) for line in (losses, accs) if line)
     return sep.join(parts)
 
@@ -228,7 +233,6 @@ class LossPlot(QWidget):
         assert layout is not None
         layout.addWidget(widget)
 
-    # ------------------------------------------------------------------------------ drawing
     def _curves(self) -> tuple[pg.PlotDataItem, ...]:
         return (self.train_loss_curve, self.test_loss_curve, self.train_acc_curve,
                 self.test_acc_curve)
@@ -237,18 +241,20 @@ class LossPlot(QWidget):
         h = self._history
         x = h["epoch"].astype(np.float64)
         has_test = False
+        scores = (("train_accuracy", "test_accuracy", 100.0) if self._classification
+                  else ("train_r2", "test_r2", 1.0))  # regression: R², 0–1
         for curve, name, scale in (
             (self.train_loss_curve, "train_loss", None),
             (self.test_loss_curve, "test_loss", None),
-            (self.train_acc_curve, "train_accuracy", 100.0),
-            (self.test_acc_curve, "test_accuracy", 100.0),
+            (self.train_acc_curve, scores[0], scores[2]),
+            (self.test_acc_curve, scores[1], scores[2]),
         ):
-            y = np.asarray(h[name], dtype=np.float64)
+            y = np.asarray(h.get(name, np.full(len(x), math.nan)), dtype=np.float64)
             if scale is None:
                 # NaN marks gaps (and ±inf a diverged run); a tiny floor keeps log mode valid.
                 y = np.where(np.isfinite(y), np.maximum(y, LOG_FLOOR), np.nan)
             else:
-                y = y * scale
+                y = np.maximum(y * scale, -0.5 * scale)  # R² far below 0: at the bottom edge
             present = bool(np.isfinite(y).any())
             if name == "test_loss":
                 has_test = present
@@ -257,7 +263,7 @@ class LossPlot(QWidget):
             else:
                 curve.setData([], [])
         self.test_loss_curve.setVisible(has_test)
-        self.test_acc_curve.setVisible(has_test and self._classification)
+        self.test_acc_curve.setVisible(has_test)
         # Before training there is one point: mark it, and show epochs 0–10, not −0.4…0.4.
         single = len(x) == 1
         self.train_loss_curve.setSymbol("o" if single else None)
@@ -288,28 +294,29 @@ class LossPlot(QWidget):
             self.plot_item.setYRange(*span, padding=0)
 
     def _set_classification(self, classification: bool) -> None:
-        """Accuracy (right axis) only means something for classification."""
+        """The right axis: accuracy (%) for classification, R² (0–1) for regression."""
         if classification == self._classification:
             return
         self._classification = classification
-        if classification:
-            self.plot_item.showAxis("right")
-        else:
-            self.plot_item.hideAxis("right")  # frees its width for the loss curves
-        self.accuracy_view.setVisible(classification)
-        self.train_acc_curve.setVisible(classification)
-        self.test_acc_curve.setVisible(classification and self.test_loss_curve.isVisible())
+        self.plot_item.getAxis("right").setLabel(
+            "accuracy (%)" if classification else "R²",
+            color="#{:02x}{:02x}{:02x}".format(*ACCURACY_COLOR))
+        self.accuracy_view.setYRange(0.0, self._score_top(), padding=0.02)
+        self._key = None  # redraw the right-axis curves from the other columns
         self._update_legend()
+
+    def _score_top(self) -> float:
+        return 100.0 if self._classification else 1.0
 
     def _update_legend(self) -> None:
         """Line samples as text: heavy line = train, dashed = test; dark = loss, green = acc."""
         entries = [(LOSS_COLOR, False, "train loss")]
         if self.test_loss_curve.isVisible():
             entries.append((LOSS_COLOR, True, "test loss"))
-        if self._classification:
-            entries.append((ACCURACY_COLOR, False, "train accuracy"))
-            if self.test_acc_curve.isVisible():
-                entries.append((ACCURACY_COLOR, True, "test accuracy"))
+        score = "accuracy" if self._classification else "R²"
+        entries.append((ACCURACY_COLOR, False, f"train {score}"))
+        if self.test_acc_curve.isVisible():
+            entries.append((ACCURACY_COLOR, True, f"test {score}"))
         html = " &nbsp; ".join(
             f"<span style='color: rgb{color}; font-weight: 700'>"
             f"{'╍╍' if dashed else '━━'}</span>&nbsp;{label.replace(' ', '&nbsp;')}"
@@ -321,8 +328,7 @@ class LossPlot(QWidget):
     def _set_readout(self, snap: Snapshot) -> None:
         m = snap.metrics
         if m is not None:
-            values = {"train_loss": m.train_loss, "test_loss": m.test_loss,
-                      "train_accuracy": m.train_accuracy, "test_accuracy": m.test_accuracy}
+            values = m._asdict()
             text = _describe(m.epoch, values, "label")
         elif len(snap.history.get("epoch", ())):
             h = snap.history
@@ -339,7 +345,7 @@ class LossPlot(QWidget):
         self.plot_item.setLogMode(y=on)
         # PlotItem switches every axis; accuracy stays a linear 0–100 % scale.
         self.plot_item.getAxis("right").setLogMode(False)
-        self.accuracy_view.setYRange(0.0, 100.0, padding=0.02)
+        self.accuracy_view.setYRange(0.0, self._score_top(), padding=0.02)
         self._fit_loss_axis()
         self._hide_hover()
 
@@ -347,7 +353,6 @@ class LossPlot(QWidget):
         self.accuracy_view.setGeometry(self.plot_item.vb.sceneBoundingRect())
         self.accuracy_view.linkedViewChanged(self.plot_item.vb, self.accuracy_view.XAxis)
 
-    # ------------------------------------------------------------------------------ hover
     def _nearest_index(self, epoch: float) -> int | None:
         epochs = self._history.get("epoch")
         if epochs is None or len(epochs) == 0 or not math.isfinite(epoch):

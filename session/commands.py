@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 
 from engine.scenario import Scenario
+from engine.training.stopping import StopRule
 
 
 class StepUnit(StrEnum):
@@ -377,3 +378,12 @@ class RenamePinned(Command):
 
     index: int
     label: str
+
+
+# -- stop conditions -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SetStopRule(Command):
+    """When a playing run stops by itself (``TrainSpec.stop``): applies live, the weights
+    stay. Each condition is 0 when off."""
+
+    rule: StopRule

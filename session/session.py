@@ -28,7 +28,7 @@ from engine.metrics import Scores, scores
 from engine.notation import AUTO
 from engine.scenario import Scenario
 from engine.trainer import Divergence, Trainer
-from session import check_work, files, hand_edits, inspecting, pinned, tracing
+from session import check_work, files, hand_edits, inspecting, pinned, stop_rules, tracing
 from session import commands as c
 from session.edits import EditKind, plan_edit
 from session.events import (
@@ -199,6 +199,7 @@ class Session:
             **check_work.handlers(self),
             **inspecting.handlers(self),
             **pinned.handlers(self),
+            **stop_rules.handlers(self),
         }
 
     def _run(self, cmd: c.Run) -> None:
@@ -339,12 +340,12 @@ class Session:
         due: Due = self.pacer.due(self._clock(), t.epoch)
         if due.epochs <= 0:
             return due.wait_s
-        report = t.train(due.epochs, time_budget=budget_s)
+        report = stop_rules.train(self, t, due.epochs, budget_s)  # pauses at a stop rule
         self.pacer.record(self._clock(), t.epoch)
         if report.diverged is not None:
             self._diverged(report.diverged)
             return None
-        return 0.0
+        return 0.0 if self.running else None
 
     # -- what the views see ------------------------------------------------------------------
     def explained(self, t: Trainer) -> TraceInfo | None:

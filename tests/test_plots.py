@@ -129,17 +129,24 @@ def test_log_scale_survives_a_zero_loss(loss_plot):
     assert not loss_plot.train_loss_curve.opts["logMode"][1]
 
 
-def test_accuracy_axis_only_for_classification(loss_plot):
+def test_accuracy_axis_for_classification_and_r2_for_regression(loss_plot):
     loss_plot.set_snapshot(make_snapshot("tf_default", 5))
-    assert loss_plot.plot_item.getAxis("right").isVisible()
+    right = loss_plot.plot_item.getAxis("right")
+    assert right.isVisible() and "accuracy" in right.labelText
     assert loss_plot.train_acc_curve.isVisible() and loss_plot.test_acc_curve.isVisible()
     assert "train accuracy" in loss_plot.legend.text().replace("&nbsp;", " ")
     loss_plot.clear()
-    loss_plot.set_snapshot(make_snapshot("regression_plane", 5))
-    assert not loss_plot.plot_item.getAxis("right").isVisible()
-    assert not loss_plot.train_acc_curve.isVisible()
+    snap = make_snapshot("regression_plane", 5)
+    loss_plot.set_snapshot(snap)
+    assert right.isVisible() and right.labelText == "R²"
+    assert loss_plot.train_acc_curve.isVisible() and loss_plot.test_acc_curve.isVisible()
+    _x, r2 = loss_plot.train_acc_curve.getOriginalDataset()
+    np.testing.assert_allclose(r2, np.maximum(snap.history["train_r2"], -0.5))  # 0–1 scale
+    assert loss_plot.accuracy_view.viewRange()[1][1] < 1.1
     assert "acc" not in loss_plot.readout.text()
-    assert "accuracy" not in loss_plot.legend.text()
+    assert f"test R² {snap.metrics.test_r2:.4f}" in loss_plot.readout.text()
+    legend = loss_plot.legend.text().replace("&nbsp;", " ")
+    assert "accuracy" not in legend and "train R²" in legend and "test R²" in legend
 
 
 def test_nan_test_loss_hides_the_test_curve(loss_plot):
@@ -177,7 +184,8 @@ def test_loss_plot_handles_empty_one_point_and_long_histories(loss_plot):
     epochs = np.arange(n) * 64
     decay = np.exp(-np.arange(n) / 3000.0)
     long = with_history(snap, epoch=epochs, train_loss=decay, test_loss=1.1 * decay,
-                        train_accuracy=1 - decay / 2, test_accuracy=1 - decay / 2)
+                        train_accuracy=1 - decay / 2, test_accuracy=1 - decay / 2,
+                        train_r2=np.full(n, np.nan), test_r2=np.full(n, np.nan))
     loss_plot.set_snapshot(long)
     loss_plot.grab()
     assert loss_plot.train_loss_curve.getOriginalDataset()[0][-1] == epochs[-1]

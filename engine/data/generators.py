@@ -19,6 +19,7 @@ import numpy as np
 
 from engine.data.dataset import PROBABILITY_AXIS, Dataset, Task, check_int, check_seed
 from engine.data.real import REAL_BY_KEY, REAL_SETS, load_real
+from engine.data.shapes import SHIFT_COLUMN, checkerboard, moons, shifted
 
 MAX_SAMPLES = 100_000
 """Upper bound on generated samples; beyond it the GUI would stall, not teach."""
@@ -49,6 +50,9 @@ class DatasetInfo:
     """Truth tables ignore ``n_samples`` and ``noise``."""
     default_noise: float
     default_samples: int
+    split_column: int | None = None
+    """Split by this raw input instead of at random: the points with its lowest values
+    train, the rest test (a test set from another region; ``engine.data.split.split_by``)."""
 
     def samples(self, tf_rules: bool = False) -> int:
         """How many points to start with: TensorFlow Playground's rules draw its 2-D
@@ -227,6 +231,7 @@ def _recipe(
     default_noise: float = 0.0,
     default_samples: int = 500,
     domain: tuple[float, float, float, float] = TF_DOMAIN,
+    split_column: int | None = None,
 ) -> _Recipe:
     info = DatasetInfo(
         key=key,
@@ -238,6 +243,7 @@ def _recipe(
         fixed_size=fixed_size,
         default_noise=default_noise,
         default_samples=default_samples,
+        split_column=split_column,
     )
     return _Recipe(info, make, domain)
 
@@ -281,6 +287,15 @@ _RECIPES: tuple[_Recipe, ...] = (
         default_noise=0.2,
         default_samples=300,
     ),
+    _recipe("moons", "Two moons", "Two interleaving half circles (scikit-learn's make_moons); "
+            "noise is the jitter's standard deviation in moon radii.", "classification", moons,
+            default_noise=0.1),
+    _recipe("checkerboard", "Checkerboard", "A 4 × 4 checkerboard: neighbouring squares "
+            "belong to opposite classes.", "classification", checkerboard),
+    _recipe("shifted", "Shifted test", "Train on the left, test on the right: the split is by "
+            "x₁, not at random, so the test points come from a region the network never saw "
+            "and a good training score says little about them.", "classification", shifted,
+            split_column=SHIFT_COLUMN),
     _recipe(
         "plane", "Plane", "Regression onto a tilted plane: (x₁ + x₂) / 10.", "regression", _plane
     ),

@@ -16,11 +16,9 @@ from engine.data.dataset import check_int, check_seed
 from engine.data.scaling import Scaling
 
 
-def split(n: int, train_fraction: float, seed: int,
-          round_down: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Shuffle 0..n-1 into train and test indices; train always keeps at least one sample.
-    The training count is n·fraction rounded to nearest, or down (``round_down``, as TF
-    Playground's ``Math.floor``; a hair of slack keeps 1200 × 0.7 at 840)."""
+def _train_count(n: int, train_fraction: float, round_down: bool) -> int:
+    """n·fraction rounded to nearest, or down (``round_down``, as TF Playground's
+    ``Math.floor``; a hair of slack keeps 1200 × 0.7 at 840), at least 1 and at most n."""
     n = check_int(n, "n")
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
@@ -28,9 +26,31 @@ def split(n: int, train_fraction: float, seed: int,
     if not (math.isfinite(fraction) and 0.0 < fraction <= 1.0):
         raise ValueError(f"train_fraction must be in (0, 1], got {train_fraction!r}")
     exact = n * fraction
-    n_train = min(max(math.floor(exact + 1e-9) if round_down else round(exact), 1), n)
+    return min(max(math.floor(exact + 1e-9) if round_down else round(exact), 1), n)
+
+
+def split(n: int, train_fraction: float, seed: int,
+          round_down: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffle 0..n-1 into train and test indices; train always keeps at least one sample.
+    The training count is n·fraction rounded to nearest, or down (``round_down``, as TF
+    Playground's ``Math.floor``; a hair of slack keeps 1200 × 0.7 at 840)."""
+    n_train = _train_count(n, train_fraction, round_down)
     order = np.random.default_rng(check_seed(seed)).permutation(n).astype(np.int64)
     return order[:n_train].copy(), order[n_train:].copy()
+
+
+def split_by(values: np.ndarray, train_fraction: float, seed: int,
+             round_down: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Train and test indices from two regions: the samples with the lowest ``values`` (N,)
+    train, the others test (a test set from another distribution than the training set).
+    The count is ``split``'s; within each set the order is ``split``'s seeded shuffle, so a
+    fixed-order epoch does not sweep the region from one side to the other."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    n_train = _train_count(v.size, train_fraction, round_down)
+    is_train = np.zeros(v.size, dtype=bool)
+    is_train[np.argsort(v, kind="stable")[:n_train]] = True
+    order = np.random.default_rng(check_seed(seed)).permutation(v.size).astype(np.int64)
+    return order[is_train[order]], order[~is_train[order]]
 
 
 @dataclass(frozen=True, eq=False)

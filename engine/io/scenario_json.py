@@ -32,6 +32,7 @@ from engine.scenario_spec import (
     TrainSpec,
     validate,
 )
+from engine.training.stopping import MAX_STOP_EPOCH, StopRule
 
 Layers = tuple[tuple[np.ndarray, np.ndarray | None], ...]
 """((W, b), …) per layer: W (n_in, n_out) float64, b (n_out,) or None without biases."""
@@ -86,6 +87,8 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     }
     if s.train.tf_rules:  # written only when on: files without it keep today's rules
         out["train"]["tf_rules"] = True
+    if s.train.stop.active:  # written only when set: files without it never stop by themselves
+        out["train"]["stop"] = asdict(s.train.stop)
     if s.initial_weights is not None:
         out["initial_weights"] = weights_to_json(s.initial_weights)
     if s.input_scaling is not None:
@@ -241,7 +244,16 @@ def _train(t: Fields) -> TrainSpec:
         seed=t.integer("seed", 0, lo=0, hi=MAX_SEED),
         optimizer=optimizer,
         tf_rules=t.boolean("tf_rules", False),
+        stop=_stop(t.sub("stop", known=("epoch", "loss", "patience"))),
     )
+
+
+def _stop(r: Fields) -> StopRule:
+    return _built(r.path, "train.stop.", lambda: StopRule(
+        epoch=r.integer("epoch", 0, lo=0, hi=MAX_STOP_EPOCH),
+        loss=r.number("loss", 0.0, lo=0.0),
+        patience=r.integer("patience", 0, lo=0, hi=MAX_STOP_EPOCH),
+    ))
 
 
 def _built(path: str, own_prefix: str, build: Callable[[], _T]) -> _T:

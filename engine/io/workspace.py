@@ -11,7 +11,8 @@ the optimiser's moving state, the position in the epoch and the loss history::
                "parameters": [...same form...],
                "optimizer_state": {"t": 0, "velocity": [...], "m": [...], "v": [...]}},
      "history": {"stride": 1, "epoch": [...], "train_loss": [...], "test_loss": [...],
-                 "train_accuracy": [...], "test_accuracy": [...]},
+                 "train_accuracy": [...], "test_accuracy": [...],
+                 "train_r2": [...], "test_r2": [...]},   (R²: regression only, optional)
      "pinned": [...runs pinned for comparison; optional, see engine.io.workspace_pinned...]}
 
 Floats are written with Python's shortest round-tripping repr, so a loaded run continues
@@ -38,7 +39,7 @@ import numpy as np
 
 from engine import __version__
 from engine.fileio import atomic_write_text, read_limited
-from engine.history import COLUMNS
+from engine.history import COLUMNS, R2_COLUMNS
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
 from engine.io.jsonread import check_json_values, read_json
 from engine.io.metric_json import encode_metric
@@ -91,6 +92,9 @@ def workspace_to_dict(trainer: Trainer, pinned: Sequence[PinnedRun] = ()) -> dic
     }
     for name in COLUMNS:
         history[name] = [encode_metric(v) for v in arrays[name].tolist()]
+    for name in R2_COLUMNS:  # regression only: classification files stay as they were
+        if np.isfinite(arrays[name]).any():
+            history[name] = [encode_metric(v) for v in arrays[name].tolist()]
     out = {
         "format": WORKSPACE_FORMAT,
         "schema_version": WORKSPACE_SCHEMA_VERSION,

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.history import COLUMNS, History
+from engine.history import ALL_COLUMNS, COLUMNS, History
 from engine.io.formats import APP_NAME, WORKSPACE_FORMAT, WORKSPACE_SCHEMA_VERSION
 from engine.io.metric_json import read_metric
 from engine.io.validate import Fields, as_int, as_list, fail, kind, one_line, quote
@@ -31,7 +31,7 @@ MAX_EPOCH = 2**53
 _TOP_KEYS = ("format", "schema_version", "saved_by", "scenario", "state", "history", "pinned")
 _STATE_KEYS = ("epoch", "batch_index", "initial_parameters", "parameters", "optimizer_state")
 _OPTIMIZER_KEYS = ("t", "velocity", "m", "v", "alive")
-_HISTORY_KEYS = ("stride", "epoch", *COLUMNS)
+_HISTORY_KEYS = ("stride", "epoch", *ALL_COLUMNS)
 
 LayerArrays = list[tuple[np.ndarray, np.ndarray | None]]
 """[(W (n_in, n_out), b (n_out,) or None), …] per layer."""
@@ -210,7 +210,9 @@ def _read_history(fields: Fields, epoch: int) -> History:
             fail(p, f"{e} is after the saved epoch (state.epoch = {epoch})")
         epochs.append(e)
     columns: dict[str, np.ndarray] = {}
-    for name in COLUMNS:
+    for name in ALL_COLUMNS:
+        if name not in COLUMNS and not fields.has(name):
+            continue  # R², written for regression only (and absent from older files)
         p = fields.at(name)
         values = fields.items(name)
         if len(values) != len(epochs):

@@ -7,8 +7,8 @@ import numpy as np
 
 from engine.activations import get_activation
 from engine.data.scaling import Scaling
-from engine.data.split import DataSplit
-from engine.datasets import Dataset, generate, split
+from engine.data.split import DataSplit, split_by
+from engine.datasets import DATASETS, Dataset, generate, split
 from engine.features import compute_features
 from engine.scenario import Scenario, output_units
 
@@ -46,11 +46,18 @@ def _fixed(s: Scenario) -> Scaling | None:
 
 def scenario_split(scenario: Scenario, dataset: Dataset) -> DataSplit:
     """Features, targets and the train/test split (the training count rounded down under
-    TensorFlow Playground's rules, as its ``Math.floor`` does; to nearest otherwise)."""
+    TensorFlow Playground's rules, as its ``Math.floor`` does; to nearest otherwise). A data
+    set with a ``split_column`` (the shifted test) is split by that input, not at random."""
     s = scenario
     targets = make_targets(dataset, s.model.output_activation, output_units(s))
-    train_idx, test_idx = split(dataset.n_samples, s.data.train_fraction, s.data.seed,
-                                round_down=s.train.tf_rules)
+    info = DATASETS.get(s.data.dataset)
+    column = None if info is None else info.split_column
+    if column is None:
+        train_idx, test_idx = split(dataset.n_samples, s.data.train_fraction, s.data.seed,
+                                    round_down=s.train.tf_rules)
+    else:
+        train_idx, test_idx = split_by(dataset.x[:, column], s.data.train_fraction,
+                                       s.data.seed, round_down=s.train.tf_rules)
     return DataSplit.of(compute_features(dataset.x, s.data.features), targets, dataset.y,
                         train_idx, test_idx, standardize=s.data.standardize,
                         fixed=_fixed(s))

@@ -10,14 +10,23 @@ focus: it takes those keys through Qt's ShortcutOverride.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-if TYPE_CHECKING:
-    from gui.network.view import NetworkView
+
+class NetworkView(Protocol):
+    """What the keys need of the diagram (``gui.network.view.NetworkView``)."""
+
+    weightSelected: SignalInstance
+    unitSelected: SignalInstance
+
+    def snapshot(self) -> Any: ...
+    def show_item(self, target: tuple | None) -> str: ...
+    def begin_edit_weight(self, layer: int, i: int, j: int) -> None: ...
+    def begin_edit_bias(self, layer: int, j: int) -> None: ...
 
 Cursor = tuple  # ("unit", column, j) or ("edge", layer, i, j), as NetworkView.hovered()
 
@@ -72,7 +81,7 @@ class DiagramKeys(QObject):
     """Installed on the diagram's canvas: the keyboard cursor and its actions."""
 
     def __init__(self, view: NetworkView, canvas: QWidget) -> None:
-        super().__init__(view)
+        super().__init__(canvas)
         self._view = view
         self._canvas = canvas
         self.cursor: Cursor | None = None

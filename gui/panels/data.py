@@ -40,12 +40,14 @@ SHUFFLE_TF_TIP = ("Off with TensorFlow Playground rules: TF Playground shuffles 
 SHORT_TITLES = {"xor": "XOR", "gauss": "Gauss", "spiral3": "3 spirals",
                 "multi_gauss": "Bumps", "sine": "Sine", "xor_table": "XOR table",
                 "and_table": "AND", "or_table": "OR", "not_table": "NOT", "iris": "Iris",
-                "digits": "Digits 8×8", "diabetes": "Diabetes"}
+                "digits": "Digits 8×8", "diabetes": "Diabetes", "moons": "Moons",
+                "checkerboard": "Checkers", "shifted": "Shifted"}
 """Gallery captions short enough to fit under a thumbnail; the tooltip has the full story."""
 
 
 def dataset_icon(key: str, size: int = 56) -> QIcon:
-    """A small picture of a data set: its points in the class or target colours."""
+    """A small picture of a data set: its points in the class or target colours (a set whose
+    test points come from another region, as rings there)."""
     info = DATASETS[key]
     ds = generate(key, min(info.default_samples, 300), 0.0 if info.fixed_size else 0.05, 0)
     pix = QPixmap(size, size)
@@ -66,6 +68,10 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
     radius = 5.0 if info.fixed_size else 1.6
     scale = float(np.max(np.abs(ds.y))) if ds.task == "regression" else 1.0
     p.setPen(Qt.PenStyle.NoPen)
+    rings = np.zeros(ds.n_samples, dtype=bool)
+    if info.split_column is not None:  # the region the test set comes from (half the data)
+        column = ds.x[:, info.split_column]
+        rings = column > np.median(column)
     for k, (cx, cy) in enumerate(zip(px, py, strict=True)):
         if ds.task == "regression":
             color = signed_color(float(ds.y[k]), scale or 1.0)
@@ -75,7 +81,12 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
             color = QColor(*class_color(int(ds.y[k])))
         else:
             color = QColor(*(POSITIVE if ds.y[k] == 1 else NEGATIVE))
-        p.setBrush(color)
+        if rings[k]:
+            p.setPen(color)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+        else:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
         p.drawEllipse(float(cx) - radius, float(cy) - radius, 2 * radius, 2 * radius)
     p.end()
     return QIcon(pix)

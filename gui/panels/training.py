@@ -1,4 +1,5 @@
-"""The training panel: learning rate, optimiser, loss, regularisation, initialisation, seed."""
+"""The training panel: learning rate, optimiser, loss, regularisation, initialisation, seed,
+and when a run stops (``gui.panels.stop_when``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from engine.initializers import INIT_SCHEMES
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS, REGULARIZATIONS
 from engine.scenario import Scenario
+from gui.panels.stop_when import StopWhenGroup
 from gui.panels.widgets import (
     EditSender,
     combo_number,
@@ -86,6 +88,10 @@ class TrainingPanel(EditSender, QGroupBox):
         self.tf_rules = name(QCheckBox("TensorFlow Playground rules"), "tfRulesToggle",
                              "TensorFlow Playground rules", TF_RULES_TIP)
         form.addRow(self.tf_rules)
+        self.stop_when = StopWhenGroup()
+        form.addRow(self.stop_when)
+        self.stop_when.commandRequested.connect(self.commandRequested)
+        self.stop_when.refused.connect(self.refused)
 
         self.lr.activated.connect(self._on_optimizer)
         self.lr.lineEdit().editingFinished.connect(self._on_optimizer)
@@ -119,6 +125,7 @@ class TrainingPanel(EditSender, QGroupBox):
         self.tf_rules.setChecked(s.train.tf_rules)
         for w in widgets:
             w.blockSignals(False)
+        self.stop_when.show_scenario(s)
 
     @Slot()
     def _on_optimizer(self, *_args: object) -> None:

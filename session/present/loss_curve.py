@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from engine.history import Metrics
+from engine.history import ALL_COLUMNS, Metrics
 
 LOG_FLOOR = 1e-12
 """Losses are clipped to this before log scaling, so an exact zero cannot break the axis."""
@@ -30,7 +30,7 @@ def shown_history(history: dict[str, np.ndarray], metrics: Metrics | None
     epochs = h.get("epoch", np.zeros(0, dtype=np.int64))
     keep = int(np.searchsorted(epochs, metrics.epoch, side="left"))
     out = {"epoch": np.append(epochs[:keep], metrics.epoch).astype(np.int64)}
-    for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy"):
+    for name in ALL_COLUMNS:
         column = h.get(name, np.full(len(epochs), math.nan))
         out[name] = np.append(column[:keep], float(getattr(metrics, name)))
     return out
