@@ -20,6 +20,7 @@ from engine.scenario import Scenario, output_units
 from gui.editors import EditorActions
 from gui.files import FileActions
 from gui.pinned_runs import PinnedRuns
+from gui.run_menu import RunMenu
 from gui.share_text import ShareScenario
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
 from gui.window_layout import WindowLayout
@@ -78,6 +79,8 @@ class MainWindow(WindowLayout):
         self.share = ShareScenario(self, self.client, self.editors.menu, self.files,
                                    self.load_scenario)
         self.pinned_runs = PinnedRuns(self, self.loss_plot, self.send, self.client)
+        self.run_menu = RunMenu(self, self.toggle_run, self.step, self.step_back, self.reset,
+                                self.granularity)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
             self.send(c.OpenWorkspace(workspace))
