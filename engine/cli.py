@@ -1,7 +1,9 @@
 """The headless commands behind ``python main.py presets|train|export``.
 
-``train --weights FILE`` starts from the weights of an NPZ, JSON or ONNX export (the network
-must have the same architecture); ``export --format npz|json|onnx|py|csv`` writes the weights.
+``train --weights FILE`` starts from the weights of an NPZ, JSON, ONNX or safetensors export
+(the network must have the same architecture); ``export --format
+npz|json|onnx|py|csv|torch|safetensors`` writes the weights (``--weights-beside``: a PyTorch
+script reads its weights from a safetensors file beside it).
 
 Each command returns a process exit code and reports problems as one line on stderr, never a
 traceback:
@@ -100,7 +102,7 @@ def train(
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
-    With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
+    With ``weights`` (an NPZ, JSON, ONNX or safetensors export) the run starts at epoch 0 from the file's
     weights, with the preset's or workspace's settings; the architecture must match. With
     ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data.
     """
