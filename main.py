@@ -6,7 +6,7 @@
     python main.py presets                 list the presets
     python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
     python main.py train PRESET --data FILE.csv --label COLUMN [--inputs A,B] --epochs N --out …
-    python main.py export WORKSPACE --format npz|json|onnx|py|csv --out PATH
+    python main.py export WORKSPACE --format npz|json|onnx|py|csv|torch|safetensors --out PATH
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print a progress line every K epochs (default: 10 lines in all, and "
                    "at least one every 10 seconds)")
     t.add_argument("--weights", metavar="FILE",
-                   help="start (epoch 0) from the weights of an npz, json or onnx export; "
+                   help="start (epoch 0) from the weights of an npz, json, onnx or safetensors "
+                   "export; "
                    "the architecture must match")
     t.add_argument("--data", metavar="FILE.csv",
                    help="train the preset's (or workspace's) network and settings on this "
@@ -71,12 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --data: leave out bad rows (their line numbers are printed) "
                    "instead of refusing the file")
 
-    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)",
+    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv, "
+                       "torch, safetensors)",
                        description="Write the weights of a workspace (or of a preset's start).")
     e.add_argument("source", metavar="WORKSPACE_OR_PRESET")
     e.add_argument("--format", required=True, metavar="FMT",
                    help="npz, json, onnx (needs the onnx package), py (a standalone NumPy "
-                   "script) or csv (labelled W and b blocks)")
+                   "script), csv (labelled W and b blocks), torch (a Python file that builds "
+                   "the network as torch.nn.Sequential and trains it as the app does) or "
+                   "safetensors (that Sequential's state_dict, with the app's metadata)")
+    e.add_argument("--weights-beside", action="store_true",
+                   help="with --format torch: write the weights to NAME.safetensors beside "
+                   "the script, which loads them from there, instead of embedding them")
     e.add_argument("--out", required=True, metavar="PATH")
     return p
 
@@ -105,7 +112,8 @@ def run_command(args: argparse.Namespace) -> int:
                              batch_size=args.batch_size, every=args.every,
                              weights=args.weights, data=cli.csv_options(args))
         if args.command == "export":
-            return cli.export(args.source, args.format, args.out)
+            return cli.export(args.source, args.format, args.out,
+                              weights_beside=args.weights_beside)
     except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED

@@ -30,7 +30,7 @@ from typing import TextIO
 
 from engine.blas import limit_blas_threads
 from engine.cli_data import CsvOptions, on_csv_data
-from engine.export import EXPORT_FORMATS, export_weights
+from engine.export import EXPORT_FORMATS, EXPORT_SUFFIXES, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
@@ -102,9 +102,10 @@ def train(
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
-    With ``weights`` (an NPZ, JSON, ONNX or safetensors export) the run starts at epoch 0 from the file's
-    weights, with the preset's or workspace's settings; the architecture must match. With
-    ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data.
+    With ``weights`` (an NPZ, JSON, ONNX or safetensors export) the run starts at epoch 0
+    from the file's weights, with the preset's or workspace's settings; the architecture must
+    match. With ``data`` the preset's or workspace's settings train from epoch 0 on a CSV
+    file's data.
     """
     from engine.workspace import save_workspace
 
@@ -314,22 +315,28 @@ def _write(out: TextIO, text: str) -> None:
             os.close(devnull)
 
 
-def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout) -> int:
-    """Write the weights of a workspace (or a preset's start weights) to a file."""
+def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout,
+           weights_beside: bool = False) -> int:
+    """Write the weights of a workspace (or a preset's start weights) to a file (a PyTorch
+    export may write files beside it; ``weights_beside``: its weights in NAME.safetensors)."""
     if fmt not in EXPORT_FORMATS:
         raise CliError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
+    if weights_beside and fmt != "torch":
+        raise CliError("--weights-beside applies to --format torch only")
     _check_out(out_path)
     trainer, _ = load_trainer(source)
     try:
-        export_weights(trainer, fmt, out_path)
+        written = export_weights(trainer, fmt, out_path, weights_beside=weights_beside)
     except OnnxUnavailableError as e:
         raise CliError(str(e)) from None
     except (OSError, ValueError) as e:
         raise CliError(write_failure(out_path, e)) from None
+    for path in written[:-1]:
+        _write(out, f"wrote {path} (read by {Path(out_path).name})\n")
     _write(out, f"wrote {out_path}\n")
-    suffix = Path(out_path).suffix.lower()
-    if suffix != f".{fmt}":
+    suffix, usual = Path(out_path).suffix.lower(), EXPORT_SUFFIXES[fmt]
+    if suffix != usual:
         sys.stderr.write(f"note: {out_path} holds {fmt} data"
                          f"{f' despite its {suffix} ending' if suffix else ''}; "
-                         f"other programs may expect .{fmt}\n")
+                         f"other programs may expect {usual}\n")
     return EXIT_OK

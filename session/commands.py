@@ -44,6 +44,8 @@ class ExportKind(StrEnum):
     ONNX = "onnx"
     SCRIPT = "py"
     WEIGHTS_CSV = "csv"
+    TORCH = "torch"
+    SAFETENSORS = "safetensors"
     DATASET_CSV = "dataset_csv"
     HISTORY_CSV = "history_csv"
 
@@ -284,6 +286,8 @@ class OpenWorkspace(Command):
 class Export(Command):
     kind: ExportKind
     path: str
+    weights_beside: bool = False
+    """TORCH only: the script's weights go to NAME.safetensors beside it."""
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ MAX_HEADER_BYTES = 4 * 1024 * 1024
 """Largest safetensors JSON header read (1,024 standardised inputs with long names need
 about 200 KB)."""
 MAX_TENSORS = 2 * (MAX_HIDDEN_LAYERS + 1)
-DTYPES = {"F64": np.dtype("<f8"), "F32": np.dtype("<f4"), "F16": np.dtype("<f2")}
+DTYPES: dict[str, np.dtype] = {"F64": np.dtype("<f8"), "F32": np.dtype("<f4"),
+                               "F16": np.dtype("<f2")}
 _KEY = re.compile(r"(0|[1-9][0-9]{0,2})\.(weight|bias)")
 
 
