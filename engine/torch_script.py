@@ -91,7 +91,8 @@ def batches(n, epoch):
 class Training:
     """A model, its optimiser and the app's training rules, at epoch ``epoch`` (and batch
     ``batch`` of it; by default where the app stood). ``step(rows)`` trains on the training
-    samples at positions ``rows``; ``run_epoch()`` on the rest of the epoch."""
+    samples at positions ``rows``, ``train_step()`` on the next minibatch in the app's order,
+    ``run_epoch()`` on the rest of the epoch."""
 
     def __init__(self, model=None, epoch=EPOCH, batch=None):
         x_raw, y = training_data()
@@ -148,12 +149,21 @@ class Training:
                 alive *= ~(w * new < 0)
             w.copy_(new * alive)
 
+    def train_step(self):
+        """Train on the next minibatch in the app's order (as the app's Step: Batch does);
+        returns its loss before the step."""
+        epoch_batches = batches(len(self.y), self.epoch)
+        loss = self.step(epoch_batches[self.batch])
+        self.batch += 1
+        if self.batch == len(epoch_batches):
+            self.epoch, self.batch = self.epoch + 1, 0
+        return loss
+
     def run_epoch(self):
         """Train the rest of the current epoch; returns the training loss after it."""
-        for rows in batches(len(self.y), self.epoch)[self.batch:]:
-            self.step(rows)
-        self.epoch += 1
-        self.batch = 0
+        epoch = self.epoch
+        while self.epoch == epoch:
+            self.train_step()
         return self.loss()
 
     def loss(self):
