@@ -29,6 +29,7 @@ optimisers without a PyTorch form here are refused with one line (``ExportError`
 from __future__ import annotations
 
 import io
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -144,14 +145,14 @@ def _safe(name: str) -> str:
 
 
 def _doc(trainer: Trainer, weights_file: str | None, data_file: str | None, name: str) -> str:
+    """The generated file's docstring: what it holds and how it trains, wrapped to 88."""
     weights_file = None if weights_file is None else _safe(weights_file)
     data_file = None if data_file is None else _safe(data_file)
-    name = _safe(name)
+    name = _safe(name).removesuffix(".py") or "model_torch"
     meta = weights_metadata(trainer)
     spec, t = trainer.spec, trainer.scenario.train
     opt = t.optimizer
     acts = meta["activations"]
-    arch = "-".join(str(n) for n in spec.sizes)
     modules = ", ".join(f"Linear({a}, {b}), {TORCH_MODULES[act].removeprefix('nn.')}"
                         for (a, b), act in zip(spec.shapes(), acts, strict=True))
     if opt.kind == "adam":
@@ -162,49 +163,57 @@ def _doc(trainer: Trainer, weights_file: str | None, data_file: str | None, name
     else:
         how = f"torch.optim.SGD(lr={opt.learning_rate!r})"
     reg = {"none": "none",
-           "l2": f"L2: {opt.reg_rate!r}·w added to each weight's gradient (never a bias's)",
-           "l1": f"L1: {opt.reg_rate!r}·sign(w) added to each weight's gradient (never a "
+           "l2": f"L2, {opt.reg_rate!r}·w added to each weight's gradient (never a bias's)",
+           "l1": f"L1, {opt.reg_rate!r}·sign(w) added to each weight's gradient (never a "
                  "bias's)"}[opt.regularization]
-    if t.tf_rules:
-        reg = ("TensorFlow Playground's rules (TF_RULES): "
-               + ("no regularisation" if opt.regularization == "none" else
-                  f"{opt.regularization.upper()} ({opt.reg_rate!r}) as a separate step after "
-                  "the optimiser's, w ← w − lr·λ·R′(w before); an L1 step that crosses zero "
-                  "sets the weight to 0 and kills its link")
-               + "; the sample order is fixed and the last n mod B samples join the next "
-               "epoch's first step")
-    order = ("fixed" if t.tf_rules or not t.shuffle else
-             f"shuffled each epoch with the app's generator, seed {t.seed}")
+    order = ("a fixed order" if t.tf_rules or not t.shuffle else
+             f"shuffled each epoch with the app's own generator (seed {t.seed}), so both "
+             "visit the samples alike")
     k = spec.n_outputs
-    output = (f"class probabilities (N, {k}) (the Softmax module is the last)"
+    output = (f"class probabilities (N, {k}) (the last module is Softmax)"
               if get_activation(acts[-1]).one_hot else f"(N, {k}), {acts[-1]}")
-    scaled = ", then standardised with MEAN and STD (the training split's)" \
-        if trainer.split.scaling else ""
+    scaled = (", standardised with MEAN and STD (the training split's)"
+              if trainer.split.scaling else "")
+    weights = (f"in {weights_file} beside this file (safetensors)" if weights_file
+               else "embedded below as exact float64 literals")
+    data = f"in {data_file} beside this file" if data_file else "embedded below"
+    paragraphs = [
+        f"Network {'-'.join(map(str, spec.sizes))}: {modules}; biases "
+        f"{'yes' if spec.use_bias else 'no'}. Trained {trainer.epoch} epochs in the app. "
+        f"Output: {output}.",
+        f"build_model() takes the network's inputs (N, {spec.sizes[0]}); network_inputs(x_raw) "
+        f"computes them from the raw inputs ({listed_names(tuple(trainer.dataset.input_names))}"
+        f"): the features {listed_names(tuple(meta['features']))}{scaled}.",
+        f"Weights: {weights}. Training data: the app's {trainer.n_train} training samples in "
+        f"its order, {data}.",
+        "Training, as the app does it (its tests compare one step and whole epochs with the "
+        "app to 1e-12):",
+    ]
+    bullets = [
+        f"loss {t.loss}, the {t.reduction} over each minibatch; the printed loss is the mean "
+        "per training sample, as the app's loss history",
+        f"{how}, starting with fresh state (as after File › Import weights)",
+        f"regularisation: {reg}",
+        f"minibatches of {t.batch_size}, in {order}",
+    ]
+    if t.tf_rules:
+        bullets.append(
+            "TensorFlow Playground's rules (TF_RULES): the sample order is fixed and the last "
+            "n mod B samples join the next epoch's first step; regularisation is a separate "
+            "step after the optimiser's, w ← w − lr·λ·R′(w before), and an L1 step that "
+            "carries a weight across zero sets it to 0 and kills its link")
+    text = "\n\n".join(textwrap.fill(p, 88) for p in paragraphs) + "\n"
+    text += "".join(textwrap.fill(b, 88, initial_indent="- ", subsequent_indent="  ") + "\n"
+                    for b in bullets)
     return f'''"""A trained Backprop Playground network for PyTorch (torch.nn.Sequential, float64).
 
-Network {arch}: {modules}; biases {"yes" if spec.use_bias else "no"}.
-Trained {trainer.epoch} epochs in the app. Output: {output}.
-build_model() takes the network's inputs (N, {spec.sizes[0]}): network_inputs(x_raw) computes
-them from raw inputs {listed_names(tuple(trainer.dataset.input_names))}: the features
-{listed_names(tuple(meta["features"]))}{scaled}.
-Weights: {"in " + weights_file + " beside this file (safetensors)" if weights_file
-          else "embedded below as exact float64 literals"}.
-Training data: the app's {trainer.n_train} training samples in its order, {"in " + data_file
-    + " beside this file" if data_file else "embedded below"}.
-
-Training, as the app does it (tested against the app to 1e-12):
-- loss {t.loss}, the {t.reduction} over each minibatch; the printed loss is the mean per
-  training sample, as the app's loss history
-- {how}, starting with fresh state (as after File › Import weights)
-- regularisation: {reg}
-- minibatches of {t.batch_size}, order {order}
-
-From Python ({name} being this file):
+{text}
+From Python ({name}.py being this file):
     from {name} import build_model, network_inputs, predict, train, save_safetensors
     model = build_model()
-    model(torch.as_tensor(network_inputs(x_raw)))   # outputs, or predict(x_raw)
-    model = train(10)                              # 10 more epochs, printing the loss
-    save_safetensors(model, "trained.safetensors")  # the app imports it (File › Import weights)
+    model(torch.as_tensor(network_inputs(x_raw)))   # outputs; or predict(x_raw)
+    model = train(10)                               # 10 more epochs, printing the loss
+    save_safetensors(model, "trained.safetensors")  # File › Import weights reads it
 
 From the command line:
     python {name}.py [EPOCHS] [--save FILE.safetensors]   (EPOCHS defaults to 5)
@@ -246,7 +255,8 @@ def torch_script(trainer: Trainer, state: str, data_text: str, weights_file: str
         f"EPOCH = {trainer.epoch!r}  # the app's epoch count: epochs here continue from it\n",
         f"BATCH_INDEX = {trainer.batch_index!r}  # the app's next minibatch within it\n\n",
         "# The safetensors __metadata__ save_safetensors writes (what the app reads back)\n",
-        f"METADATA = {safetensors_metadata(trainer)!r}\n\n",
+        "METADATA = {\n" + "".join(f"    {k!r}: {v!r},\n"
+                                   for k, v in safetensors_metadata(trainer).items()) + "}\n\n",
         f"WEIGHTS_FILE = {weights_file!r}\nDATA_FILE = {data_file!r}\n\n",
         state if weights_file is None else "STATE = None  # in WEIGHTS_FILE\n",
         "\n# The training split: raw inputs (N, d) and targets (N, K), in the app's order\n",
