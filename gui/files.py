@@ -89,12 +89,14 @@ class FileActions(QObject):
             act = self._action(export, text, None,
                                lambda _=False, k=kind, flt=filt: self.export_dialog(k, flt))
             act.setObjectName(f"exportWeights_{kind.value}")
+            if kind is c.ExportKind.TORCH:  # the same script, its weights in a file beside it
+                self._action(export, "PyTorch script + weights in .safetensors beside it…",
+                             None, lambda _=False, flt=filt: self.export_dialog(
+                                 c.ExportKind.TORCH, flt, True)).setObjectName(
+                                     "exportWeights_torchBeside")
             if kind is c.ExportKind.ONNX and not onnx_available():
                 act.setText("ONNX model (.onnx) — needs the onnx package…")
                 act.setToolTip(ONNX_HINT)
-        self._action(export, "PyTorch script, weights in a .safetensors file beside it…", None,
-                     lambda: self.export_dialog(c.ExportKind.TORCH, "Python script (*.py)",
-                                                True)).setObjectName("exportWeights_torchBeside")
         self._action(menu, "Export data as &CSV…", None,
                      lambda: self.export_dialog(c.ExportKind.DATASET_CSV, "CSV (*.csv)"))
         self._action(menu, "Export loss &history as CSV…", None,
