@@ -6,7 +6,7 @@
     python main.py presets                 list the presets
     python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
     python main.py train PRESET --data FILE.csv --label COLUMN [--inputs A,B] --epochs N --out …
-    python main.py export WORKSPACE --format npz|json|onnx|py|csv --out PATH
+    python main.py export WORKSPACE --format npz|json|onnx|py|csv|torch|safetensors --out PATH
     python main.py share PRESET|WORKSPACE   print its scenario as a text to paste (bp1:…)
     python main.py --scenario-text TEXT     open the window on a shared scenario text
 """
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print a progress line every K epochs (default: 10 lines in all, and "
                    "at least one every 10 seconds)")
     t.add_argument("--weights", metavar="FILE",
-                   help="start (epoch 0) from the weights of an npz, json or onnx export; "
+                   help="start (epoch 0) from the weights of an npz, json, onnx or safetensors "
+                   "export; "
                    "the architecture must match")
     t.add_argument("--data", metavar="FILE.csv",
                    help="train the preset's (or workspace's) network and settings on this "
@@ -86,12 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop once the test loss has not improved for N epochs (early "
                    "stopping; 0: off); --epochs stays the cap")
 
-    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv)",
+    e = sub.add_parser("export", help="write a workspace's weights (npz, json, onnx, py, csv, "
+                       "torch, safetensors)",
                        description="Write the weights of a workspace (or of a preset's start).")
     e.add_argument("source", metavar="WORKSPACE_OR_PRESET")
     e.add_argument("--format", required=True, metavar="FMT",
                    help="npz, json, onnx (needs the onnx package), py (a standalone NumPy "
-                   "script) or csv (labelled W and b blocks)")
+                   "script), csv (labelled W and b blocks), torch (a Python file that builds "
+                   "the network as torch.nn.Sequential and trains it as the app does) or "
+                   "safetensors (that Sequential's state_dict, with the app's metadata)")
+    e.add_argument("--weights-beside", action="store_true",
+                   help="with --format torch: write the weights to NAME.safetensors beside "
+                   "the script, which loads them from there, instead of embedding them")
     e.add_argument("--out", required=True, metavar="PATH")
 
     h = sub.add_parser("share", help="print a preset's or workspace's scenario as a short text",
@@ -130,7 +137,8 @@ def run_command(args: argparse.Namespace) -> int:
                              dataset=args.dataset, stop_loss=args.stop_at_loss,
                              patience=args.patience)
         if args.command == "export":
-            return cli.export(args.source, args.format, args.out)
+            return cli.export(args.source, args.format, args.out,
+                              weights_beside=args.weights_beside)
         if args.command == "share":
             return cli.share(args.source)
     except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported

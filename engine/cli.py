@@ -1,9 +1,10 @@
 """The headless commands behind ``python main.py presets|train|export|share``.
 
-``train --weights FILE`` starts from the weights of an NPZ, JSON or ONNX export (the network
-must have the same architecture); ``train --dataset KEY`` trains on a built-in data set;
-``train --stop-at-loss X --patience N`` stops early (``--epochs`` is the cap); ``export
---format npz|json|onnx|py|csv`` writes the weights.
+``train --weights FILE`` starts from the weights of an NPZ, JSON, ONNX or safetensors export
+(the network must have the same architecture); ``train --dataset KEY`` trains on a built-in
+data set; ``train --stop-at-loss X --patience N`` stops early (``--epochs`` is the cap);
+``export --format npz|json|onnx|py|csv|torch|safetensors`` writes the weights
+(``--weights-beside``: a PyTorch script reads its weights from a safetensors file beside it).
 
 Each command returns a process exit code and reports problems as one line on stderr, never a
 traceback:
@@ -31,8 +32,8 @@ from typing import TextIO
 from engine.blas import limit_blas_threads
 from engine.cli_data import CsvOptions, on_csv_data
 from engine.cli_options import on_dataset, with_stop_options
-from engine.cli_report import final_scores
-from engine.export import EXPORT_FORMATS, export_weights
+from engine.cli_report import final_line, final_scores, progress_line
+from engine.export import EXPORT_FORMATS, EXPORT_SUFFIXES, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
 from engine.presets import get_preset, load_presets
@@ -143,8 +144,8 @@ def train(
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
-    With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
-    weights, with the preset's or workspace's settings; the architecture must match. With
+    With ``weights`` (an NPZ, JSON, ONNX or safetensors export) the run starts at epoch 0 from
+    the file's weights, with the preset's or workspace's settings; the architecture must match. With
     ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data;
     with ``dataset`` on that built-in data set. The stop rule saved in the source, with
     ``stop_loss`` and ``patience`` set into it, may end the run before ``epochs``.
@@ -318,22 +319,6 @@ def _start_from_weights(trainer: Trainer, path: str) -> Trainer:
         raise CliError(msg if path in msg else f"{path}: {msg}") from None
 
 
-def _progress(out: TextIO, trainer: Trainer, total: int, done: int, elapsed: float) -> None:
-    m = trainer.history.latest
-    if m is None:
-        return
-    parts = [f"epoch {trainer.epoch:>{len(str(total)) + 2}}", f"train loss {m.train_loss:.6g}"]
-    if m.test_loss == m.test_loss:  # not NaN
-        parts.append(f"test loss {m.test_loss:.6g}")
-    if m.train_accuracy == m.train_accuracy:
-        parts.append(f"train acc {100 * m.train_accuracy:.1f}%")
-    if m.test_accuracy == m.test_accuracy:
-        parts.append(f"test acc {100 * m.test_accuracy:.1f}%")
-    if done and elapsed > 0:
-        parts.append(f"{done / elapsed:,.0f} epochs/s")
-    _write(out, "  ".join(parts) + "\n")
-
-
 def csv_options(args: object) -> CsvOptions | None:
     """The ``--data`` options of parsed arguments; None without ``--data`` (the other data
     options are refused then, rather than silently ignored)."""
@@ -351,20 +336,16 @@ def csv_options(args: object) -> CsvOptions | None:
                       getattr(args, "task", None), bool(getattr(args, "skip_bad_lines", False)))
 
 
+def _progress(out: TextIO, trainer: Trainer, total: int, done: int, elapsed: float) -> None:
+    line = progress_line(trainer, total, done, elapsed)
+    if line is not None:
+        _write(out, line + "\n")
+
+
 def _final(out: TextIO, trainer: Trainer) -> None:
-    """The last epoch's train and test loss and accuracy, as the workspace history keeps
-    them (accuracy only for classification)."""
-    m = trainer.history.latest
-    if m is None:
-        return
-    parts = [f"train loss {m.train_loss:.6g}"]
-    if m.test_loss == m.test_loss:
-        parts.append(f"test loss {m.test_loss:.6g}")
-    if m.train_accuracy == m.train_accuracy:
-        parts.append(f"train accuracy {m.train_accuracy:.4f}")
-    if m.test_accuracy == m.test_accuracy:
-        parts.append(f"test accuracy {m.test_accuracy:.4f}")
-    _write(out, f"final (epoch {trainer.epoch}): " + ", ".join(parts) + "\n")
+    line = final_line(trainer)
+    if line is not None:
+        _write(out, line + "\n")
 
 
 def _write(out: TextIO, text: str) -> None:
@@ -379,22 +360,28 @@ def _write(out: TextIO, text: str) -> None:
             os.close(devnull)
 
 
-def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout) -> int:
-    """Write the weights of a workspace (or a preset's start weights) to a file."""
+def export(source: str, fmt: str, out_path: str, out: TextIO = sys.stdout,
+           weights_beside: bool = False) -> int:
+    """Write the weights of a workspace (or a preset's start weights) to a file (a PyTorch
+    export may write files beside it; ``weights_beside``: its weights in NAME.safetensors)."""
     if fmt not in EXPORT_FORMATS:
         raise CliError(f"--format must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
+    if weights_beside and fmt != "torch":
+        raise CliError("--weights-beside applies to --format torch only")
     _check_out(out_path)
     trainer, _ = load_trainer(source)
     try:
-        export_weights(trainer, fmt, out_path)
+        written = export_weights(trainer, fmt, out_path, weights_beside=weights_beside)
     except OnnxUnavailableError as e:
         raise CliError(str(e)) from None
     except (OSError, ValueError) as e:
         raise CliError(write_failure(out_path, e)) from None
+    for path in written[:-1]:
+        _write(out, f"wrote {path} (read by {Path(out_path).name})\n")
     _write(out, f"wrote {out_path}\n")
-    suffix = Path(out_path).suffix.lower()
-    if suffix != f".{fmt}":
+    suffix, usual = Path(out_path).suffix.lower(), EXPORT_SUFFIXES[fmt]
+    if suffix != usual:
         sys.stderr.write(f"note: {out_path} holds {fmt} data"
                          f"{f' despite its {suffix} ending' if suffix else ''}; "
-                         f"other programs may expect .{fmt}\n")
+                         f"other programs may expect {usual}\n")
     return EXIT_OK

@@ -55,3 +55,36 @@ def score_lines(sc: Scores, classes: tuple[str, ...]) -> list[str]:
 def final_scores(trainer: Trainer) -> list[str]:
     """The trainer's current scores as ``score_lines`` writes them."""
     return score_lines(scores(trainer), trainer.dataset.class_names)
+
+
+def progress_line(trainer: Trainer, total: int, done: int, elapsed: float) -> str | None:
+    """One progress line: the epoch, losses, accuracies and epochs per second."""
+    m = trainer.history.latest
+    if m is None:
+        return None
+    parts = [f"epoch {trainer.epoch:>{len(str(total)) + 2}}", f"train loss {m.train_loss:.6g}"]
+    if m.test_loss == m.test_loss:  # not NaN
+        parts.append(f"test loss {m.test_loss:.6g}")
+    if m.train_accuracy == m.train_accuracy:
+        parts.append(f"train acc {100 * m.train_accuracy:.1f}%")
+    if m.test_accuracy == m.test_accuracy:
+        parts.append(f"test acc {100 * m.test_accuracy:.1f}%")
+    if done and elapsed > 0:
+        parts.append(f"{done / elapsed:,.0f} epochs/s")
+    return "  ".join(parts)
+
+
+def final_line(trainer: Trainer) -> str | None:
+    """The last epoch's train and test loss and accuracy, as the workspace history keeps
+    them (accuracy only for classification)."""
+    m = trainer.history.latest
+    if m is None:
+        return None
+    parts = [f"train loss {m.train_loss:.6g}"]
+    if m.test_loss == m.test_loss:
+        parts.append(f"test loss {m.test_loss:.6g}")
+    if m.train_accuracy == m.train_accuracy:
+        parts.append(f"train accuracy {m.train_accuracy:.4f}")
+    if m.test_accuracy == m.test_accuracy:
+        parts.append(f"test accuracy {m.test_accuracy:.4f}")
+    return f"final (epoch {trainer.epoch}): " + ", ".join(parts)

@@ -10,9 +10,15 @@ its own module, and all of them read the shared metadata in ``engine.export_comm
 * PY: a standalone Python script that needs only NumPy, computes the features from raw inputs
   and runs the network exactly as the engine does (``engine.standalone``);
 * CSV: every W and b as labelled blocks, for spreadsheets (``engine.csv_export``, which also
-  gives the loss history and the data as CSV text: ``history_to_csv``, ``dataset_to_csv``).
+  gives the loss history and the data as CSV text: ``history_to_csv``, ``dataset_to_csv``);
+* TORCH: one Python file that builds the network as ``torch.nn.Sequential`` with the trained
+  weights and trains it as the app does (``engine.torch_export``); with ``weights_beside`` its
+  weights go to NAME.safetensors beside it, and large training data to NAME_data.npz;
+* SAFETENSORS: the weights as that Sequential's state_dict, the metadata in the header
+  (``engine.safetensors_export``).
 
-Files are written atomically: a failed export never leaves half a file behind.
+Files are written atomically: a failed export never leaves half a file behind. A PyTorch
+export with files beside the script writes them first, the script last.
 """
 
 from __future__ import annotations
@@ -31,7 +37,9 @@ from engine.export_common import (
 )
 from engine.fileio import atomic_write_bytes, atomic_write_text
 from engine.onnx_export import weights_to_onnx_bytes
+from engine.safetensors_export import weights_to_safetensors_bytes
 from engine.standalone import standalone_script
+from engine.torch_export import torch_export_files
 from engine.weights_export import weights_to_json_text, weights_to_npz_bytes
 
 if TYPE_CHECKING:
@@ -54,17 +62,26 @@ __all__ = [
     "weights_to_npz_bytes",
 ]
 
-EXPORT_FORMATS = ("npz", "json", "onnx", "py", "csv")
-EXPORT_SUFFIXES = {"npz": ".npz", "json": ".json", "onnx": ".onnx", "py": ".py", "csv": ".csv"}
+EXPORT_FORMATS = ("npz", "json", "onnx", "py", "csv", "torch", "safetensors")
+EXPORT_SUFFIXES = {"npz": ".npz", "json": ".json", "onnx": ".onnx", "py": ".py", "csv": ".csv",
+                   "torch": ".py", "safetensors": ".safetensors"}
 """The usual file-name suffix of each export format (for save dialogs)."""
 
 
-def export_weights(trainer: Trainer, fmt: str, path: str | Path) -> None:
-    """Write the current weights as ``fmt`` (one of ``EXPORT_FORMATS``) to ``path``, atomically.
+def export_weights(trainer: Trainer, fmt: str, path: str | Path,
+                   weights_beside: bool = False) -> list[Path]:
+    """Write the current weights as ``fmt`` (one of ``EXPORT_FORMATS``) to ``path``, atomically,
+    and return the files written (``path`` last; a PyTorch export may write files beside it).
+    ``weights_beside``: the PyTorch script reads its weights from NAME.safetensors.
 
     Raises ExportError for weights that cannot be exported, OSError when writing fails and,
     for ONNX without the onnx package, ``engine.onnx_export.OnnxUnavailableError``.
     """
+    if fmt == "torch":
+        files = torch_export_files(trainer, path, weights_beside)
+        for target, data in files:
+            atomic_write_bytes(target, data)
+        return [target for target, _ in files]
     if fmt == "npz":
         atomic_write_bytes(path, weights_to_npz_bytes(trainer))
     elif fmt == "json":
@@ -75,5 +92,8 @@ def export_weights(trainer: Trainer, fmt: str, path: str | Path) -> None:
         atomic_write_text(path, standalone_script(trainer))
     elif fmt == "csv":
         atomic_write_text(path, weights_to_csv_text(trainer))
+    elif fmt == "safetensors":
+        atomic_write_bytes(path, weights_to_safetensors_bytes(trainer))
     else:
         raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(EXPORT_FORMATS)})")
+    return [Path(path)]

@@ -1,10 +1,11 @@
-"""Weights into the playground: read our NPZ, JSON or ONNX export back, checked thoroughly,
-and put them to use.
+"""Weights into the playground: read our NPZ, JSON, ONNX or safetensors export back, checked
+thoroughly, and put them to use.
 
 The usual import path; the code lives in ``engine.io``: ``weights_file`` (recognising the
-format, size limits), ``weights_npz``, ``weights_json`` and ``weights_onnx`` (one reader per
-format), ``weights_meta`` (the metadata they share) and ``weights`` (ImportedWeights and using
-it: check_compatible, apply_weights, scenario_for_weights, with_start_weights).
+format, size limits), ``weights_npz``, ``weights_json``, ``weights_onnx`` and
+``weights_safetensors`` (one reader per format), ``weights_meta`` (the metadata they share)
+and ``weights`` (ImportedWeights and using it: check_compatible, apply_weights,
+scenario_for_weights, with_start_weights).
 """
 
 from __future__ import annotations

@@ -35,7 +35,10 @@ WEIGHT_FORMATS = [
     (c.ExportKind.ONNX, "ONNX model (.onnx)…", "ONNX model (*.onnx)"),
     (c.ExportKind.SCRIPT, "Standalone NumPy script (.py)…", "Python script (*.py)"),
     (c.ExportKind.WEIGHTS_CSV, "CSV for spreadsheets (.csv)…", "CSV (*.csv)"),
+    (c.ExportKind.TORCH, "PyTorch script (.py)…", "Python script (*.py)"),
+    (c.ExportKind.SAFETENSORS, "safetensors (.safetensors)…", "safetensors (*.safetensors)"),
 ]
+WEIGHTS_FILTER = "Weights (*.npz *.json *.onnx *.safetensors)"
 ONNX_HINT = ('The ONNX export needs the optional "onnx" package. Install it into the project '
              'environment with:  .venv/bin/pip install -e ".[onnx]"')
 DONE_MESSAGES = {
@@ -85,6 +88,12 @@ class FileActions(QObject):
         for kind, text, filt in WEIGHT_FORMATS:
             act = self._action(export, text, None,
                                lambda _=False, k=kind, flt=filt: self.export_dialog(k, flt))
+            act.setObjectName(f"exportWeights_{kind.value}")
+            if kind is c.ExportKind.TORCH:  # the same script, its weights in a file beside it
+                self._action(export, "PyTorch script + weights in .safetensors beside it…",
+                             None, lambda _=False, flt=filt: self.export_dialog(
+                                 c.ExportKind.TORCH, flt, True)).setObjectName(
+                                     "exportWeights_torchBeside")
             if kind is c.ExportKind.ONNX and not onnx_available():
                 act.setText("ONNX model (.onnx) — needs the onnx package…")
                 act.setToolTip(ONNX_HINT)
@@ -174,12 +183,12 @@ class FileActions(QObject):
         if self.may_discard():
             self.client.send(c.OpenWorkspace(path))
 
-    def export_to(self, kind: c.ExportKind | str, path: str) -> None:
+    def export_to(self, kind: c.ExportKind | str, path: str, weights_beside: bool = False) -> None:
         kind = c.ExportKind(kind)
         if kind is c.ExportKind.ONNX and not onnx_available():
             self._message("ONNX export is not available", ONNX_HINT)
             return
-        self.client.send(c.Export(kind, path))
+        self.client.send(c.Export(kind, path, weights_beside))
 
     def import_weights(self, path: str) -> None:
         self.client.send(c.ImportWeights(path))
@@ -249,18 +258,19 @@ class FileActions(QObject):
         if path:
             self.save_to(path)
 
-    def export_dialog(self, kind: c.ExportKind, filt: str) -> None:
+    def export_dialog(self, kind: c.ExportKind, filt: str, weights_beside: bool = False) -> None:
         if kind is c.ExportKind.ONNX and not onnx_available():
             self._message("ONNX export is not available", ONNX_HINT)
             return
         suffix = EXPORT_SUFFIXES.get(kind.value, ".csv")
-        path = self._ask_path("Export", filt, save=True, suggestion=f"network{suffix}")
+        name = "network_torch" if kind is c.ExportKind.TORCH else "network"
+        path = self._ask_path("Export", filt, save=True, suggestion=f"{name}{suffix}")
         if path:
-            self.export_to(kind, path)
+            self.export_to(kind, path, weights_beside)
 
     @Slot()
     def import_weights_dialog(self) -> None:
-        path = self._ask_path("Import weights", "Weights (*.npz *.json *.onnx)", save=False)
+        path = self._ask_path("Import weights", WEIGHTS_FILTER, save=False)
         if path:
             self.import_weights(path)
 
@@ -301,7 +311,10 @@ class FileActions(QObject):
                 status.showMessage("Data imported; the network was rebuilt"
                                    + (f" ({event.detail})." if event.detail else "."), 8000)
             else:
-                status.showMessage(DONE_MESSAGES[event.action].format(path=event.path), 6000)
+                text = DONE_MESSAGES[event.action].format(path=event.path)
+                if event.detail:
+                    text = f"{text[:-1]}, {event.detail}."
+                status.showMessage(text, 6000)
         elif isinstance(event, FileFailed):
             self._message(event.title, event.message)
         elif isinstance(event, WeightsMismatch) and self.ask_adopt(event.message):

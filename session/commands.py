@@ -45,6 +45,8 @@ class ExportKind(StrEnum):
     ONNX = "onnx"
     SCRIPT = "py"
     WEIGHTS_CSV = "csv"
+    TORCH = "torch"
+    SAFETENSORS = "safetensors"
     DATASET_CSV = "dataset_csv"
     HISTORY_CSV = "history_csv"
 
@@ -285,6 +287,8 @@ class OpenWorkspace(Command):
 class Export(Command):
     kind: ExportKind
     path: str
+    weights_beside: bool = False
+    """TORCH only: the script's weights go to NAME.safetensors beside it."""
 
 
 @dataclass(frozen=True)

@@ -106,22 +106,28 @@ def open_workspace(s: Session, cmd: OpenWorkspace) -> None:
     s.emit(FileDone(FileAction.OPENED, cmd.path))
 
 
-def _write_export(t: Trainer, kind: ExportKind, path: str) -> None:
-    if kind is ExportKind.HISTORY_CSV:
-        atomic_write_text(path, history_to_csv(t))
-    elif kind is ExportKind.DATASET_CSV:
-        atomic_write_text(path, dataset_to_csv(t))
+def _write_export(t: Trainer, cmd: Export) -> str:
+    """Write the export; returns a note naming the files written beside it (or "")."""
+    if cmd.kind is ExportKind.HISTORY_CSV:
+        atomic_write_text(cmd.path, history_to_csv(t))
+    elif cmd.kind is ExportKind.DATASET_CSV:
+        atomic_write_text(cmd.path, dataset_to_csv(t))
     else:
-        export_weights(t, kind.value, path)
+        written = export_weights(t, cmd.kind.value, cmd.path,
+                                 weights_beside=cmd.weights_beside)
+        if len(written) > 1:
+            return f"with {' and '.join(p.name for p in written[:-1])} beside it"
+    return ""
 
 
 @reporting_failures
 def export(s: Session, cmd: Export) -> None:
-    """Weights (npz, json, onnx, py, csv), or the data / loss history as CSV."""
+    """Weights (npz, json, onnx, py, csv, torch, safetensors), or the data / loss history as
+    CSV."""
     t = s.require_trainer()
     s.pause()
-    _attempt(s, "Could not export", cmd.path, lambda: _write_export(t, cmd.kind, cmd.path))
-    s.emit(FileDone(FileAction.EXPORTED, cmd.path))
+    detail = _attempt(s, "Could not export", cmd.path, lambda: _write_export(t, cmd))
+    s.emit(FileDone(FileAction.EXPORTED, cmd.path, detail))
 
 
 @reporting_failures

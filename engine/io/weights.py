@@ -1,7 +1,8 @@
 """Weights read from a file, and putting them to use.
 
 :class:`ImportedWeights` is what every reader (``engine.io.weights_file.read_weights``: NPZ,
-JSON or ONNX) returns; :class:`WeightsError` is every refusal, one line naming the file.
+JSON, ONNX or safetensors) returns; :class:`WeightsError` is every refusal, one line naming
+the file.
 
 ``apply_weights(trainer, imported)`` loads the weights into a trainer whose network has the
 same architecture and otherwise names the first layer that differs::
@@ -65,7 +66,7 @@ class ImportedWeights:
     loss: str | None
     """The loss the weights were trained with, when the file says."""
     source_format: str
-    """"npz", "json" or "onnx"."""
+    """"npz", "json", "onnx" or "safetensors"."""
     reduction: str | None = None
     epoch: int | None = None
     scaling: Scaling | None = None

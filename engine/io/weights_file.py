@@ -1,4 +1,5 @@
-"""Weights into the playground: read our NPZ, JSON or ONNX export back, checked thoroughly.
+"""Weights into the playground: read our NPZ, JSON, ONNX or safetensors export back, checked
+thoroughly.
 
 ``read_weights(path)`` returns an :class:`ImportedWeights` or raises :class:`WeightsError`, a
 ValueError with a one-line message that names the file and what is wrong with it::
@@ -25,6 +26,7 @@ from engine.io.weights import ImportedWeights, WeightsError
 from engine.io.weights_json import read_json_weights
 from engine.io.weights_npz import read_npz_weights
 from engine.io.weights_onnx import read_onnx_weights
+from engine.io.weights_safetensors import looks_like_safetensors, read_safetensors_weights
 
 MAX_WEIGHTS_BYTES = 64 * 1024 * 1024
 """Largest weights file read (checked from the file size, before reading)."""
@@ -40,7 +42,7 @@ _OTHER_FORMATS = (
 
 
 def read_weights(path: str | os.PathLike[str]) -> ImportedWeights:
-    """Read a weights export (NPZ, JSON or ONNX, recognised from its content)."""
+    """Read a weights export (NPZ, JSON, ONNX or safetensors, recognised from its content)."""
     name = os.fspath(path)
     try:
         data = read_limited(name, MAX_WEIGHTS_BYTES)
@@ -67,6 +69,8 @@ def _parse(data: bytes, name: str) -> ImportedWeights:
         raise WeightsError(f"{name}: the file is empty")
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return read_npz_weights(data, name)
+    if looks_like_safetensors(data):
+        return read_safetensors_weights(data, name)
     text_start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if text_start in (b"{", b"["):
         return read_json_weights(data, name)
@@ -75,6 +79,8 @@ def _parse(data: bytes, name: str) -> ImportedWeights:
             raise WeightsError(f"{name}: not a weights file (it is {what})")
     if suffix == ".npz" or data[:2] == b"PK":
         raise WeightsError(f"{name}: not a complete NPZ archive (damaged or truncated?)")
+    if suffix == ".safetensors":
+        raise WeightsError(f"{name}: not a complete safetensors file (damaged or truncated?)")
     if suffix == ".json":
         raise WeightsError(f"{name}: not a JSON document (it does not start with '{{')")
     return read_onnx_weights(data, name, suffix == ".onnx")

@@ -22,7 +22,8 @@ from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS
 MAX_INITIALIZERS = 2 * (MAX_HIDDEN_LAYERS + 1)
 """A W and a b per layer."""
 
-_NOT_WEIGHTS = f"not a weights file (expected an NPZ, JSON or ONNX export from {APP_NAME})"
+_NOT_WEIGHTS = ("not a weights file (expected an NPZ, JSON, ONNX or safetensors export from "
+                f"{APP_NAME})")
 
 
 def read_onnx_weights(data: bytes, name: str, claims_onnx: bool) -> ImportedWeights:
