@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="draw the start weights and shuffle order with this seed (presets only)")
     t.add_argument("--lr", type=float, metavar="X", help="learning rate")
     t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
+    t.add_argument("--dropout", metavar="P[,P…]",
+                   help="dropout rate of every hidden layer (0.2), or one per hidden layer "
+                   "(0.2,0.1); 0 ≤ p < 1, training steps only (presets and --data runs)")
     t.add_argument("--every", type=int, metavar="K",
                    help="print a progress line every K epochs (default: 10 lines in all, and "
                    "at least one every 10 seconds)")
@@ -103,7 +106,8 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "train":
             return cli.train(args.source, args.epochs, args.out, seed=args.seed, lr=args.lr,
                              batch_size=args.batch_size, every=args.every,
-                             weights=args.weights, data=cli.csv_options(args))
+                             weights=args.weights, data=cli.csv_options(args),
+                             dropout=args.dropout)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
     except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported

@@ -28,6 +28,7 @@ from typing import TextIO
 
 from engine.blas import limit_blas_threads
 from engine.cli_data import CsvOptions, on_csv_data
+from engine.dropout import parse_rates
 from engine.export import EXPORT_FORMATS, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
 from engine.onnx_export import OnnxUnavailableError
@@ -97,12 +98,14 @@ def train(
     out: TextIO = sys.stdout,
     weights: str | None = None,
     data: CsvOptions | None = None,
+    dropout: str | None = None,
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
     With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
     weights, with the preset's or workspace's settings; the architecture must match. With
     ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data.
+    ``dropout`` ("0.2", or "0.2,0.1" per hidden layer) sets the hidden layers' dropout rates.
     """
     from engine.workspace import save_workspace
 
@@ -120,6 +123,8 @@ def train(
             raise CliError(str(e)) from None
         from_workspace = False  # a new run on new data
     try:
+        if dropout is not None:
+            trainer = _with_dropout(trainer, dropout, from_workspace)
         if seed is not None:
             trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
         if weights is not None:
@@ -236,6 +241,17 @@ def _reseeded(trainer: Trainer, source: str, seed: int, from_workspace: bool,
                     "order only\n")
     return Trainer(replace(s, init=s.init if fixed else replace(s.init, seed=seed),
                            train=replace(s.train, seed=seed)))
+
+
+def _with_dropout(trainer: Trainer, text: str, from_workspace: bool) -> Trainer:
+    """The same run from epoch 0 with the hidden layers' dropout rates set (``--dropout``)."""
+    if from_workspace:
+        raise CliError("--dropout applies to presets and --data runs; a workspace continues "
+                       "its own run with its own dropout")
+    s = trainer.scenario
+    rates = parse_rates(text, len(s.model.hidden))  # ValueError: one line, exit 2
+    hidden = tuple(replace(h, dropout=p) for h, p in zip(s.model.hidden, rates, strict=True))
+    return Trainer(replace(s, model=replace(s.model, hidden=hidden)), dataset=trainer.dataset)
 
 
 def _start_from_weights(trainer: Trainer, path: str) -> Trainer:
