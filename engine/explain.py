@@ -128,7 +128,7 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             ops.append(Operand(f"b{sup(k)}", b, f"biases of layer {k}"))
         ops.append(Operand(f"z{sup(k)}", z, "pre-activations"))
         if mask is not None:
-            eq.append(dropout_rule(trace, k))
+            eq += dropout_rule(trace, k)
             ops.append(mask_operand(trace, k))
         ops.append(Operand(f"a{sup(k)}", a, f"activations ({act.title})"
                            + (", after dropout" if mask is not None else "")))
@@ -182,7 +182,7 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             if k in trace.mask:  # f′ reads f(z), the activation before the mask
                 eq = [f"δ{sup(k)} = ({back}) ⊙ {act.symbol}′(z{sup(k)}) ⊙ m{sup(k)} / (1 − p),"
                       "   " + act.derivative_text(a=f"{act.symbol}(z{sup(k)})", z=f"z{sup(k)}"),
-                      dropout_rule(trace, k)]
+                      *dropout_rule(trace, k)]
             else:
                 eq = [f"δ{sup(k)} = ({back}) ⊙ {act.symbol}′(z{sup(k)}),   "
                       + act.derivative_text(a=f"a{sup(k)}", z=f"z{sup(k)}")]
@@ -237,12 +237,12 @@ def dropout_rate(trace: StepTrace, layer: int) -> float:
     return 0.0 if spec is None else spec.layers[layer - 1].dropout
 
 
-def dropout_rule(trace: StepTrace, layer: int) -> str:
-    """What m and p are, with this layer's numbers."""
+def dropout_rule(trace: StepTrace, layer: int) -> tuple[str, str]:
+    """What m and p are, with this layer's numbers (two lines)."""
     p = dropout_rate(trace, layer)
-    return (f"m{sup(layer)}: this step's dropout mask (1 = kept, 0 = dropped), p = {fmt(p)}: "
-            f"each unit kept with probability {fmt(1.0 - p)}, a kept one scaled by "
-            f"1/(1 − p) = {fmt(1.0 / (1.0 - p))}; evaluation and predictions use no dropout")
+    return (f"m{sup(layer)}: this step's dropout mask, 1 = kept, 0 = dropped",
+            f"p = {fmt(p)}: a unit is kept with probability {fmt(1.0 - p)} and scaled by "
+            f"1/(1 − p) = {fmt(1.0 / (1.0 - p))}; no dropout when evaluating")
 
 
 def mask_operand(trace: StepTrace, layer: int) -> Operand:

@@ -48,6 +48,7 @@ def test_the_forward_phase_shows_the_mask_and_the_equation(layout):
     e = phases["forward 1"]
     assert "a¹ = tanh(z¹) ⊙ m¹ / (1 − p)" in e.rules
     assert any("p = 0.5" in rule and "1/(1 − p) = 2" in rule for rule in e.rules)
+    assert any(rule.startswith("m¹: this step's dropout mask") for rule in e.rules)
     ops = {op.name: op for op in e.operands}
     m = ops["m¹"]
     assert m.meaning == "dropout mask (1 = kept), scaled 1/(1−p)"
@@ -183,3 +184,24 @@ def test_the_session_shows_the_mask_operand():
     assert info is not None and info.explanation is not None
     assert "m¹" in {op.name for op in info.explanation.operands}
     assert "a¹ = tanh(z¹) ⊙ m¹ / (1 − p)" in info.explanation.rules
+
+
+def test_check_my_work_gives_the_mask_and_asks_for_the_dropped_activations():
+    from session import commands as c
+    from session.answer_slots import SlotState
+    from session.session import Session
+    from tests.test_check_work import cells, snap, truth
+
+    s = Session(with_dropout(get_preset("xor_221"), 0.5), emit=lambda e: None)
+    s.handle(c.SetCheckWork(True))
+    s.handle(c.Step(c.StepUnit.PHASE))
+    sn = snap(s)
+    assert [op.name for op in sn.trace.explanation.operands] == ["X", "W¹", "b¹", "m¹"]
+    a = truth(s, "a¹")
+    assert np.any(a == 0.0)  # dropped units: 0 whatever σ(z) was
+    s.handle(c.CheckAnswer("z¹", cells(truth(s, "z¹"))))
+    undropped = np.where(a == 0.0, 0.5, a)  # σ(z) > 0: forgetting the mask is wrong
+    s.handle(c.CheckAnswer("a¹", cells(undropped)))
+    assert snap(s).trace.check.slot("a¹").state is SlotState.WRONG
+    s.handle(c.CheckAnswer("a¹", cells(a)))
+    assert snap(s).trace.check.solved
