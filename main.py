@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="draw the start weights and shuffle order with this seed (presets only)")
     t.add_argument("--lr", type=float, metavar="X", help="learning rate")
     t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
+    t.add_argument("--dropout", metavar="P[,P…]",
+                   help="dropout rate of every hidden layer (0.2), or one per hidden layer "
+                   "(0.2,0.1); 0 ≤ p < 1, training steps only (presets and --data runs)")
     t.add_argument("--every", type=int, metavar="K",
                    help="print a progress line every K epochs (default: 10 lines in all, and "
                    "at least one every 10 seconds)")
@@ -135,7 +138,7 @@ def run_command(args: argparse.Namespace) -> int:
                              batch_size=args.batch_size, every=args.every,
                              weights=args.weights, data=cli.csv_options(args),
                              dataset=args.dataset, stop_loss=args.stop_at_loss,
-                             patience=args.patience)
+                             patience=args.patience, dropout=args.dropout)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out,
                               weights_beside=args.weights_beside)

@@ -1,7 +1,8 @@
 """How each δ of a traced step came about, term by term (issue 12's complete chain rule):
 at the output, δᴸⱼ = c·(a − y) (a cross-entropy with its activation) or ∂L/∂a · f′(z); in a
-hidden layer, δˡⱼ = f′(zˡⱼ) · Σₖ wˡ⁺¹ⱼ,ₖ δˡ⁺¹ₖ with every term written out. One line per
-sample; every number is the trace's own (what the engine computed)."""
+hidden layer, δˡⱼ = f′(zˡⱼ) · Σₖ wˡ⁺¹ⱼ,ₖ δˡ⁺¹ₖ with every term written out (with dropout,
+times mˡⱼ/(1 − p): 0 for a dropped unit). One line per sample; every number is the trace's
+own (what the engine computed)."""
 
 from __future__ import annotations
 
@@ -38,14 +39,28 @@ def delta_lines(trace: StepTrace, layer: int, j: int,
         else:
             if act.derivative_function is None or layer + 1 not in trace.delta:
                 return []
-            z, a = trace.z[layer][n, j], trace.a[layer][n, j]
+            mask = trace.mask.get(layer)
+            if mask is not None and mask[n, j] == 0.0:
+                lines.append(ChainLine.plain(_dropped_line(d_name, layer, j) + tag, indent))
+                continue
+            # with dropout, f′ reads f(z) before the mask, and a kept unit's δ has 1/(1 − p)
+            z, a = trace.z[layer][n, j], trace.undropped.get(layer, trace.a[layer])[n, j]
             slope = float(act.derivative(z, a))
             w_next = trace.params_before[layer][0][j]  # (n_{l+1},): out of unit j
             d_next = trace.delta[layer + 1][n]
-            with checkable((slope, w_next, d_next), lambda f, w, d: f * float(w @ d), delta) as r:
+            keep, factor = 1.0, ""
+            if mask is not None:
+                keep = 1.0 / (1.0 - spec.layers[layer - 1].dropout)
+                factor = f"m{sup(layer)}{sub(j + 1)}/(1 − p) · "
+            shown: tuple[object, ...] = (slope, w_next, d_next)
+            if mask is not None:  # the factor is a number on the line: shown like the rest
+                shown = (slope, keep, w_next, d_next)
+            with checkable(shown, lambda *v: float(np.prod(v[:-2])) * float(v[-2] @ v[-1]),
+                           delta) as r:
+                scale = f"{fmt(keep)} × " if mask is not None else ""
                 parts: list[tuple[str, DeltaRef | None]] = [
-                    (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · "
-                     f"{next_weight_sum(layer, j)} = {fmt(slope)} × (", None)]
+                    (f"{d_name} = {act.symbol}′(z{sup(layer)}{sub(j + 1)}) · {factor}"
+                     f"{next_weight_sum(layer, j)} = {fmt(slope)} × {scale}(", None)]
                 for k, (w, d) in enumerate(zip(w_next, d_next, strict=True)):
                     parts += [(" + " if k else "", None), (f"{_b(w)}×", None),
                               (_b(d), (layer + 1, k))]
@@ -62,6 +77,13 @@ def delta_lines(trace: StepTrace, layer: int, j: int,
                                              indent + 1))
                 lines += delta_lines(trace, layer + 1, k, expanded, indent + 1)
     return lines
+
+
+def _dropped_line(d_name: str, layer: int, j: int) -> str:
+    """δ of a unit dropout dropped in this step: 0, and why."""
+    m_name = f"m{sup(layer)}{sub(j + 1)}"
+    return (f"{d_name} = 0: dropout dropped unit {j + 1} of layer {layer} in this step "
+            f"({m_name} = 0), so no error flows back through it")
 
 
 def _output_line(trace: StepTrace, layer: int, j: int, n: int, d_name: str,

@@ -31,7 +31,7 @@ from typing import TextIO
 
 from engine.blas import limit_blas_threads
 from engine.cli_data import CsvOptions, on_csv_data
-from engine.cli_options import on_dataset, with_stop_options
+from engine.cli_options import on_dataset, with_dropout, with_stop_options
 from engine.cli_report import final_line, final_scores, progress_line
 from engine.export import EXPORT_FORMATS, EXPORT_SUFFIXES, export_weights
 from engine.fileio import WriteError, check_writable, write_failure
@@ -141,6 +141,7 @@ def train(
     dataset: str | None = None,
     stop_loss: float | None = None,
     patience: int | None = None,
+    dropout: str | None = None,
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
@@ -149,6 +150,7 @@ def train(
     ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data;
     with ``dataset`` on that built-in data set. The stop rule saved in the source, with
     ``stop_loss`` and ``patience`` set into it, may end the run before ``epochs``.
+    ``dropout`` ("0.2", or "0.2,0.1" per hidden layer) sets the hidden layers' dropout rates.
     """
     from engine.workspace import save_workspace
 
@@ -171,6 +173,8 @@ def train(
         if dataset is not None:
             trainer = on_dataset(trainer, dataset, lambda line: _write(out, line + "\n"))
             from_workspace = False
+        if dropout is not None:
+            trainer = with_dropout(trainer, dropout, from_workspace)
         if seed is not None:
             trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
         if weights is not None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from engine.data.real import REAL_BY_KEY
 from engine.datasets import DATASETS
+from engine.dropout import parse_rates
 from engine.features import available_features
 from engine.scenario import fit_to_data
 from engine.trainer import Trainer
@@ -54,3 +55,15 @@ def with_stop_options(trainer: Trainer, stop_loss: float | None, patience: int |
     if rule != trainer.scenario.train.stop:
         trainer.scenario = replace(trainer.scenario,
                                    train=replace(trainer.scenario.train, stop=rule))
+
+
+def with_dropout(trainer: Trainer, text: str, from_workspace: bool) -> Trainer:
+    """The same run from epoch 0 with the hidden layers' dropout rates set (``--dropout``);
+    ValueError (one line) for bad rates or a workspace."""
+    if from_workspace:
+        raise ValueError("--dropout applies to presets and --data runs; a workspace continues "
+                         "its own run with its own dropout")
+    s = trainer.scenario
+    rates = parse_rates(text, len(s.model.hidden))
+    hidden = tuple(replace(h, dropout=p) for h, p in zip(s.model.hidden, rates, strict=True))
+    return Trainer(replace(s, model=replace(s.model, hidden=hidden)), dataset=trainer.dataset)

@@ -116,16 +116,22 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         prev = "X" if k == 1 else f"a{sup(k - 1)}"
         w, b = trace.params_before[k - 1]
         z, a = trace.z[k], trace.a[k]
+        mask = trace.mask.get(k)
         eq = [f"z{sup(k)} = {lay.product(prev, f'W{sup(k)}')}"
               + (f" + b{sup(k)}" if use_bias else ""),
-              ("ŷ = " if k == depth else "") + f"a{sup(k)} = {act.symbol}(z{sup(k)})"]
+              ("ŷ = " if k == depth else "") + f"a{sup(k)} = {act.symbol}(z{sup(k)})"
+              + (f" ⊙ m{sup(k)} / (1 − p)" if mask is not None else "")]
         ops = [Operand("X" if k == 1 else f"a{sup(k - 1)}", trace.a[k - 1],
                        "inputs (features)" if k == 1 else f"activations of layer {k - 1}"),
                Operand(f"W{sup(k)}", w, f"weights into layer {k}")]
         if b is not None:
             ops.append(Operand(f"b{sup(k)}", b, f"biases of layer {k}"))
-        ops += [Operand(f"z{sup(k)}", z, "pre-activations"),
-                Operand(f"a{sup(k)}", a, f"activations ({act.title})")]
+        ops.append(Operand(f"z{sup(k)}", z, "pre-activations"))
+        if mask is not None:
+            eq += dropout_rule(trace, k)
+            ops.append(mask_operand(trace, k))
+        ops.append(Operand(f"a{sup(k)}", a, f"activations ({act.title})"
+                           + (", after dropout" if mask is not None else "")))
         if k == 1 and trace.scaling is not None and trace.x_raw is not None:
             eq[:0], extra = _standardise(trace, small)
             ops[:0] = extra
@@ -136,8 +142,16 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
                 bias_part = f" + {_vec(b)}" if b is not None else ""
                 worked.append(f"z{sup(k)} = {lay.product(_vec(x0), _mat(w))}"
                               f"{bias_part} = {_vec(z[0], r)}")
-            with checkable((z[0],), act.function, a[0]) as r:
-                worked.append(f"a{sup(k)} = {act.symbol}({_vec(z[0])}) = {_vec(a[0], r)}")
+            if mask is not None:
+                keep = 1.0 - dropout_rate(trace, k)
+                with checkable((z[0], mask[0], keep),
+                               lambda v, m, q: act.function(v) * m / q, a[0]) as r:
+                    worked.append(f"a{sup(k)} = {act.symbol}({_vec(z[0])}) ⊙ "
+                                  f"{_vec(mask[0])} / {fmt(keep)} = {_vec(a[0], r)}")
+            else:
+                with checkable((z[0],), act.function, a[0]) as r:
+                    worked.append(f"a{sup(k)} = {act.symbol}({_vec(z[0])}) = "
+                                  f"{_vec(a[0], r)}")
         title = ("Forward: output layer" if k == depth else f"Forward: hidden layer {k}")
         return Explanation(title, tuple(eq), tuple(ops), _mean_note(trace), tuple(worked),
                            (f"z{sup(k)}", f"a{sup(k)}"))
@@ -165,12 +179,19 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
             eq = [_output_delta(get_loss(trace.loss_name), act, depth, scale)]
         else:
             back = lay.backprop_product(f"δ{sup(k + 1)}", f"W{sup(k + 1)}")
-            eq = [f"δ{sup(k)} = ({back}) ⊙ {act.symbol}′(z{sup(k)}),   "
-                  + act.derivative_text(a=f"a{sup(k)}", z=f"z{sup(k)}")]
+            if k in trace.mask:  # f′ reads f(z), the activation before the mask
+                eq = [f"δ{sup(k)} = ({back}) ⊙ {act.symbol}′(z{sup(k)}) ⊙ m{sup(k)} / (1 − p),"
+                      "   " + act.derivative_text(a=f"{act.symbol}(z{sup(k)})", z=f"z{sup(k)}"),
+                      *dropout_rule(trace, k)]
+            else:
+                eq = [f"δ{sup(k)} = ({back}) ⊙ {act.symbol}′(z{sup(k)}),   "
+                      + act.derivative_text(a=f"a{sup(k)}", z=f"z{sup(k)}")]
         eq.append(f"dW{sup(k)} = {lay.weight_gradient(prev, f'δ{sup(k)}')}")
         if use_bias:
             eq.append(f"db{sup(k)} = Σₙ δ{sup(k)}")
         ops = [Operand(f"δ{sup(k)}", d, "∂L/∂z: error at each unit")]
+        if k in trace.mask:
+            ops.insert(0, mask_operand(trace, k))
         if k < depth:
             ops.insert(0, Operand(f"W{sup(k + 1)}", trace.params_before[k][0],
                                   f"weights out of layer {k}"))
@@ -208,6 +229,26 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
         ops += [Operand(*part) for part in state_arrays(trace, layer)]
     results = tuple(op.name for op in ops)  # new weights, changes and optimiser state after
     return Explanation("Update", tuple(eq), tuple(ops), update_note(trace), (), results)
+
+
+def dropout_rate(trace: StepTrace, layer: int) -> float:
+    """Layer ``layer``'s dropout rate p (1-based; 0.0 when the trace does not know it)."""
+    spec = trace.network
+    return 0.0 if spec is None else spec.layers[layer - 1].dropout
+
+
+def dropout_rule(trace: StepTrace, layer: int) -> tuple[str, str]:
+    """What m and p are, with this layer's numbers (two lines)."""
+    p = dropout_rate(trace, layer)
+    return (f"m{sup(layer)}: this step's dropout mask, 1 = kept, 0 = dropped",
+            f"p = {fmt(p)}: a unit is kept with probability {fmt(1.0 - p)} and scaled by "
+            f"1/(1 − p) = {fmt(1.0 / (1.0 - p))}; no dropout when evaluating")
+
+
+def mask_operand(trace: StepTrace, layer: int) -> Operand:
+    """mˡ: the step's dropout mask of layer ``layer``, (N, n_l) 1.0 kept / 0.0 dropped."""
+    return Operand(f"m{sup(layer)}", trace.mask[layer],
+                   "dropout mask (1 = kept), scaled 1/(1−p)")
 
 
 TF_L1_CLAMP = ("TensorFlow Playground rules: where an L1 step would carry a weight across 0, "

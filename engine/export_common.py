@@ -30,7 +30,7 @@ def weights_metadata(trainer: Trainer) -> dict[str, Any]:
     """What a reader needs to rebuild the network around the weights: architecture,
     activations, loss, features (with their names when the data has a header) and, when the
     inputs are standardised, ``normalization`` {"mean": [n₀], "std": [n₀]}: the network reads
-    (features − mean) / std."""
+    (features − mean) / std; with dropout, ``dropout`` (the rate of each hidden layer)."""
     spec = trainer.spec
     s = trainer.scenario
     return {
@@ -46,7 +46,19 @@ def weights_metadata(trainer: Trainer) -> dict[str, Any]:
         **({"normalization": trainer.split.scaling.as_dict()} if trainer.split.scaling else {}),
         "epoch": trainer.epoch,
         "convention": CONVENTION,
+        **_dropout(trainer),
     }
+
+
+def _dropout(trainer: Trainer) -> dict[str, Any]:
+    """With dropout, its rates per hidden layer and a note: the exported network is the
+    evaluation network (dropout is a training-time device; nothing is dropped at inference)."""
+    rates = [layer.dropout for layer in trainer.spec.layers[:-1]]
+    if not any(rates):
+        return {}
+    return {"dropout": rates,
+            "dropout_note": "trained with inverted dropout (these rates per hidden layer); "
+                            "the weights are used as they are, with no dropout"}
 
 
 def _names(trainer: Trainer) -> tuple[str, ...]:

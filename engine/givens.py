@@ -3,7 +3,9 @@ own explanation does not list, because it was computed in an earlier phase.
 
 * backward, output layer: the prediction aᴸ and the target y (and zᴸ when the activation's
   derivative is written in z);
-* backward, hidden layer l: the error δˡ⁺¹ coming back and aˡ (and zˡ likewise);
+* backward, hidden layer l: the error δˡ⁺¹ coming back and aˡ (and zˡ likewise); with
+  dropout f(zˡ), the activation before the mask, instead of aˡ (the mask is the
+  explanation's own operand);
 * update: each layer's weights and biases before the step, their gradients dW, db, and the
   optimiser's state before the step (momentum's v, Adam's m and v, per weight matrix).
 
@@ -46,8 +48,12 @@ def _backward(trace: StepTrace, k: int, activations: tuple[str, ...]) -> list[Op
                Operand("y", trace.y, "target")]
         needs_z = not (get_loss(trace.loss_name).combined or act.unit_derivative)
     else:
-        ops = [Operand(f"δ{sup(k + 1)}", trace.delta[k + 1], f"error of layer {k + 1}"),
-               Operand(f"a{s}", trace.a[k], f"activations of layer {k}")]
+        ops = [Operand(f"δ{sup(k + 1)}", trace.delta[k + 1], f"error of layer {k + 1}")]
+        if k in trace.undropped:  # f′ reads f(z), the activation before the dropout mask
+            ops.append(Operand(f"{act.symbol}(z{s})", trace.undropped[k],
+                               f"activations of layer {k} before dropout"))
+        else:
+            ops.append(Operand(f"a{s}", trace.a[k], f"activations of layer {k}"))
         needs_z = True
     if needs_z and "{z}" in act.derivative_template:
         ops.append(Operand(f"z{s}", trace.z[k], "pre-activations"))

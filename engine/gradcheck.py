@@ -11,6 +11,11 @@ numerical derivative carries an error of about ε_machine·|J|/ε (≈ 1e-10 for
 point of the vanishing-gradients preset — that floor, not backprop, dominates the relative
 error. So each layer also reports the floor, and a layer whose difference lies within it
 counts as agreeing, with the summary saying how far finite differences can see there.
+
+Dropout: a training step differentiates the network with that step's masks, so the check
+holds the masks fixed on both sides — the masks the next step will draw (its first samples
+when the check takes fewer), or an extra step's for other samples — and checks exactly the
+function the step differentiates. (Fresh masks at every ±ε would check nothing.)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.dropout import MaskClock, has_dropout, step_masks
 from engine.layout import weight_name
 from engine.losses import batch_loss
 from engine.network import Parameters, forward_pass
@@ -79,6 +85,8 @@ class GradCheckReport:
     n_samples: int
     skipped: int = 0
     """Weights left out because they sit within ε of L1's corner at 0 (no derivative there)."""
+    dropout: bool = False
+    """True when the network has dropout: both sides used the step's masks, held fixed."""
 
     @property
     def max_relative_error(self) -> float:
@@ -91,6 +99,8 @@ class GradCheckReport:
     def summary(self) -> str:
         """One plain-language sentence for the window and the CLI."""
         text = self._verdict()
+        if self.dropout:
+            text += " (with this step's dropout masks held fixed)"
         if self.skipped:
             text += (f" ({self.skipped} weight{'s' * (self.skipped != 1)} within ε of zero "
                      "left out: L1's |w| has a corner there)")
@@ -118,9 +128,11 @@ class GradCheckReport:
                 f"the two differ by {noise:.0e}, within the finite differences' own noise")
 
 
-def objective(trainer: Trainer, params: Parameters, x: np.ndarray, y: np.ndarray) -> float:
-    """J = batch loss (training reduction) + regularisation penalty, by a readable forward."""
-    z, a = forward_pass(params, x)[-1]
+def objective(trainer: Trainer, params: Parameters, x: np.ndarray, y: np.ndarray,
+              masks: Masks | None = None) -> float:
+    """J = batch loss (training reduction) + regularisation penalty, by a readable forward
+    (with dropout: the given masks, {layer: (N, n_l) mask × 1/(1 − p)})."""
+    z, a = forward_pass(params, x, masks)[-1]
     t = trainer.scenario.train
     value = batch_loss(t.loss, t.reduction, z, a, y)
     opt = t.optimizer
@@ -132,12 +144,36 @@ def objective(trainer: Trainer, params: Parameters, x: np.ndarray, y: np.ndarray
     return value
 
 
-def backprop_gradient(trainer: Trainer, indices: np.ndarray) -> np.ndarray:
-    """∂J/∂θ (flat) from the trainer's own backward phases, regularisation included."""
+Masks = dict[int, np.ndarray]
+"""{layer (1-based): (N, n_l) dropout mask × 1/(1 − p)} for the checked samples."""
+
+
+def step_masks_for(trainer: Trainer, indices: np.ndarray) -> Masks | None:
+    """The dropout masks a step on ``indices`` uses (None without dropout): the next regular
+    step's when ``indices`` are its first samples, else an extra step's on them."""
+    if not has_dropout(trainer.spec):
+        return None
+    seed = trainer.scenario.train.seed
+    upcoming = trainer.next_batch_indices()
+    if np.array_equal(upcoming[: indices.size], indices):
+        clock = MaskClock(seed, trainer.epoch, trainer.batch_index)
+        full = step_masks(trainer.spec, clock, upcoming.size)
+        return {l: m[: indices.size] for l, m in full.items()}
+    clock = MaskClock(seed, trainer.epoch, trainer.batch_index, extra=True)
+    return step_masks(trainer.spec, clock, indices.size)
+
+
+def backprop_gradient(trainer: Trainer, indices: np.ndarray,
+                      masks: Masks | None = None) -> np.ndarray:
+    """∂J/∂θ (flat) from the trainer's own backward phases, regularisation included (with
+    dropout: the given masks held fixed, else an extra step's own)."""
     t = trainer.scenario.train
     grad = Parameters(trainer.spec)
     prog = StepProgram(trainer.spec, trainer.params, grad, trainer.optimizer, t.loss,
-                       t.reduction, indices.size)
+                       t.reduction, indices.size,
+                       MaskClock(t.seed, trainer.epoch, trainer.batch_index, extra=True))
+    if prog.dropout is not None and masks is not None:
+        prog.dropout.fix(masks)
     prog.x_rows[:], prog.y[:] = trainer.split.train_columns(indices)
     with np.errstate(all="ignore"):
         for phase in prog.phases:
@@ -162,17 +198,20 @@ def gradient_check(
         indices = trainer.next_batch_indices()[:64]
     indices = np.asarray(indices, dtype=np.int64)
     x, y = (rows.T.copy() for rows in trainer.split.train_columns(indices))
-    analytic = backprop_gradient(trainer, indices)
+    masks = step_masks_for(trainer, indices)
+    analytic = (backprop_gradient(trainer, indices) if masks is None  # the two-argument form
+                else backprop_gradient(trainer, indices, masks))
     probe = trainer.params.copy()
     numeric = np.empty_like(analytic)
     with np.errstate(all="ignore"):
-        floor = np.finfo(np.float64).eps * abs(objective(trainer, probe, x, y)) / epsilon
+        value = objective(trainer, probe, x, y, masks)
+        floor = np.finfo(np.float64).eps * abs(value) / epsilon
         for i in range(probe.flat.size):
             keep = probe.flat[i]
             probe.flat[i] = keep + epsilon
-            up = objective(trainer, probe, x, y)
+            up = objective(trainer, probe, x, y, masks)
             probe.flat[i] = keep - epsilon
-            down = objective(trainer, probe, x, y)
+            down = objective(trainer, probe, x, y, masks)
             probe.flat[i] = keep
             numeric[i] = (up - down) / (2.0 * epsilon)
     # |w| has no derivative at 0: a weight within ε of it straddles the corner, and the
@@ -202,7 +241,8 @@ def gradient_check(
     # Blame a layer that disagrees, never one whose tiny gradients are merely at the noise floor.
     candidates = [w for w, c in zip(worsts, layers, strict=True) if not c.agrees] or worsts
     worst = max(candidates, key=lambda w: w.relative_error)
-    return GradCheckReport(tuple(layers), worst, epsilon, int(indices.size), int(corner.sum()))
+    return GradCheckReport(tuple(layers), worst, epsilon, int(indices.size), int(corner.sum()),
+                           masks is not None)
 
 
 def _layer_list(layers: list[int]) -> str:

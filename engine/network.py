@@ -15,7 +15,7 @@ db.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +32,13 @@ starts beyond it (engine.initializers)."""
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One fully connected layer: how many units and which activation."""
+    """One fully connected layer: how many units, which activation and, for a hidden layer,
+    its dropout rate p (0 ≤ p < 1: the share of units dropped in each training step;
+    ``engine.dropout``)."""
 
     units: int
     activation: str
+    dropout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class NetworkSpec:
             act = get_activation(layer.activation)
             if act.output_only and i != len(self.layers) - 1:
                 raise ValueError(f"layers[{i}].activation: {act.key} is allowed on the output only")
+            _check_dropout(layer.dropout, i, i == len(self.layers) - 1)
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -89,6 +93,16 @@ class NetworkSpec:
     def n_parameters(self) -> int:
         extra = 1 if self.use_bias else 0
         return sum((n_in + extra) * n_out for n_in, n_out in self.shapes())
+
+
+def _check_dropout(p: object, i: int, output: bool) -> None:
+    """A dropout rate: a number with 0 ≤ p < 1, and 0 on the output layer."""
+    if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p < 1.0:
+        raise ValueError(f"layers[{i}].dropout: must be a number at least 0 and below 1 "
+                         f"(the share of units dropped), got {p!r}")
+    if output and p > 0.0:
+        raise ValueError(f"layers[{i}].dropout: the output layer (layer {i + 1}) cannot have "
+                         "dropout; it is for hidden layers only")
 
 
 def parameters_ok(flat: np.ndarray) -> bool:
@@ -195,15 +209,21 @@ class Parameters:
         return self.spec.shapes()[layer]
 
 
-def forward_pass(params: Parameters, features: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+def forward_pass(params: Parameters, features: np.ndarray,
+                 dropout: Mapping[int, np.ndarray] | None = None,
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """The readable forward pass (the notebooks' form, not the precompiled one) on feature rows
-    (N, n_in): [(z, a), ...] per layer, each (N, n_l)."""
+    (N, n_in): [(z, a), ...] per layer, each (N, n_l). Without ``dropout`` it is the
+    evaluation network (no dropout); with {layer (1-based): (N, n_l) mask × 1/(1 − p)} those
+    layers' activations are multiplied by the given masks (a training step's, held fixed)."""
     out = []
     a = np.asarray(features, dtype=np.float64)
     for i, layer in enumerate(params.spec.layers):
         w, b = params.weights(i), params.biases(i)
         z = a @ w if b is None else a @ w + b
         a = get_activation(layer.activation).apply(z)
+        if dropout is not None and i + 1 in dropout:
+            a = a * dropout[i + 1]
         out.append((z, a))
     return out
 

@@ -28,6 +28,12 @@ Internal layout: features as rows, samples as columns. For layer l (1-based as i
   calls (made at the start of the backward pass, since it depends on the forward pass only);
 * ``delta[l]`` — ∂L/∂z (n_l, B), with the loss reduction (1/N for mean) already applied;
 * ``grad.mats[l-1]`` — ∂L/∂W in the internal (n_l, [1 +] n_{l-1}) layout, db in column 0.
+
+Dropout (``engine.dropout``; training steps only, never ``EvalProgram``): the masks of every
+layer are drawn by one call at the start of forward 1; a hidden layer with dropout keeps f(z)
+in the stack (its derivative is read off it) and passes on its own buffer ``a[l]`` =
+f(z) ⊙ mask/(1 − p); in the backward pass δ[l] is multiplied by the same scaled mask.
+Without dropout nothing of this exists: not a buffer, not a call.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from functools import partial
 import numpy as np
 
 from engine.activations import derivative_calls, forward_calls, get_activation
+from engine.dropout import DropoutMasks, MaskClock, has_dropout
 from engine.losses import get_loss
 from engine.network import NetworkSpec, Parameters
 from engine.optimizers import Optimizer
@@ -91,10 +98,17 @@ class _Forward:
     stack: np.ndarray
     rows: list[slice]
     """``rows[l]``: the rows of layer l's activation (ones row included) in ``stack``."""
+    activated: dict[int, np.ndarray] = field(default_factory=dict)
+    """Layers with dropout: f(zˡ) before the mask (n_l, B), rows of ``stack`` (which keeps
+    f(z) for the derivatives); ``a[l]`` is then its own buffer holding f(zˡ) ⊙ mask/(1 − p),
+    what the next layer reads."""
 
 
-def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int) -> _Forward:
-    """Buffers z[l], a[l] and per-layer forward calls, starting from the input buffer a0."""
+def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int,
+             dropout: DropoutMasks | None = None) -> _Forward:
+    """Buffers z[l], a[l] and per-layer forward calls, starting from the input buffer a0;
+    with ``dropout``, its masks are drawn first and applied after each such layer's
+    activation."""
     bias = spec.use_bias
     sizes = spec.sizes
     depth = spec.depth
@@ -106,18 +120,26 @@ def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int) 
     z: list[np.ndarray] = [np.empty((0, batch))]  # index 0 unused: z starts at layer 1
     a = [a0]
     calls: list[list[Call]] = []
+    activated: dict[int, np.ndarray] = {}
     for l in range(1, depth + 1):
         z.append(np.empty((sizes[l], batch)))
         a.append(stack[rows[l]])
         if bias and l < depth:
             a[l][0] = 1.0
         layer_calls: list[Call] = [product(params.mats[l - 1], a[l - 1], z[l])]
+        if l == 1 and dropout is not None:
+            layer_calls.insert(0, dropout.draw)
         layer_calls += forward_calls(
             spec.layers[l - 1].activation, z[l], units_of(a[l], spec, l),
             np.empty((sizes[l], batch))
         )
+        if dropout is not None and l in dropout.scaled:
+            activated[l] = units_of(a[l], spec, l)
+            a[l] = _activation_buffer(sizes[l], batch, bias)
+            layer_calls.append(partial(np.multiply, activated[l], dropout.scaled[l],
+                                       units_of(a[l], spec, l)))
         calls.append(layer_calls)
-    return _Forward(z, a, calls, stack, rows)
+    return _Forward(z, a, calls, stack, rows, activated)
 
 
 ROWS_LAYOUT_INPUTS = 16
@@ -177,7 +199,10 @@ class StepProgram:
         loss: str,
         reduction: str,
         batch: int,
+        clock: MaskClock | None = None,
     ) -> None:
+        """``clock`` says which step dropout masks belong to (``engine.dropout``); a network
+        with dropout and no clock draws as at epoch 0, minibatch 0, seed 0."""
         self.batch = batch
         self.spec = spec
         bias = int(spec.use_bias)
@@ -201,8 +226,15 @@ class StepProgram:
         """Inputs then targets (n₀ + K, B), a view of ``sample_rows``."""
         self.x_rows = self.block[bias : bias + n_in]
         self.y = self.block[bias + n_in :]
-        fwd = _forward(spec, params, self.block[: bias + n_in], batch)
+        self.dropout: DropoutMasks | None = None
+        """The step's dropout masks (None without dropout: no buffers, no calls)."""
+        if has_dropout(spec):
+            self.dropout = DropoutMasks(spec, batch, clock if clock is not None
+                                        else MaskClock(0))
+        fwd = _forward(spec, params, self.block[: bias + n_in], batch, self.dropout)
         self.z, self.a = fwd.z, fwd.a
+        self.activated = fwd.activated
+        """Layers with dropout: f(zˡ) (n_l, B) before the mask."""
         self.delta = [np.empty((0, batch))] + [np.empty((sizes[l], batch))
                                                for l in range(1, depth + 1)]
         # Backpropagated error before the activation derivative, with room for the bias row.
@@ -230,10 +262,14 @@ class StepProgram:
             else:
                 up = upstream[l]
                 calls = [partial(np.dot, params.mats[l].T, self.delta[l + 1], up)]
+                mask = None if self.dropout is None else self.dropout.scaled.get(l)
                 if plain:
-                    calls.append(partial(np.copyto, d, up[bias:]))
+                    calls.append(partial(np.copyto, d, up[bias:]) if mask is None
+                                 else partial(np.multiply, up[bias:], mask, d))
                 else:
                     calls.append(partial(np.multiply, up[bias:], f_prime, d))
+                    if mask is not None:  # δ = (δ⁺·W) ⊙ f′(z) ⊙ m/(1 − p)
+                        calls.append(partial(np.multiply, d, mask, d))
             calls.append(product(d, self.a[l - 1].T, grad.mats[l - 1]))
             phases.append(Phase(PhaseKind.BACKWARD, l, tuple(calls)))
 

@@ -21,7 +21,11 @@ field              shape               meaning
 ``db[l]``          (n_l,)              ∂L/∂b of layer l (None without biases)
 ``params_before``  [(W, b), …]         parameters when the step began
 ``params_after``   [(W, b), …]         parameters after the update
+``mask[l]``        (N, n_l)            dropout layers: 1.0 kept, 0.0 dropped this step
+``undropped[l]``   (N, n_l)            dropout layers: f(zˡ) before the mask
 =================  ==================  =============================================
+
+With dropout, ``a[l]`` is what layer l passes on: f(zˡ) ⊙ mask[l] / (1 − p).
 """
 
 from __future__ import annotations
@@ -57,6 +61,11 @@ class StepTrace:
     delta: dict[int, np.ndarray] = field(default_factory=dict)
     dW: dict[int, np.ndarray] = field(default_factory=dict)
     db: dict[int, np.ndarray | None] = field(default_factory=dict)
+    mask: dict[int, np.ndarray] = field(default_factory=dict)
+    """Layers with dropout: (N, n_l) 1.0 where a unit was kept in this step, 0.0 where
+    dropped (``a[l]`` = ``undropped[l]`` ⊙ mask / (1 − p))."""
+    undropped: dict[int, np.ndarray] = field(default_factory=dict)
+    """Layers with dropout: (N, n_l) f(zˡ) before the mask (its derivative is f′(zˡ))."""
     loss: float | None = None
     sample_loss: np.ndarray | None = None
     params_after: Layers | None = None
@@ -199,8 +208,9 @@ class PhaseStepper:
             self.trace.loss = None
             self.trace.sample_loss = None
         else:
-            store = (self.trace.z, self.trace.a) if phase.kind == "forward" else (
-                self.trace.delta, self.trace.dW, self.trace.db)
+            store = ((self.trace.z, self.trace.a, self.trace.mask, self.trace.undropped)
+                     if phase.kind == "forward" else
+                     (self.trace.delta, self.trace.dW, self.trace.db))
             for d in store:
                 d.pop(phase.layer, None)
         self.position -= 1
@@ -223,6 +233,9 @@ class PhaseStepper:
         if phase.kind == "forward":
             tr.z[l] = p.z[l].T.copy()
             tr.a[l] = units_of(p.a[l], p.spec, l).T.copy()
+            if p.dropout is not None and l in p.activated:
+                tr.mask[l] = p.dropout.kept(l)
+                tr.undropped[l] = p.activated[l].T.copy()
         elif phase.kind == "loss":
             depth = len(p.z) - 1
             values = per_sample_loss(tr.loss_name, p.z[depth].T, p.a[depth].T, p.y.T)

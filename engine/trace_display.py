@@ -86,6 +86,7 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
     elif last.kind == "forward":
         active = last.layer
         caption = f"Forward through layer {last.layer}: units show a{sup(last.layer)}"
+        caption += _dropout_caption(trace, last.layer)
     elif last.kind == "loss":
         active = depth
         loss_text = "?" if trace.loss is None else fmt(trace.loss)
@@ -118,3 +119,19 @@ def phase_display(trace: StepTrace, position: int, phases: tuple[Phase, ...],
         n_samples=n,
         caption=caption,
     )
+
+
+def _dropout_caption(trace: StepTrace, layer: int) -> str:
+    """", dropout dropped units 2 and 4" (one sample) or ", dropout kept 79 % of units" (a
+    batch) for a layer with dropout; "" otherwise."""
+    mask = trace.mask.get(layer)
+    if mask is None:
+        return ""
+    if mask.shape[0] == 1:
+        dropped = [str(j + 1) for j in np.flatnonzero(mask[0] == 0.0)]
+        if not dropped:
+            return ", dropout dropped no unit this step"
+        names = dropped[0] if len(dropped) == 1 else ", ".join(dropped[:-1]) + " and " + \
+            dropped[-1]
+        return f", dropout dropped unit{'s' * (len(dropped) > 1)} {names} (shown as 0)"
+    return f", dropout kept {100 * float(mask.mean()):.0f} % of its units"

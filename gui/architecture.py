@@ -1,9 +1,10 @@
 """The strip above the network diagram that edits the architecture.
 
-"+ / −" for the number of hidden layers, and for each hidden layer its unit count and its
-activation; the output layer's activation at the right. Each box sits above its column of the
-diagram (``set_column_centers``). Every change is sent as an ``EditScenario`` of the model;
-it needs new weights, so the session rebuilds the network and says so.
+"+ / −" for the number of hidden layers, and for each hidden layer its unit count, its
+activation and its dropout rate ("drop p"); the output layer's activation at the right. Each
+box sits above its column of the diagram (``set_column_centers``). Every change is sent as an
+``EditScenario`` of the model; it needs a new network, so the session rebuilds it (from the
+same start weights, drawn from the same seed) and says so.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.activations import ACTIVATIONS
+from engine.dropout import DROPOUT_CHOICES
 from engine.network import LayerSpec
 from engine.scenario import Scenario
 from gui.panels.widgets import EditSender
@@ -86,6 +88,30 @@ class LayerBox(QFrame):
             self.activation.setItemData(self.activation.count() - 1, act.title,
                                         Qt.ItemDataRole.ToolTipRole)
         v.addWidget(self.activation)
+        self.dropout: QComboBox | None = None
+        if hidden:
+            self.dropout = QComboBox()
+            self.dropout.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.dropout.setMinimumContentsLength(2)
+            tip = (f"Dropout of {title}: the share of its units dropped at random in each "
+                   "training step (kept ones scaled by 1/(1 − p)); never when evaluating")
+            self.dropout.setToolTip(tip)
+            self.dropout.setAccessibleName(f"Dropout of {title}")
+            for p in DROPOUT_CHOICES:
+                self.dropout.addItem(_drop_text(p, False), p)
+            v.addWidget(self.dropout)
+
+    def show_dropout(self, p: float) -> None:
+        """Select rate ``p`` (added to the choices when a file or the CLI chose another)."""
+        if self.dropout is None:
+            return
+        index = self.dropout.findData(p)
+        if index < 0:
+            self.dropout.addItem(_drop_text(p, False), p)
+            self.set_compact(self._compact)
+            index = self.dropout.count() - 1
+        self.dropout.setCurrentIndex(index)
 
     def set_units_text(self, text: str, short: str) -> None:
         self._units_text, self._short_text = text, short
@@ -106,6 +132,21 @@ class LayerBox(QFrame):
             # narrow columns show the short name; each item's tooltip keeps the full name
             act = ACTIVATIONS[self.activation.itemData(i)]
             self.activation.setItemText(i, act.short_title if compact else act.title)
+        if self.dropout is not None:
+            # "drop 0.2" where the box has room for it (the arrow takes ~26 px), else "0.2"
+            metrics = self.dropout.fontMetrics()
+            room = self.width() - 30
+            short = any(metrics.horizontalAdvance(_drop_text(self.dropout.itemData(i), False))
+                        > room for i in range(self.dropout.count()))
+            for i in range(self.dropout.count()):
+                self.dropout.setItemText(i, _drop_text(self.dropout.itemData(i), short))
+
+
+def _drop_text(p: float, compact: bool) -> str:
+    """A dropout choice as the combo shows it: "drop 0.2", or just ".2" in narrow boxes."""
+    if not compact:
+        return f"drop {p:g}"
+    return f"{p:g}".removeprefix("0") or "0"
 
 
 class ArchitectureBar(EditSender, QWidget):
@@ -134,7 +175,7 @@ class ArchitectureBar(EditSender, QWidget):
         self.output_box: LayerBox | None = None
         self.layer_minus.clicked.connect(self._remove_layer)
         self.layer_plus.clicked.connect(self._add_layer)
-        self.setFixedHeight(62)
+        self.setFixedHeight(84)
 
     # -- display -------------------------------------------------------------------------------
     def show_scenario(self, s: Scenario, n_outputs: int) -> None:
@@ -150,6 +191,7 @@ class ArchitectureBar(EditSender, QWidget):
                                str(layer.units))
             box.minus.setEnabled(layer.units > 1)
             box.plus.setEnabled(layer.units < MAX_WINDOW_UNITS)
+            box.show_dropout(layer.dropout)
             box.setToolTip(f"Hidden layer {k + 1}")
         assert self.output_box is not None
         ob = self.output_box
@@ -177,6 +219,9 @@ class ArchitectureBar(EditSender, QWidget):
             box.minus.clicked.connect(self._units_changed)
             box.plus.clicked.connect(self._units_changed)
             box.activation.currentIndexChanged.connect(self._activation_changed)
+            assert box.dropout is not None
+            box.dropout.setObjectName(f"dropoutPicker{k + 1}")
+            box.dropout.activated.connect(self._dropout_changed)
             box.show()
             self.boxes.append(box)
         self.output_box = LayerBox("the output layer", False, self)
@@ -271,3 +316,16 @@ class ArchitectureBar(EditSender, QWidget):
         )
         self.send_edit(edit(Section.MODEL, hidden=hidden,
                                         output_activation=self.output_box.activation.currentData()))
+
+    @Slot(int)
+    def _dropout_changed(self, index: int) -> None:
+        """A dropout rate chosen: the edited hidden layers (the network is rebuilt from the
+        same start weights)."""
+        if self._scenario is None:
+            return
+        sender = self.sender()
+        hidden = list(self._scenario.model.hidden)
+        for k, box in enumerate(self.boxes):
+            if sender is box.dropout and box.dropout is not None:
+                hidden[k] = replace(hidden[k], dropout=float(box.dropout.itemData(index)))
+        self._emit_hidden(tuple(hidden))

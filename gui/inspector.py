@@ -326,6 +326,7 @@ class InspectorPanel(QWidget):
             for op in e.operands:
                 label = QLabel(f"<b>{html.escape(op.name)}</b>  ({op.shape_text}) — "
                                f"{html.escape(op.meaning)}")
+                label.setWordWrap(True)  # a long meaning wraps rather than widen the panel
                 self.tables_layout.addWidget(label)
                 self.tables_layout.addWidget(table_for(op, self.show_all.isChecked(),
                                                        9 * self.zoom))

@@ -71,7 +71,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         "description": s.description,
         "data": data,
         "model": {
-            "hidden": [{"units": h.units, "activation": h.activation} for h in s.model.hidden],
+            "hidden": [_hidden_layer(h) for h in s.model.hidden],
             "output_activation": s.model.output_activation,
             "use_bias": s.model.use_bias,
         },
@@ -93,6 +93,14 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         out["initial_weights"] = weights_to_json(s.initial_weights)
     if s.input_scaling is not None:
         out["input_scaling"] = {"mean": list(s.input_scaling[0]), "std": list(s.input_scaling[1])}
+    return out
+
+
+def _hidden_layer(h: LayerSpec) -> dict[str, Any]:
+    """One hidden layer; ``dropout`` only when on (files without it read as no dropout)."""
+    out: dict[str, Any] = {"units": h.units, "activation": h.activation}
+    if h.dropout > 0.0:
+        out["dropout"] = h.dropout
     return out
 
 
@@ -204,7 +212,14 @@ def _model(m: Fields) -> ModelSpec:
         act = hr.name("activation", ACTIVATIONS)
         if ACTIVATIONS[act].output_only:
             fail(hr.at("activation"), f"{act} is allowed on the output layer only")
-        hidden.append(LayerSpec(hr.integer("units", lo=1, hi=MAX_UNITS), act))
+        dropout = hr.number("dropout", 0.0, lo=0.0)
+        if dropout >= 1.0:
+            fail(hr.at("dropout"), f"must be below 1 (the share of units dropped), got "
+                                   f"{dropout:g}")
+        hidden.append(LayerSpec(hr.integer("units", lo=1, hi=MAX_UNITS), act, dropout))
+    if m.has("output_dropout") and m.raw("output_dropout") != 0:
+        fail(m.at("output_dropout"), "the output layer cannot have dropout; it is for hidden "
+                                     "layers only (model.hidden[i].dropout)")
     return ModelSpec(
         hidden=tuple(hidden),
         output_activation=m.name("output_activation", ACTIVATIONS, "tanh"),

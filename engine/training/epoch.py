@@ -11,6 +11,9 @@ update comes only after sample i with (i + 1) % B == 0, so the last n mod B samp
 wait and join the next epoch's first update. Since no update comes between them, that update
 is one step on those r samples and the next B (mean over B + r, as TF divides by its count);
 the first epoch, with nothing carried, has plain batches. Both have n // B steps.
+
+With dropout, each minibatch's load also stands the mask clock (``engine.dropout``) at its
+index and ``prepare`` at the epoch, so every step draws the masks of its own position.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import numpy as np
 
 from engine.activations import get_activation
 from engine.data.split import DataSplit
+from engine.dropout import MaskClock, has_dropout
 from engine.history import Metrics
 from engine.network import NetworkSpec, Parameters, parameters_ok
 from engine.optimizers import Optimizer
@@ -100,16 +104,19 @@ class EpochProgram:
         batch = min(train.batch_size, n)
         tf = train.tf_rules
         carry = n % batch if tf else 0
+        self.clock = MaskClock(train.seed) if has_dropout(spec) else None
+        """Dropout only: the position (epoch, minibatch) the step programs draw masks for."""
         progs: dict[int, StepProgram] = {}
         for size in ({batch, batch + carry} if tf else {batch, n % batch} - {0}):
             progs[size] = StepProgram(spec, params, grad, optimizer, train.loss, train.reduction,
-                                      size)
+                                      size, self.clock)
         self.programs = progs
         """The step program for each batch size in use (the last batch may be smaller)."""
         threshold = get_activation(spec.layers[-1].activation).threshold
         labels_tr = data.labels_train if classification else None
         labels_te = data.labels_test if classification else None
-        static = n <= batch and (tf or not train.shuffle)
+        # dropout: a step's forward pass drops units, so it cannot serve as the evaluation
+        static = n <= batch and (tf or not train.shuffle) and self.clock is None
         self.eval_train = EvalProgram(spec, params, data.x_train, data.y_train, labels_tr,
                                       train.loss, threshold, step=progs[n] if static else None)
         self.eval_test = EvalProgram(spec, params, data.x_test, data.y_test, labels_te,
@@ -147,6 +154,8 @@ class EpochProgram:
         carry-over switch of TF rules, or nothing (None: the order and batches never change)."""
         if carry:
             self._carry_over(progs[batch + carry], loads)
+        if self.clock is not None:
+            self.prepare = partial(_prepare_at, self.prepare, self.clock)
 
     def _loads(self, spec: NetworkSpec, data: DataSplit, progs: dict[int, StepProgram],
                batch: int, carry: int, reshuffles: bool) -> list[tuple[StepProgram, Call]]:
@@ -181,8 +190,14 @@ class EpochProgram:
                                prog.sample_rows, "wrap")
             else:
                 load = partial(np.copyto, prog.sample_rows, self.xy[start:stop])
-            loads.append((prog, load))
+            loads.append((prog, self._located(load, len(loads))))
         return loads
+
+    def _located(self, load: Call, index: int) -> Call:
+        """With dropout, ``load`` that also moves the mask clock to minibatch ``index``."""
+        if self.clock is None:
+            return load
+        return partial(_load_at, load, self.clock, index)
 
     def _carry_over(self, first: StepProgram, loads: list[tuple[StepProgram, Call]]) -> None:
         """TF rules with n mod B = r > 0: from the second epoch on, the first step trains on
@@ -196,6 +211,7 @@ class EpochProgram:
         else:
             cols = np.ascontiguousarray(np.hstack([self.xy[:, n - carry :], self.xy[:, :batch]]))
             load_first = partial(np.copyto, first.data_rows, cols)
+        load_first = self._located(load_first, 0)
         later: list[tuple[StepProgram, Call]] = [(first, load_first), *loads[1:]]
         self._calls_by_epoch: tuple[tuple[Call, ...], ...] = tuple(
             tuple(c for prog, load in variant for c in (load, *prog.calls))
@@ -248,3 +264,16 @@ class EpochProgram:
             if flat is not None and not parameters_ok(flat):
                 return epoch
         return stop
+
+
+def _load_at(load: Call, clock: MaskClock, index: int) -> None:
+    """Load a minibatch and stand the mask clock at its index."""
+    load()
+    clock.index = index
+
+
+def _prepare_at(prepare: Callable[[int], None] | None, clock: MaskClock, epoch: int) -> None:
+    """The epoch's own preparation (if any), and the mask clock at the epoch."""
+    if prepare is not None:
+        prepare(epoch)
+    clock.epoch = epoch

@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.data.dataset import Dataset
 from engine.data.split import DataSplit
+from engine.dropout import MaskClock
 from engine.features import feature_label
 from engine.history import History
 from engine.network import NetworkSpec, Parameters
@@ -106,8 +107,10 @@ class CheckpointsAndSteps:
             n_train = self.split.n_train
             if indices.size == 0 or indices.min() < 0 or indices.max() >= n_train:
                 raise ValueError(f"sample indices must lie in 0..{n_train - 1}")
+            # dropout: an extra step's own masks, keyed by where the run stands
+            clock = MaskClock(train.seed, self.epoch, self.batch_index, extra=True)
             prog = StepProgram(self.spec, self.params, self.grad, self.optimizer, train.loss,
-                               train.reduction, indices.size)
+                               train.reduction, indices.size, clock)
             prog.x_rows[:], prog.y[:] = self.split.train_columns(indices)
         self._stepper = PhaseStepper(prog, indices, self.params, self.grad, self.optimizer,
                                      train, hooks, preview=preview)
