@@ -29,7 +29,7 @@ from functools import partial
 
 import numpy as np
 
-from engine.activation_types import Z, Activation, Call, OnnxNode, OnnxOp
+from engine.activation_types import Activation, Call, OnnxNode, OnnxOp, Z
 
 SQRT1_2 = 0.7071067811865476
 """1/√2 (C's M_SQRT1_2), as PyTorch's kAlpha."""

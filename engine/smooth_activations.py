@@ -27,7 +27,7 @@ from functools import partial
 
 import numpy as np
 
-from engine.activation_types import Z, Activation, Call, OnnxNode, OnnxOp
+from engine.activation_types import Activation, Call, OnnxNode, OnnxOp, Z
 
 
 def _full(like: np.ndarray, value: float) -> np.ndarray:
