@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, metavar="S",
                    help="draw the start weights and shuffle order with this seed (presets only)")
     t.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    t.add_argument("--optimizer", choices=["sgd", "momentum", "adam", "rmsprop", "adagrad"],
+                   help="optimiser (PyTorch's defaults; a new one starts with fresh state)")
     t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
     t.add_argument("--every", type=int, metavar="K",
                    help="print a progress line every K epochs (default: 10 lines in all, and "
@@ -103,7 +105,8 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "train":
             return cli.train(args.source, args.epochs, args.out, seed=args.seed, lr=args.lr,
                              batch_size=args.batch_size, every=args.every,
-                             weights=args.weights, data=cli.csv_options(args))
+                             weights=args.weights, data=cli.csv_options(args),
+                             optimizer=args.optimizer)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out)
     except KeyboardInterrupt:  # listed first: it may come before `cli` is even imported

@@ -97,12 +97,14 @@ def train(
     out: TextIO = sys.stdout,
     weights: str | None = None,
     data: CsvOptions | None = None,
+    optimizer: str | None = None,
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
     With ``weights`` (an NPZ, JSON or ONNX export) the run starts at epoch 0 from the file's
     weights, with the preset's or workspace's settings; the architecture must match. With
     ``data`` the preset's or workspace's settings train from epoch 0 on a CSV file's data.
+    ``optimizer`` switches the optimiser (``OptimizerSpec.with_kind``: its own default ε).
     """
     from engine.workspace import save_workspace
 
@@ -124,6 +126,8 @@ def train(
             trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
         if weights is not None:
             trainer = _start_from_weights(trainer, weights)
+        if optimizer is not None and optimizer != trainer.optimizer.spec.kind:
+            trainer.set_optimizer(trainer.optimizer.spec.with_kind(optimizer))
         if lr is not None:
             trainer.set_learning_rate(lr)
         if batch_size is not None:

@@ -134,3 +134,22 @@ def test_a_file_cut_after_a_minus_sign_reads_as_truncated():
 
     with pytest.raises(JsonError, match="ends too early"):
         _loads('{"W": [0.5, -', "w.json", "workspace", False)
+
+
+def test_the_command_line_switches_the_optimiser(tmp_path):
+    import json
+
+    from tests.helpers import run_cli
+
+    out = tmp_path / "run.json"
+    result = run_cli("train", "tf_default", "--epochs", "2", "--optimizer", "adagrad",
+                     "--lr", "0.1", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    opt = json.loads(out.read_text())["scenario"]["train"]["optimizer"]
+    assert (opt["kind"], opt["epsilon"], opt["learning_rate"]) == ("adagrad", 1e-10, 0.1)
+    assert load_workspace(out).optimizer.t == 2 * 25
+    bad = run_cli("train", "tf_default", "--epochs", "1", "--optimizer", "lbfgs",
+                  "--out", str(out))
+    assert bad.returncode == 2 and "invalid choice: 'lbfgs'" in bad.stderr
+    for kind in OPTIMIZERS:  # main.py lists the choices without importing the engine
+        assert f"'{kind}'" in bad.stderr
