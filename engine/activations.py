@@ -10,12 +10,16 @@ Each entry in ``ACTIVATIONS`` holds, side by side:
   call, not the arithmetic, limits speed, so every call passes its output buffer positionally.
   Their buffers use the engine's internal layout: one row per unit, one column per sample;
 * its names and formula text (menu title, short title, equation symbol, f(z) and f′(z));
-* its ONNX operator and the source of the same function for the standalone NumPy script;
+* its ONNX operator (or graph of operators) and the source of the same function for the
+  standalone NumPy script;
 * what it means for the data: the targets of the two classes when it is the output activation
   (0/1 for sigmoid, −1/+1 for tanh), the decision threshold between them, and the range of its
   outputs for colour levels.
 
-Adding an activation is one entry here (plus its tests): every consumer reads these objects.
+Adding an activation is one entry in ``ACTIVATIONS`` (plus its tests): every consumer reads
+these objects. The classic ones are defined here; ELU, softplus, SiLU and sine in
+``engine.smooth_activations``, both GELUs in ``engine.gelu``; the record itself is
+``engine.activation_types.Activation``.
 """
 
 from __future__ import annotations
