@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, metavar="S",
                    help="draw the start weights and shuffle order with this seed (presets only)")
     t.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    t.add_argument("--optimizer", choices=["sgd", "momentum", "adam", "rmsprop", "adagrad"],
+                   help="optimiser (PyTorch's defaults; a new one starts with fresh state)")
     t.add_argument("--batch-size", type=int, metavar="B", help="minibatch size")
     t.add_argument("--dropout", metavar="P[,P…]",
                    help="dropout rate of every hidden layer (0.2), or one per hidden layer "
@@ -138,7 +140,8 @@ def run_command(args: argparse.Namespace) -> int:
                              batch_size=args.batch_size, every=args.every,
                              weights=args.weights, data=cli.csv_options(args),
                              dataset=args.dataset, stop_loss=args.stop_at_loss,
-                             patience=args.patience, dropout=args.dropout)
+                             patience=args.patience, dropout=args.dropout,
+                             optimizer=args.optimizer)
         if args.command == "export":
             return cli.export(args.source, args.format, args.out,
                               weights_beside=args.weights_beside)

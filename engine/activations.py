@@ -10,123 +10,56 @@ Each entry in ``ACTIVATIONS`` holds, side by side:
   call, not the arithmetic, limits speed, so every call passes its output buffer positionally.
   Their buffers use the engine's internal layout: one row per unit, one column per sample;
 * its names and formula text (menu title, short title, equation symbol, f(z) and f′(z));
-* its ONNX operator and the source of the same function for the standalone NumPy script;
+* its ONNX operator (or graph of operators) and the source of the same function for the
+  standalone NumPy script;
 * what it means for the data: the targets of the two classes when it is the output activation
   (0/1 for sigmoid, −1/+1 for tanh), the decision threshold between them, and the range of its
   outputs for colour levels.
 
-Adding an activation is one entry here (plus its tests): every consumer reads these objects.
+Adding an activation is one entry in ``ACTIVATIONS`` (plus its tests): every consumer reads
+these objects. The classic ones are defined here; ELU, softplus, SiLU and sine in
+``engine.smooth_activations``, both GELUs in ``engine.gelu``; the record itself is
+``engine.activation_types.Activation``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import partial
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 
-Call = Callable[[], object]
-ForwardBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray], list[Call]]
-DerivativeBuilder = Callable[[np.ndarray, np.ndarray], list[Call]]
+from engine.activation_types import (
+    Activation,
+    Call,
+    DerivativeBuilder,
+    ForwardBuilder,
+    OnnxNode,
+    OnnxOp,
+)
+from engine.gelu import GELU, GELU_TANH
+from engine.smooth_activations import ELU, SILU, SINE, SOFTPLUS
+
+__all__ = [
+    "ACTIVATIONS",
+    "LEAKY_SLOPE",
+    "Activation",
+    "Call",
+    "DerivativeBuilder",
+    "ForwardBuilder",
+    "OnnxNode",
+    "OnnxOp",
+    "derivative_calls",
+    "forward_calls",
+    "get_activation",
+]
 
 LEAKY_SLOPE = 0.01
 """Slope of leaky ReLU for negative inputs (the common default)."""
 
 
-@dataclass(frozen=True)
-class OnnxOp:
-    """The ONNX operator that computes an activation, with its attributes."""
-
-    op_type: str
-    attributes: tuple[tuple[str, float | int], ...] = ()
-
-    def attribute_dict(self) -> dict[str, Any]:
-        """The attributes as keyword arguments for ``onnx.helper.make_node``."""
-        return dict(self.attributes)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Activation:
-    """One activation function in every form the playground needs (see the module docstring)."""
-
-    key: str
-    title: str
-    """For menus, e.g. ``Leaky ReLU``."""
-    short_title: str
-    """For narrow columns, e.g. ``LReLU``."""
-    symbol: str
-    """The function's name in equations, e.g. ``σ`` in ``a¹ = σ(z¹)``."""
-    formula: str
-    """f(z) written for display, e.g. ``σ(z) = 1 / (1 + e^(−z))``."""
-    derivative_template: str
-    """f′ written for display, with ``{a}`` and ``{z}`` standing for the layer's a and z."""
-    function: Callable[[np.ndarray], np.ndarray]
-    derivative_function: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
-    """f′(z, a); None where there is no elementwise derivative (softmax)."""
-    forward_builder: ForwardBuilder
-    derivative_builder: DerivativeBuilder
-    onnx: OnnxOp
-    script: str
-    """Source of ``def <key>(z)`` for the standalone script: the same formula as ``function``."""
-    class_targets: tuple[float, float] = (0.0, 1.0)
-    """The targets of class 0 and class 1 when this is the output activation."""
-    levels: tuple[float, float] | None = None
-    """The range of its outputs (for colour levels); None when unbounded."""
-    output_only: bool = False
-    one_hot: bool = False
-    """Classes are one output unit each (one-hot targets) rather than two levels of one unit."""
-    unit_derivative: bool = False
-    """f′ = 1: the backward pass copies the upstream error instead of multiplying by f′."""
-    min_units: int = 1
-    few_units_refusal: str = ""
-    """Why fewer than ``min_units`` output units make no sense."""
-    only_loss: str | None = None
-    """As an output layer, the one loss it pairs with (softmax: categorical cross-entropy)."""
-
-    @property
-    def threshold(self) -> float:
-        """The output value between the two class targets: above it, class 1."""
-        low, high = self.class_targets
-        return (low + high) / 2.0
-
-    @property
-    def derivative_formula(self) -> str:
-        """f′ with plain a and z, e.g. ``σ′ = a(1 − a)``."""
-        return self.derivative_text("a", "z")
-
-    def derivative_text(self, a: str, z: str) -> str:
-        """f′ for the inspector with the layer's names, e.g. ``σ′ = a²(1 − a²)``."""
-        return self.derivative_template.format(a=a, z=z)
-
-    def apply(self, z: np.ndarray) -> np.ndarray:
-        """Return f(z) as a new array."""
-        return self.function(np.asarray(z, dtype=np.float64))
-
-    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-        """Return f'(z) elementwise, given z and a = f(z). Not defined for softmax."""
-        if self.derivative_function is None:
-            raise ValueError(f"{self.key} has a Jacobian, not an elementwise derivative")
-        return self.derivative_function(np.asarray(z, np.float64), np.asarray(a, np.float64))
-
-    def forward_calls(self, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
-        """Calls that write a = f(z), all (units, batch). ``tmp`` is scratch shaped like z."""
-        return self.forward_builder(z, a, tmp)
-
-    def derivative_calls(self, a: np.ndarray, out: np.ndarray) -> list[Call]:
-        """Calls that write out = f'(z), computed from the activation a = f(z) alone.
-
-        Every elementwise derivative here can be read off a (for ReLU and leaky ReLU, a > 0
-        exactly when z > 0), so one set of calls serves a whole run of layers whose activation
-        rows sit next to each other in one buffer. Linear (f' = 1) and softmax (combined with
-        its loss) have no derivative calls.
-        """
-        return self.derivative_builder(a, out)
-
-
-def _no_calls(a: np.ndarray, out: np.ndarray) -> list[Call]:
+def _no_calls(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> list[Call]:
     return []
 
 
@@ -142,7 +75,7 @@ def _sigmoid_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call
             partial(np.reciprocal, a, a)]
 
 
-def _sigmoid_derivative(a: np.ndarray, out: np.ndarray) -> list[Call]:
+def _sigmoid_derivative(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> list[Call]:
     one = np.ones_like(a)
     return [partial(np.subtract, one, a, out), partial(np.multiply, out, a, out)]
 
@@ -159,7 +92,7 @@ SIGMOID = Activation(
 
 
 # -- tanh --------------------------------------------------------------------------------------
-def _tanh_derivative(a: np.ndarray, out: np.ndarray) -> list[Call]:
+def _tanh_derivative(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> list[Call]:
     one = np.ones_like(a)
     return [partial(np.square, a, out), partial(np.subtract, one, out, out)]
 
@@ -187,7 +120,7 @@ RELU = Activation(
     function=lambda z: np.maximum(z, 0.0),
     derivative_function=lambda z, a: (z > 0).astype(np.float64),
     forward_builder=_relu_forward,
-    derivative_builder=lambda a, out: [partial(np.greater, a, np.zeros_like(a), out)],
+    derivative_builder=lambda z, a, out: [partial(np.greater, a, np.zeros_like(a), out)],
     onnx=OnnxOp("Relu"),
     script="def relu(z):\n    return np.maximum(z, 0.0)\n",
     class_targets=(0.0, 1.0),
@@ -200,7 +133,7 @@ def _leaky_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
     return [partial(np.multiply, z, slope, tmp), partial(np.maximum, z, tmp, out=a)]
 
 
-def _leaky_derivative(a: np.ndarray, out: np.ndarray) -> list[Call]:
+def _leaky_derivative(z: np.ndarray, a: np.ndarray, out: np.ndarray) -> list[Call]:
     # 1 where a > 0, else the slope: mask·(1 − slope) + slope (exactly 1.0 and 0.01).
     return [partial(np.greater, a, np.zeros_like(a), out),
             partial(np.multiply, out, np.full_like(a, 1.0 - LEAKY_SLOPE), out),
@@ -262,7 +195,8 @@ SOFTMAX = Activation(
 
 
 ACTIVATIONS: Mapping[str, Activation] = MappingProxyType(
-    {a.key: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, LINEAR, SOFTMAX)}
+    {a.key: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, SILU, GELU, GELU_TANH,
+                        SINE, LINEAR, SOFTMAX)}
 )
 
 
@@ -280,6 +214,6 @@ def forward_calls(key: str, z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> li
     return get_activation(key).forward_calls(z, a, tmp)
 
 
-def derivative_calls(key: str, a: np.ndarray, out: np.ndarray) -> list[Call]:
-    """``get_activation(key).derivative_calls``: out = f'(z) read off a, (units, batch)."""
-    return get_activation(key).derivative_calls(a, out)
+def derivative_calls(key: str, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> list[Call]:
+    """``get_activation(key).derivative_calls``: out = f'(z) from z and a, (units, batch)."""
+    return get_activation(key).derivative_calls(z, a, out)

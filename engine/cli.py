@@ -142,6 +142,7 @@ def train(
     stop_loss: float | None = None,
     patience: int | None = None,
     dropout: str | None = None,
+    optimizer: str | None = None,
 ) -> int:
     """Train headless, print progress, then write the trained workspace.
 
@@ -151,6 +152,7 @@ def train(
     with ``dataset`` on that built-in data set. The stop rule saved in the source, with
     ``stop_loss`` and ``patience`` set into it, may end the run before ``epochs``.
     ``dropout`` ("0.2", or "0.2,0.1" per hidden layer) sets the hidden layers' dropout rates.
+    ``optimizer`` switches the optimiser (``OptimizerSpec.with_kind``: its own default ε).
     """
     from engine.workspace import save_workspace
 
@@ -179,6 +181,8 @@ def train(
             trainer = _reseeded(trainer, source, seed, from_workspace, batch_size, out)
         if weights is not None:
             trainer = _start_from_weights(trainer, weights)
+        if optimizer is not None and optimizer != trainer.optimizer.spec.kind:
+            trainer.set_optimizer(trainer.optimizer.spec.with_kind(optimizer))
         if lr is not None:
             trainer.set_learning_rate(lr)
         if batch_size is not None:

@@ -121,6 +121,8 @@ def _explain_phase(trace: StepTrace, phase: Phase, activations: tuple[str, ...],
               + (f" + b{sup(k)}" if use_bias else ""),
               ("ŷ = " if k == depth else "") + f"a{sup(k)} = {act.symbol}(z{sup(k)})"
               + (f" ⊙ m{sup(k)} / (1 − p)" if mask is not None else "")]
+        if "=" in act.formula and not act.unit_derivative:
+            eq.append(act.formula)  # what the symbol computes, e.g. GELU(z) = z·Φ(z)
         ops = [Operand("X" if k == 1 else f"a{sup(k - 1)}", trace.a[k - 1],
                        "inputs (features)" if k == 1 else f"activations of layer {k - 1}"),
                Operand(f"W{sup(k)}", w, f"weights into layer {k}")]

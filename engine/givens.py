@@ -7,7 +7,8 @@ own explanation does not list, because it was computed in an earlier phase.
   dropout f(zˡ), the activation before the mask, instead of aˡ (the mask is the
   explanation's own operand);
 * update: each layer's weights and biases before the step, their gradients dW, db, and the
-  optimiser's state before the step (momentum's v, Adam's m and v, per weight matrix).
+  optimiser's state before the step (momentum's v, Adam's m and v, RMSprop's v, Adagrad's s,
+  per weight matrix).
 
 Forward and loss phases list all their inputs already. Every array comes from the trace; each
 operand is labelled like the explanation's (``engine.operands.labelled``).
@@ -23,6 +24,7 @@ from engine.losses import get_loss
 from engine.network import Parameters
 from engine.notation import sup
 from engine.operands import Operand, labelled
+from engine.optimizers import STATE_TABLES
 from engine.program import Phase
 from engine.trace import StepTrace
 
@@ -72,11 +74,10 @@ def _update(trace: StepTrace) -> list[Operand]:
         if b is not None and db is not None:
             ops += [Operand(f"b{s}", b, f"biases of layer {layer} before"),
                     Operand(f"db{s}", db, "∂L/∂b")]
-        if spec is None or state is None or trace.network is None or spec.kind == "sgd":
+        if spec is None or state is None or trace.network is None:
             continue
-        arrays = ((("v", state["velocity"]),) if spec.kind == "momentum"
-                  else (("m", state["m"]), ("v", state["v"])))
-        for symbol, flat in arrays:
+        for symbol, key, _ in STATE_TABLES[spec.kind]:
+            flat = state[key]  # type: ignore[literal-required]  # a key of STATE_TABLES
             view = Parameters(trace.network, np.array(flat, dtype=np.float64))
             ops.append(Operand(f"{symbol} (W{s}) before", view.weights(layer - 1),
                                "optimiser state before"))

@@ -9,7 +9,20 @@ sin(x1) … in the scenario's order), not the raw inputs — with a dynamic batc
     layer_l/<Act>:   activation(layer_l/z)                     -> layer_l/a   ("output" last)
 
 with each activation's own operator (``Activation.onnx``: Sigmoid, Tanh, Relu, LeakyRelu with
-alpha 0.01, Identity for linear, Softmax over axis -1). Weights are initializers named
+alpha 0.01, Sin for sine, Identity for linear, Softmax over axis -1) or, where there is no
+single standard operator that onnxruntime runs in float64, a small graph of standard ones
+(``layer_l/<key>/…`` values, 0-d DOUBLE Constant nodes):
+
+* elu: Relu, Sub → m = min(z, 0); e^m − 1 as Tanh(m/2)·(Exp(m) + 1); Add (onnxruntime has no
+  float64 Elu);
+* softplus: Relu(z) + Log(1 + Exp(−Abs(z))) (no float64 Softplus either);
+* silu: z·Sigmoid(z);
+* gelu: z·0.5·(1 + Erf(z·(1/√2))) — opset 17 has Erf, but onnxruntime (1.32) has no float64
+  Erf kernel, so onnxruntime refuses this graph; onnx's reference evaluator and runtimes with
+  a float64 Erf run it;
+* gelu_tanh: z·0.5·(1 + Tanh(√(2/π)·(z + 0.044715·z³))), PyTorch's order of operations.
+
+Weights are initializers named
 ``layer_l/W`` (n_in, n_out) and ``layer_l/b`` (n_out,). Everything is DOUBLE (float64), so
 onnxruntime reproduces the engine to rounding (about 1e-15). One exception: ONNX stores
 LeakyRelu's alpha as a float32 attribute, 0.009999999776…, so the negative side of a leaky
@@ -30,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from engine.activation_types import Z
 from engine.activations import ACTIVATIONS, get_activation
 from engine.export_common import finite_layers, weights_metadata
 from engine.features import FEATURES
@@ -72,6 +86,33 @@ def _feature_text(keys: list[str], names: list[str] | None = None) -> str:
                                                                               strict=True))
 
 
+def activation_nodes(helper: Any, numpy_helper: Any, key: str, z: str, out: str,
+                     prefix: str) -> list[Any]:
+    """The nodes applying activation ``key`` to value ``z``, writing ``out``: its one
+    operator (named ``<prefix>/<Op>``), or its graph (``OnnxOp.graph``), whose inner values and
+    0-d DOUBLE constants are named ``<prefix>/<key>/t<k>`` and ``<prefix>/<key>/c<k>_<i>``."""
+    op = get_activation(key).onnx
+    if not op.graph:
+        return [helper.make_node(op.op_type, [z], [out], name=f"{prefix}/{op.op_type}",
+                                 **op.attribute_dict())]
+    nodes = []
+    last = len(op.graph) - 1
+    for k, node in enumerate(op.graph):
+        inputs = []
+        for i, ref in enumerate(node.inputs):
+            if isinstance(ref, float):
+                const = f"{prefix}/{key}/c{k}_{i}"
+                value = numpy_helper.from_array(np.array(ref, dtype=np.float64), const)
+                nodes.append(helper.make_node("Constant", [], [const], name=const, value=value))
+                inputs.append(const)
+            else:
+                inputs.append(z if ref == Z else f"{prefix}/{key}/{ref}")
+        nodes.append(helper.make_node(
+            node.op_type, inputs, [out if k == last else f"{prefix}/{key}/t{k}"],
+            name=f"{prefix}/{key}/{k}_{node.op_type}", **dict(node.attributes)))
+    return nodes
+
+
 def build_onnx_model(trainer: Trainer) -> Any:
     """The trainer's network as an ``onnx.ModelProto`` (checked with onnx.checker)."""
     onnx = require_onnx()
@@ -108,9 +149,7 @@ def build_onnx_model(trainer: Trainer) -> Any:
         else:
             nodes.append(helper.make_node("MatMul", [prev, f"{p}/W"], [z], name=f"{p}/MatMul"))
         out = OUTPUT_NAME if l == spec.depth else f"{p}/a"
-        op = get_activation(layer.activation).onnx
-        nodes.append(helper.make_node(op.op_type, [z], [out], name=f"{p}/{op.op_type}",
-                                      **op.attribute_dict()))
+        nodes += activation_nodes(helper, numpy_helper, layer.activation, z, out, p)
         prev = out
 
     features = list(meta["features"])

@@ -7,6 +7,15 @@ change between steps is a ``fill`` and needs no recompilation or reset.
 * Momentum:  v ← μ·v + g,  θ ← θ − η·v                       (PyTorch's form)
 * Adam:      m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,
              θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)   (PyTorch's form)
+* RMSprop:   v ← αv + (1 − α)g²,  θ ← θ − η·g / (√v + ε)
+             (torch.optim.RMSprop: α = 0.99, ε = 1e-8, no momentum, not centred)
+* Adagrad:   s ← s + g²,  θ ← θ − η·g / (√s + ε)
+             (torch.optim.Adagrad: no learning-rate decay, s starts at 0, ε = 1e-10)
+
+RMSprop's running mean and Adagrad's running sum of g² are kept in ``v`` (the state Adam's
+second moment uses), so checkpoints, undo and workspaces store them with no new field; the
+step count ``t`` counts their steps too. Each optimiser's ε defaults to PyTorch's
+(``DEFAULT_EPSILON``).
 
 Regularisation adds to g before the update, on weights only (never biases):
 L2 adds λ·w (the gradient of ½λ·Σw²), L1 adds λ·sign(w) (the gradient of λ·Σ|w|).
@@ -19,8 +28,9 @@ its link is *dead*: it gets no gradient and no update again (``alive``) until ne
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypedDict
 
@@ -28,7 +38,22 @@ import numpy as np
 
 Call = Callable[[], object]
 
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam",
+              "rmsprop": "RMSprop", "adagrad": "Adagrad"}
+DEFAULT_EPSILON = {"sgd": 1e-8, "momentum": 1e-8, "adam": 1e-8, "rmsprop": 1e-8,
+                   "adagrad": 1e-10}
+"""PyTorch's default ε of each optimiser (SGD and momentum use none)."""
+OWN_DEFAULT = math.nan
+"""``OptimizerSpec.epsilon``'s default: resolved to the kind's ``DEFAULT_EPSILON``."""
+STATE_TABLES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "sgd": (),
+    "momentum": (("v", "velocity", "velocity"),),
+    "adam": (("m", "m", "Adam's first moment"), ("v", "v", "Adam's second moment")),
+    "rmsprop": (("v", "v", "RMSprop's running mean of g²"),),
+    "adagrad": (("s", "v", "Adagrad's running sum of g²"),),
+}
+"""(symbol, key in ``OptimizerState``, meaning) of each optimiser's per-parameter state, as
+the inspector shows it."""
 REGULARIZATIONS = {"none": "None", "l1": "L1", "l2": "L2"}
 
 
@@ -52,13 +77,18 @@ class OptimizerSpec:
     momentum: float = 0.9
     beta1: float = 0.9
     beta2: float = 0.999
-    epsilon: float = 1e-8
+    epsilon: float = OWN_DEFAULT
+    """Adam's, RMSprop's and Adagrad's ε; left out, PyTorch's default for ``kind``."""
     regularization: str = "none"
     reg_rate: float = 0.0
+    alpha: float = 0.99
+    """RMSprop's smoothing constant (PyTorch's ``alpha``)."""
 
     def __post_init__(self) -> None:
         if self.kind not in OPTIMIZERS:
             raise ValueError(f"optimizer: unknown {self.kind!r} (known: {', '.join(OPTIMIZERS)})")
+        if isinstance(self.epsilon, float) and math.isnan(self.epsilon):
+            object.__setattr__(self, "epsilon", DEFAULT_EPSILON[self.kind])
         if self.regularization not in REGULARIZATIONS:
             raise ValueError(
                 f"regularization: unknown {self.regularization!r} (known: none, l1, l2)"
@@ -69,6 +99,13 @@ class OptimizerSpec:
         _number("beta2", self.beta2, low=0.0, high=1.0)
         _number("epsilon", self.epsilon, low=0.0, low_ok=False)
         _number("reg_rate", self.reg_rate, low=0.0)
+        _number("alpha", self.alpha, low=0.0, high=1.0)
+
+    def with_kind(self, kind: str) -> OptimizerSpec:
+        """This spec with another optimiser; an ε at the old one's default takes the new
+        one's (choosing Adagrad in the window gives PyTorch's Adagrad, ε = 1e-10)."""
+        own = self.epsilon == DEFAULT_EPSILON[self.kind]
+        return replace(self, kind=kind, epsilon=OWN_DEFAULT if own else self.epsilon)
 
 
 def _number(name: str, v: object, low: float, high: float | None = None,
@@ -113,6 +150,8 @@ class Optimizer:
         self._1mb1 = np.full(n, 1.0 - spec.beta1)
         self._1mb2 = np.full(n, 1.0 - spec.beta2)
         self._mu = np.full(n, spec.momentum)
+        self._alpha = np.full(n, spec.alpha)
+        self._1malpha = np.full(n, 1.0 - spec.alpha)
         self._eps = np.full(n, spec.epsilon)
         self._step_size = np.empty(n)
         self._inv_bc2 = np.empty(n)
@@ -130,6 +169,8 @@ class Optimizer:
         self._1mb1.fill(1.0 - spec.beta1)
         self._1mb2.fill(1.0 - spec.beta2)
         self._mu.fill(spec.momentum)
+        self._alpha.fill(spec.alpha)
+        self._1malpha.fill(1.0 - spec.alpha)
         self._eps.fill(spec.epsilon)
         if spec.kind != old.kind:
             self.reset_state()
@@ -181,6 +222,19 @@ class Optimizer:
                 partial(np.subtract, p, tmp, p),
             ]
         m, v, tmp2 = self.m, self.v, self._tmp2
+        if kind in ("rmsprop", "adagrad"):
+            if kind == "rmsprop":  # v ← α·v + ((1 − α)·g)·g, as torch's mul_ and addcmul_
+                average = [partial(np.multiply, v, self._alpha, v),
+                           partial(np.multiply, grad, self._1malpha, tmp),
+                           partial(np.multiply, tmp, grad, tmp)]
+            else:  # s ← s + g·g
+                average = [partial(np.multiply, grad, grad, tmp)]
+            return [
+                self._count, *average, partial(np.add, v, tmp, v),
+                partial(np.sqrt, v, tmp), partial(np.add, tmp, self._eps, tmp),
+                partial(np.multiply, grad, self._lr, tmp2),  # θ ← θ − (η·g) / (√v + ε)
+                partial(np.divide, tmp2, tmp, tmp2), partial(np.subtract, p, tmp2, p),
+            ]
         return [
             self._adam_tick,
             partial(np.multiply, m, self._b1, m),
@@ -220,6 +274,10 @@ class Optimizer:
             partial(np.multiply, alive, kept, alive),
             partial(np.multiply, new, alive, p),
         ]
+
+    def _count(self) -> None:
+        """Count a step (RMSprop, Adagrad: their rules do not use t)."""
+        self.t += 1
 
     def _adam_tick(self) -> None:
         """Advance Adam's step count and refresh its bias corrections."""

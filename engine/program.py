@@ -21,7 +21,9 @@ Internal layout: features as rows, samples as columns. For layer l (1-based as i
   products go through ``np.matmul``, which hands BLAS the stride instead of copying;
 * ``a[0]`` — the ones row and the inputs: ([1 +] n₀, B);
 * ``y`` — the targets (K, B);
-* ``z[l]`` — pre-activation (n_l, B);
+* ``z[l]`` — pre-activation (n_l, B), a row block of ``zstack``, laid out like the activations
+  (its rows facing the ones rows stay 0), so that an activation whose derivative is written in
+  z (SiLU, GELU, sine) gets f'(z) of a run of layers from one set of calls too;
 * ``a[l]`` — activation ([1 +] n_l, B) with the ones row first; the output layer has none.
   The activations of layers 1..L are consecutive row blocks of one buffer, and so are their
   derivatives f'(z), so that f'(z) of a run of layers sharing an activation is one pair of
@@ -96,6 +98,8 @@ class _Forward:
     a: list[np.ndarray]
     calls: list[list[Call]]
     stack: np.ndarray
+    zstack: np.ndarray
+    """The pre-activations, rows as in ``stack`` (0 facing its ones rows)."""
     rows: list[slice]
     """``rows[l]``: the rows of layer l's activation (ones row included) in ``stack``."""
     activated: dict[int, np.ndarray] = field(default_factory=dict)
@@ -117,12 +121,13 @@ def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int,
         start = rows[-1].stop
         rows.append(slice(start, start + sizes[l] + int(bias and l < depth)))
     stack = np.zeros((rows[-1].stop, batch))
+    zstack = np.zeros_like(stack)
     z: list[np.ndarray] = [np.empty((0, batch))]  # index 0 unused: z starts at layer 1
     a = [a0]
     calls: list[list[Call]] = []
     activated: dict[int, np.ndarray] = {}
     for l in range(1, depth + 1):
-        z.append(np.empty((sizes[l], batch)))
+        z.append(units_of(zstack[rows[l]], spec, l))
         a.append(stack[rows[l]])
         if bias and l < depth:
             a[l][0] = 1.0
@@ -139,7 +144,7 @@ def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int,
             layer_calls.append(partial(np.multiply, activated[l], dropout.scaled[l],
                                        units_of(a[l], spec, l)))
         calls.append(layer_calls)
-    return _Forward(z, a, calls, stack, rows, activated)
+    return _Forward(z, a, calls, stack, zstack, rows, activated)
 
 
 ROWS_LAYOUT_INPUTS = 16
@@ -176,7 +181,8 @@ def _derivative_calls(
     for l in range(1, upto + 1):
         if l == upto or acts[l] != acts[l - 1]:
             block = slice(fwd.rows[first].start, fwd.rows[l].stop)
-            calls += derivative_calls(acts[l - 1], fwd.stack[block], out[block])
+            calls += derivative_calls(acts[l - 1], fwd.zstack[block], fwd.stack[block],
+                                      out[block])
             first = l + 1
     return calls
 

@@ -55,6 +55,11 @@ TORCH_MODULES: dict[str, str] = {
     "leaky_relu": f"nn.LeakyReLU({LEAKY_SLOPE!r})",
     "linear": "nn.Identity()",
     "softmax": "nn.Softmax(dim=-1)",
+    "elu": "nn.ELU(alpha=1.0)",
+    "softplus": "nn.Softplus(beta=1.0, threshold=float('inf'))",  # smooth, as the engine's
+    "silu": "nn.SiLU()",
+    "gelu": "nn.GELU(approximate='none')",
+    "gelu_tanh": "nn.GELU(approximate='tanh')",
 }
 """Engine activation → the source of the PyTorch module that computes it."""
 TORCH_LOSSES = ("mse", "half_se", "bce", "cce")

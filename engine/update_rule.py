@@ -2,8 +2,9 @@
 term by term with the real numbers (issue 12: "W ← W − η·dW" was shown for every optimiser).
 
 The rules are the engine's own (``engine.optimizers``): plain SGD, momentum in PyTorch's form
-(v ← μ·v + g), Adam in PyTorch's form, L1 and L2 added to the gradient of weights (never of
-biases), and TensorFlow Playground's separate regularisation step with its L1 clamp. The
+(v ← μ·v + g), Adam, RMSprop and Adagrad in PyTorch's forms, L1 and L2 added to the gradient
+of weights (never of biases), and TensorFlow Playground's separate regularisation step with
+its L1 clamp. The
 numbers come from the step's trace: the gradient the optimiser used, and its state (velocity,
 moments, step count) before and after the step.
 """
@@ -20,7 +21,7 @@ from engine.layout import weight_name
 from engine.network import Parameters
 from engine.notation import bracketed as _b
 from engine.notation import checkable, fmt, sub, sup
-from engine.optimizers import OptimizerSpec
+from engine.optimizers import STATE_TABLES, OptimizerSpec
 from engine.trace import StepTrace
 
 _REG_SYMBOL = {"l2": "λ·{p}", "l1": "λ·sign({p})"}
@@ -43,6 +44,12 @@ def rule_lines(spec: OptimizerSpec, tf_rules: bool, use_bias: bool) -> list[str]
     elif spec.kind == "momentum":
         lines += [f"v ← μ·v + {g_w}   (one v per weight and bias)",
                   f"{params} ← {params} − η·v"]
+    elif spec.kind == "rmsprop":
+        lines += [f"v ← α·v + (1 − α)·{g_w}²",
+                  f"{params} ← {params} − η·{g_w} / (√v + ε)   (one v per weight and bias)"]
+    elif spec.kind == "adagrad":
+        lines += [f"s ← s + {g_w}²   (the sum of every step's {g_w}²)",
+                  f"{params} ← {params} − η·{g_w} / (√s + ε)   (one s per weight and bias)"]
     else:
         lines += [f"m ← β₁·m + (1 − β₁)·{g_w}", f"v ← β₂·v + (1 − β₂)·{g_w}²",
                   "m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)",
@@ -58,6 +65,10 @@ def rule_lines(spec: OptimizerSpec, tf_rules: bool, use_bias: bool) -> list[str]
     lines.append(",  ".join(values))
     if spec.kind == "adam":
         lines.append(f"β₁ = {fmt(spec.beta1)},  β₂ = {fmt(spec.beta2)},  ε = {fmt(spec.epsilon)}")
+    elif spec.kind == "rmsprop":
+        lines.append(f"α = {fmt(spec.alpha)},  ε = {fmt(spec.epsilon)}")
+    elif spec.kind == "adagrad":
+        lines.append(f"ε = {fmt(spec.epsilon)}")
     return lines
 
 
@@ -79,6 +90,7 @@ class ParameterUpdate:
     """Momentum's v before and after."""
     m: tuple[float, float] = (0.0, 0.0)
     v: tuple[float, float] = (0.0, 0.0)
+    """Adam's second moment; RMSprop's running mean of g²; Adagrad's running sum s of g²."""
     t: int = 0
     """Adam's step count after this step."""
     alive: bool = True
@@ -128,6 +140,8 @@ def update_lines(u: ParameterUpdate, spec: OptimizerSpec, tf_rules: bool) -> lis
         with checkable((u.before, eta, v1), _minus_product, step_after, moved) as rd:
             lines.append(f"{target} ← {n} − η·v = {fmt(u.before)} − {fmt(eta)} × {_b(v1)} = "
                          f"{fmt(step_after, rd)}")
+    elif spec.kind in ("rmsprop", "adagrad"):
+        lines += _scaled_lines(u, spec, n, g, target, step_after)
     else:
         lines += _adam_lines(u, spec, n, g, target, step_after)
     if tail:
@@ -137,6 +151,30 @@ def update_lines(u: ParameterUpdate, spec: OptimizerSpec, tf_rules: bool) -> lis
 
 def _minus_product(before: float, eta: float, x: float) -> float:
     return before - eta * x
+
+
+def _scaled_lines(u: ParameterUpdate, spec: OptimizerSpec, n: str, g: str, target: str,
+                  step_after: float) -> list[str]:
+    """RMSprop's or Adagrad's update of one parameter: the running g² (v or s), then the step
+    divided by its root, each line checkable by hand."""
+    (v0, v1), eta, eps = u.v, spec.learning_rate, spec.epsilon
+    if spec.kind == "rmsprop":
+        s, alpha = "v", spec.alpha
+        with checkable((alpha, v0, 1 - alpha, u.used), lambda a, v, k, x: a * v + k * x * x,
+                       v1) as rd:
+            lines = [f"v ← α·v + (1 − α)·{g}² = {fmt(alpha)} × {fmt(v0)} + {fmt(1 - alpha)} × "
+                     f"{_b(u.used)}² = {fmt(v1, rd)}"]
+    else:
+        s = "s"
+        with checkable((v0, u.used), lambda v, x: v + x * x, v1) as rd:
+            lines = [f"s ← s + {g}² = {fmt(v0)} + {_b(u.used)}² = {fmt(v1, rd)}"]
+    root = math.sqrt(v1)
+    with checkable((u.before, eta, u.used, root, eps),
+                   lambda a, e, x, r, ep: a - e * x / (r + ep), step_after,
+                   (u.before, step_after)) as rd:
+        lines.append(f"{target} ← {n} − η·{g} / (√{s} + ε) = {fmt(u.before)} − {fmt(eta)} × "
+                     f"{_b(u.used)} / ({fmt(root)} + {fmt(eps)}) = {fmt(step_after, rd)}")
+    return lines
 
 
 def _adam_lines(u: ParameterUpdate, spec: OptimizerSpec, n: str, g: str, target: str,
@@ -175,6 +213,8 @@ def _optimiser_result(u: ParameterUpdate, spec: OptimizerSpec) -> float:
         return u.before - eta * u.used
     if spec.kind == "momentum":
         return u.before - eta * u.velocity[1]
+    if spec.kind in ("rmsprop", "adagrad"):
+        return u.before - eta * u.used / (math.sqrt(u.v[1]) + spec.epsilon)
     c1, c2 = 1.0 - spec.beta1**u.t, 1.0 - spec.beta2**u.t
     return u.before - eta / c1 * u.m[1] / (math.sqrt(u.v[1]) / math.sqrt(c2) + spec.epsilon)
 
@@ -219,17 +259,14 @@ def parameter_update(trace: StepTrace, layer: int, i: int | None, j: int) -> Par
 
 def state_arrays(trace: StepTrace, layer: int) -> list[tuple[str, np.ndarray, str]]:
     """(name, (n_in, n_out) array, meaning) of the optimiser's state for layer ``layer``'s
-    weights after the step: momentum's v, Adam's m and v; none for SGD."""
+    weights after the step (``STATE_TABLES``): momentum's v, Adam's m and v, RMSprop's v,
+    Adagrad's s; none for SGD."""
     spec, state = trace.optimizer, trace.state_after
-    if spec is None or state is None or trace.network is None or spec.kind == "sgd":
+    if spec is None or state is None or trace.network is None:
         return []
-    if spec.kind == "momentum":
-        parts = [("v", state["velocity"], "velocity")]
-    else:
-        parts = [("m", state["m"], "Adam's first moment"),
-                 ("v", state["v"], "Adam's second moment")]
     out = []
-    for symbol, flat, meaning in parts:
+    for symbol, key, meaning in STATE_TABLES[spec.kind]:
+        flat = state[key]  # type: ignore[literal-required]  # a key of STATE_TABLES
         view = Parameters(trace.network, np.array(flat, dtype=np.float64))
         out.append((f"{symbol} (W{sup(layer)})", view.weights(layer - 1),
                     f"{meaning} of layer {layer}'s weights, after the step"))

@@ -61,7 +61,10 @@ def apply_changes(s: Scenario, changes: tuple[FieldChange, ...]) -> Scenario:
         names = {f.name for f in dataclasses.fields(part)}
         if change.field not in names:
             raise ValueError(f"{change.section.value}.{change.field}: no such setting")
-        s = _with_section(s, change.section, replace(part, **{change.field: change.value}))
+        if change.section is Section.OPTIMIZER and change.field == "kind":
+            s = _with_section(s, change.section, part.with_kind(change.value))  # its own ε
+        else:
+            s = _with_section(s, change.section, replace(part, **{change.field: change.value}))
     return s
 
 

@@ -64,7 +64,7 @@ def recomputes(line: str) -> bool:
 
 def trained(kind: str, reg: str) -> tuple[Trainer, object]:
     s = get_preset("tf_default")
-    opt = OptimizerSpec(kind=kind, learning_rate=0.05 if kind != "adam" else 0.01,
+    opt = OptimizerSpec(kind=kind, learning_rate=0.05 if kind in ("sgd", "momentum") else 0.01,
                         regularization=reg, reg_rate=0.03 if reg != "none" else 0.0)
     t = Trainer(replace(s, train=replace(s.train, optimizer=opt, tf_rules=False)))
     for _ in range(3):  # a moving state that is not zero
@@ -84,7 +84,7 @@ def _every_parameter(trace):
                 yield layer, None, j
 
 
-@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam", "rmsprop", "adagrad"])
 @pytest.mark.parametrize("reg", ["none", "l1", "l2"])
 def test_every_update_line_recomputes_and_a_moved_weight_reads_moved(kind, reg):
     t, trace = trained(kind, reg)
@@ -101,7 +101,7 @@ def test_every_update_line_recomputes_and_a_moved_weight_reads_moved(kind, reg):
             final = lines[-1].rsplit(" = ", 1)[1]
             if u.after != u.before:
                 assert fmt_before(lines[-1]) != final, lines[-1]
-    per_parameter = {"sgd": 1, "momentum": 2, "adam": 4}[kind]  # lines with numbers
+    per_parameter = {"sgd": 1, "momentum": 2, "adam": 4, "rmsprop": 2, "adagrad": 2}[kind]
     assert checked >= n_params * per_parameter  # every line of every parameter was parsed
 
 

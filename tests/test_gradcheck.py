@@ -57,8 +57,8 @@ def test_a_wrong_derivative_is_caught(monkeypatch):
     """The check can fail: corrupt tanh's derivative and the check must notice."""
     real = activations.derivative_calls
 
-    def broken(key, a, out):
-        calls = real(key, a, out)
+    def broken(key, z, a, out):
+        calls = real(key, z, a, out)
         if key == "tanh":
             calls.append(lambda: np.multiply(out, 1.5, out))
         return calls
@@ -94,8 +94,8 @@ def test_a_wrong_derivative_in_tiny_gradients_is_still_caught(monkeypatch):
 
     real = activations.derivative_calls
 
-    def broken(key, a, out):
-        return [*real(key, a, out), lambda: np.multiply(out, 1.5, out)]
+    def broken(key, z, a, out):
+        return [*real(key, z, a, out), lambda: np.multiply(out, 1.5, out)]
 
     monkeypatch.setattr("engine.program.derivative_calls", broken)
     report = gradient_check(Trainer(get_preset("vanishing_gradients")))

@@ -53,14 +53,15 @@ def test_derivatives_match_finite_differences(key):
 
 @pytest.mark.parametrize("key", [k for k, a in ACTIVATIONS.items() if not a.output_only])
 def test_precompiled_derivative_equals_the_readable_one(key):
-    """The training step reads f'(z) off a = f(z) alone; that must give the derivative exactly,
-    z = 0 and tiny negative z included (where ReLU's a is 0 and leaky ReLU's a is negative)."""
+    """The training step computes f'(z) from z and a = f(z) (most read a alone); that must give
+    the readable derivative exactly, z = 0 and tiny negative z included (where ReLU's a is 0
+    and leaky ReLU's a is negative)."""
     act = get_activation(key)
     z = np.concatenate([np.linspace(-4, 4, 17), [0.0, -1e-300, 1e-300, -0.0]]).reshape(3, 7)
     a, out = np.empty_like(z), np.full_like(z, np.nan)
     for call in forward_calls(key, z, a, np.empty_like(z)):
         call()
-    calls = derivative_calls(key, a, out)
+    calls = derivative_calls(key, z, a, out)
     for call in calls:
         call()
     expected = act.derivative(z, a)  # readable form; sigmoid's uses a, ReLU's uses z

@@ -61,6 +61,9 @@ def custom(name: str) -> Trainer:
         "sigmoid_mse_sum": ([(4, "relu")], "sigmoid", "mse", {"reduction": "sum"}),
         "softmax_sum": ([(4, "sigmoid")], "softmax", "cce",
                         {"n_classes": 3, "reduction": "sum", "batch_size": 5}),
+        "smooth_activations": ([(4, "elu"), (3, "softplus"), (3, "silu"), (3, "gelu")],
+                               "sigmoid", "bce", {}),
+        "gelu_tanh": ([(5, "gelu_tanh")], "tanh", "half_se", {}),
     }
     hidden, out, loss, extra = cases[name]
     t = Trainer(custom_scenario(rng, hidden, out, loss, n=40, **extra))
@@ -93,7 +96,8 @@ CASES = {
                                              reduction="sum", shuffle=False,
                                              optimizer=sgd(0.001, "l1", 0.01)),
     **{name: (lambda n=name: custom(n))
-       for name in ("leaky_no_bias", "sigmoid_mse_sum", "softmax_sum")},
+       for name in ("leaky_no_bias", "sigmoid_mse_sum", "softmax_sum", "smooth_activations",
+                    "gelu_tanh")},
 }
 
 

@@ -27,7 +27,7 @@ def _num(text: str) -> float:
 def trained_step(kind: str, reg: str, tf_rules: bool = False):
     """A trainer after three steps, and the trace of a fourth run phase by phase."""
     s = get_preset("tf_default")
-    opt = OptimizerSpec(kind=kind, learning_rate=0.05 if kind != "adam" else 0.01,
+    opt = OptimizerSpec(kind=kind, learning_rate=0.05 if kind in ("sgd", "momentum") else 0.01,
                         regularization=reg, reg_rate=0.03 if reg != "none" else 0.0)
     t = Trainer(replace(s, train=replace(s.train, optimizer=opt, tf_rules=tf_rules)))
     for _ in range(3):  # a moving state that is not zero
@@ -51,13 +51,18 @@ def expected_after(u, spec: OptimizerSpec) -> tuple[float, float]:
     if spec.kind == "momentum":
         v = spec.momentum * u.velocity[0] + g
         return g, u.before - eta * v
+    if spec.kind in ("rmsprop", "adagrad"):
+        a = spec.alpha if spec.kind == "rmsprop" else 1.0
+        v = a * u.v[0] + (1 - a if spec.kind == "rmsprop" else 1.0) * g * g
+        assert u.v[1] == pytest.approx(v, rel=1e-12, abs=1e-300)
+        return g, u.before - eta * g / (math.sqrt(v) + spec.epsilon)
     m = spec.beta1 * u.m[0] + (1 - spec.beta1) * g
     v = spec.beta2 * u.v[0] + (1 - spec.beta2) * g * g
     m_hat, v_hat = m / (1 - spec.beta1**u.t), v / (1 - spec.beta2**u.t)
     return g, u.before - eta * m_hat / (math.sqrt(v_hat) + spec.epsilon)
 
 
-@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "adam", "rmsprop", "adagrad"])
 @pytest.mark.parametrize("reg", ["none", "l1", "l2"])
 def test_the_written_update_is_the_engines_and_recomputes_from_its_operands(kind, reg):
     t, trace, _ = trained_step(kind, reg)
@@ -70,7 +75,7 @@ def test_the_written_update_is_the_engines_and_recomputes_from_its_operands(kind
         lines = update_lines(u, spec, False)
         final = lines[-1]
         shown_after = _num(final.rsplit("= ", 1)[1])
-        if kind == "adam":
+        if kind in ("adam", "rmsprop", "adagrad"):
             m = re.search(rf"= ({NUMBER}) − ({NUMBER}) × ({NUMBER}) / \(({NUMBER}) \+ "
                           rf"({NUMBER})\) = ({NUMBER})$", final)
             assert m, final
@@ -91,6 +96,10 @@ def test_the_written_update_is_the_engines_and_recomputes_from_its_operands(kind
             assert any(line.startswith("v ← μ·v + ") for line in lines)
         if kind == "adam":
             assert f"step t = {u.t}" in lines and u.t == 4
+        if kind == "rmsprop":
+            assert lines[-2].startswith("v ← α·v + (1 − α)·") and "/ (√v + ε)" in final
+        if kind == "adagrad":
+            assert lines[-2].startswith("s ← s + ") and "/ (√s + ε)" in final
 
 
 @pytest.mark.parametrize("reg", ["l1", "l2"])

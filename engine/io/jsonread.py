@@ -129,6 +129,10 @@ class _RetryExact(Exception):
     """The fast parse met something only the exact parse can name (a 5,000-digit integer)."""
 
 
+_CUT_TOKENS = ("-", "true", "false", "null", "NaN", "Infinity", "-Infinity")
+"""What a file cut in the middle of a value can end with."""
+
+
 def _loads(text: str, name: str, what: str, exact: bool) -> Any:
     hooks: dict[str, Any] = {"parse_constant": _BadNumber, "object_pairs_hook": _object}
     if exact:
@@ -136,7 +140,9 @@ def _loads(text: str, name: str, what: str, exact: bool) -> Any:
     try:
         return json.loads(text, **hooks)
     except json.JSONDecodeError as e:
-        if e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated string"):
+        rest = text[e.pos:].rstrip()  # a cut just after a number's minus sign or in a word
+        cut_token = bool(rest) and any(w.startswith(rest) for w in _CUT_TOKENS)
+        if not rest or cut_token or e.msg.startswith("Unterminated string"):
             raise JsonError(f"{name}: the file ends too early (truncated?)") from None
         raise JsonError(
             f"{name}: not valid JSON: {short(e.msg)} at line {e.lineno}, column {e.colno}"

@@ -21,7 +21,7 @@ from engine.initializers import INIT_SCHEMES, InitSpec
 from engine.io.validate import Fields, as_list, as_name, as_str, fail
 from engine.losses import LOSSES, REDUCTIONS
 from engine.network import MAX_HIDDEN_LAYERS, MAX_UNITS, LayerSpec
-from engine.optimizers import OPTIMIZERS, REGULARIZATIONS, OptimizerSpec
+from engine.optimizers import DEFAULT_EPSILON, OPTIMIZERS, REGULARIZATIONS, OptimizerSpec
 from engine.scenario_spec import (
     MAX_CUSTOM_SAMPLES,
     MAX_SEED,
@@ -241,15 +241,17 @@ def _init(i: Fields) -> InitSpec:
 
 def _train(t: Fields) -> TrainSpec:
     o = t.sub("optimizer")
+    kind = o.name("kind", OPTIMIZERS, "sgd")
     optimizer = _built(o.path, "", lambda: OptimizerSpec(
-        kind=o.name("kind", OPTIMIZERS, "sgd"),
+        kind=kind,
         learning_rate=o.number("learning_rate", 0.03),
         momentum=o.number("momentum", 0.9),
         beta1=o.number("beta1", 0.9),
         beta2=o.number("beta2", 0.999),
-        epsilon=o.number("epsilon", 1e-8),
+        epsilon=o.number("epsilon", DEFAULT_EPSILON[kind]),
         regularization=o.name("regularization", REGULARIZATIONS, "none"),
         reg_rate=o.number("reg_rate", 0.0),
+        alpha=o.number("alpha", 0.99),
     ))
     return TrainSpec(
         loss=t.name("loss", LOSSES, "half_se"),

@@ -2,8 +2,9 @@
 weights as initializers, and the weights metadata as JSON in a metadata property.
 
 The graph must be exactly what the exporter writes (``ONNX_INPUT_NAME`` through each layer to
-``ONNX_OUTPUT_NAME``, nothing else); its activations must agree with the metadata. Reading
-needs the optional ``onnx`` package.
+``ONNX_OUTPUT_NAME``, nothing else); its activations must agree with the metadata, node for
+node where an activation is a small graph (``engine.activation_types.OnnxOp``). Reading needs
+the optional ``onnx`` package.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.activations import LEAKY_SLOPE
+from engine.activation_types import Z
+from engine.activations import LEAKY_SLOPE, get_activation
 from engine.io.formats import APP_NAME, ONNX_INPUT_NAME, ONNX_METADATA_KEY, ONNX_OUTPUT_NAME
 from engine.io.validate import FieldError, check_finite, quote, short
 from engine.io.weights import ImportedWeights, WeightsError
@@ -104,6 +106,56 @@ def _check_attributes(onnx: Any, act: Any, l: int) -> None:
             raise WeightsError(f"layer {l}: Softmax over axis {quote(axis)}, expected -1")
 
 
+def _activation_input(onnx: Any, producer: dict[str, Any], key: str, value: str, l: int
+                      ) -> tuple[str, int]:
+    """(the value z it reads, how many nodes it is) of the activation ``key`` that produces
+    ``value``: exactly the nodes ``engine.onnx_export.activation_nodes`` writes for it, matched
+    from its last node back (any names; constants must hold the same numbers)."""
+    template = get_activation(key).onnx.nodes
+    bound = {f"t{len(template) - 1}": value}
+    used = 0
+    for k in range(len(template) - 1, -1, -1):
+        want = template[k]
+        node = producer.get(bound[f"t{k}"])
+        if node is None or node.op_type != want.op_type or len(node.input) != len(want.inputs):
+            got = "nothing" if node is None else f"{short(node.op_type)} of {len(node.input)}"
+            raise WeightsError(f"layer {l}: {key} in ONNX is {_ops(template)}; expected "
+                               f"{want.op_type} of {len(want.inputs)} input(s) producing "
+                               f"{quote(bound[f't{k}'])}, found {got}")
+        _check_attributes(onnx, node, l)
+        used += 1
+        for name, ref in zip(node.input, want.inputs, strict=True):
+            if isinstance(ref, float):
+                _check_constant(onnx, producer.get(name), ref, key, l)
+                used += 1
+            elif bound.setdefault(ref, name) != name:
+                raise WeightsError(f"layer {l}: {key}'s {want.op_type} reads {quote(name)} "
+                                   f"where {quote(bound[ref])} was expected")
+    return bound[Z], used
+
+
+def _check_constant(onnx: Any, node: Any, value: float, key: str, l: int) -> None:
+    """``node`` is a Constant holding ``value`` (a scalar, any float type, to 1e-12)."""
+    held = None
+    if node is not None and node.op_type == "Constant" and not node.input \
+            and len(node.attribute) == 1 and node.attribute[0].name == "value":
+        try:
+            arr = onnx.numpy_helper.to_array(node.attribute[0].t)
+            if arr.size == 1 and arr.dtype.kind == "f":
+                held = float(arr.reshape(()))
+        except Exception:  # a damaged tensor can fail in many ways inside onnx
+            held = None
+    if held is None or not abs(held - value) <= 1e-12 * abs(value):
+        shown = "no number" if held is None else f"{held!r}"
+        raise WeightsError(f"layer {l}: {key} uses the constant {value!r}; the graph has "
+                           f"{shown} there")
+
+
+def _ops(template: tuple[Any, ...]) -> str:
+    return "a single " + template[0].op_type if len(template) == 1 else \
+        "a graph of " + ", ".join(n.op_type for n in template)
+
+
 def _read_model(onnx: Any, model: Any, meta_text: str | bytes) -> ImportedWeights:
     from engine.onnx_export import ONNX_OPS
 
@@ -141,16 +193,15 @@ def _read_model(onnx: Any, model: Any, meta_text: str | bytes) -> ImportedWeight
     value = ONNX_OUTPUT_NAME
     used = 0
     for l in range(meta.depth, 0, -1):
-        expected_op = ONNX_OPS[meta.activations[l - 1]]
+        key = meta.activations[l - 1]
+        expected_op = ONNX_OPS[key]
         act = take(value, tuple(ONNX_OPS.values()), l)
         if act.op_type != expected_op:
             raise WeightsError(f"layer {l}: the graph applies {act.op_type}, the metadata says "
-                               f"{meta.activations[l - 1]} ({expected_op})")
-        _check_attributes(onnx, act, l)
-        if len(act.input) != 1:
-            raise WeightsError(f"layer {l}: {act.op_type} must have one input")
-        used += 1
-        node = take(act.input[0], ("Add", "MatMul") if meta.use_bias else ("MatMul",), l)
+                               f"{key} ({expected_op})")
+        z, n_nodes = _activation_input(onnx, producer, key, value, l)
+        used += n_nodes
+        node = take(z, ("Add", "MatMul") if meta.use_bias else ("MatMul",), l)
         b = None
         b_name = f"layer_{l}/b"
         if node.op_type == "Add":
