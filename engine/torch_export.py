@@ -64,6 +64,7 @@ TORCH_MODULES: dict[str, str] = {
 """Engine activation → the source of the PyTorch module that computes it."""
 TORCH_LOSSES = ("mse", "half_se", "bce", "cce")
 TORCH_OPTIMIZERS = {"sgd": "torch.optim.SGD", "momentum": "torch.optim.SGD with momentum",
+                    "rmsprop": "torch.optim.RMSprop", "adagrad": "torch.optim.Adagrad",
                     "adam": "torch.optim.Adam"}
 TORCH_REGULARIZATIONS = ("none", "l1", "l2")
 MAX_EMBEDDED_DATA_CHARS = 1_000_000
@@ -253,7 +254,7 @@ def torch_script(trainer: Trainer, state: str, data_text: str, weights_file: str
         f"LOSS = {t.loss!r}\nREDUCTION = {t.reduction!r}\n",
         f"OPTIMIZER = {opt.kind!r}\nLEARNING_RATE = {opt.learning_rate!r}\n",
         f"MOMENTUM = {opt.momentum!r}\nBETAS = ({opt.beta1!r}, {opt.beta2!r})\n",
-        f"EPSILON = {opt.epsilon!r}\n",
+        f"EPSILON = {opt.epsilon!r}\nALPHA = {opt.alpha!r}\n",
         f"REGULARIZATION = {opt.regularization!r}\nREG_RATE = {opt.reg_rate!r}\n",
         f"BATCH_SIZE = {t.batch_size!r}\nSHUFFLE = {t.shuffle!r}\nSEED = {t.seed!r}\n",
         f"TF_RULES = {t.tf_rules!r}\n",

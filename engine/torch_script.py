@@ -66,6 +66,10 @@ def make_optimizer(model):
     """The app's optimiser, with fresh state (as after File > Import weights in the app)."""
     if OPTIMIZER == "adam":
         return torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, betas=BETAS, eps=EPSILON)
+    if OPTIMIZER == "rmsprop":
+        return torch.optim.RMSprop(model.parameters(), lr=LEARNING_RATE, alpha=ALPHA, eps=EPSILON)
+    if OPTIMIZER == "adagrad":
+        return torch.optim.Adagrad(model.parameters(), lr=LEARNING_RATE, eps=EPSILON)
     momentum = MOMENTUM if OPTIMIZER == "momentum" else 0.0  # v <- mu v + g; w <- w - lr v
     return torch.optim.SGD(model.parameters(), lr=LEARNING_RATE, momentum=momentum)
 

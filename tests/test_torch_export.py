@@ -90,6 +90,10 @@ CASES = {
     "iris_standardised": lambda: trained("iris", 3),
     "diabetes_standardised_regression": lambda: trained("diabetes", 2),
     "sine_mse_adam": lambda: trained("sine_regression", 2),
+    "tf_rmsprop_l2": lambda: variant("tf_default", 2, 3, optimizer=sgd(0.01, "l2", 0.01,
+                                                                      "rmsprop")),
+    "tf_adagrad": lambda: variant("tf_default", 2, 3, optimizer=OptimizerSpec(
+        kind="adagrad", learning_rate=0.05, epsilon=1e-10)),
     "momentum_l2_shuffled": lambda: variant("deep_tanh_spiral", 1, 2,
                                             optimizer=sgd(0.03, "l2", 0.001, "momentum")),
     "sgd_l1_sum_no_shuffle": lambda: variant("regression_plane", 2, loss="mse",
