@@ -60,6 +60,7 @@ TORCH_MODULES: dict[str, str] = {
     "silu": "nn.SiLU()",
     "gelu": "nn.GELU(approximate='none')",
     "gelu_tanh": "nn.GELU(approximate='tanh')",
+    "sine": "Sine()",
 }
 """Engine activation → the source of the PyTorch module that computes it."""
 TORCH_LOSSES = ("mse", "half_se", "bce", "cce")
@@ -242,7 +243,9 @@ def torch_script(trainer: Trainer, state: str, data_text: str, weights_file: str
         _doc(trainer, weights_file, data_file, name),
         "\nimport argparse\nimport math\nimport os\nimport sys\n\nimport numpy as np\n"
         "import torch\nfrom torch import nn\nfrom torch.nn import functional as F\n\n"
-        "HERE = os.path.dirname(os.path.abspath(__file__))\n\n",
+        "HERE = os.path.dirname(os.path.abspath(__file__))\n\n\n"
+        "class Sine(nn.Module):\n    \"\"\"sin(z), elementwise (the app's sine activation).\"\"\"\n\n"
+        "    def forward(self, z):\n        return torch.sin(z)\n\n\n",
         f"INPUTS = {tuple(trainer.dataset.input_names)!r}\n",
         f"FEATURES = {feats!r}\n",
         f"ARCHITECTURE = {tuple(spec.sizes)!r}\n",

@@ -64,6 +64,7 @@ def custom(name: str) -> Trainer:
         "smooth_activations": ([(4, "elu"), (3, "softplus"), (3, "silu"), (3, "gelu")],
                                "sigmoid", "bce", {}),
         "gelu_tanh": ([(5, "gelu_tanh")], "tanh", "half_se", {}),
+        "sine": ([(4, "sine")], "sigmoid", "bce", {}),
     }
     hidden, out, loss, extra = cases[name]
     t = Trainer(custom_scenario(rng, hidden, out, loss, n=40, **extra))
@@ -101,7 +102,7 @@ CASES = {
                                              optimizer=sgd(0.001, "l1", 0.01)),
     **{name: (lambda n=name: custom(n))
        for name in ("leaky_no_bias", "sigmoid_mse_sum", "softmax_sum", "smooth_activations",
-                    "gelu_tanh")},
+                    "gelu_tanh", "sine")},
 }
 
 
