@@ -244,7 +244,8 @@ def torch_script(trainer: Trainer, state: str, data_text: str, weights_file: str
         "\nimport argparse\nimport math\nimport os\nimport sys\n\nimport numpy as np\n"
         "import torch\nfrom torch import nn\nfrom torch.nn import functional as F\n\n"
         "HERE = os.path.dirname(os.path.abspath(__file__))\n\n\n"
-        "class Sine(nn.Module):\n    \"\"\"sin(z), elementwise (the app's sine activation).\"\"\"\n\n"
+        "class Sine(nn.Module):\n"
+        "    \"\"\"sin(z), elementwise (the app's sine activation).\"\"\"\n\n"
         "    def forward(self, z):\n        return torch.sin(z)\n\n\n",
         f"INPUTS = {tuple(trainer.dataset.input_names)!r}\n",
         f"FEATURES = {feats!r}\n",
