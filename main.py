@@ -7,6 +7,7 @@
     python main.py train PRESET|WORKSPACE --epochs N [--weights FILE] --out WORKSPACE.json
     python main.py train PRESET --data FILE.csv --label COLUMN [--inputs A,B] --epochs N --out …
     python main.py export WORKSPACE --format npz|json|onnx|py|csv --out PATH
+    python main.py record PRESET|WORKSPACE --epochs N --out clip.gif|clip.png|clip.mp4 …
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+
+from gui import record_cli  # Qt-free until the command runs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,11 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="npz, json, onnx (needs the onnx package), py (a standalone NumPy "
                    "script) or csv (labelled W and b blocks)")
     e.add_argument("--out", required=True, metavar="PATH")
+    record_cli.add_parser(sub)
     return p
 
 
 EXIT_INTERRUPTED = 130
-COMMANDS = ("presets", "train", "export")
+COMMANDS = ("presets", "train", "export", "record")
 
 
 def _file_as_option(argv: list[str]) -> list[str]:
@@ -117,6 +121,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(_file_as_option(sys.argv[1:] if argv is None else argv))
+    if args.command == "record":
+        return record_cli.run(args)
     if args.command:
         try:
             return run_command(args)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -19,6 +19,7 @@ from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
 from gui.editors import EditorActions
 from gui.files import FileActions
+from gui.recording import Recorder
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
 from gui.window_layout import WindowLayout
 from gui.worker import WorkerClient
@@ -51,6 +52,9 @@ UNIT_HINTS = {
 class MainWindow(WindowLayout):
     """Backprop Playground's window."""
 
+    frameRendered = Signal(object)
+    """A snapshot has just been drawn (the Recorder grabs frames on it)."""
+
     def __init__(self, preset: str | None = None, workspace: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Backprop Playground")
@@ -73,6 +77,7 @@ class MainWindow(WindowLayout):
         self.client = WorkerClient(start, self)
         self.files = FileActions(self, self.client)
         self.editors = EditorActions(self, self.client)
+        self.recorder = Recorder(self)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
             self.send(c.OpenWorkspace(workspace))
@@ -350,6 +355,7 @@ class MainWindow(WindowLayout):
             self.loss_plot.set_snapshot(snap)
         self.rendered = snap
         self.frames_rendered += 1
+        self.frameRendered.emit(snap)
 
     @Slot()
     def _align_architecture(self) -> None:
