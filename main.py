@@ -9,6 +9,7 @@
     python main.py export WORKSPACE --format npz|json|onnx|py|csv|torch|safetensors --out PATH
     python main.py share PRESET|WORKSPACE   print its scenario as a text to paste (bp1:…)
     python main.py --scenario-text TEXT     open the window on a shared scenario text
+    python main.py record PRESET|WORKSPACE --epochs N --out clip.gif|clip.png|clip.mp4 …
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+
+from gui import record_cli  # Qt-free until the command runs
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,11 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
                        "workspace as one line of text: paste it with Edit › Paste scenario, "
                        "or give it to --scenario-text.")
     h.add_argument("source", metavar="PRESET_OR_WORKSPACE")
+    record_cli.add_parser(sub)
     return p
 
 
 EXIT_INTERRUPTED = 130
-COMMANDS = ("presets", "train", "export", "share")
+COMMANDS = ("presets", "train", "export", "share", "record")
 
 
 def _file_as_option(argv: list[str]) -> list[str]:
@@ -158,6 +162,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(_file_as_option(sys.argv[1:] if argv is None else argv))
+    if args.command == "record":
+        return record_cli.run(args)
     if args.command:
         try:
             return run_command(args)

@@ -1,17 +1,16 @@
 """The main window: layout, and wiring of controls to commands and of snapshots to views.
 
 The session (in the worker thread) owns the run and its scenario. Controls send typed
-commands (``session.commands``); the window renders the newest snapshot and shows the
-scenario it carries once every command sent has been handled, so a reply to an older change
-never overwrites a newer one. Events (notices, refusals, divergence, file outcomes) go to the
-status bar, the banner and the File menu.
+commands (``session.commands``); the window renders the newest snapshot and shows its scenario
+once every command sent has been handled, so a reply to an older change never overwrites a
+newer one. Events go to the status bar, the banner and the File menu.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +19,7 @@ from engine.scenario import Scenario, output_units
 from gui.editors import EditorActions
 from gui.files import FileActions
 from gui.pinned_runs import PinnedRuns
+from gui.recording import Recorder
 from gui.run_menu import RunMenu
 from gui.share_text import ShareScenario
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
@@ -54,6 +54,9 @@ UNIT_HINTS = {
 class MainWindow(WindowLayout):
     """Backprop Playground's window."""
 
+    frameRendered = Signal(object)
+    """A snapshot has just been drawn (the Recorder grabs frames on it)."""
+
     def __init__(self, preset: str | None = None, workspace: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Backprop Playground")
@@ -81,6 +84,7 @@ class MainWindow(WindowLayout):
         self.pinned_runs = PinnedRuns(self, self.loss_plot, self.send, self.client)
         self.run_menu = RunMenu(self, self.toggle_run, self.step, self.step_back, self.reset,
                                 self.granularity)
+        self.recorder = Recorder(self)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
             self.send(c.OpenWorkspace(workspace))
@@ -358,6 +362,7 @@ class MainWindow(WindowLayout):
             self.loss_plot.set_snapshot(snap)
         self.rendered = snap
         self.frames_rendered += 1
+        self.frameRendered.emit(snap)
 
     @Slot()
     def _align_architecture(self) -> None:

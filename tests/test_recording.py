@@ -1,0 +1,208 @@
+"""Record animation: frames grabbed from the window's views while it trains or steps, written
+as GIF, animated PNG or MP4, from the window (Recorder) and headless (``main.py record``)."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import main
+from engine.presets import get_preset
+from engine.trainer import Trainer
+from gui.animation import MAX_FRAMES, FrameStore, write_animation
+from gui.record_options import Format, RecordSettings, SizeSpec, View, video_available
+from session.commands import Pause, Run, Step, StepUnit
+from tests.gui_helpers import TIMEOUT
+from tests.helpers import ROOT
+
+
+def frames_of(path) -> tuple[list[np.ndarray], list[float], tuple[int, int]]:
+    """Every frame of an animated GIF or PNG as RGB, their durations (ms) and the size."""
+    with Image.open(path) as im:
+        frames, durations = [], []
+        for k in range(im.n_frames):
+            im.seek(k)
+            frames.append(np.asarray(im.convert("RGB")).copy())
+            durations.append(float(im.info["duration"]))
+        return frames, durations, im.size
+
+
+def assert_all_differ(frames: list[np.ndarray]) -> None:
+    for k in range(1, len(frames)):
+        assert not np.array_equal(frames[k - 1], frames[k]), f"frame {k} repeats frame {k - 1}"
+
+
+def record_steps(qtbot, w, settings: RecordSettings, steps: int) -> FrameStore:
+    """Record the window's picture now, then after each of ``steps`` epoch steps."""
+    rec = w.recorder
+    assert rec.start(settings) is None
+    assert len(rec.store) == 1
+    for k in range(steps):
+        w.send(Step(StepUnit.EPOCH))
+        qtbot.waitUntil(lambda k=k: len(rec.store) == k + 2, timeout=TIMEOUT)
+    store = rec.stop()
+    assert store is not None and not rec.recording
+    return store
+
+
+@pytest.mark.parametrize("fmt, suffix", [(Format.GIF, ".gif"), (Format.APNG, ".png")])
+def test_window_recording_has_the_frames_size_and_changes_asked_for(qtbot, make_window,
+                                                                   tmp_path, fmt, suffix):
+    w = make_window("tf_default")
+    settings = RecordSettings(views=(View.DIAGRAM, View.OUTPUT), fps=10,
+                              size=SizeSpec(width=320), hold=0.5, format=fmt)
+    store = record_steps(qtbot, w, settings, steps=4)
+    out = tmp_path / f"clip{suffix}"
+    w.recorder.write_in_background(store, str(out), fmt)  # behind the progress dialog
+    qtbot.waitUntil(lambda: w.recorder.last_saved is not None, timeout=TIMEOUT)
+    assert w.recorder.last_saved == (str(out), out.stat().st_size)
+    frames, durations, size = frames_of(out)
+    assert len(frames) == 5
+    assert size[0] == 320 and size == (store.width, store.height)
+    assert durations == [500.0] * 5  # a picture after a Step lasts the hold time
+    assert_all_differ(frames)  # each epoch of training changes the picture
+    if fmt is Format.APNG:  # lossless: exactly the pictures grabbed
+        assert all(np.array_equal(f, store.rgb(k)) for k, f in enumerate(frames))
+
+
+def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_path):
+    w = make_window("tf_default")
+    rec = w.recorder
+    assert rec.start(RecordSettings(views=(View.LOSS,), fps=20, size=SizeSpec(scale=0.5),
+                                    every=1)) is None
+    w.send(Run())
+    qtbot.waitUntil(lambda: len(rec.store) >= 6, timeout=TIMEOUT)
+    w.send(Pause())
+    store = rec.stop()
+    write_animation(store, str(tmp_path / "run.gif"), Format.GIF)
+    frames, durations, _ = frames_of(tmp_path / "run.gif")
+    assert len(frames) == len(store) >= 6
+    assert durations[1] == 50.0  # one frame at 20 fps: taken while training ran
+    assert_all_differ(frames)
+
+
+def test_record_button_starts_and_stop_saves(qtbot, make_window, tmp_path, monkeypatch):
+    w = make_window("xor_221")
+    rec = w.recorder
+    assert rec.button.objectName() == "recordButton" and rec.button.isCheckable()
+    assert rec.action in w.files.menu.actions()
+    out = tmp_path / "button.png"
+    rec.settings = RecordSettings(views=(View.DIAGRAM,), format=Format.APNG)
+    monkeypatch.setattr(type(rec), "ask_path", lambda self: str(out))
+    rec.button.click()
+    assert rec.recording and rec.button.isChecked() and len(rec.store) == 1
+    w.send(Step(StepUnit.EPOCH))
+    qtbot.waitUntil(lambda: len(rec.store) == 2, timeout=TIMEOUT)
+    rec.button.click()
+    assert not rec.recording and not rec.button.isChecked()
+    qtbot.waitUntil(lambda: rec.last_saved is not None, timeout=TIMEOUT)
+    assert len(frames_of(out)[0]) == 2
+
+
+def run_record(capsys, *args: str) -> tuple[int, str, str]:
+    code = main.main(["record", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_record_command_writes_a_gif_with_a_frame_per_k_epochs(qapp, tmp_path, capsys):
+    out = tmp_path / "clip.gif"
+    code, stdout, err = run_record(capsys, "xor_221", "--epochs", "6", "--every", "2",
+                                   "--what", "diagram,loss", "--width", "300", "--fps", "5",
+                                   "--out", str(out))
+    assert code == 0, err
+    assert stdout.count("\n") == 1 and stdout.startswith("wrote clip.gif: 4 frames, 300×")
+    frames, durations, size = frames_of(out)
+    assert len(frames) == 4 and size[0] == 300  # epochs 0, 2, 4, 6
+    assert durations == [1000.0, 200.0, 200.0, 1000.0]  # first and last held 1 s
+    assert_all_differ(frames)
+
+
+def test_record_phases_takes_one_frame_per_phase(tmp_path):
+    """Run as a user runs it (the training process, offscreen Qt)."""
+    out = tmp_path / "step.gif"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "record", "xor_221", "--phases", "--epochs",
+         "3", "--what", "diagram", "--scale", "0.5", "--hold", "0.8", "--out", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    reference = Trainer(get_preset("xor_221"))
+    stepper = reference.begin_step()
+    frames, durations, _ = frames_of(out)
+    assert len(frames) == len(stepper.phases) == 6
+    assert durations == [800.0] * len(frames)
+    assert_all_differ(frames)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("--fps", "0", ("--fps", "1 to 50")), ("--fps", "ten", ("--fps", "whole number")),
+    ("--scale", "9", ("--scale",)), ("--what", "weights", ("--what", "weights")),
+    ("--every", "0", ("--every",))])
+def test_bad_options_are_refused_in_one_line(tmp_path, option, value, words):
+    out = tmp_path / "x.gif"
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "record", "tf_default",
+                             "--epochs", "3", option, value, "--out", str(out)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+    assert not out.exists()
+
+
+def test_too_many_frames_and_unknown_suffix_are_refused(qapp, tmp_path, capsys):
+    code, _, err = run_record(capsys, "xor_221", "--epochs", "5000", "--every", "1",
+                              "--out", str(tmp_path / "x.gif"))
+    assert code == 2 and "limit is 600" in err and err.count("\n") == 1
+    code, _, err = run_record(capsys, "xor_221", "--epochs", "5", "--out",
+                              str(tmp_path / "x.avi"))
+    assert code == 2 and ".gif" in err and err.count("\n") == 1
+
+
+def test_mp4_has_every_frame_time(qapp, tmp_path, capsys):
+    if not video_available():
+        pytest.skip("imageio-ffmpeg is not installed (pip install -e '.[video]'), so MP4 "
+                    "cannot be written")
+    import imageio_ffmpeg
+
+    out = tmp_path / "clip.mp4"
+    code, _, err = run_record(capsys, "xor_221", "--epochs", "4", "--every", "1",
+                                   "--what", "output", "--width", "201", "--hold", "0.2",
+                                   "--out", str(out))
+    assert code == 0, err
+    with warnings.catch_warnings():  # imageio-ffmpeg's reader leaves its pipes to the GC
+        warnings.simplefilter("ignore", ResourceWarning)
+        reader = imageio_ffmpeg.read_frames(str(out))
+        meta = next(reader)
+        count = sum(1 for _ in reader)
+        reader.close()
+        del reader
+        gc.collect()
+    assert meta["fps"] == 10 and meta["size"][0] == 202  # padded to even for H.264
+    assert count == 2 + 3 + 2  # first and last held 0.2 s (2 frame times), 3 in between
+
+
+def test_the_store_stops_at_its_frame_limit_and_merges_repeats():
+    store = FrameStore(4, 3, 10, threaded=False)
+    blank = np.zeros((3, 4, 3), np.uint8)
+    assert store.add(blank, 5)
+    assert store.add(blank, 5, extend=False) and store.frames[-1].ticks == 5  # drawn again
+    assert store.add(blank, 1) and store.frames[-1].ticks == 6  # time passed
+    for k in range(1, MAX_FRAMES):
+        frame = blank.copy()
+        frame.flat[:3] = (k % 256, k // 256, 1)
+        assert store.add(frame)
+    assert len(store) == MAX_FRAMES and store.full is None
+    assert not store.add(np.full((3, 4, 3), 9, np.uint8))
+    assert store.full is not None and "600 frames" in store.full
+    with pytest.raises(ValueError, match="shape"):
+        store.add(np.zeros((2, 2, 3), np.uint8))
