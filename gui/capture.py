@@ -38,7 +38,7 @@ def caption(snap: Snapshot | None) -> str:
     m = snap.metrics
     if m is not None:
         text += f" · train loss {m.train_loss:.4g}"
-        if m.test_loss is not None:
+        if m.test_loss is not None and m.test_loss == m.test_loss:  # NaN: no test set
             text += f" · test loss {m.test_loss:.4g}"
     return text
 
