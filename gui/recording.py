@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
     QSpacerItem,
+    QToolButton,
 )
 
 from engine.fileio import format_size, write_failure
@@ -44,10 +44,14 @@ from gui.record_options import (
 )
 from session.snapshot import Snapshot
 
+IDLE_TIP = ("Record animation: the diagram, output view, loss plot or whole window as an "
+            "animated GIF, PNG or MP4 while you train or step (also File › Record animation…)")
 GRAB_SHARE = 3.0
 """Grabs are at least this many times their own cost apart while training runs: capturing
 takes at most a third of the window's time, however large the views."""
-RECORD_TEXT, STOP_TEXT = "●  Record", "■  Stop · {n}"
+RECORD_TEXT, STOP_TEXT = "●", "■"
+"""The toolbar has no room for words at 1024 pixels: a dot to record, a square to stop."""
+RECORDING_STYLE = "QToolButton { color: #c62828; font-weight: bold; }"
 
 
 def summary(path: str, store: FrameStore, size: int) -> str:
@@ -74,12 +78,10 @@ class Recorder(QObject):
         self._grab_cost = 0.0
         self._next_epoch = 0
         self._folder = ""
-        self.button = named(QPushButton(RECORD_TEXT), "recordButton", "Record animation",
-                           "Record the diagram, output view or loss plot as an animated GIF, "
-                           "PNG or MP4 while you train or step; press again to stop and save")
+        self.button = named(QToolButton(), "recordButton", "Record animation", IDLE_TIP)
+        self.button.setText(RECORD_TEXT)
         self.button.setCheckable(True)
-        self.button.setMinimumWidth(self.button.fontMetrics().horizontalAdvance(
-            STOP_TEXT.format(n=600)) + 24)
+        self.button.setStyleSheet(RECORDING_STYLE)
         self.button.clicked.connect(self._on_button)
         self._place_button()
         self.action = QAction("Record &animation…", window)
@@ -145,7 +147,7 @@ class Recorder(QObject):
         self._show_state()
         self.window.statusBar().showMessage(
             f"Recording the {settings.describe().lower()} ({capture.size[0]}×{capture.size[1]})"
-            " — Run or Step; press Stop to save.", 8000)
+            " — Run or Step; press ■ (or File › Stop recording) to save.", 8000)
         return None
 
     def stop(self) -> FrameStore | None:
@@ -158,7 +160,10 @@ class Recorder(QObject):
 
     def finish(self) -> None:
         """Stop, ask where to save, and write the clip in the background."""
-        store = self.stop()
+        self.save_dialog(self.stop())
+
+    def save_dialog(self, store: FrameStore | None) -> None:
+        """Ask where to save ``store`` (again after a failed write) and write it."""
         while store is not None and len(store):
             path = self.ask_path()
             if not path:
@@ -207,11 +212,16 @@ class Recorder(QObject):
         self._show_state()
 
     def _show_state(self) -> None:
-        on = self.store is not None
-        self.button.setChecked(on)
-        self.button.setText(STOP_TEXT.format(n=len(self.store)) if self.store is not None
-                            else RECORD_TEXT)
-        self.action.setText("Stop recording and save…" if on else "Record &animation…")
+        store = self.store
+        self.button.setChecked(store is not None)
+        self.button.setText(RECORD_TEXT if store is None else STOP_TEXT)
+        if store is None:
+            self.button.setToolTip(IDLE_TIP)
+            self.action.setText("Record &animation…")
+            return
+        so_far = f"{len(store)} frames, {store.seconds:.1f} s so far"
+        self.button.setToolTip(f"Recording ({so_far}): press to stop and save")
+        self.action.setText(f"Stop recording and save ({so_far})…")
 
     # -- writing --------------------------------------------------------------------------------
     def write_in_background(self, store: FrameStore, path: str, fmt: object) -> None:
@@ -261,8 +271,9 @@ class Recorder(QObject):
                                                 10000)
         elif isinstance(error, Cancelled) or not isinstance(error, Exception):
             self.window.statusBar().showMessage("Recording not saved: cancelled.", 6000)
-        else:
+        else:  # the frames are kept: another file may do
             self._tell("Cannot save the recording", write_failure(path, error))
+            self.save_dialog(store)
 
     # -- questions (overridable in tests) -------------------------------------------------------
     def ask_settings(self) -> RecordSettings | None:
