@@ -4,8 +4,9 @@ or MP4 (with a progress dialog; the encoding runs on a helper thread).
 
 Frames are taken only after the window has drawn a snapshot, never on a timer, so they show
 exactly what the window showed. While training runs, a frame is taken at most ``fps`` times a
-wall-clock second (or once every K epochs) and never so often that grabbing takes more than
-a third of the window's time; each lasts one frame time (1/fps s). A picture shown after a
+wall-clock second and lasts until the next (so the clip keeps real time), or once every K
+epochs and lasts one frame time (1/fps s); never so often that grabbing takes more than a
+third of the window's time. A picture shown after a
 Step (a phase, say) or a pause lasts the hold time (1 s by default), long enough to read.
 """
 
@@ -191,15 +192,24 @@ class Recorder(QObject):
                 return
             if self.settings.every == 0 and since < 0.98 / self.settings.fps:
                 return
+            if self.settings.every == 0 and math.isfinite(since):
+                # as shown: a frame lasts until the next, so the clip keeps real time even
+                # when grabbing a large view allows fewer frames than asked for
+                fps = self.settings.fps
+                self._grab(snap, min(fps, max(1, round(since * fps))))
+                return
         self._grab(snap)
 
-    def _grab(self, snap: Snapshot) -> None:
+    def _grab(self, snap: Snapshot, ticks: int | None = None) -> None:
+        """Take a frame lasting ``ticks`` frame times (default: one while running, else the
+        hold time)."""
         assert self.store is not None and self.capture is not None
         started = time.monotonic()
         if snap.running and self.capture.includes_loss:  # the window redraws it 4× a second
             self.window.loss_plot.set_snapshot(snap)  # type: ignore[attr-defined]
         frame = self.capture.grab(snap)
-        ticks = 1 if snap.running else self.settings.hold_ticks
+        if ticks is None:
+            ticks = 1 if snap.running else self.settings.hold_ticks
         added = self.store.add(frame, ticks, extend=snap.running)
         self._last_grab = time.monotonic()
         self._grab_cost = self._last_grab - started

@@ -72,11 +72,14 @@ def test_window_recording_has_the_frames_size_and_changes_asked_for(qtbot, make_
         assert all(np.array_equal(f, store.rgb(k)) for k, f in enumerate(frames))
 
 
-def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_path):
+@pytest.mark.parametrize("every", [1, 0])
+def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_path, every):
+    """Every K epochs: one frame time each; as shown (0): until the next frame, in whole frame
+    times."""
     w = make_window("tf_default")
     rec = w.recorder
     assert rec.start(RecordSettings(views=(View.LOSS,), fps=20, size=SizeSpec(scale=0.5),
-                                    every=1)) is None
+                                    every=every)) is None
     w.send(Run())
     qtbot.waitUntil(lambda: len(rec.store) >= 6, timeout=TIMEOUT)
     w.send(Pause())
@@ -84,7 +87,10 @@ def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_
     write_animation(store, str(tmp_path / "run.gif"), Format.GIF)
     frames, durations, _ = frames_of(tmp_path / "run.gif")
     assert len(frames) == len(store) >= 6
-    assert durations[1] == 50.0  # one frame at 20 fps: taken while training ran
+    if every:
+        assert durations[1:-1] == [50.0] * (len(frames) - 2)  # one frame time at 20 fps
+    else:
+        assert all(d % 50 == 0 and 50 <= d <= 1000 for d in durations[1:-1]), durations
     assert_all_differ(frames)
 
 
