@@ -19,7 +19,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -90,6 +90,15 @@ class Recorder(QObject):
         self.action.triggered.connect(lambda: self._on_button(not self.recording))
         self._place_action()
         window.frameRendered.connect(self.on_rendered)  # type: ignore[attr-defined]
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Closing the window while recording asks first: the frames would be lost."""
+        if watched is self.window and event.type() == QEvent.Type.Close and \
+                self.store is not None and len(self.store) and not self.may_discard():
+            event.ignore()
+            return True
+        return False
 
     def _place_button(self) -> None:
         """In the toolbar after the speed, before the stretch that pushes the preset right."""
@@ -294,6 +303,17 @@ class Recorder(QObject):
                                   self.window, views, self.settings.size, captioned
                               ).natural_size())
         return dialog.settings() if dialog.exec() else None
+
+    def may_discard(self) -> bool:
+        """True to close and lose the recording in progress; False keeps the window open."""
+        if os.environ.get("BACKPROP_NO_DIALOGS") or not self.window.isVisible():
+            return True
+        assert self.store is not None
+        box = plain_box(self.window, QMessageBox.Icon.Question, "Record animation",
+                        f"A recording of {len(self.store)} frames is not saved yet. Close "
+                        "and discard it? (Press ■ to save it first.)",
+                        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
 
     def ask_path(self) -> str:
         if os.environ.get("BACKPROP_NO_DIALOGS"):

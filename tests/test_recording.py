@@ -302,3 +302,16 @@ def test_a_corrupt_workspace_is_one_line(qapp, tmp_path, capsys):
                                    str(tmp_path / "x.gif"))
     assert code == 2 and stdout == "" and err.count("\n") == 1 and "bad.json" in err
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_closing_while_recording_asks_before_losing_the_frames(qtbot, make_window,
+                                                              monkeypatch):
+    w = make_window("xor_221")
+    rec = w.recorder
+    assert rec.start(RecordSettings(views=(View.DIAGRAM,))) is None
+    answers = [False, True]
+    monkeypatch.setattr(type(rec), "may_discard", lambda self: answers.pop(0))
+    w.files.confirm_unsaved = False
+    assert not w.close()  # "Cancel": the window and the recording stay
+    assert w.isVisible() and rec.recording and w.client.is_alive()
+    assert w.close() and not answers  # "Discard"
