@@ -24,6 +24,11 @@ CAPTION_HEIGHT = 30
 """Pixels (at screen size) of the caption line above the views: epoch, loss or phase."""
 
 
+OWN_CAPTION = ((View.WINDOW,), (View.LOSS,))
+"""Views that say the epoch and loss themselves (the window's counter, the plot's readout):
+no caption over them."""
+
+
 def caption(snap: Snapshot | None) -> str:
     """What the frame shows, in words: "Epoch 50 · train loss 0.0268 · test loss 0.0368", or
     during a phase-by-phase step "Epoch 0 · step phase 5 of 8: backward 3"."""
@@ -73,9 +78,8 @@ class Capture:
         self.window = window
         self.views = views
         self.widgets = view_widgets(window, views)
-        self.caption_height = CAPTION_HEIGHT if with_caption and View.WINDOW not in views \
+        self.caption_height = CAPTION_HEIGHT if with_caption and views not in OWN_CAPTION \
             else 0
-        """The whole window shows its own epoch counter: no caption over it."""
         self.size = size.output_size(self.natural_size())
         """(width, height) of every frame, in pixels."""
 

@@ -11,35 +11,27 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import math
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.fileio import WriteError, check_writable, write_failure
+from engine.fileio import WriteError, write_failure
 from gui.record_options import (
     DEFAULT_FPS,
     DEFAULT_HOLD,
     MAX_FPS,
-    MAX_HOLD,
     MIN_FPS,
-    MIN_HOLD,
-    Format,
+    TARGET_FRAMES,
     OptionError,
-    RecordSettings,
     check_size,
-    format_for,
-    parse_float,
-    parse_int,
-    parse_size,
-    parse_views,
 )
 
 if TYPE_CHECKING:
+    from gui.animation import FrameStore
     from gui.capture import Capture
+    from gui.record_job import Job
     from session.snapshot import Snapshot
 
 EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_INTERRUPTED = 2, 3, 130
@@ -47,10 +39,7 @@ WINDOW_SIZE = (1440, 900)
 """The offscreen window's size (as for --screenshot): the views get their usual room."""
 WAIT_S = 120.0
 """Seconds to wait for one chunk of training or one phase before giving up."""
-MAX_EPOCHS = 10_000_000
 STEADY_TRIES = 20
-TARGET_FRAMES = 100
-"""Without --every, about this many frames (10 s at 10 fps)."""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -86,16 +75,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    f"first and last frame of training, lasts (default {DEFAULT_HOLD:g})")
 
 
-@dataclass(frozen=True)
-class Job:
-    source: str
-    workspace: bool
-    epochs: int
-    out: str
-    settings: RecordSettings
-    phases: bool
-
-
 class Failed(Exception):
     """One line for stderr, and the exit code."""
 
@@ -104,48 +83,10 @@ class Failed(Exception):
         self.code = code
 
 
-def parse(args: argparse.Namespace) -> Job:
-    """The job the options describe; OptionError or WriteError naming the first mistake."""
-    from engine.presets import load_presets
-
-    presets = load_presets()
-    workspace = args.source not in presets
-    if workspace and not os.path.isfile(args.source):
-        raise OptionError(f"{args.source!r} is neither a preset ({', '.join(presets)}) nor "
-                          "a workspace file")
-    if args.out is None:
-        raise OptionError("record needs --out FILE (.gif, .png or .mp4)")
-    fmt = format_for(args.out)
-    check_writable(args.out)
-    if args.epochs is None and not args.phases:
-        raise OptionError("record needs --epochs N (the epochs to train), or --phases")
-    low = 0 if args.phases else 1
-    epochs = 0 if args.epochs is None else parse_int("--epochs", args.epochs, low, MAX_EPOCHS)
-    if args.phases and args.every is not None:
-        raise OptionError("--every sets the frames of training; --phases takes one per phase")
-    every = (max(1, math.ceil(epochs / TARGET_FRAMES)) if args.every is None
-             else parse_int("--every", args.every, 1, MAX_EPOCHS))
-    settings = RecordSettings(
-        views=parse_views(args.what),
-        fps=DEFAULT_FPS if args.fps is None else parse_int("--fps", args.fps, MIN_FPS,
-                                                           MAX_FPS),
-        size=parse_size(args.width, args.height, args.scale),
-        every=every,
-        hold=DEFAULT_HOLD if args.hold is None else parse_float("--hold", args.hold,
-                                                                MIN_HOLD, MAX_HOLD),
-        format=fmt, caption=not args.no_caption)
-    from gui.animation import MAX_FRAMES
-
-    frames = math.ceil(epochs / every) + 1
-    if not args.phases and frames > MAX_FRAMES:
-        raise OptionError(f"{epochs} epochs at one frame every {every} make {frames} frames; "
-                          f"the limit is {MAX_FRAMES} (use --every "
-                          f"{math.ceil(epochs / (MAX_FRAMES - 1))} or more)")
-    return Job(args.source, workspace, epochs, args.out, settings, args.phases)
-
-
 def run(args: argparse.Namespace) -> int:
     """The ``record`` command: exit 0 and one line saying what was written."""
+    from gui.record_job import parse  # Pillow and NumPy load only for this command
+
     try:
         job = parse(args)
     except (OptionError, WriteError) as e:
@@ -157,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(job: Job) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a recording needs no screen
+    dialogs = os.environ.get("BACKPROP_NO_DIALOGS")
+    os.environ["BACKPROP_NO_DIALOGS"] = "1"  # nobody to answer one: failures are our line
     from PySide6.QtWidgets import QApplication
 
     from engine.blas import limit_blas_threads
@@ -171,16 +114,20 @@ def _run(job: Job) -> int:
         window.files.confirm_unsaved = False
         line, code = HeadlessRecording(app, window, job).record()
     except Failed as e:
-        sys.stderr.write(f"error: {e}\n")
+        sys.stderr.write(f"error: {e}\n" if e.code != EXIT_INTERRUPTED else f"{e}\n")
         return e.code
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted; nothing written\n")
-        return EXIT_INTERRUPTED
     finally:
         if window is not None:
             window.close()
+        if dialogs is None:
+            del os.environ["BACKPROP_NO_DIALOGS"]
     print(line)
     return code
+
+
+class Stopped(Exception):
+    """Recording ends early (Ctrl-C, a full store, divergence): the frames so far are
+    written; ``str()`` says why."""
 
 
 class HeadlessRecording:
@@ -190,12 +137,16 @@ class HeadlessRecording:
         from session.events import Diverged, FileFailed, Refused
 
         self.app, self.window, self.job = app, window, job
-        self.diverged: str | None = None
         self.failure: str | None = None
+        self.stop: str | None = None
+        """Why recording ended early, once it has."""
+        self.presses = 0
+        """Ctrl-C presses: the first stops recording and writes the frames so far, the second
+        stops writing (nothing is written)."""
 
         def on_event(event: object) -> None:
             if isinstance(event, Diverged):
-                self.diverged = event.text
+                self.stop = event.text
             elif isinstance(event, FileFailed):
                 self.failure = f"{event.title}: {event.message}"
             elif isinstance(event, Refused):
@@ -203,16 +154,26 @@ class HeadlessRecording:
 
         window.client.eventArrived.connect(on_event)
 
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self.presses += 1
+        if self.presses == 1:
+            sys.stderr.write("interrupted: writing the frames so far (Ctrl-C again to write "
+                             "nothing)\n")
+            self.stop = self.stop or "interrupted"
+
     def wait(self, done: Callable[[], bool], what: str) -> None:
-        """Run the event loop until ``done()``; Failed on an error event or after WAIT_S."""
+        """Run the event loop until ``done()``; Failed on an error event or after WAIT_S,
+        Stopped on Ctrl-C."""
         from PySide6.QtCore import QEventLoop, QTimer
 
         deadline = time.monotonic() + WAIT_S
         ticker = QTimer()
-        ticker.start(200)  # wakes the loop to look at the clock
+        ticker.start(200)  # wakes the loop to look at the clock and for Ctrl-C
         while not done():
             if self.failure is not None:
                 raise Failed(self.failure)
+            if self.presses:
+                raise Stopped("interrupted")
             if time.monotonic() > deadline:
                 raise Failed(f"the window did not {what} within {WAIT_S:.0f} s")
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
@@ -245,16 +206,30 @@ class HeadlessRecording:
             previous = frame
 
     def record(self) -> tuple[str, int]:
-        from gui.animation import FrameStore, write_animation
+        """Record and write; (the line to print, the exit code)."""
+        import signal
+        import threading
+
+        handles = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, self._on_sigint) if handles else None
+        try:
+            return self._record()
+        finally:
+            if handles:
+                signal.signal(signal.SIGINT, previous)
+
+    def _record(self) -> tuple[str, int]:
+        from gui.animation import Cancelled, FrameStore, write_animation
+        from gui.capture import Capture
         from gui.recording import summary
-        from session.commands import StepUnit, TrainEpochs
 
         w, job, s = self.window, self.job, self.job.settings
         w.resize(*WINDOW_SIZE)
         w.show()
-        self.settle("open" if not job.workspace else "open the workspace")
-        from gui.capture import Capture
-
+        try:
+            self.settle("open" if not job.workspace else "open the workspace")
+        except Stopped:
+            raise Failed("interrupted; nothing written", EXIT_INTERRUPTED) from None
         capture = Capture(w, s.views, s.size, s.caption)
         try:
             check_size(capture.size)
@@ -262,10 +237,40 @@ class HeadlessRecording:
             raise Failed(str(e)) from None
         store = FrameStore(*capture.size, s.fps)
         self.steady(capture)
+        try:
+            self._frames(store, capture)
+        except Stopped as e:
+            self.stop = str(e)
+
+        def progress(done: int, total: int) -> None:
+            if self.presses > 1:
+                raise Cancelled
+            if show is not None:
+                show(done, total)
+
+        show = _terminal_progress(job.out)
+        try:
+            size = write_animation(store, job.out, s.format, progress)
+        except Cancelled:
+            raise Failed("interrupted; nothing written", EXIT_INTERRUPTED) from None
+        except (OSError, ValueError) as e:
+            raise Failed(write_failure(job.out, e)) from None
+        line = f"wrote {summary(job.out, store, size)}"
+        if self.stop is None:
+            return line, 0
+        code = EXIT_INTERRUPTED if self.presses else EXIT_DIVERGED if "diverged" in \
+            self.stop else 0
+        return f"{line} (stopped: {self.stop})", code
+
+    def _frames(self, store: FrameStore, capture: Capture) -> None:
+        """Train (or step) and grab; Stopped when recording ends early."""
+        from session.commands import StepUnit, TrainEpochs
+
+        w, job, s = self.window, self.job, self.job.settings
 
         def grab(ticks: int) -> None:
             if not store.add(capture.grab(w.rendered), ticks):
-                raise Failed(f"recording stopped at {len(store)} frames: {store.full}")
+                raise Stopped(f"at {len(store)} frames, {store.full}")
 
         if job.phases:
             if job.epochs:
@@ -277,25 +282,17 @@ class HeadlessRecording:
                 w.step()
                 snap = self.settle("run the next phase")
                 grab(s.hold_ticks)
-                if self.diverged or snap.trace is None or snap.trace.done:
-                    break
-        else:
-            grab(s.hold_ticks)
-            done = 0
-            while done < job.epochs and not self.diverged:
-                chunk = min(s.every, job.epochs - done)
-                w.send(TrainEpochs(chunk))
-                self.settle(f"train epoch {done + chunk}")
-                done += chunk
-                grab(s.hold_ticks if done >= job.epochs or self.diverged else 1)
-        try:
-            size = write_animation(store, job.out, s.format, _terminal_progress(job.out))
-        except (OSError, ValueError) as e:
-            raise Failed(write_failure(job.out, e)) from None
-        line = f"wrote {summary(job.out, store, size)}"
-        if self.diverged:
-            return f"{line} (training diverged: {self.diverged})", EXIT_DIVERGED
-        return line, 0
+                if self.stop or snap.trace is None or snap.trace.done:
+                    return
+            return
+        grab(s.hold_ticks)
+        done = 0
+        while done < job.epochs and not self.stop:
+            chunk = min(s.every, job.epochs - done)
+            w.send(TrainEpochs(chunk))
+            self.settle(f"train epoch {done + chunk}")
+            done += chunk
+            grab(s.hold_ticks if done >= job.epochs or self.stop else 1)
 
 
 @contextlib.contextmanager
@@ -335,4 +332,4 @@ def _terminal_progress(path: str) -> Callable[[int, int], None] | None:
     return show
 
 
-__all__ = ["Format", "add_parser", "run"]
+__all__ = ["add_parser", "run"]

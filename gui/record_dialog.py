@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.animation import MAX_FRAMES
+from gui.capture import OWN_CAPTION
 from gui.record_options import (
     MAX_FPS,
     MAX_HOLD,
@@ -95,7 +96,8 @@ class RecordDialog(QDialog):
                           "While training runs: a frame every K epochs, or (as shown) at most "
                           "the frames per second of real time")
         self.every.setRange(0, 100_000)
-        self.every.setSpecialValueText("as shown")
+        self.every.setSpecialValueText("a frame each time it is drawn, up to the fps")
+        self.every.setPrefix("a frame every ")
         self.every.setSuffix(" epochs")
         self.every.setValue(settings.every)
         self.hold = named(QDoubleSpinBox(), "recordHold", "Step frames last",
@@ -108,7 +110,7 @@ class RecordDialog(QDialog):
         self.caption = named(QCheckBox("Caption with the epoch and loss, or the phase"),
                             "recordCaption", "Caption",
                             "A line above the views saying what the frame shows (the whole "
-                            "window has its own epoch counter)")
+                            "window and the loss plot show their own)")
         self.caption.setChecked(settings.caption)
         self.caption.toggled.connect(self._update)
         self.format = named(QComboBox(), "recordFormat", "File format")
@@ -129,11 +131,11 @@ class RecordDialog(QDialog):
         form.addRow("Size", self.scale)
         form.addRow("", self.size_label)
         form.addRow("", self.caption)
-        form.addRow("While training, a frame", self.every)
+        form.addRow("While training runs", self.every)
         form.addRow("A frame after a Step lasts", self.hold)
         form.addRow("Format", self.format)
-        note = QLabel(f"Press Run or Step while recording; press ■ Stop to save. Recording "
-                      f"stops by itself at {MAX_FRAMES} frames.")
+        note = QLabel(f"Then Run or Step as usual. Press ■ in the toolbar (or File › Stop "
+                      f"recording) to save. Recording stops by itself at {MAX_FRAMES} frames.")
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -175,7 +177,7 @@ class RecordDialog(QDialog):
             self.size_label.setText("Choose at least one view.")
             ok.setEnabled(False)
             return
-        self.caption.setEnabled(View.WINDOW not in views)
+        self.caption.setEnabled(views not in OWN_CAPTION)
         size = SizeSpec(scale=float(self.scale.currentData())).output_size(
             self._natural(views, self.caption.isChecked()))
         try:

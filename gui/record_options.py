@@ -19,6 +19,8 @@ MIN_SIDE, MAX_SIDE = 16, 3840
 MIN_SCALE, MAX_SCALE = 0.1, 4.0
 MIN_HOLD, MAX_HOLD = 0.1, 10.0
 DEFAULT_FPS = 10
+TARGET_FRAMES = 100
+"""A headless recording without --every takes about this many frames (10 s at 10 fps)."""
 DEFAULT_HOLD = 1.0
 """Seconds a frame taken after a Step (a phase, say) stays on screen: long enough to read."""
 VIDEO_HINT = ('MP4 needs the optional imageio-ffmpeg package; install it with '
@@ -93,7 +95,7 @@ class RecordSettings:
     format: Format = Format.GIF
     caption: bool = True
     """A line above the views with the epoch and loss, or the phase being stepped (not over
-    the whole window, which shows its own)."""
+    the whole window or the loss plot alone, which show their own)."""
 
     @property
     def hold_ticks(self) -> int:

@@ -4,8 +4,9 @@ or MP4 (with a progress dialog; the encoding runs on a helper thread).
 
 Frames are taken only after the window has drawn a snapshot, never on a timer, so they show
 exactly what the window showed. While training runs, a frame is taken at most ``fps`` times a
-wall-clock second (or once every K epochs) and never so often that grabbing takes more than
-a third of the window's time; each lasts one frame time (1/fps s). A picture shown after a
+wall-clock second and lasts until the next (so the clip keeps real time), or once every K
+epochs and lasts one frame time (1/fps s); never so often that grabbing takes more than a
+third of the window's time. A picture shown after a
 Step (a phase, say) or a pause lasts the hold time (1 s by default), long enough to read.
 """
 
@@ -18,7 +19,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -44,12 +45,14 @@ from gui.record_options import (
 )
 from session.snapshot import Snapshot
 
+IDLE_TIP = ("Record animation: the diagram, output view, loss plot or whole window as an "
+            "animated GIF, PNG or MP4 while you train or step (also File › Record animation…)")
 GRAB_SHARE = 3.0
 """Grabs are at least this many times their own cost apart while training runs: capturing
 takes at most a third of the window's time, however large the views."""
-RECORD_TEXT, STOP_TEXT = "●", "■ {n}"
-"""The toolbar has no room for words at 1024 pixels: a dot to record, a square (and the
-frames so far) to stop; the tooltip and accessible name say what it does."""
+RECORD_TEXT, STOP_TEXT = "●", "■"
+"""The toolbar has no room for words at 1024 pixels: a dot to record, a square to stop."""
+RECORDING_STYLE = "QToolButton { color: #c62828; font-weight: bold; }"
 
 
 def summary(path: str, store: FrameStore, size: int) -> str:
@@ -76,11 +79,10 @@ class Recorder(QObject):
         self._grab_cost = 0.0
         self._next_epoch = 0
         self._folder = ""
-        self.button = named(QToolButton(), "recordButton", "Record animation",
-                           "Record the diagram, output view or loss plot as an animated GIF, "
-                           "PNG or MP4 while you train or step; press again to stop and save")
+        self.button = named(QToolButton(), "recordButton", "Record animation", IDLE_TIP)
         self.button.setText(RECORD_TEXT)
         self.button.setCheckable(True)
+        self.button.setStyleSheet(RECORDING_STYLE)
         self.button.clicked.connect(self._on_button)
         self._place_button()
         self.action = QAction("Record &animation…", window)
@@ -88,6 +90,15 @@ class Recorder(QObject):
         self.action.triggered.connect(lambda: self._on_button(not self.recording))
         self._place_action()
         window.frameRendered.connect(self.on_rendered)  # type: ignore[attr-defined]
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Closing the window while recording asks first: the frames would be lost."""
+        if watched is self.window and event.type() == QEvent.Type.Close and \
+                self.store is not None and len(self.store) and not self.may_discard():
+            event.ignore()
+            return True
+        return False
 
     def _place_button(self) -> None:
         """In the toolbar after the speed, before the stretch that pushes the preset right."""
@@ -146,7 +157,7 @@ class Recorder(QObject):
         self._show_state()
         self.window.statusBar().showMessage(
             f"Recording the {settings.describe().lower()} ({capture.size[0]}×{capture.size[1]})"
-            " — Run or Step; press Stop to save.", 8000)
+            " — Run or Step; press ■ (or File › Stop recording) to save.", 8000)
         return None
 
     def stop(self) -> FrameStore | None:
@@ -159,7 +170,10 @@ class Recorder(QObject):
 
     def finish(self) -> None:
         """Stop, ask where to save, and write the clip in the background."""
-        store = self.stop()
+        self.save_dialog(self.stop())
+
+    def save_dialog(self, store: FrameStore | None) -> None:
+        """Ask where to save ``store`` (again after a failed write) and write it."""
         while store is not None and len(store):
             path = self.ask_path()
             if not path:
@@ -187,15 +201,24 @@ class Recorder(QObject):
                 return
             if self.settings.every == 0 and since < 0.98 / self.settings.fps:
                 return
+            if self.settings.every == 0 and math.isfinite(since):
+                # as shown: a frame lasts until the next, so the clip keeps real time even
+                # when grabbing a large view allows fewer frames than asked for
+                fps = self.settings.fps
+                self._grab(snap, min(fps, max(1, round(since * fps))))
+                return
         self._grab(snap)
 
-    def _grab(self, snap: Snapshot) -> None:
+    def _grab(self, snap: Snapshot, ticks: int | None = None) -> None:
+        """Take a frame lasting ``ticks`` frame times (default: one while running, else the
+        hold time)."""
         assert self.store is not None and self.capture is not None
         started = time.monotonic()
         if snap.running and self.capture.includes_loss:  # the window redraws it 4× a second
             self.window.loss_plot.set_snapshot(snap)  # type: ignore[attr-defined]
         frame = self.capture.grab(snap)
-        ticks = 1 if snap.running else self.settings.hold_ticks
+        if ticks is None:
+            ticks = 1 if snap.running else self.settings.hold_ticks
         added = self.store.add(frame, ticks, extend=snap.running)
         self._last_grab = time.monotonic()
         self._grab_cost = self._last_grab - started
@@ -208,11 +231,16 @@ class Recorder(QObject):
         self._show_state()
 
     def _show_state(self) -> None:
-        on = self.store is not None
-        self.button.setChecked(on)
-        self.button.setText(STOP_TEXT.format(n=len(self.store)) if self.store is not None
-                            else RECORD_TEXT)
-        self.action.setText("Stop recording and save…" if on else "Record &animation…")
+        store = self.store
+        self.button.setChecked(store is not None)
+        self.button.setText(RECORD_TEXT if store is None else STOP_TEXT)
+        if store is None:
+            self.button.setToolTip(IDLE_TIP)
+            self.action.setText("Record &animation…")
+            return
+        so_far = f"{len(store)} frames, {store.seconds:.1f} s so far"
+        self.button.setToolTip(f"Recording ({so_far}): press to stop and save")
+        self.action.setText(f"Stop recording and save ({so_far})…")
 
     # -- writing --------------------------------------------------------------------------------
     def write_in_background(self, store: FrameStore, path: str, fmt: object) -> None:
@@ -262,8 +290,9 @@ class Recorder(QObject):
                                                 10000)
         elif isinstance(error, Cancelled) or not isinstance(error, Exception):
             self.window.statusBar().showMessage("Recording not saved: cancelled.", 6000)
-        else:
+        else:  # the frames are kept: another file may do
             self._tell("Cannot save the recording", write_failure(path, error))
+            self.save_dialog(store)
 
     # -- questions (overridable in tests) -------------------------------------------------------
     def ask_settings(self) -> RecordSettings | None:
@@ -274,6 +303,17 @@ class Recorder(QObject):
                                   self.window, views, self.settings.size, captioned
                               ).natural_size())
         return dialog.settings() if dialog.exec() else None
+
+    def may_discard(self) -> bool:
+        """True to close and lose the recording in progress; False keeps the window open."""
+        if os.environ.get("BACKPROP_NO_DIALOGS") or not self.window.isVisible():
+            return True
+        assert self.store is not None
+        box = plain_box(self.window, QMessageBox.Icon.Question, "Record animation",
+                        f"A recording of {len(self.store)} frames is not saved yet. Close "
+                        "and discard it? (Press ■ to save it first.)",
+                        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
 
     def ask_path(self) -> str:
         if os.environ.get("BACKPROP_NO_DIALOGS"):

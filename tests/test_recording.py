@@ -72,11 +72,14 @@ def test_window_recording_has_the_frames_size_and_changes_asked_for(qtbot, make_
         assert all(np.array_equal(f, store.rgb(k)) for k, f in enumerate(frames))
 
 
-def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_path):
+@pytest.mark.parametrize("every", [1, 0])
+def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_path, every):
+    """Every K epochs: one frame time each; as shown (0): until the next frame, in whole frame
+    times."""
     w = make_window("tf_default")
     rec = w.recorder
     assert rec.start(RecordSettings(views=(View.LOSS,), fps=20, size=SizeSpec(scale=0.5),
-                                    every=1)) is None
+                                    every=every)) is None
     w.send(Run())
     qtbot.waitUntil(lambda: len(rec.store) >= 6, timeout=TIMEOUT)
     w.send(Pause())
@@ -84,7 +87,10 @@ def test_frames_taken_while_running_last_one_frame_time(qtbot, make_window, tmp_
     write_animation(store, str(tmp_path / "run.gif"), Format.GIF)
     frames, durations, _ = frames_of(tmp_path / "run.gif")
     assert len(frames) == len(store) >= 6
-    assert durations[1] == 50.0  # one frame at 20 fps: taken while training ran
+    if every:
+        assert durations[1:-1] == [50.0] * (len(frames) - 2)  # one frame time at 20 fps
+    else:
+        assert all(d % 50 == 0 and 50 <= d <= 1000 for d in durations[1:-1]), durations
     assert_all_differ(frames)
 
 
@@ -206,3 +212,106 @@ def test_the_store_stops_at_its_frame_limit_and_merges_repeats():
     assert store.full is not None and "600 frames" in store.full
     with pytest.raises(ValueError, match="shape"):
         store.add(np.zeros((2, 2, 3), np.uint8))
+
+
+def test_a_failed_write_says_why_in_one_line_and_keeps_the_frames(qtbot, make_window,
+                                                                  tmp_path, monkeypatch):
+    w = make_window("xor_221")
+    rec = w.recorder
+    store = record_steps(qtbot, w, RecordSettings(views=(View.DIAGRAM,)), steps=1)
+    asked: list[str] = []
+    good = tmp_path / "second try.gif"
+    monkeypatch.setattr(type(rec), "ask_path", lambda self: asked.append("?") or str(good))
+    rec.write_in_background(store, str(tmp_path / "no such folder" / "clip.gif"), Format.GIF)
+    qtbot.waitUntil(lambda: rec.last_saved is not None, timeout=TIMEOUT)
+    assert asked == ["?"] and len(frames_of(good)[0]) == 2  # asked again, then written
+    assert not (tmp_path / "no such folder").exists()
+
+
+def test_the_dialog_builds_the_settings_it_shows(qtbot, make_window):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gui.capture import Capture
+    from gui.record_dialog import RecordDialog
+
+    w = make_window("xor_221")
+    dialog = RecordDialog(w, RecordSettings(), lambda views, cap: Capture(
+        w, views, SizeSpec(), cap).natural_size())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.view_boxes[View.WINDOW].setChecked(True)  # the whole window goes alone
+    assert dialog.views() == (View.WINDOW,) and not dialog.caption.isEnabled()
+    dialog.view_boxes[View.WINDOW].setChecked(False)
+    assert dialog.views() == () and not ok.isEnabled() and "at least one" in \
+        dialog.size_label.text()
+    dialog.view_boxes[View.LOSS].setChecked(True)
+    dialog.view_boxes[View.DIAGRAM].setChecked(True)
+    dialog.fps.setValue(25)
+    dialog.scale.setCurrentIndex(dialog.scale.findData(2.0))
+    dialog.every.setValue(5)
+    dialog.format.setCurrentIndex(dialog.format.findData(Format.APNG))
+    settings = dialog.settings()
+    assert settings == RecordSettings(views=(View.DIAGRAM, View.LOSS), fps=25,
+                                      size=SizeSpec(scale=2.0), every=5, format=Format.APNG)
+    natural = Capture(w, settings.views, SizeSpec()).natural_size()
+    assert dialog.size_label.text() == f"{natural[0] * 2} × {natural[1] * 2} pixels"
+    assert ok.isEnabled()
+
+
+def test_a_diverging_run_writes_what_it_recorded_and_exits_3(qapp, tmp_path, capsys):
+    workspace = tmp_path / "hot.json"
+    assert main.main(["train", "tf_default", "--epochs", "0", "--lr", "1e300", "--out",
+                      str(workspace)]) == 0
+    capsys.readouterr()
+    out = tmp_path / "hot.gif"
+    code, stdout, _ = run_record(capsys, str(workspace), "--epochs", "20", "--every", "5",
+                                 "--what", "loss", "--width", "200", "--out", str(out))
+    assert code == 3 and "stopped: training diverged" in stdout
+    assert len(frames_of(out)[0]) == 2  # epoch 0, then the last good state
+
+
+def test_ctrl_c_writes_the_frames_so_far_and_a_second_writes_nothing(qapp, tmp_path, capsys,
+                                                                     monkeypatch):
+    from gui import record_cli
+
+    settle = record_cli.HeadlessRecording.settle
+    presses_at = {3: 1}  # the third wait (epoch 2 of 10): Ctrl-C
+
+    def pressing(self, what):
+        self.calls = getattr(self, "calls", 0) + 1
+        for _ in range(presses_at.get(self.calls, 0)):
+            self._on_sigint(2, None)
+        return settle(self, what)
+
+    monkeypatch.setattr(record_cli.HeadlessRecording, "settle", pressing)
+    out = tmp_path / "cut.gif"
+    args = ("xor_221", "--epochs", "10", "--every", "1", "--width", "120", "--out", str(out))
+    code, stdout, err = run_record(capsys, *args)
+    assert code == 130 and "stopped: interrupted" in stdout, err
+    assert len(frames_of(out)[0]) == 2  # epochs 0 and 1; the press came while epoch 2 ran
+    out.unlink()
+    presses_at[3] = 2
+    code, stdout, err = run_record(capsys, *args)
+    assert code == 130 and stdout == "" and "nothing written" in err and not out.exists()
+
+
+def test_a_corrupt_workspace_is_one_line(qapp, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, stdout, err = run_record(capsys, str(bad), "--epochs", "2", "--out",
+                                   str(tmp_path / "x.gif"))
+    assert code == 2 and stdout == "" and err.count("\n") == 1 and "bad.json" in err
+    assert not (tmp_path / "x.gif").exists()
+
+
+def test_closing_while_recording_asks_before_losing_the_frames(qtbot, make_window,
+                                                              monkeypatch):
+    w = make_window("xor_221")
+    rec = w.recorder
+    assert rec.start(RecordSettings(views=(View.DIAGRAM,))) is None
+    answers = [False, True]
+    monkeypatch.setattr(type(rec), "may_discard", lambda self: answers.pop(0))
+    w.files.confirm_unsaved = False
+    assert not w.close()  # "Cancel": the window and the recording stay
+    assert w.isVisible() and rec.recording and w.client.is_alive()
+    assert w.close() and not answers  # "Discard"
