@@ -23,6 +23,7 @@ from gui.recording import Recorder
 from gui.run_menu import RunMenu
 from gui.share_text import ShareScenario
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
+from gui.view_menu import ViewMenu
 from gui.window_layout import WindowLayout
 from gui.worker import WorkerClient
 from session import commands as c
@@ -42,13 +43,6 @@ from session.snapshot import Snapshot
 
 LOSS_PLOT_INTERVAL = 0.25
 """Seconds between loss-plot redraws while training runs (it is always drawn when paused)."""
-UNIT_HINTS = {
-    c.StepUnit.PHASE: "Step runs one phase: forward layer by layer, loss, backward layer by "
-                      "layer, update. The Inspector tab shows each with its numbers.",
-    c.StepUnit.SAMPLE: "Step trains one step on a single sample (the traced one, or the next).",
-    c.StepUnit.BATCH: "Step trains on the next minibatch and shows every number of it.",
-    c.StepUnit.EPOCH: "Step trains one whole epoch.",
-}
 
 
 class MainWindow(WindowLayout):
@@ -84,6 +78,7 @@ class MainWindow(WindowLayout):
         self.pinned_runs = PinnedRuns(self, self.loss_plot, self.send, self.client)
         self.run_menu = RunMenu(self, self.toggle_run, self.step, self.step_back, self.reset,
                                 self.granularity)
+        self.view_menu = ViewMenu(self, self.inspector_dock)
         self.recorder = Recorder(self)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
@@ -195,7 +190,7 @@ class MainWindow(WindowLayout):
 
     @Slot(int)
     def _on_granularity(self, _index: int) -> None:
-        self.statusBar().showMessage(UNIT_HINTS[self.controls.unit()], 8000)
+        self.statusBar().showMessage(self.controls.unit_hint(), 8000)
 
     @Slot(object)
     def _on_trace_target(self, index: object) -> None:

@@ -23,6 +23,16 @@ TF_GROUP = "TF Playground:"
 """Title prefix of the presets that reproduce TensorFlow Playground scenes (one group)."""
 
 
+UNIT_HINTS = {
+    StepUnit.PHASE: "Step runs one phase: forward layer by layer, loss, backward layer by "
+                    "layer, update. The Inspector tab shows each with its numbers.",
+    StepUnit.SAMPLE: "Step trains one step on a single sample (the traced one, or the next).",
+    StepUnit.BATCH: "Step trains on the next minibatch and shows every number of it.",
+    StepUnit.EPOCH: "Step trains one whole epoch.",
+}
+"""What the status bar says when Step by changes."""
+
+
 class ControlBar(QWidget):
     """The run controls (objectNames: runButton, stepButton, stepBackButton,
     granularityPicker, resetButton, epochLabel, speed, presetPicker, rateLabel)."""
@@ -93,6 +103,9 @@ class ControlBar(QWidget):
     def unit(self) -> StepUnit:
         """What one Step does now."""
         return StepUnit(self.granularity.currentData())
+
+    def unit_hint(self) -> str:
+        return UNIT_HINTS[self.unit()]
 
     def show_running(self, running: bool) -> None:
         self.run_button.setChecked(running)

@@ -4,12 +4,14 @@ into a floating dock, and closing it or unchecking Detach puts it back into its 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
+    QMenu,
     QTableWidget,
     QToolButton,
 )
@@ -174,3 +176,18 @@ def test_the_window_opens_beside_the_main_window_and_on_its_screen():
     assert middle == QRect(1220, 280, 700, 800) and screen.contains(middle)
     small = QRect(0, 0, 1024, 700)  # a projector on its own: the window fits it
     assert beside(QRect(0, 0, 1024, 700), size, small) == QRect(324, 0, 700, 700)
+
+
+def test_view_menu_item_detaches_and_follows_the_button(qtbot, make_window) -> None:
+    """View › Inspector in its own window detaches; the Detach button puts it back and the
+    menu item's check follows."""
+    w = make_window()
+    item = w.findChild(QAction, "inspectorWindowAction")
+    assert item is not None and item in w.findChild(QMenu, "viewMenu").actions()
+    item.trigger()
+    dock = w.findChild(QDockWidget, "inspectorDock")
+    qtbot.waitUntil(dock.isVisible, timeout=TIMEOUT)
+    assert w.inspector_dock.detached and item.isChecked()
+    qtbot.mouseClick(w.findChild(QToolButton, "inspectorDetach"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dock.isVisible(), timeout=TIMEOUT)
+    assert not w.inspector_dock.detached and not item.isChecked()

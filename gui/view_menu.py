@@ -1,0 +1,22 @@
+"""The View menu (issue 15): how the window looks and where its parts are — the inspector in
+its own window (Ctrl+Shift+I). Zoom and theme add their sections here."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from gui.inspector_dock import SHORTCUT, InspectorDock
+
+
+class ViewMenu:
+    """Builds the View menu on ``window``; its items run the same actions as their buttons."""
+
+    def __init__(self, window: QMainWindow, dock: InspectorDock) -> None:
+        self.menu: QMenu = window.menuBar().addMenu("&View")
+        self.menu.setObjectName("viewMenu")
+        # its own item: the Detach button's text shrinks to an arrow when the tabs are crowded
+        self.detach = self.menu.addAction(f"&Inspector in its own window\t{SHORTCUT}")
+        self.detach.setObjectName("inspectorWindowAction")
+        self.detach.setCheckable(True)
+        self.detach.toggled.connect(dock.action.setChecked)
+        dock.action.toggled.connect(self.detach.setChecked)
