@@ -94,6 +94,15 @@ class MarkDelegate(QStyledItemDelegate):
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, glyph)
         painter.restore()
 
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        """The cell's editor, named for a screen reader: which grid, row and column."""
+        editor = super().createEditor(parent, option, index)
+        table = self.parent()
+        grid = table.accessibleName() if isinstance(table, QWidget) else "Answer"
+        editor.setAccessibleName(f"{grid}, row {index.row() + 1}, column {index.column() + 1}")
+        return editor
+
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

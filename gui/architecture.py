@@ -28,6 +28,7 @@ from engine.activations import ACTIVATIONS
 from engine.dropout import DROPOUT_CHOICES
 from engine.network import LayerSpec
 from engine.scenario import Scenario
+from gui.accessibility import hidden_label
 from gui.panels.widgets import EditSender
 from session.commands import Section, edit
 
@@ -88,6 +89,7 @@ class LayerBox(QFrame):
             self.activation.setItemData(self.activation.count() - 1, act.title,
                                         Qt.ItemDataRole.ToolTipRole)
         v.addWidget(self.activation)
+        v.addWidget(hidden_label(self.activation, f"Activation of {title}"))
         self.dropout: QComboBox | None = None
         if hidden:
             self.dropout = QComboBox()
@@ -101,6 +103,7 @@ class LayerBox(QFrame):
             for p in DROPOUT_CHOICES:
                 self.dropout.addItem(_drop_text(p, False), p)
             v.addWidget(self.dropout)
+            v.addWidget(hidden_label(self.dropout, f"Dropout of {title}"))
 
     def show_dropout(self, p: float) -> None:
         """Select rate ``p`` (added to the choices when a file or the CLI chose another)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from gui.accessibility import LiveLabel
 from session.events import Diverged
 
 
-class DivergenceBanner(QLabel):
+class DivergenceBanner(LiveLabel):
     """Hidden until training diverges (objectName divergenceBanner)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:

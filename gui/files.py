@@ -30,13 +30,13 @@ from session.snapshot import FileState
 MAX_RECENT = 8
 WORKSPACE_FILTER = "Backprop Playground workspace (*.json)"
 WEIGHT_FORMATS = [
-    (c.ExportKind.NPZ, "NumPy archive (.npz)…", "NumPy archive (*.npz)"),
-    (c.ExportKind.JSON, "JSON (.json)…", "JSON (*.json)"),
-    (c.ExportKind.ONNX, "ONNX model (.onnx)…", "ONNX model (*.onnx)"),
-    (c.ExportKind.SCRIPT, "Standalone NumPy script (.py)…", "Python script (*.py)"),
-    (c.ExportKind.WEIGHTS_CSV, "CSV for spreadsheets (.csv)…", "CSV (*.csv)"),
-    (c.ExportKind.TORCH, "PyTorch script (.py)…", "Python script (*.py)"),
-    (c.ExportKind.SAFETENSORS, "safetensors (.safetensors)…", "safetensors (*.safetensors)"),
+    (c.ExportKind.NPZ, "&NumPy archive (.npz)…", "NumPy archive (*.npz)"),
+    (c.ExportKind.JSON, "&JSON (.json)…", "JSON (*.json)"),
+    (c.ExportKind.ONNX, "&ONNX model (.onnx)…", "ONNX model (*.onnx)"),
+    (c.ExportKind.SCRIPT, "Standalone NumPy &script (.py)…", "Python script (*.py)"),
+    (c.ExportKind.WEIGHTS_CSV, "&CSV for spreadsheets (.csv)…", "CSV (*.csv)"),
+    (c.ExportKind.TORCH, "&PyTorch script (.py)…", "Python script (*.py)"),
+    (c.ExportKind.SAFETENSORS, "sa&fetensors (.safetensors)…", "safetensors (*.safetensors)"),
 ]
 WEIGHTS_FILTER = "Weights (*.npz *.json *.onnx *.safetensors)"
 ONNX_HINT = ('The ONNX export needs the optional "onnx" package. Install it into the project '
@@ -90,21 +90,22 @@ class FileActions(QObject):
                                lambda _=False, k=kind, flt=filt: self.export_dialog(k, flt))
             act.setObjectName(f"exportWeights_{kind.value}")
             if kind is c.ExportKind.TORCH:  # the same script, its weights in a file beside it
-                self._action(export, "PyTorch script + weights in .safetensors beside it…",
+                self._action(export, "PyTorch script + &weights in .safetensors beside it…",
                              None, lambda _=False, flt=filt: self.export_dialog(
                                  c.ExportKind.TORCH, flt, True)).setObjectName(
                                      "exportWeights_torchBeside")
             if kind is c.ExportKind.ONNX and not onnx_available():
-                act.setText("ONNX model (.onnx) — needs the onnx package…")
+                act.setText("&ONNX model (.onnx) — needs the onnx package…")
                 act.setToolTip(ONNX_HINT)
         self._action(menu, "Export data as &CSV…", None,
                      lambda: self.export_dialog(c.ExportKind.DATASET_CSV, "CSV (*.csv)"))
         self._action(menu, "Export loss &history as CSV…", None,
                      lambda: self.export_dialog(c.ExportKind.HISTORY_CSV, "CSV (*.csv)"))
         pictures = menu.addMenu("Export &picture")
-        for name, attr in (("Network diagram", "network_view"), ("Output view", "output_view"),
-                           ("Loss plot", "loss_plot")):
-            self._action(pictures, f"{name}…", None,
+        for name, attr, key in (("Network diagram", "network_view", "N"),
+                                ("Output view", "output_view", "O"),
+                                ("Loss plot", "loss_plot", "L")):
+            self._action(pictures, f"{name}…".replace(key, f"&{key}", 1), None,
                          lambda _=False, a=attr, n=name: self.picture_dialog(a, n))
         self._picture_scales(pictures)
         menu.addSeparator()
@@ -116,7 +117,7 @@ class FileActions(QObject):
         menu.addSeparator()
         group = QActionGroup(menu)
         for scale in SCALES:
-            act = QAction(f"PNG at {scale}×" + (" (as on screen)" if scale == 1 else ""), menu)
+            act = QAction(f"PNG at &{scale}×" + (" (as on screen)" if scale == 1 else ""), menu)
             act.setObjectName(f"pictureScale{scale}")
             act.setToolTip(f"PNG pictures {scale} times the size on screen; SVG is vector")
             act.setCheckable(True)

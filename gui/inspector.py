@@ -28,6 +28,7 @@ from engine.explain import Operand, fmt
 from engine.gradcheck import GradCheckReport
 from engine.layout import Layout
 from engine.notation import AUTO, DIGIT_CHOICES, FULL, precision
+from gui.accessibility import buddy_label
 from gui.answer_panel import AnswerPanel, check_toggle
 from gui.chain_rule_view import chain_html, parse_link
 from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
@@ -124,7 +125,7 @@ class InspectorPanel(QWidget):
         self.check_button.setToolTip("Compare backprop with numerical differentiation "
                                      "(central differences) on the traced samples")
         head = QGridLayout()  # two rows, so the panel fits a narrow column
-        head.addWidget(QLabel("Trace:"), 0, 0)
+        head.addWidget(buddy_label("Trace:", self.target), 0, 0)
         head.addWidget(self.target, 0, 1, 1, 2)
         self.check_mode = check_toggle()
         self.check_mode.toggled.connect(self.checkWorkToggled)
@@ -136,7 +137,6 @@ class InspectorPanel(QWidget):
         head.addWidget(self.check_button, 2, 2)
         head.addWidget(self.check_mode, 3, 0, 1, 3)
         head.setColumnStretch(1, 1)
-
         self.progress = QLabel()
         self.progress.setObjectName("phaseProgress")
         self.progress.setWordWrap(True)

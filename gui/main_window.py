@@ -25,6 +25,7 @@ from gui.share_text import ShareScenario
 from gui.shortcuts import install_leave_text_field, install_shortcuts, space_action
 from gui.view_menu import ViewMenu
 from gui.window_layout import WindowLayout
+from gui.window_names import name_window
 from gui.worker import WorkerClient
 from session import commands as c
 from session.edits import edited_from
@@ -80,6 +81,7 @@ class MainWindow(WindowLayout):
                                 self.granularity)
         self.view_menu = ViewMenu(self, self.inspector_dock)
         self.recorder = Recorder(self)
+        name_window(self)
         self.send(c.SetSpeed(float(self.speed.currentData())))
         if workspace is not None:
             self.send(c.OpenWorkspace(workspace))

@@ -85,7 +85,7 @@ class Recorder(QObject):
         self.button.setStyleSheet(RECORDING_STYLE)
         self.button.clicked.connect(self._on_button)
         self._place_button()
-        self.action = QAction("Record &animation…", window)
+        self.action = QAction("Record a&nimation…", window)
         self.action.setObjectName("recordAction")
         self.action.triggered.connect(lambda: self._on_button(not self.recording))
         self._place_action()
@@ -236,7 +236,7 @@ class Recorder(QObject):
         self.button.setText(RECORD_TEXT if store is None else STOP_TEXT)
         if store is None:
             self.button.setToolTip(IDLE_TIP)
-            self.action.setText("Record &animation…")
+            self.action.setText("Record a&nimation…")
             return
         so_far = f"{len(store)} frames, {store.seconds:.1f} s so far"
         self.button.setToolTip(f"Recording ({so_far}): press to stop and save")

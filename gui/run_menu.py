@@ -31,7 +31,7 @@ class RunMenu:
         self.back = _item(self.menu, "Step &back", "Left, B", "stepBackAction", step_back)
         self.reset = _item(self.menu, "Rese&t weights", "R", "resetAction", reset)
         self.menu.addSeparator()
-        by = self.menu.addMenu("Step &by")
+        by = self.menu.addMenu("Step b&y")
         by.setObjectName("stepByMenu")
         self._combo = granularity
         self._group = QActionGroup(by)

@@ -1,7 +1,7 @@
 """The window's single-key shortcuts: Space runs or pauses, Right/S steps, Left/B steps back,
 R resets; they act only when the focused control does not use that key itself (Space opens a
 focused combo, Left/Right move a slider, the gallery or the tab bar, letters search a combo);
-and Escape/Return leave a text field so that they work again."""
+and Escape/Return leave a text field so that they work again; Return presses a focused button."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDialog,
     QLineEdit,
+    QPushButton,
     QTabBar,
+    QToolButton,
     QWidget,
 )
 
@@ -90,10 +93,28 @@ class KeysToFocus(QObject):
         return False
 
 
+RETURN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def press_with_return(focus: QWidget | None, event: QKeyEvent) -> bool:
+    """Return presses a focused push or tool button (Qt leaves that to dialogs' default
+    buttons); a button with a drop-down menu opens it. Check boxes keep Space."""
+    if (event.key() not in RETURN_KEYS or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            or not isinstance(focus, QPushButton | QToolButton) or not focus.isEnabled()
+            or isinstance(focus.window(), QDialog)):
+        return False
+    if isinstance(focus, QToolButton) and focus.menu() is not None and (
+            focus.popupMode() is QToolButton.ToolButtonPopupMode.InstantPopup):
+        focus.showMenu()
+    else:
+        focus.animateClick()
+    return True
+
+
 class LeaveTextField(QObject):
     """Escape leaves a text field (a number box, an editable combo), and Return applies its
     value and then leaves it, so the single-key shortcuts (Space, arrows, R) work again
-    instead of typing into the field."""
+    instead of typing into the field; Return presses a focused button."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -103,6 +124,8 @@ class LeaveTextField(QObject):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         field = QApplication.focusWidget()
+        if watched is field and press_with_return(field, event):
+            return True
         if not _is_text_field(field) or field.window() is not self._window:
             return False
         if event.key() == Qt.Key.Key_Escape:

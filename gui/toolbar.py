@@ -5,9 +5,10 @@ throttle and the preset picker. It only lays out and names the controls; the win
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from engine.presets import load_presets
+from gui.accessibility import LiveLabel, buddy_label
 from gui.panels import name
 from session.commands import StepUnit
 
@@ -59,7 +60,7 @@ class ControlBar(QWidget):
             self.granularity.addItem(text, unit)
         self.reset_button = name(QPushButton("Reset"), "resetButton", "Reset weights",
                                  "New initial weights with the next seed; same data (R)")
-        self.epoch_label = name(QLabel(), "epochLabel", "Epoch counter", "Completed epochs")
+        self.epoch_label = name(LiveLabel(), "epochLabel", "Epoch counter", "Completed epochs")
         self.epoch_label.setMinimumWidth(120)
         self.epoch_label.setStyleSheet("font-size: 15pt; font-weight: 600;")
         self.speed = name(QComboBox(), "speed", "Training speed",
@@ -80,21 +81,21 @@ class ControlBar(QWidget):
         self.preset_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset_picker.setMinimumContentsLength(16)  # full titles in the list and tooltip
-        self.rate_label = QLabel()
+        self.rate_label = LiveLabel()
         self.rate_label.setObjectName("rateLabel")
         self.rate_label.setAccessibleName("Training rate")
         """Shown in the status bar (the window places it), so it never widens the toolbar."""
         h.addWidget(self.run_button)
-        h.addWidget(QLabel("Step by"))
+        h.addWidget(buddy_label("Step b&y", self.granularity))
         h.addWidget(self.granularity)
         for w in (self.step_back_button, self.step_button, self.reset_button):
             h.addWidget(w)
         h.addSpacing(12)
         h.addWidget(self.epoch_label)
-        h.addWidget(QLabel("Speed"))
+        h.addWidget(buddy_label("Spee&d", self.speed))
         h.addWidget(self.speed)
         h.addStretch(1)
-        h.addWidget(QLabel("Preset"))
+        h.addWidget(buddy_label("Pre&set", self.preset_picker))
         h.addWidget(self.preset_picker, 3)  # takes the room there is, up to its longest title
         longest = max(self.preset_picker.fontMetrics().horizontalAdvance(s.title + " (edited)")
                       for s in load_presets().values())

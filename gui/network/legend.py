@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.trace_display import EdgeQuantity, TraceDisplay
+from gui.accessibility import LiveLabel
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE, ZERO
 from gui.network.style import ACTIVE_CAPTION_BG, OUTLINE
 from gui.network.tooltips import (
@@ -171,7 +172,7 @@ class DiagramLegend(QWidget):
         self.colorbar.setToolTip(NORMAL_COLORBAR_TIP)
 
         # phase stepping only: the phase's caption, and the gradient palette's legend
-        self._caption = QLabel(self)
+        self._caption = LiveLabel(self)
         self._caption.setObjectName("traceCaption")
         self._caption.setAccessibleName("Phase caption")
         self._caption.setWordWrap(True)

@@ -143,7 +143,9 @@ class DataPanel(EditSender, QGroupBox):
         self.task.addItem("Classification", "classification")
         self.task.addItem("Regression", "regression")
         row = QHBoxLayout()
-        row.addWidget(QLabel("Problem"))
+        problem = QLabel("Problem")
+        problem.setBuddy(self.task)
+        row.addWidget(problem)
         row.addWidget(self.task, 1)
         layout.addLayout(row)
 
