@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidg
 
 from gui.colors import class_color
 from gui.plot_style import IntegerAxis, cache_axes
+from gui.plot_theme import ThemeFollower, restyle_loss_plot
 from session.present.loss_curve import LOG_FLOOR, loss_range, shown_history
 from session.snapshot import Snapshot
 
@@ -145,11 +146,8 @@ class LossPlot(QWidget):
         plot.vb.sigResized.connect(self._sync_views)
 
         # Hover read-out: a vertical line and a text box at the nearest recorded epoch.
-        self.hover_line = pg.InfiniteLine(angle=90, movable=False,
-                                          pen=pg.mkPen(120, 120, 120, width=1,
-                                                       style=Qt.PenStyle.DotLine))
-        self.hover_text = pg.TextItem(color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 230),
-                                      border=pg.mkPen(170, 170, 170))
+        self.hover_line = pg.InfiniteLine(angle=90, movable=False)  # colours: gui.plot_theme
+        self.hover_text = pg.TextItem()
         for item in (self.hover_line, self.hover_text):
             item.setZValue(30)
             item.hide()
@@ -158,6 +156,7 @@ class LossPlot(QWidget):
                                            slot=self._on_mouse_proxy)
         self.plot_widget.viewport().installEventFilter(self)
         cache_axes(plot)
+        self._theme = ThemeFollower(self, lambda theme: restyle_loss_plot(self, theme))
 
         # The legend is a line of text above the plot rather than a box inside it, so it can
         # never hide part of a curve, whichever way the run goes.

@@ -1,0 +1,43 @@
+"""The diagram follows the theme (issue 15): on a change its shared colours are recoloured, its
+canvas background, focus ring and phase caption restyled, and the scene drawn again."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+from gui.network import style
+from gui.network.keyboard import focus_style
+from gui.theme import current, notifier
+
+if TYPE_CHECKING:
+    from gui.network.view import NetworkView
+
+
+class ThemeFollower(QObject):
+    """A child of the diagram (so Qt disconnects it with the diagram) that restyles it now and
+    on every theme change."""
+
+    def __init__(self, view: NetworkView) -> None:
+        super().__init__(view)
+        self._view = view
+        self.restyle()
+        notifier().changed.connect(self.restyle)
+
+    @Slot()
+    @Slot(object)
+    def restyle(self, _theme: object = None) -> None:
+        view = self._view
+        style.apply_theme(current())
+        view._canvas.setBackground(style.BACKGROUND)
+        view._canvas.setStyleSheet(focus_style())
+        view._legend.restyle()
+        snap = view.snapshot()
+        if snap is not None:
+            view._arch = None  # rebuild the items: their pens copied the old colours
+            view.set_snapshot(snap)
+
+
+def follow_theme(view: NetworkView) -> ThemeFollower:
+    return ThemeFollower(view)
