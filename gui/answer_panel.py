@@ -40,16 +40,19 @@ from PySide6.QtWidgets import (
 )
 
 from engine.answers import TOLERANCE_SHORT, TOLERANCE_TEXT, Mark
+from gui.theme import current
 from session.answer_slots import AnswerSlot, PhaseCheck, SlotState
 
 MARK_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's mark after a check (an ``engine.answers.Mark`` value), or None."""
 LOOK = {  # background, glyph, glyph colour
-    Mark.RIGHT: ("#d8f0dc", "✓", "#1e7b34"),
+    Mark.RIGHT: ("#d8f0dc", "✓", "#186a2c"),
     Mark.WRONG: ("#f9d0d0", "✗", "#b00020"),
     Mark.UNREADABLE: ("#f9d0d0", "✗", "#b00020"),
-    Mark.BLANK: ("#fff1c2", "?", "#8a6d00"),
+    Mark.BLANK: ("#fff1c2", "?", "#735a00"),
 }
+MARK_TEXT = "#202124"
+"""The entry's own text on a marked cell's pale background (whatever the theme)."""
 STATE_TEXT = {
     SlotState.OPEN: "type your answer, then Check (Enter)",
     SlotState.WRONG: "Fix the entries marked ✗ and Check again.",
@@ -241,6 +244,9 @@ class AnswerBlock(QWidget):
         self.table.blockSignals(True)
         item.setData(MARK_ROLE, None if mark is None else str(mark))
         item.setBackground(QBrush() if mark is None else QBrush(QColor(LOOK[mark][0])))
+        # the marks' pale backgrounds are the same in every theme, so is the text on them
+        item.setData(Qt.ItemDataRole.ForegroundRole,
+                     None if mark is None else QBrush(QColor(MARK_TEXT)))
         item.setToolTip(tip)
         self.table.blockSignals(False)
         self.table.viewport().update()
@@ -288,8 +294,9 @@ class AnswerBlock(QWidget):
         state = STATE_TEXT[slot.state]
         self.verdict.setText(line if slot.state is SlotState.CORRECT and line
                              else f"{line} {state}" if line else state)
-        colour = {SlotState.CORRECT: "#1e7b34", SlotState.WRONG: "#b00020"}.get(slot.state,
-                                                                                 "#444")
+        theme = current()
+        colour = theme.hex({SlotState.CORRECT: "ok", SlotState.WRONG: "error"}.get(slot.state,
+                                                                                   "text"))
         self.verdict.setStyleSheet(f"color: {colour};")
 
 

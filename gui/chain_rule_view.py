@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 
 from engine.operands import ChainLine, WeightChain
+from gui.theme import current
 
 MONO = "font-family: 'DejaVu Sans Mono', monospace;"
 LINK = "delta:"
@@ -19,7 +20,8 @@ def _line(line: ChainLine) -> str:
             pieces.append(html.escape(text))
         else:
             layer, unit = ref
-            pieces.append(f'<a href="{LINK}{layer}:{unit}" style="color:#0b5394;">'
+            link = current().hex("link")
+            pieces.append(f'<a href="{LINK}{layer}:{unit}" style="color:{link};">'
                           f"{html.escape(text)}</a>")
     return "&nbsp;" * 4 * line.indent + "".join(pieces)
 

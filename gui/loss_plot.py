@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidg
 
 from gui.colors import class_color
 from gui.plot_style import IntegerAxis, cache_axes
-from gui.plot_theme import ThemeFollower, restyle_loss_plot
+from gui.plot_theme import restyle_loss_plot
+from gui.theme import ThemeFollower
 from session.present.loss_curve import LOG_FLOOR, loss_range, shown_history
 from session.snapshot import Snapshot
 

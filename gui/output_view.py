@@ -36,7 +36,8 @@ from gui.map_colors import discretized, rgba_classes
 from gui.output_fit import FitLayer
 from gui.output_legend import OutputKind, input_label, legend_text, output_kind
 from gui.plot_style import cache_axes
-from gui.plot_theme import ThemeFollower, restyle_output_view
+from gui.plot_theme import restyle_output_view
+from gui.theme import ThemeFollower
 from session.present.levels import activation_levels
 from session.present.output import can_discretize, class_heights
 from session.snapshot import Snapshot

@@ -3,28 +3,12 @@ curves are restyled on every change; the data colours (gui.colors) stay as they 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import Qt
 
-from gui.theme import Theme, current, notifier
-
-
-class ThemeFollower(QObject):
-    """A child of ``owner`` (so Qt disconnects it with its owner) that calls ``restyle`` with
-    the theme in force now and after every change."""
-
-    def __init__(self, owner: QObject, restyle: Callable[[Theme], None]) -> None:
-        super().__init__(owner)
-        self._restyle = restyle
-        restyle(current())
-        notifier().changed.connect(self.on_change)
-
-    @Slot(object)
-    def on_change(self, theme: Theme) -> None:
-        self._restyle(theme)
+from gui.theme import Theme
 
 
 def style_plot(widget: pg.PlotWidget, theme: Theme) -> None:

@@ -9,10 +9,11 @@ or focus colour to 3:1 against the backgrounds it is drawn on (tests/test_themes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -95,7 +96,7 @@ LIGHT = Theme(
 )
 DARK = Theme(
     key=ThemeChoice.DARK, label="Dark",
-    window=(41, 42, 45), base=(27, 28, 30), text=(232, 234, 237), faint_text=(168, 173, 179),
+    window=(41, 42, 45), base=(27, 28, 30), text=(232, 234, 237), faint_text=(178, 183, 189),
     outline=(128, 134, 139), link=(138, 180, 248), error=(242, 139, 130), ok=(129, 201, 149),
     warning=(253, 214, 99), highlight=(138, 180, 248), highlight_text=(20, 20, 22),
     caption_bg=(74, 63, 18), band=(255, 210, 80, 55), veil=(27, 28, 30, 190),
@@ -210,3 +211,20 @@ def remembered_choice() -> ThemeChoice:
         return ThemeChoice(str(value))
     except ValueError:
         return ThemeChoice.SYSTEM
+
+
+class ThemeFollower(QObject):
+    """A child of ``owner`` (so Qt disconnects it with its owner) that calls ``restyle`` with
+    the theme in force now and after every change."""
+
+    def __init__(self, owner: QObject, restyle: Callable[[Theme], None],
+                 now: bool = True) -> None:
+        super().__init__(owner)
+        self._restyle = restyle
+        if now:
+            restyle(current())
+        notifier().changed.connect(self.on_change)
+
+    @Slot(object)
+    def on_change(self, theme: Theme) -> None:
+        self._restyle(theme)

@@ -3,23 +3,21 @@ canvas background, focus ring and phase caption restyled, and the scene drawn ag
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 
-from gui.network import style
 from gui.network.keyboard import focus_style
+from gui.network.style import BACKGROUND, apply_theme
 from gui.theme import current, notifier
-
-if TYPE_CHECKING:
-    from gui.network.view import NetworkView
 
 
 class ThemeFollower(QObject):
-    """A child of the diagram (so Qt disconnects it with the diagram) that restyles it now and
-    on every theme change."""
+    """A child of the diagram (a gui.network.view.NetworkView, untyped here so the imports
+    stay one-way), so Qt disconnects it with the diagram; restyles it now and on every theme
+    change."""
 
-    def __init__(self, view: NetworkView) -> None:
+    def __init__(self, view: Any) -> None:
         super().__init__(view)
         self._view = view
         self.restyle()
@@ -29,8 +27,8 @@ class ThemeFollower(QObject):
     @Slot(object)
     def restyle(self, _theme: object = None) -> None:
         view = self._view
-        style.apply_theme(current())
-        view._canvas.setBackground(style.BACKGROUND)
+        apply_theme(current())
+        view._canvas.setBackground(BACKGROUND)
         view._canvas.setStyleSheet(focus_style())
         view._legend.restyle()
         snap = view.snapshot()
@@ -39,5 +37,5 @@ class ThemeFollower(QObject):
             view.set_snapshot(snap)
 
 
-def follow_theme(view: NetworkView) -> ThemeFollower:
+def follow_theme(view: Any) -> ThemeFollower:
     return ThemeFollower(view)
