@@ -10,7 +10,7 @@ from gui.color_science import GRAPHICS_CONTRAST, RGB, TEXT_CONTRAST, contrast, o
 from gui.theme import DARK, HIGH_CONTRAST, LIGHT, THEMES, Theme, ThemeChoice, for_scheme
 
 pytest.importorskip("PySide6")
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt
 
 
 def _flat(rgba: tuple[int, ...], under: RGB) -> RGB:
