@@ -349,7 +349,8 @@ class AnswerPanel(QWidget):
         self.intro.setText(
             "<b>Solved</b> — the worked solution is above." if check.solved else
             f"<b>Your turn:</b> compute {html.escape(names)} from the tables above.<br>"
-            f"<span style='color:#555'>An entry is right within {TOLERANCE_SHORT}.</span>")
+            f"<span style='color:{current().hex('faint_text')}'>An entry is right within "
+            f"{TOLERANCE_SHORT}.</span>")
         self.intro.setToolTip(f"An entry counts as right {TOLERANCE_TEXT}.")
         self.all_button.setVisible(not check.solved)
         self.show()

@@ -31,7 +31,8 @@ def chain_html(chain: WeightChain) -> str:
     what = "bias" if chain.i < 0 else "weight"
     parts = chain.parts or tuple(ChainLine.plain(text) for text in chain.lines)
     links = any(ref is not None for line in parts for _, ref in line.parts)
-    hint = (" <span style='color:#555;'>(click a δ in a sum to see how it came about; "
+    faint = current().hex("faint_text")
+    hint = (f" <span style='color:{faint};'>(click a δ in a sum to see how it came about; "
             "click again to fold it)</span>" if links else "")
     body = "<br>".join(_line(line) for line in parts)
     return f"<b>Chain rule of the selected {what}</b>{hint}<br><span style=\"{MONO}\">{body}</span>"

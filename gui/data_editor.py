@@ -108,7 +108,7 @@ class DataEditor(QDialog):
         self.note = QLabel()
         self.note.setObjectName("dataEditorNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note.setStyleSheet("color: palette(placeholder-text);")
         self._layout()
 
         self.add_row.clicked.connect(self.append_row)

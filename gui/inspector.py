@@ -151,7 +151,7 @@ class InspectorPanel(QWidget):
         self.equations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note.setStyleSheet("color: palette(placeholder-text);")
         self.chain = QLabel()
         self.chain.setObjectName("chainRule")
         self.chain.setWordWrap(True)

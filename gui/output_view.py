@@ -127,7 +127,7 @@ class OutputView(QWidget):
         self.legend = QLabel()
         self.legend.setObjectName("outputLegend")
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet("color: #444;")
+        self.legend.setStyleSheet("color: palette(window-text);")
 
         boxes = QHBoxLayout()
         boxes.addWidget(self.show_test)

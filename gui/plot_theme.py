@@ -37,6 +37,8 @@ def restyle_loss_plot(view: Any, theme: Theme) -> None:
     view.hover_text.fill = pg.mkBrush(theme.text_box)
     view.hover_text.border = pg.mkPen(theme.outline)
     view.hover_text.update()
+    if getattr(view, "legend", None) is not None:  # built after the plot
+        view._update_legend()
 
 
 def restyle_output_view(view: Any, theme: Theme) -> None:

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QWidget
 
 from gui.color_science import GRAPHICS_CONTRAST, RGB, TEXT_CONTRAST, contrast
 from gui.theme import DARK, HIGH_CONTRAST, LIGHT, ThemeChoice, current, notifier
-from tests.gui_helpers import TIMEOUT, make_window  # noqa: F401
+from tests.gui_helpers import TIMEOUT
 
 ACTIONS = {ThemeChoice.SYSTEM: "themeSystemAction", ThemeChoice.LIGHT: "themeLightAction",
-           ThemeChoice.DARK: "themeDarkAction", ThemeChoice.HIGH_CONTRAST: "themeHighContrastAction"}
+           ThemeChoice.DARK: "themeDarkAction",
+           ThemeChoice.HIGH_CONTRAST: "themeHighContrastAction"}
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +63,7 @@ def test_switching_recolours_diagram_and_plots_live(make_window, qtbot, choice, 
     assert _background(views["diagram"]) == LIGHT.base
     _action(w, choice).trigger()
     assert current() is theme
-    for name, view in views.items():
+    for view in views.values():
         qtbot.waitUntil(lambda v=view: _background(v) == theme.base, timeout=TIMEOUT)
     # the output plot's frame around the map, and the axis text drawn on it
     out = w.output_view.plot_widget
