@@ -15,7 +15,7 @@ from enum import Enum
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
@@ -131,6 +131,7 @@ class ThemeNotifier(QObject):
         self.theme: Theme = LIGHT
         self._native_style: str | None = None
         self._following = False
+        self._style: QStyle | None = None
 
     def resolve(self) -> Theme:
         if self.choice is ThemeChoice.SYSTEM:
@@ -157,8 +158,15 @@ class ThemeNotifier(QObject):
         if isinstance(app, QApplication):
             if self._native_style is None:
                 self._native_style = app.style().name()
-            # Fusion honours the palette everywhere; a native style may keep its own colours
-            app.setStyle("Fusion" if theme is not LIGHT else self._native_style)
+            # Fusion honours the palette everywhere (a native style may keep its own colours);
+            # the proxy gives it visible check-box frames and 2-px focus rings on dark windows
+            if theme is LIGHT:
+                app.setStyle(self._native_style)
+            else:
+                from gui.theme_style import ThemedStyle
+
+                self._style = ThemedStyle(theme)
+                app.setStyle(self._style)
             app.setPalette(palette(theme))
         changed = theme is not self.theme
         self.theme = theme
