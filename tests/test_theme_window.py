@@ -26,11 +26,11 @@ def _back_to_light():
     notifier().choose(ThemeChoice.LIGHT, remember=False)
 
 
-def _pixels(widget: QWidget) -> Counter[RGB]:
+def _pixels(widget: QWidget, step: int = 2) -> Counter[RGB]:
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     counts: Counter[RGB] = Counter()
-    for y in range(0, image.height(), 2):
-        for x in range(0, image.width(), 2):
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
             c = image.pixelColor(x, y)
             counts[(c.red(), c.green(), c.blue())] += 1
     return counts
@@ -106,3 +106,27 @@ def test_system_follows_the_desktop_scheme(make_window, qtbot) -> None:
     _action(w, ThemeChoice.DARK).trigger()
     hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert current() is DARK  # a chosen theme stays put
+
+
+def test_dark_controls_show_their_frames_and_a_2px_focus_ring(qtbot) -> None:
+    from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit
+
+    notifier().choose(ThemeChoice.DARK, remember=False)
+    box = QWidget()
+    qtbot.addWidget(box)
+    check, field = QCheckBox("shuffle", box), QLineEdit(box)
+    row = QHBoxLayout(box)
+    row.addWidget(check)
+    row.addWidget(field)
+    box.show()
+    qtbot.waitExposed(box)
+    assert DARK.outline in _pixels(check, step=1)  # Fusion alone draws it near the window's colour
+    assert contrast(DARK.outline, DARK.window) >= GRAPHICS_CONTRAST
+    check.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(check.hasFocus, timeout=TIMEOUT)
+    image = check.grab().toImage()
+    ring = [(x, y) for y in range(image.height()) for x in range(image.width())
+            if image.pixelColor(x, y).getRgb()[:3] == DARK.focus]
+    assert ring, "no focus ring in the focus colour"
+    xs = sorted({x for x, _ in ring})
+    assert any(x + 1 in xs for x in xs)  # at least 2 px thick
