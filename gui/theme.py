@@ -165,7 +165,7 @@ class ThemeNotifier(QObject):
             else:
                 from gui.theme_style import ThemedStyle
 
-                self._style = ThemedStyle(theme)
+                self._style = ThemedStyle(theme.qcolor("outline"), theme.qcolor("focus"))
                 app.setStyle(self._style)
             app.setPalette(palette(theme))
         changed = theme is not self.theme

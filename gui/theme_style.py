@@ -6,10 +6,8 @@ focus frame as a 2-px ring in the theme's focus colour (3:1)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
-
-from gui.theme import Theme
 
 _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
                QStyle.PrimitiveElement.PE_IndicatorRadioButton)
@@ -19,11 +17,12 @@ _FRAMED = (QStyle.PrimitiveElement.PE_PanelButtonCommand,
 
 
 class ThemedStyle(QProxyStyle):
-    """Fusion, with outlines and focus rings from ``theme``."""
+    """Fusion, with frames in ``outline`` and focus rings in ``focus`` (the theme's colours;
+    gui.theme passes them, so this module does not import it back)."""
 
-    def __init__(self, theme: Theme) -> None:
+    def __init__(self, outline: QColor, focus: QColor) -> None:
         super().__init__(QStyleFactory.create("Fusion"))
-        self.theme = theme
+        self._colours = {"outline": QColor(outline), "focus": QColor(focus)}
 
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
                       painter: QPainter, widget: QWidget | None = None) -> None:
@@ -41,7 +40,7 @@ class ThemedStyle(QProxyStyle):
               round_: bool = False) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, round_)
-        pen = QPen(self.theme.qcolor(field), width)
+        pen = QPen(self._colours[field], width)
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
