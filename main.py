@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs", type=int, default=300, metavar="N",
         help="epochs to train before --screenshot (default 300)",
     )
+    p.add_argument("--theme", choices=["system", "light", "dark", "high-contrast"],
+                   help="colour theme of the window (default: the last one chosen, at first "
+                   "the system's)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("presets", help="list the presets with a one-line description each")
@@ -172,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     from gui.app import run_window
 
     return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs,
-                      workspace=args.workspace, scenario_text=args.scenario_text)
+                      workspace=args.workspace, scenario_text=args.scenario_text,
+                      theme=args.theme)
 
 
 if __name__ == "__main__":

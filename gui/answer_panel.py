@@ -40,16 +40,19 @@ from PySide6.QtWidgets import (
 )
 
 from engine.answers import TOLERANCE_SHORT, TOLERANCE_TEXT, Mark
+from gui.theme import current
 from session.answer_slots import AnswerSlot, PhaseCheck, SlotState
 
 MARK_ROLE = Qt.ItemDataRole.UserRole + 1
 """A cell's mark after a check (an ``engine.answers.Mark`` value), or None."""
 LOOK = {  # background, glyph, glyph colour
-    Mark.RIGHT: ("#d8f0dc", "✓", "#1e7b34"),
+    Mark.RIGHT: ("#d8f0dc", "✓", "#186a2c"),
     Mark.WRONG: ("#f9d0d0", "✗", "#b00020"),
     Mark.UNREADABLE: ("#f9d0d0", "✗", "#b00020"),
-    Mark.BLANK: ("#fff1c2", "?", "#8a6d00"),
+    Mark.BLANK: ("#fff1c2", "?", "#735a00"),
 }
+MARK_TEXT = "#202124"
+"""The entry's own text on a marked cell's pale background (whatever the theme)."""
 STATE_TEXT = {
     SlotState.OPEN: "type your answer, then Check (Enter)",
     SlotState.WRONG: "Fix the entries marked ✗ and Check again.",
@@ -250,6 +253,9 @@ class AnswerBlock(QWidget):
         self.table.blockSignals(True)
         item.setData(MARK_ROLE, None if mark is None else str(mark))
         item.setBackground(QBrush() if mark is None else QBrush(QColor(LOOK[mark][0])))
+        # the marks' pale backgrounds are the same in every theme, so is the text on them
+        item.setData(Qt.ItemDataRole.ForegroundRole,
+                     None if mark is None else QBrush(QColor(MARK_TEXT)))
         item.setToolTip(tip)
         self.table.blockSignals(False)
         self.table.viewport().update()
@@ -297,8 +303,9 @@ class AnswerBlock(QWidget):
         state = STATE_TEXT[slot.state]
         self.verdict.setText(line if slot.state is SlotState.CORRECT and line
                              else f"{line} {state}" if line else state)
-        colour = {SlotState.CORRECT: "#1e7b34", SlotState.WRONG: "#b00020"}.get(slot.state,
-                                                                                 "#444")
+        theme = current()
+        colour = theme.hex({SlotState.CORRECT: "ok", SlotState.WRONG: "error"}.get(slot.state,
+                                                                                   "text"))
         self.verdict.setStyleSheet(f"color: {colour};")
 
 
@@ -351,7 +358,8 @@ class AnswerPanel(QWidget):
         self.intro.setText(
             "<b>Solved</b> — the worked solution is above." if check.solved else
             f"<b>Your turn:</b> compute {html.escape(names)} from the tables above.<br>"
-            f"<span style='color:#555'>An entry is right within {TOLERANCE_SHORT}.</span>")
+            f"<span style='color:{current().hex('faint_text')}'>An entry is right within "
+            f"{TOLERANCE_SHORT}.</span>")
         self.intro.setToolTip(f"An entry counts as right {TOLERANCE_TEXT}.")
         self.all_button.setVisible(not check.solved)
         self.show()

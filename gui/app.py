@@ -22,7 +22,8 @@ def _has_display() -> bool:
 
 
 def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300,
-               workspace: str | None = None, scenario_text: str | None = None) -> int:
+               workspace: str | None = None, scenario_text: str | None = None,
+               theme: str | None = None) -> int:
     from engine.fileio import WriteError, check_writable
     from engine.presets import load_presets
     from engine.scenario_text import decode
@@ -71,6 +72,10 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
     limit_blas_threads()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Backprop Playground")
+    from gui.theme import ThemeChoice, notifier, remembered_choice
+
+    # --theme for this run only; otherwise the choice the View menu saved last time
+    notifier().choose(ThemeChoice(theme) if theme else remembered_choice(), remember=False)
     from gui.main_window import MainWindow
 
     window = MainWindow(preset, workspace=workspace)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from gui.accessibility import LiveLabel
+from gui.theme import Theme, ThemeFollower
 from session.events import Diverged
 
 
@@ -18,9 +19,13 @@ class DivergenceBanner(LiveLabel):
         self.setWordWrap(True)
         # wrapped text must never widen the window
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setStyleSheet("background: #fde2e1; color: #7a1212; border: 1px solid #e0a0a0;"
-                           "padding: 6px; font-weight: 600;")
+        self._theme = ThemeFollower(self, self._restyle)
         self.hide()
+
+    def _restyle(self, theme: Theme) -> None:
+        self.setStyleSheet(f"background: {theme.hex('base')}; color: {theme.hex('text')}; "
+                           f"border: 2px solid {theme.hex('error')}; padding: 6px; "
+                           "font-weight: 600;")
 
     def show_divergence(self, event: Diverged) -> None:
         self.setText(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 
 from engine.operands import ChainLine, WeightChain
+from gui.theme import current
 
 MONO = "font-family: 'DejaVu Sans Mono', monospace;"
 LINK = "delta:"
@@ -19,7 +20,8 @@ def _line(line: ChainLine) -> str:
             pieces.append(html.escape(text))
         else:
             layer, unit = ref
-            pieces.append(f'<a href="{LINK}{layer}:{unit}" style="color:#0b5394;">'
+            link = current().hex("link")
+            pieces.append(f'<a href="{LINK}{layer}:{unit}" style="color:{link};">'
                           f"{html.escape(text)}</a>")
     return "&nbsp;" * 4 * line.indent + "".join(pieces)
 
@@ -29,7 +31,8 @@ def chain_html(chain: WeightChain) -> str:
     what = "bias" if chain.i < 0 else "weight"
     parts = chain.parts or tuple(ChainLine.plain(text) for text in chain.lines)
     links = any(ref is not None for line in parts for _, ref in line.parts)
-    hint = (" <span style='color:#555;'>(click a δ in a sum to see how it came about; "
+    faint = current().hex("faint_text")
+    hint = (f" <span style='color:{faint};'>(click a δ in a sum to see how it came about; "
             "click again to fold it)</span>" if links else "")
     body = "<br>".join(_line(line) for line in parts)
     return f"<b>Chain rule of the selected {what}</b>{hint}<br><span style=\"{MONO}\">{body}</span>"

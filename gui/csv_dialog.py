@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,11 +33,10 @@ from PySide6.QtWidgets import (
 from engine.csv_text import looks_like_targets
 from engine.csvdata import CsvPreview
 from engine.data.dataset import MAX_INPUTS
+from gui.theme import current
 
 CHECKS_PER_ROW = 6
 """Input check boxes in one row of their grid."""
-LABEL_COLOUR = QColor("#fff1c9")
-UNUSED_COLOUR = QColor("#9a9a9a")
 
 
 @dataclass(frozen=True)
@@ -203,8 +202,9 @@ class CsvImportDialog(QDialog):
                 item = self.table.item(i, j)
                 if item is None:
                     continue
-                item.setBackground(QBrush(LABEL_COLOUR) if j == self._label_j else QBrush())
-                item.setForeground(QBrush(UNUSED_COLOUR) if j not in used
+                label, faint = current().qcolor("caption_bg"), current().qcolor("faint_text")
+                item.setBackground(QBrush(label) if j == self._label_j else QBrush())
+                item.setForeground(QBrush(faint) if j not in used
                                    and j != self._label_j else QBrush())
             head = self.table.horizontalHeaderItem(j)
             if head is not None:

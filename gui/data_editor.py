@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.data.dataset import MAX_INPUTS, MAX_NAME
+from gui.theme import current
 from session.commands import ReplaceData
 from session.snapshot import DataView
 from session.typed_table import (
@@ -36,7 +37,6 @@ from session.typed_table import (
     table_of,
 )
 
-ERROR_STYLE = "color: #b00020;"
 TARGET_HEADERS = {"classification": "class", "regression": "target"}
 
 
@@ -103,12 +103,12 @@ class DataEditor(QDialog):
         self.error = QLabel()
         self.error.setObjectName("dataEditorError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(f"color: {current().hex('error')};")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.note = QLabel()
         self.note.setObjectName("dataEditorNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note.setStyleSheet("color: palette(placeholder-text);")
         self._layout()
 
         self.add_row.clicked.connect(self.append_row)

@@ -33,6 +33,7 @@ from gui.answer_panel import AnswerPanel, check_toggle
 from gui.chain_rule_view import chain_html, parse_link
 from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
 from gui.operand_table import table_for
+from gui.theme import current
 from session.snapshot import Snapshot, TraceInfo
 
 MONO = "font-family: 'DejaVu Sans Mono', monospace;"
@@ -150,7 +151,7 @@ class InspectorPanel(QWidget):
         self.equations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #555;")
+        self.note.setStyleSheet("color: palette(placeholder-text);")
         self.chain = QLabel()
         self.chain.setObjectName("chainRule")
         self.chain.setWordWrap(True)
@@ -299,14 +300,13 @@ class InspectorPanel(QWidget):
         if trace is None:
             self._show_idle()
             return
-        steps = []
+        steps, theme = [], current()  # done: text; current: highlight; not yet: faint text
         for k, label in enumerate(trace.phases):
             if k == trace.position - 1:
-                steps.append(f"<b style='color:#0b5394'>▶ {label}</b>")
-            elif k < trace.position:
-                steps.append(f"<span style='color:#444'>{label}</span>")
+                steps.append(f"<b style='color:{theme.hex('highlight')}'>▶ {label}</b>")
             else:
-                steps.append(f"<span style='color:#aaa'>{label}</span>")
+                faint = theme.hex("text" if k < trace.position else "faint_text")
+                steps.append(f"<span style='color:{faint}'>{label}</span>")
         self.progress.setText(" · ".join(steps))
         self.progress.setTextFormat(Qt.TextFormat.RichText)
         e = trace.explanation

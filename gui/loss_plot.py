@@ -21,6 +21,8 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidg
 
 from gui.colors import class_color
 from gui.plot_style import IntegerAxis, cache_axes
+from gui.plot_theme import restyle_loss_plot
+from gui.theme import ThemeFollower, current
 from session.present.loss_curve import LOG_FLOOR, loss_range, shown_history
 from session.snapshot import Snapshot
 
@@ -126,7 +128,6 @@ class LossPlot(QWidget):
         plot.showAxis("right")
         right = plot.getAxis("right")
         right.setLabel("accuracy (%)", color="#{:02x}{:02x}{:02x}".format(*ACCURACY_COLOR))
-        right.setTextPen(pg.mkPen(ACCURACY_COLOR))
         plot.scene().addItem(self.accuracy_view)
         right.linkToView(self.accuracy_view)
         self.accuracy_view.setXLink(plot.vb)
@@ -145,11 +146,8 @@ class LossPlot(QWidget):
         plot.vb.sigResized.connect(self._sync_views)
 
         # Hover read-out: a vertical line and a text box at the nearest recorded epoch.
-        self.hover_line = pg.InfiniteLine(angle=90, movable=False,
-                                          pen=pg.mkPen(120, 120, 120, width=1,
-                                                       style=Qt.PenStyle.DotLine))
-        self.hover_text = pg.TextItem(color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 230),
-                                      border=pg.mkPen(170, 170, 170))
+        self.hover_line = pg.InfiniteLine(angle=90, movable=False)  # colours: gui.plot_theme
+        self.hover_text = pg.TextItem()
         for item in (self.hover_line, self.hover_text):
             item.setZValue(30)
             item.hide()
@@ -158,6 +156,7 @@ class LossPlot(QWidget):
                                            slot=self._on_mouse_proxy)
         self.plot_widget.viewport().installEventFilter(self)
         cache_axes(plot)
+        self._theme = ThemeFollower(self, lambda theme: restyle_loss_plot(self, theme))
 
         # The legend is a line of text above the plot rather than a box inside it, so it can
         # never hide part of a curve, whichever way the run goes.
@@ -300,7 +299,7 @@ class LossPlot(QWidget):
         self._classification = classification
         self.plot_item.getAxis("right").setLabel(
             "accuracy (%)" if classification else "R²",
-            color="#{:02x}{:02x}{:02x}".format(*ACCURACY_COLOR))
+            color=current().hex("text"))  # text at 4.5:1; the legend names the green line
         self.accuracy_view.setYRange(0.0, self._score_top(), padding=0.02)
         self._key = None  # redraw the right-axis curves from the other columns
         self._update_legend()
@@ -310,9 +309,10 @@ class LossPlot(QWidget):
 
     def _update_legend(self) -> None:
         """Line samples as text: heavy line = train, dashed = test; dark = loss, green = acc."""
-        entries = [(LOSS_COLOR, False, "train loss")]
+        loss = current().text  # the loss curves are drawn in the theme's text colour
+        entries = [(loss, False, "train loss")]
         if self.test_loss_curve.isVisible():
-            entries.append((LOSS_COLOR, True, "test loss"))
+            entries.append((loss, True, "test loss"))
         score = "accuracy" if self._classification else "R²"
         entries.append((ACCURACY_COLOR, False, f"train {score}"))
         if self.test_acc_curve.isVisible():

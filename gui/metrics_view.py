@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from engine.metrics import ClassScores, RegressionScores, Scores, SetScores
 from gui.colors import NEGATIVE, POSITIVE
 from gui.output_legend import class_label
+from gui.theme import current
 from session.snapshot import Snapshot
 
 
@@ -90,7 +91,7 @@ class MetricsView(QWidget):
                               "“right”: the share of the row predicted right.")
         self.caption.setObjectName("metricsCaption")
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #555;")
+        self.caption.setStyleSheet("color: palette(placeholder-text);")
         self.table.setToolTip(self.caption.text())
         self.regression = QLabel()
         self.regression.setObjectName("regressionScores")
@@ -200,8 +201,9 @@ class MetricsView(QWidget):
         self.regression.setText(
             f"<p style='font-size: 15pt'>R² = <b>{_number(s.r2)}</b> &nbsp; "
             f"RMSE = <b>{_number(s.rmse)}</b></p>"
-            "<p style='color: #555'>R²: the share of the targets' variance the network "
-            "explains (1 is perfect; 0 is no better than always predicting the mean). RMSE: "
+            f"<p style='color: {current().hex('faint_text')}'>R²: the share of the targets' "
+            "variance the network explains (1 is perfect; 0 is no better than always "
+            "predicting the mean). RMSE: "
             f"the typical error, in the targets' units (the targets spread by "
             f"{_number(spread)}).</p>")
 

@@ -36,6 +36,8 @@ from gui.map_colors import discretized, rgba_classes
 from gui.output_fit import FitLayer
 from gui.output_legend import OutputKind, input_label, legend_text, output_kind
 from gui.plot_style import cache_axes
+from gui.plot_theme import restyle_output_view
+from gui.theme import ThemeFollower
 from session.present.levels import activation_levels
 from session.present.output import can_discretize, class_heights
 from session.snapshot import Snapshot
@@ -94,6 +96,7 @@ class OutputView(QWidget):
         self.traced = pg.ScatterPlotItem(size=16, pxMode=True, brush=pg.mkBrush(0, 0, 0, 0),
                                          pen=pg.mkPen((20, 20, 20), width=2))
         self.traced.setZValue(15)
+        self._theme = ThemeFollower(self, lambda theme: restyle_output_view(self, theme))
         plot.addItem(self.traced)
         self.caption = pg.TextItem(color=(30, 30, 30), fill=pg.mkBrush(255, 255, 255, 215),
                                    anchor=(0, 0))
@@ -124,7 +127,7 @@ class OutputView(QWidget):
         self.legend = QLabel()
         self.legend.setObjectName("outputLegend")
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet("color: #444;")
+        self.legend.setStyleSheet("color: palette(window-text);")
 
         boxes = QHBoxLayout()
         boxes.addWidget(self.show_test)

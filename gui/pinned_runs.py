@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from engine.pinned import MAX_LABEL, MAX_PINNED
 from gui.loss_plot import ACCURACY_COLOR, LossPlot, format_metric
+from gui.theme import current
 from gui.worker import WorkerClient
 from session import commands as c
 from session.pinned import ShownPin
@@ -113,7 +114,8 @@ class PinnedRunsBar(QWidget):
             self.menu.addSeparator()
             self._action("Unpin all", "unpinAllRuns", c.UnpinRun(None))
         if not pins:
-            self.legend.setText("<span style='color: #666'>keeps its curves to compare</span>")
+            faint = current().hex("faint_text")
+            self.legend.setText(f"<span style='color: {faint}'>keeps its curves to compare</span>")
             self.legend.setToolTip("Pin run keeps this run's loss and accuracy curves in the "
                                    "plot; change a setting or Reset, train, and compare")
             return

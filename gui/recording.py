@@ -43,6 +43,7 @@ from gui.record_options import (
     check_size,
     format_for,
 )
+from gui.theme import current
 from session.snapshot import Snapshot
 
 IDLE_TIP = ("Record animation: the diagram, output view, loss plot or whole window as an "
@@ -52,7 +53,6 @@ GRAB_SHARE = 3.0
 takes at most a third of the window's time, however large the views."""
 RECORD_TEXT, STOP_TEXT = "●", "■"
 """The toolbar has no room for words at 1024 pixels: a dot to record, a square to stop."""
-RECORDING_STYLE = "QToolButton { color: #c62828; font-weight: bold; }"
 
 
 def summary(path: str, store: FrameStore, size: int) -> str:
@@ -82,7 +82,8 @@ class Recorder(QObject):
         self.button = named(QToolButton(), "recordButton", "Record animation", IDLE_TIP)
         self.button.setText(RECORD_TEXT)
         self.button.setCheckable(True)
-        self.button.setStyleSheet(RECORDING_STYLE)
+        self.button.setStyleSheet(
+            f"QToolButton {{ color: {current().hex('error')}; font-weight: bold; }}")
         self.button.clicked.connect(self._on_button)
         self._place_button()
         self.action = QAction("Record a&nimation…", window)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from gui.inspector_dock import SHORTCUT, InspectorDock
+from gui.theme_menu import ThemeMenu
 
 
 class ViewMenu:
@@ -20,3 +21,4 @@ class ViewMenu:
         self.detach.setCheckable(True)
         self.detach.toggled.connect(dock.action.setChecked)
         dock.action.toggled.connect(self.detach.setChecked)
+        self.theme = ThemeMenu(self.menu)

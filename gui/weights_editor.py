@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from engine.activations import ACTIVATIONS
 from engine.explain import sub, sup
 from engine.matrix_text import MatrixTextError, fit_matrix, fit_vector, parse_matrix
+from gui.theme import current
 from session.commands import SetLayer
 from session.snapshot import Snapshot
 
-ERROR_STYLE = "color: #b00020;"
 FIT_COLUMNS = 4096
 """Tables of at most this many numbers fit their columns to the numbers' widths."""
 Index = QModelIndex | QPersistentModelIndex
@@ -164,7 +164,7 @@ class WeightsEditor(QDialog):
         self.error = QLabel()
         self.error.setObjectName("weightsError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(f"color: {current().hex('error')};")
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self._layout()
 

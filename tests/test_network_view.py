@@ -22,6 +22,7 @@ from engine.trainer import Trainer
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
 from gui.network import NetworkView
 from gui.network.style import MUTED_EDGE
+from gui.theme import current
 from session.present.formats import format_value, parse_finite
 from session.snapshot import DataView, Snapshot, build_snapshot
 from tests.factories import make_snapshot, make_trainer
@@ -269,9 +270,9 @@ def test_invalid_entries_never_emit(qtbot, view: NetworkView, typed: str) -> Non
     with qtbot.assertNotEmitted(view.weightEditRequested):
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert editor.isVisible()
-    assert "d62728" in editor.styleSheet()  # red border
+    assert current().hex("error") in editor.styleSheet()  # the theme's error border
     qtbot.keyClicks(editor, "1")  # typing again clears the error
-    assert "d62728" not in editor.styleSheet()
+    assert current().hex("error") not in editor.styleSheet()
 
 
 def test_escape_cancels(qtbot, view: NetworkView) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
 
+from gui.theme import current
 from session.present.formats import MAX_EDITOR_CHARS, parse_finite
 
 
@@ -28,8 +29,14 @@ class ValueEditor(QLineEdit):
     accepted = Signal(float)
     cancelled = Signal()
 
-    _ERROR_STYLE = "QLineEdit#valueEditor { border: 2px solid #d62728; background: #fff5f5; }"
-    _NORMAL_STYLE = "QLineEdit#valueEditor { border: 2px solid #3c4043; background: white; }"
+    @staticmethod
+    def _style(border: str) -> str:
+        """Text and background from the theme (never white on white), a 2-px ``border`` field."""
+        t = current()
+        return (f"QLineEdit#valueEditor {{ border: 2px solid {t.hex(border)}; "
+                f"background: {t.hex('base')}; color: {t.hex('text')}; "
+                f"selection-background-color: {t.hex('highlight')}; "
+                f"selection-color: {t.hex('highlight_text')}; }}")
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -38,7 +45,7 @@ class ValueEditor(QLineEdit):
         self.setValidator(FiniteFloatValidator(self))
         self.setMaxLength(MAX_EDITOR_CHARS)
         self.setFixedWidth(170)
-        self.setStyleSheet(self._NORMAL_STYLE)
+        self.setStyleSheet(self._style('text'))
         self.textEdited.connect(self._clear_error)
         self._active = False
         self.invalid = False
@@ -50,6 +57,7 @@ class ValueEditor(QLineEdit):
 
     def open_at(self, text: str, pos: QPoint, hint: str) -> None:
         self._clear_error()
+        self.setStyleSheet(self._style('text'))  # the theme may have changed since
         self.setText(text)
         self.setToolTip(hint)
         self.setPlaceholderText("a finite number")
@@ -104,7 +112,7 @@ class ValueEditor(QLineEdit):
 
     def _show_error(self) -> None:
         self.invalid = True
-        self.setStyleSheet(self._ERROR_STYLE)
+        self.setStyleSheet(self._style('error'))
         QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), "enter a finite number",
                           self)
 
@@ -112,7 +120,7 @@ class ValueEditor(QLineEdit):
     def _clear_error(self) -> None:
         if self.invalid:
             self.invalid = False
-            self.setStyleSheet(self._NORMAL_STYLE)
+            self.setStyleSheet(self._style('text'))
 
 
 @dataclass(frozen=True)

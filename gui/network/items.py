@@ -85,7 +85,7 @@ class DecorItem(pg.GraphicsObject):
             for r, brush in zip(self._bias_rects, self._bias_brushes, strict=False):
                 p.fillRect(r, brush)
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.setPen(pen(QColor(70, 70, 70), 1.0))
+            p.setPen(pen(TEXT, 1.0))
             p.drawPath(self._bias_outline)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         p.setPen(TEXT)
@@ -189,7 +189,7 @@ class TraceItem(pg.GraphicsObject):
     def paint(self, p: QPainter, *args: object) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        dark = pen(QColor(90, 90, 90), 1.0)
+        dark = pen(TEXT, 1.0)
         for r, frame_pen in self._frames:
             inset = frame_pen.widthF() / 2
             p.setPen(frame_pen)

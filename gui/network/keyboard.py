@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
+from gui.theme import current
+
 
 class NetworkView(Protocol):
     """What the keys need of the diagram (``gui.network.view.NetworkView``)."""
@@ -33,9 +35,11 @@ Cursor = tuple  # ("unit", column, j) or ("edge", layer, i, j), as NetworkView.h
 KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home,
         Qt.Key.Key_End, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space}
 """The keys the diagram takes from the window's shortcuts while it has the focus."""
-FOCUS_STYLE = ("QGraphicsView { border: 2px solid transparent; }"
-               "QGraphicsView:focus { border: 2px solid #0b5394; }")
-"""A 2-px focus ring (8.3:1 against white), none without focus."""
+def focus_style() -> str:
+    """A 2-px focus ring in the theme's focus colour (≥ 3:1, tests/test_themes.py), none
+    without focus."""
+    return ("QGraphicsView { border: 2px solid transparent; }"
+            f"QGraphicsView:focus {{ border: 2px solid {current().hex('focus')}; }}")
 
 
 def step(sizes: tuple[int, ...], cursor: Cursor | None, key: Qt.Key) -> Cursor:
@@ -86,7 +90,7 @@ class DiagramKeys(QObject):
         self._canvas = canvas
         self.cursor: Cursor | None = None
         canvas.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        canvas.setStyleSheet(FOCUS_STYLE)
+        canvas.setStyleSheet(focus_style())
         canvas.setAccessibleDescription(
             "Arrow keys move between units and weights, layer by layer; Enter edits, Space "
             "shows the chain rule")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from engine.trace_display import EdgeQuantity, TraceDisplay
 from gui.accessibility import LiveLabel
 from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE, ZERO
-from gui.network.style import ACTIVE_CAPTION_BG, OUTLINE
+from gui.network.style import OUTLINE, active_caption_bg
 from gui.network.tooltips import (
     NORMAL_COLORBAR_TIP,
     NORMAL_LEGEND,
@@ -29,6 +29,7 @@ from gui.network.tooltips import (
     gradient_bar_tip,
     phase_legend,
 )
+from gui.theme import current
 from session.present.layer_scales import SEPARATOR, LayerScaleText, layer_scale_text
 from session.present.levels import RGB
 
@@ -179,10 +180,7 @@ class DiagramLegend(QWidget):
         bold = self._caption.font()
         bold.setBold(True)
         self._caption.setFont(bold)
-        self._caption.setStyleSheet(
-            f"QLabel#traceCaption {{ background: {ACTIVE_CAPTION_BG}; color: #202124; "
-            "padding: 2px 6px; }"
-        )
+        self.restyle()
         self._caption.setFixedHeight(int(2 * QFontMetricsF(bold).lineSpacing() + 6))
         self._caption.hide()
         self.grad_bar = ColorBar(self, (GRADIENT_NEGATIVE, ZERO, GRADIENT_POSITIVE))
@@ -216,6 +214,14 @@ class DiagramLegend(QWidget):
         layout.addWidget(self._caption)
         layout.addLayout(self._row)
         self._arrange()
+
+
+    def restyle(self) -> None:
+        """Colour the phase caption after the current theme."""
+        self._caption.setStyleSheet(
+            f"QLabel#traceCaption {{ background: {active_caption_bg()}; "
+            f"color: {current().hex('text')}; padding: 2px 6px; }}"
+        )
 
     def _arrange(self) -> None:
         """The legend text beside the colour bars, or under them when the diagram is too

@@ -5,25 +5,46 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 
+from gui.theme import Theme, current
 from session.present.layout import Box
 
-BACKGROUND = QColor(255, 255, 255)
-TEXT = QColor(60, 64, 67)
-FAINT_TEXT = QColor(120, 124, 128)
-OUTLINE = QColor(175, 178, 182)
-HIGHLIGHT = QColor(25, 25, 25)
-ACTIVE_BAND = QColor(255, 226, 120, 95)
-"""Phase stepping: the soft yellow band behind the column the current phase works on."""
-ACTIVE_CAPTION_BG = "#fff1c1"
-VEIL = QColor(255, 255, 255, 190)
-"""Phase stepping: the white veil over the units of columns not computed yet."""
+# Shared QColor objects, recoloured in place by ``apply_theme`` (the diagram's modules import
+# them by name, so the objects stay the same and the next render picks up the new theme).
+BACKGROUND = QColor()
+TEXT = QColor()
+FAINT_TEXT = QColor()
+OUTLINE = QColor()
+HIGHLIGHT = QColor()
+ACTIVE_BAND = QColor()
+"""Phase stepping: the soft band behind the column the current phase works on."""
+VEIL = QColor()
+"""Phase stepping: the veil (in the background's colour) over columns not computed yet."""
 FADED_ALPHA = 60
 """Phase stepping: opacity of the edges into columns not computed yet."""
-MUTED_EDGE = QColor(214, 216, 218)
+MUTED_EDGE = QColor()
 """Phase stepping: edges of layers whose ∂L/∂w is not computed yet."""
-DEAD_EDGE = QColor(150, 152, 156)
+DEAD_EDGE = QColor()
 """Dead links (TensorFlow Playground rules, L1): dashed mid grey, unlike a near-white zero."""
-TEXT_BOX = QColor(255, 255, 255, 225)
+TEXT_BOX = QColor()
+FOCUS = QColor()
+"""The diagram's keyboard focus border."""
+
+
+def apply_theme(theme: Theme) -> None:
+    """Recolour the shared colours to ``theme``."""
+    for color, field in ((BACKGROUND, "base"), (TEXT, "text"), (FAINT_TEXT, "faint_text"),
+                         (OUTLINE, "outline"), (HIGHLIGHT, "text"), (ACTIVE_BAND, "band"),
+                         (VEIL, "veil"), (MUTED_EDGE, "muted_edge"), (DEAD_EDGE, "dead_edge"),
+                         (TEXT_BOX, "text_box"), (FOCUS, "focus")):
+        color.setRgb(*getattr(theme, field))
+
+
+def active_caption_bg() -> str:
+    """Background of the caption of the active column, as #rrggbb."""
+    return current().hex("caption_bg")
+
+
+apply_theme(current())
 
 
 def pen(color: QColor, width: float) -> QPen:

@@ -19,6 +19,7 @@ from gui.network.keyboard import DiagramKeys
 from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene
 from gui.network.style import BACKGROUND
+from gui.network.theming import follow_theme
 from gui.network.tooltips import hover_tooltip
 from session.present.diagram import trace_fits
 from session.present.formats import bias_symbol, weight_symbol
@@ -78,6 +79,7 @@ class NetworkView(QWidget):
         self._hover_global = QPoint()
         self._centers: list[float] = []
         self._vb.sigResized.connect(self._on_canvas_resized)
+        self._theme_follower = follow_theme(self)
 
     def _build_canvas(self) -> None:
         """The graphics view, its pixel-for-pixel view box and the items drawn in it."""

@@ -30,6 +30,7 @@ from engine.features import available_features
 from engine.scenario import Scenario
 from gui.colors import NEGATIVE, POSITIVE, class_color, signed_color
 from gui.panels.widgets import EditSender, name, side_combo
+from gui.theme import current
 from session.commands import RegenerateData, Section, edit
 
 CELL = QSize(72, 74)
@@ -51,7 +52,7 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
     info = DATASETS[key]
     ds = generate(key, min(info.default_samples, 300), 0.0 if info.fixed_size else 0.05, 0)
     pix = QPixmap(size, size)
-    pix.fill(QColor(250, 250, 250))
+    pix.fill(current().qcolor("base"))
     real = REAL_BY_KEY.get(key)
     if real is not None and real.image_shape is not None:
         return QIcon(_image_icon(ds.x[0], real.image_shape, size))
