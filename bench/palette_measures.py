@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gui.color_science import Deficiency, contrast, delta_e, simulate  # noqa: E402
-from gui.colors import EdgePalette, edge_palette  # noqa: E402
-from session.present.levels import EDGE_LEVELS, RGB, diverging_rgb  # noqa: E402
+from gui.color_science import Deficiency, contrast, delta_e, simulate
+from gui.colors import EdgePalette, edge_palette
+from session.present.levels import EDGE_LEVELS, RGB, diverging_rgb
 
 BACKGROUNDS: dict[str, tuple[RGB, bool]] = {
     "light (white)": ((255, 255, 255), False),
