@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from gui.class_symbols import class_glyph
 from gui.colors import NEGATIVE, POSITIVE, class_color
 from session.snapshot import DataView
 
@@ -47,13 +48,17 @@ def input_label(d: DataView, column: int) -> str:
     return f"x{str(column + 1).translate(SUBSCRIPTS)}" if name == default else name
 
 
-def _swatch(rgb: tuple[int, int, int]) -> str:
-    return f"<span style='color: rgb{rgb}'>■</span>"
+def _swatch(rgb: tuple[int, int, int], glyph: str = "■") -> str:
+    return f"<span style='color: rgb{rgb}'>{glyph}</span>"
 
 
 def legend_text(d: DataView) -> str:
-    """What the colours mean for this data (1-D plots have no coloured background)."""
-    neg, pos = _swatch(NEGATIVE), _swatch(POSITIVE)
+    """What the colours and marker shapes mean for this data (1-D plots have no coloured
+    background)."""
+    if d.task == "regression":
+        neg, pos = _swatch(NEGATIVE), _swatch(POSITIVE)
+    else:
+        neg, pos = _swatch(NEGATIVE, class_glyph(0)), _swatch(POSITIVE, class_glyph(1))
     names = [class_label(d, k) for k in range(max(d.n_classes, 2))]
     kind = output_kind(d)
     if kind is OutputKind.FIT:
@@ -71,7 +76,7 @@ def legend_text(d: DataView) -> str:
         return ("Colour: the prediction — orange negative, blue positive. "
                 "Points: the targets." + held)
     if d.n_classes > 2:
-        listed = ", ".join(f"{_swatch(class_color(k))} {class_label(d, k)}"
+        listed = ", ".join(f"{_swatch(class_color(k), class_glyph(k))} {class_label(d, k)}"
                            for k in range(d.n_classes))
         return f"{listed}. Paler = less sure.{held}"
     return (f"{neg} {names[0]} · {pos} {names[1]}. Background: the network's output. "

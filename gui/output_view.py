@@ -23,14 +23,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from engine.activations import get_activation
 from engine.maps import CurveMaps, PlaneMaps
-from gui.colors import (
-    NEGATIVE,
-    POSITIVE,
-    ZERO,
-    class_color,
-    map_lut,
-    signed_lut,
-)
+from gui.class_symbols import point_symbols
+from gui.colors import NEGATIVE, POSITIVE, ZERO, class_color, map_lut, signed_lut
 from gui.map_axes import MapAxesChooser
 from gui.map_colors import discretized, rgba_classes
 from gui.output_fit import FitLayer
@@ -295,7 +289,8 @@ class OutputView(QWidget):
             ys = x[:, cy] if d.n_inputs >= 2 else labels.astype(float)
             if d.n_inputs == 1 and d.task == "classification":
                 ys = class_heights(labels, d.output_activation)
-            item.setData(x=x[:, cx], y=ys, brush=self._point_brushes(labels), pen=pen)
+            item.setData(x=x[:, cx], y=ys, brush=self._point_brushes(labels), pen=pen,
+                         symbol=point_symbols(labels, d.task == "classification"))
 
     @Slot()
     def _redraw_map(self, *_args: object) -> None:

@@ -162,7 +162,7 @@ def test_legend_shows_palette_scale(view: NetworkView) -> None:
     peak = max(float(np.abs(w).max()) for w in (*snap.weights, *snap.biases))
     assert view._legend.colorbar.end_labels() == (f"−{peak:.2g}", f"+{peak:.2g}")
     texts = [label.text() for label in view.findChildren(QLabel)]
-    assert any("orange negative" in t and "blue positive" in t for t in texts)
+    assert any("orange, dashed negative" in t and "blue positive" in t for t in texts)
 
 
 def test_clearing_the_snapshot(view: NetworkView) -> None:
@@ -575,7 +575,7 @@ def test_edges_switch_to_the_gradient_palette(view: NetworkView) -> None:
     assert grad_bar.title() == "∂L/∂w"
     assert view._scene.phase.trace_item.tags() == ["∂L/∂W²"]  # only the layer computed so far
     legend = " ".join(label.text() for label in view.findChildren(QLabel))
-    assert "Edges ∂L/∂w: purple − · green +" in legend
+    assert "Edges ∂L/∂w: purple, dashed − · green +" in legend
 
     update = d["update"]
     view.set_trace(update)

@@ -5,6 +5,9 @@ Colour buckets (``session.present.diagram.edge_buckets``) are each stroked as on
 rebuilds the cached paths (cheap, vectorised); ``paint`` only strokes them. A bundled first
 layer (wide inputs) is the first ``n_band`` segments: short stretches of bands, stroked one
 band width wide whatever their value, never as wide edges.
+
+Sign is shown beyond colour: every pen of a negative colour step is dashed (``signed_pen``),
+positive and zero ones solid — one pen per bucket, so dashing costs no extra paths.
 """
 
 from __future__ import annotations
@@ -17,10 +20,26 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 
-from gui.colors import NEGATIVE, POSITIVE, ZERO
+from gui.colors import EDGE_ZERO, NEGATIVE, POSITIVE
 from gui.network.style import DEAD_EDGE, FADED_ALPHA, MUTED_EDGE, dashed_pen, pen
 from session.present.diagram import edge_buckets
 from session.present.levels import EDGE_LEVELS, RGB, diverging_rgb
+
+NEGATIVE_DASH = (5.0, 2.5)
+"""A negative edge's dash, in pixels (on, off): longer than a dead link's 3-3 dashes."""
+
+
+def signed_pen(color: QColor, width: float, negative: bool) -> QPen:
+    """An edge pen: dashed when it draws a negative value, solid otherwise. Qt measures a dash
+    pattern in pen widths, so the pixel lengths (a little longer for wider edges) are divided
+    by the width."""
+    p = pen(color, width)
+    if negative:
+        w = max(width, 1.0)
+        on, off = NEGATIVE_DASH
+        p.setStyle(Qt.PenStyle.CustomDashLine)
+        p.setDashPattern([(on + 1.5 * (w - 1)) / w, (off + 0.8 * (w - 1)) / w])
+    return p
 
 
 class EdgeItem(pg.GraphicsObject):
@@ -40,6 +59,8 @@ class EdgeItem(pg.GraphicsObject):
         self._skip_faint = False
         self._alpha = 255
         self._palette = (NEGATIVE, POSITIVE)
+        self._zero = EDGE_ZERO
+        self.dash_negative = True  # False only to measure what dashing costs (bench/)
         self._muted_pen = pen(MUTED_EDGE, 1.0)
         self._widths: np.ndarray | None = None
         self.dead_pen = dashed_pen(DEAD_EDGE, 1.0)
@@ -73,21 +94,27 @@ class EdgeItem(pg.GraphicsObject):
     def _make_pens(self) -> None:
         self._wide_pens = {}
         self._thin_pens = {
-            q: pen(self.color(q, self._alpha), 1.0) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
+            q: self._pen(q, self.color(q, self._alpha), 1.0)
+            for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
         }
         self._band_pens = {
-            q: pen(self.color(q), self._band_px) for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
+            q: self._pen(q, self.color(q), self._band_px)
+            for q in range(-EDGE_LEVELS, EDGE_LEVELS + 1)
         }
 
-    def set_palette(self, negative: RGB, positive: RGB) -> None:
-        """The colours of the two ends (takes effect at the next ``set_values``)."""
-        if (negative, positive) != self._palette:
-            self._palette = (negative, positive)
+    def _pen(self, level: int, color: QColor, width: float) -> QPen:
+        return signed_pen(color, width, self.dash_negative and level < 0)
+
+    def set_palette(self, negative: RGB, positive: RGB, zero: RGB = EDGE_ZERO) -> None:
+        """The colours of the two ends and of zero (takes effect at the next ``set_values``);
+        ``gui.colors.edge_palette`` gives them for a light or dark background."""
+        if (negative, positive) != self._palette or zero != self._zero:
+            self._palette, self._zero = (negative, positive), zero
             self._make_pens()
 
     def color(self, level: int, alpha: int = 255) -> QColor:
         """The colour of signed colour step ``level`` in the current palette."""
-        return QColor(*diverging_rgb(level / EDGE_LEVELS, ZERO, *self._palette), alpha)
+        return QColor(*diverging_rgb(level / EDGE_LEVELS, self._zero, *self._palette), alpha)
 
     def width_for(self, level: int) -> float:
         """Pen width in pixels for an edge's colour step: 1 px near 0 up to 3–6 px."""
@@ -143,7 +170,7 @@ class EdgeItem(pg.GraphicsObject):
                 wide.append((self._wide_pen(q, alpha, px),
                              [lines[i] for i in bucket.indices.tolist()]))
             elif q != 0 or not self._skip_faint:
-                thin_pen = (pen(self.color(q, FADED_ALPHA), 1.0) if bucket.faded
+                thin_pen = (self._pen(q, self.color(q, FADED_ALPHA), 1.0) if bucket.faded
                             else self._thin_pens[q])
                 thin.append((thin_pen, _pairs_path(seg)))
         self._thin, self._wide = bands + thin, wide
@@ -154,8 +181,12 @@ class EdgeItem(pg.GraphicsObject):
         key = (level, alpha, px)
         made = self._wide_pens.get(key)
         if made is None:
-            made = self._wide_pens[key] = pen(self.color(level, alpha), px)
+            made = self._wide_pens[key] = self._pen(level, self.color(level, alpha), px)
         return made
+
+    def wide_pens(self) -> list[QPen]:
+        """The pens of the wide edges, in stroke order (for tests and pictures)."""
+        return [p for p, _ in self._wide]
 
     def thin_pens(self) -> list[QPen]:
         """The pens of the 1-px paths, in stroke order (for tests and pictures)."""

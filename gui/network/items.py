@@ -25,6 +25,7 @@ class DecorItem(pg.GraphicsObject):
         self._bias_outline = QPainterPath()
         self._bias_brushes: list[QBrush] = []
         self._bias_text: list[tuple[QRectF, str]] = []
+        self._bias_minus: list[QLineF] = []  # a minus bar on each negative bias's square
         self._labels: list[tuple[QRectF, str]] = []
         self._captions: list[tuple[QRectF, str]] = []
         self._brush_cache = {
@@ -64,8 +65,16 @@ class DecorItem(pg.GraphicsObject):
 
     def set_biases(self, levels: np.ndarray, texts: list[tuple[QRectF, str]]) -> None:
         self._bias_brushes = [self._brush_cache[q] for q in levels.tolist()]
+        self._bias_minus = [
+            QLineF(r.left() + 2, r.center().y(), r.right() - 2, r.center().y())
+            for r, q in zip(self._bias_rects, levels.tolist(), strict=False) if q < 0
+        ]
         self._bias_text = texts
         self.update()
+
+    def negative_bias_marks(self) -> list[QLineF]:
+        """The minus bars drawn on negative biases' squares (for tests)."""
+        return list(self._bias_minus)
 
     def set_active_caption(self, column: int) -> None:
         """Draw this column's caption bold and dark (−1: none)."""
@@ -87,6 +96,9 @@ class DecorItem(pg.GraphicsObject):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.setPen(pen(TEXT, 1.0))
             p.drawPath(self._bias_outline)
+            if self._bias_minus:  # sign beyond colour (issue 15)
+                p.setPen(pen(QColor(40, 40, 40), 1.5))
+                p.drawLines(self._bias_minus)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         p.setPen(TEXT)
         p.setFont(self.label_font)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -14,13 +14,22 @@ from PySide6.QtGui import (
     QLinearGradient,
     QPainter,
     QPaintEvent,
+    QPen,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.trace_display import EdgeQuantity, TraceDisplay
 from gui.accessibility import LiveLabel
-from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE, ZERO
+from gui.colors import (
+    EDGE_ZERO,
+    GRADIENT_NEGATIVE,
+    GRADIENT_POSITIVE,
+    NEGATIVE,
+    POSITIVE,
+    edge_palette,
+)
+from gui.network.edges import signed_pen
 from gui.network.style import OUTLINE, active_caption_bg
 from gui.network.tooltips import (
     NORMAL_COLORBAR_TIP,
@@ -39,17 +48,25 @@ TEXT_ROOM = 320
 
 class ColorBar(QWidget):
     """A diverging palette from −scale to +scale, with its end values and an optional title
-    (the weights' orange–blue, or the purple–green of gradients while phase stepping)."""
+    (the weights' orange–blue, or the purple–green of gradients while phase stepping). Under
+    the bar, an edge sample: dashed in the negative colour, solid in the positive one, as the
+    diagram draws them."""
 
     def __init__(self, parent: QWidget | None = None,
-                 colors: tuple[RGB, ...] = (NEGATIVE, ZERO, POSITIVE)) -> None:
+                 colors: tuple[RGB, ...] = (NEGATIVE, EDGE_ZERO, POSITIVE)) -> None:
         super().__init__(parent)
         self._scale = 1.0
         self._colors = colors
         self._title = ""
         self._title_width = 0.0
         self._end_text: str | None = None
-        self.setFixedSize(140, 20)
+        self.setFixedSize(140, 24)
+
+    def set_colors(self, colors: tuple[RGB, ...]) -> None:
+        """The palette's colours, negative end first (they change with the theme)."""
+        if colors != self._colors:
+            self._colors = colors
+            self.update()
 
     def set_scale(self, scale: float) -> None:
         if scale != self._scale:
@@ -64,7 +81,7 @@ class ColorBar(QWidget):
             bold.setBold(True)
             extra = QFontMetricsF(bold).horizontalAdvance(title) + 6 if title else 0
             self._title_width = extra
-            self.setFixedSize(140 + math.ceil(extra), 20)
+            self.setFixedSize(140 + math.ceil(extra), 24)
             self.update()
 
     def title(self) -> str:
@@ -80,6 +97,11 @@ class ColorBar(QWidget):
     def end_labels(self) -> tuple[str, str]:
         end = f"{self._scale:.2g}" if self._end_text is None else self._end_text
         return f"−{end}", f"+{end}"
+
+    def sample_pens(self) -> tuple[QPen, QPen]:
+        """The pens of the negative and positive edge samples under the bar."""
+        return (signed_pen(QColor(*self._colors[0]), 2.0, True),
+                signed_pen(QColor(*self._colors[-1]), 2.0, False))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -99,13 +121,19 @@ class ColorBar(QWidget):
             p.setFont(font)
         wl = fm.horizontalAdvance(lo) + 4
         wh = fm.horizontalAdvance(hi) + 4
-        bar = QRectF(x0 + wl, 5, self.width() - x0 - wl - wh, self.height() - 10)
+        bar = QRectF(x0 + wl, 3, self.width() - x0 - wl - wh, self.height() - 13)
         grad = QLinearGradient(bar.topLeft(), bar.topRight())
         for t, c in zip((0.0, 0.5, 1.0), self._colors, strict=True):
             grad.setColorAt(t, QColor(*c))
         p.fillRect(bar, grad)
         p.setPen(OUTLINE)
         p.drawRect(bar)
+        y = bar.bottom() + 5
+        neg, pos = self.sample_pens()
+        p.setPen(neg)
+        p.drawLine(QPointF(bar.left(), y), QPointF(bar.center().x() - 3, y))
+        p.setPen(pos)
+        p.drawLine(QPointF(bar.center().x() + 3, y), QPointF(bar.right(), y))
         p.setPen(self.palette().windowText().color())
         p.drawText(QRectF(x0, 0, wl, self.height()), flags | Qt.AlignmentFlag.AlignLeft, lo)
         p.drawText(
@@ -180,14 +208,14 @@ class DiagramLegend(QWidget):
         bold = self._caption.font()
         bold.setBold(True)
         self._caption.setFont(bold)
-        self.restyle()
         self._caption.setFixedHeight(int(2 * QFontMetricsF(bold).lineSpacing() + 6))
         self._caption.hide()
-        self.grad_bar = ColorBar(self, (GRADIENT_NEGATIVE, ZERO, GRADIENT_POSITIVE))
+        self.grad_bar = ColorBar(self, (GRADIENT_NEGATIVE, EDGE_ZERO, GRADIENT_POSITIVE))
         self.grad_bar.setObjectName("gradientColorBar")
         self.grad_bar.setFont(small)
         self.grad_bar.set_end_text("max")
         self.grad_bar.hide()
+        self.restyle()
         self._two_lines = math.ceil(2 * QFontMetricsF(small).lineSpacing() + 2)
         # each layer's ∂L/∂w or Δw scale; its room is kept through every phase, so the
         # diagram does not move when it fills
@@ -217,7 +245,9 @@ class DiagramLegend(QWidget):
 
 
     def restyle(self) -> None:
-        """Colour the phase caption after the current theme."""
+        """Colour the phase caption and the gradient bar after the current theme."""
+        pal = edge_palette(current().is_dark)
+        self.grad_bar.set_colors((pal.gradient_negative, pal.zero, pal.gradient_positive))
         self._caption.setStyleSheet(
             f"QLabel#traceCaption {{ background: {active_caption_bg()}; "
             f"color: {current().hex('text')}; padding: 2px 6px; }}"

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFontMetricsF
 
 from engine.maps import CurveMaps
 from engine.trace_display import TraceDisplay
-from gui.colors import GRADIENT_NEGATIVE, GRADIENT_POSITIVE, NEGATIVE, POSITIVE
+from gui.colors import edge_palette
 from gui.network.block import BlockImage
 from gui.network.edges import EdgeItem
 from gui.network.items import DecorItem, OverlayItem
@@ -20,6 +20,7 @@ from gui.network.phase import PhaseOverlay
 from gui.network.style import DEAD_EDGE, FADED_ALPHA, MUTED_EDGE, rect
 from gui.network.thumbnails import Thumbnails
 from gui.network.tooltips import bias_text
+from gui.theme import current
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
 from session.present.input_block import BlockSpec, block_spec
 from session.present.layout import DiagramLayout, TextRoom, compute_layout
@@ -168,10 +169,11 @@ class DiagramScene:
         starts = None if lay.bundle is None else lay.bundle.group_starts()
         coloring = self.coloring = edge_coloring(weights, scale, tr, snap.dead_links, tf_rules,
                                                  starts)
+        pal = edge_palette(current().is_dark)  # gradients: darker than weights on white
         if coloring.gradient_palette:
-            self.edges.set_palette(GRADIENT_NEGATIVE, GRADIENT_POSITIVE)
+            self.edges.set_palette(pal.gradient_negative, pal.gradient_positive, pal.zero)
         else:
-            self.edges.set_palette(NEGATIVE, POSITIVE)
+            self.edges.set_palette(pal.negative, pal.positive, pal.zero)
         self.edges.set_values(coloring.levels, coloring.magnitude, coloring.muted,
                               coloring.faded, coloring.dead, coloring.widths)
         if snap.maps is not self._drawn_maps:  # maps refresh less often than weights

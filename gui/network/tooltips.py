@@ -14,7 +14,7 @@ from engine.trace_display import EdgeQuantity, TraceDisplay, UnitQuantity
 from session.present.formats import bias_symbol, format_value, short_value, weight_symbol
 from session.snapshot import Snapshot
 
-NORMAL_LEGEND = ("weight / bias / activation: orange negative · blue positive; "
+NORMAL_LEGEND = ("weight / bias / activation: orange, dashed negative · blue positive; "
                  "thicker edge = larger |w|; small corner square = bias")
 NORMAL_COLORBAR_TIP = (
     "Edges and bias squares saturate at ±scale, the largest |w| or |b| in the network\n"
@@ -164,11 +164,11 @@ def phase_legend(tr: TraceDisplay, unit_scale: float | None, dimmed: bool) -> Ph
     if tr.edge_kind is EdgeQuantity.WEIGHT:
         edges, more = "Edges: weights w.", " Thicker = larger |w|."
     elif tr.edge_kind is EdgeQuantity.GRADIENT:
-        edges = "Edges ∂L/∂w: purple − · green +."
+        edges = "Edges ∂L/∂w: purple, dashed − · green +."
         more = (" ∂L/∂w of this step, each layer on its own scale (listed below the bars); "
                 "thicker = larger |∂L/∂w| within its layer.")
     else:
-        edges = "Edges Δw: purple − · green +."
+        edges = "Edges Δw: purple, dashed − · green +."
         more = (" Δw is the change this update made, each layer on its own scale (listed "
                 "below the bars); thicker = larger |Δw| within its layer.")
     if tr.unit_kind is UnitQuantity.ERROR:

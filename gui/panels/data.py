@@ -28,6 +28,7 @@ from engine.data.real import REAL_BY_KEY
 from engine.datasets import DATASETS, generate
 from engine.features import available_features
 from engine.scenario import Scenario
+from gui.class_symbols import class_path
 from gui.colors import NEGATIVE, POSITIVE, class_color, signed_color
 from gui.panels.widgets import EditSender, name, side_combo
 from gui.theme import current
@@ -88,7 +89,10 @@ def dataset_icon(key: str, size: int = 56) -> QIcon:
         else:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(color)
-        p.drawEllipse(float(cx) - radius, float(cy) - radius, 2 * radius, 2 * radius)
+        if ds.task == "regression":
+            p.drawEllipse(float(cx) - radius, float(cy) - radius, 2 * radius, 2 * radius)
+        else:  # class shapes, as in the output view (at least 4 px, or a shape is lost)
+            p.drawPath(class_path(int(ds.y[k]), float(cx), float(cy), max(2 * radius, 4.0)))
     p.end()
     return QIcon(pix)
 
