@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--epochs", type=int, default=300, metavar="N",
         help="epochs to train before --screenshot (default 300)",
     )
+    p.add_argument("--zoom", metavar="PERCENT",
+                   help="open the window at this zoom, 50-300 (View > Zoom; also --screenshot)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("presets", help="list the presets with a one-line description each")
@@ -172,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     from gui.app import run_window
 
     return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs,
-                      workspace=args.workspace, scenario_text=args.scenario_text)
+                      workspace=args.workspace, scenario_text=args.scenario_text,
+                      zoom=args.zoom)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """The View menu (issue 15): how the window looks and where its parts are — the inspector in
-its own window (Ctrl+Shift+I). Zoom and theme add their sections here."""
+its own window (Ctrl+Shift+I) and the zoom for a projector (Ctrl++, Ctrl+-, Ctrl+0). Theme
+adds its section here."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from gui.inspector_dock import SHORTCUT, InspectorDock
+from gui.zoom import WindowZoom
 
 
 class ViewMenu:
@@ -20,3 +22,4 @@ class ViewMenu:
         self.detach.setCheckable(True)
         self.detach.toggled.connect(dock.action.setChecked)
         dock.action.toggled.connect(self.detach.setChecked)
+        self.zoom = WindowZoom(window, self.menu)

@@ -22,7 +22,7 @@ from gui.network.thumbnails import Thumbnails
 from gui.network.tooltips import bias_text
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
 from session.present.input_block import BlockSpec, block_spec
-from session.present.layout import DiagramLayout, TextRoom, compute_layout
+from session.present.layout import MAX_THUMB, DiagramLayout, TextRoom, compute_layout
 from session.present.levels import BIAS_LEVELS, signed_steps, weight_color_scale
 from session.snapshot import Snapshot
 
@@ -51,6 +51,7 @@ def text_room(decor: DecorItem, snap: Snapshot) -> TextRoom:
         bias_text_width=2 * (fs.horizontalAdvance("b=−0.00") + 8),
         bias_text=sum(int(n) for n in snap.sizes) <= SMALL_NETWORK_UNITS,
         caption_height=fs.height() + 2,
+        max_thumb=MAX_THUMB * decor.zoom,
     )
 
 
@@ -93,7 +94,7 @@ def _captions(lay: DiagramLayout, fm: QFontMetricsF) -> Placed:
             text = f"layer {c}" if long else str(c)
         half = fm.horizontalAdvance(text) / 2 + 2
         x = float(np.clip(lay.col_x[c], half, lay.width - half))
-        out.append((QRectF(x - half, lay.caption_y, 2 * half, 16), text))
+        out.append((QRectF(x - half, lay.caption_y, 2 * half, max(16.0, fm.height())), text))
     return out
 
 
@@ -140,6 +141,11 @@ class DiagramScene:
         self.dimmed = set()
         self.unit_texts = {}
         self.coloring = NO_EDGES
+
+    def set_zoom(self, factor: float) -> None:
+        """Texts and the thumbnails' cap ``factor`` × normal (takes effect at ``rebuild``)."""
+        self.decor.set_zoom(factor)
+        self.phase.trace_item.set_zoom(factor)
 
     def rebuild(self, snap: Snapshot, width: float, height: float) -> DiagramLayout:
         """All geometry for ``snap``'s architecture on a ``width`` × ``height`` canvas (the

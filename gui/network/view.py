@@ -376,6 +376,11 @@ class NetworkView(QWidget):
         self._set_centers([affine.to_widget(x, 0)[0] for x in lay.col_x])
         self._update_values()
 
+    def set_zoom(self, factor: float) -> None:
+        """The window zoom: text and thumbnails ``factor`` × normal."""
+        self._scene.set_zoom(factor)
+        self._relayout()
+
     def _set_centers(self, centers: list[float]) -> None:
         if centers != self._centers:
             self._centers = centers
