@@ -35,6 +35,8 @@ MAX_WINDOW_LAYERS = 8
 MAX_WINDOW_UNITS = 32
 BOX_WIDTH = 104
 MIN_BOX_WIDTH = 40
+BOX_TEXT_PX = 14
+"""The text height BOX_WIDTH was made for; a taller (zoomed) font widens the boxes."""
 """Eight hidden layers and the output still fit a 1024-pixel window's diagram column."""
 
 
@@ -256,7 +258,8 @@ class ArchitectureBar(EditSender, QWidget):
             centers = [step * (k + 0.5) for k in range(n_cols)]
         spacing = min((b - a for a, b in itertools.pairwise(centers)),
                       default=float(BOX_WIDTH + 8))
-        width = int(max(MIN_BOX_WIDTH, min(BOX_WIDTH, spacing - 6)))
+        grown = BOX_WIDTH * max(1.0, self.fontMetrics().height() / BOX_TEXT_PX)  # zoomed
+        width = int(max(MIN_BOX_WIDTH, min(grown, spacing - 6)))
         n = len(self.boxes)
         for _ in range(2):  # the head's width depends on compactness, the room on the head
             compact = width < 96

@@ -52,6 +52,7 @@ def text_room(decor: DecorItem, snap: Snapshot) -> TextRoom:
         bias_text=sum(int(n) for n in snap.sizes) <= SMALL_NETWORK_UNITS,
         caption_height=fs.height() + 2,
         max_thumb=MAX_THUMB * decor.zoom,
+        text_gap=max(12.0, fs.height() + 1),
     )
 
 
@@ -211,7 +212,8 @@ class DiagramScene:
                     r = rect(lay.unit_box(c, j))
                     x0 = r.left() + lay.bias_side / 2 + 2
                     text = bias_text(float(flat_b[k]))
-                    texts.append((QRectF(x0, r.bottom() + 1, 80, 12), text))
+                    z = self.decor.zoom  # the bias numbers grow with the window zoom
+                    texts.append((QRectF(x0, r.bottom() + 1, 80 * z, 12 * z), text))
                     self.unit_texts[(c, j)] = text
                     k += 1
         self.decor.set_biases(signed_steps(flat_b, scale, BIAS_LEVELS), texts)

@@ -239,6 +239,8 @@ class TextRoom:
     """The column captions' row at the bottom."""
     max_thumb: float = MAX_THUMB
     """The largest thumbnail side (the window zoom grows it for a projector)."""
+    text_gap: float = 12.0
+    """The height of a bias number under its unit (grows with the zoom)."""
 
 
 def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_rows: int,
@@ -250,7 +252,7 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
     n_cols = len(sizes)
     top, bottom = 10.0, room.caption_height + 10.0
     avail = max(height - top - bottom, 20.0)
-    text_gap = 12.0
+    text_gap = room.text_gap
     if room.bias_text:
         avail -= text_gap  # the last unit's bias number hangs below it
     # horizontal room: labels left of the inputs, bias text right of the output
@@ -263,7 +265,7 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
     n_units = max(sizes[1:]) if placed is not None else max(sizes)
     thumb, pitch, gap_rows, bias_text = _thumb_size(
         n_units, n_cols, avail, max(width - left0 - right0, 40.0), cell_rows, room.bias_text,
-        room.max_thumb)
+        room.max_thumb, text_gap)
 
     left = left0 + thumb / 2
     right = width - right0 - thumb / 2
@@ -316,10 +318,9 @@ def _bias_side(thumb: float) -> float:
 
 
 def _thumb_size(n_max: int, n_cols: int, avail: float, span: float, cell_rows: int,
-                bias_text: bool, max_thumb: float = MAX_THUMB
+                bias_text: bool, max_thumb: float = MAX_THUMB, text_gap: float = 12.0
                 ) -> tuple[float, float, int, bool]:
     """(thumbnail side, unit pitch, mosaic gap rows, whether the bias text still fits)."""
-    text_gap = 12.0
     gap_ratio = 0.3
     thumb = min(max_thumb, avail / (n_max * (1 + gap_ratio) - gap_ratio))
     dx_est = span / max(n_cols - 1, 1)
