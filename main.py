@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", choices=["system", "light", "dark", "high-contrast"],
                    help="colour theme of the window (default: the last one chosen, at first "
                    "the system's)")
+    p.add_argument("--zoom", metavar="PERCENT",
+                   help="open the window at this zoom, 50-300 (View > Zoom; also --screenshot)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("presets", help="list the presets with a one-line description each")
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 
     return run_window(preset=args.preset, screenshot=args.screenshot, epochs=args.epochs,
                       workspace=args.workspace, scenario_text=args.scenario_text,
-                      theme=args.theme)
+                      theme=args.theme, zoom=args.zoom)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,18 @@ def _has_display() -> bool:
 
 def run_window(preset: str | None = None, screenshot: str | None = None, epochs: int = 300,
                workspace: str | None = None, scenario_text: str | None = None,
-               theme: str | None = None) -> int:
+               theme: str | None = None, zoom: str | None = None) -> int:
     from engine.fileio import WriteError, check_writable
     from engine.presets import load_presets
     from engine.scenario_text import decode
 
     # Arguments first: a mistake gets its one line before Qt needs a screen.
+    from gui.zoom import parse_zoom
+
+    percent = None if zoom is None else parse_zoom(zoom)
+    if zoom is not None and percent is None:
+        sys.stderr.write(f"error: --zoom wants a percent from 50 to 300, not {zoom!r}\n")
+        return 2
     if preset is not None and preset not in load_presets():
         known = ", ".join(load_presets())
         sys.stderr.write(f"error: unknown preset {preset!r} (known: {known})\n")
@@ -79,6 +85,8 @@ def run_window(preset: str | None = None, screenshot: str | None = None, epochs:
     from gui.main_window import MainWindow
 
     window = MainWindow(preset, workspace=workspace)
+    if percent is not None:
+        window.view_menu.zoom.set_percent(percent, remember=False)
     if shared is not None:
         window.load_scenario(shared, f"Opened the shared scenario “{shared.title}”.")
     if screenshot is None:

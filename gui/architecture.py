@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -36,6 +36,8 @@ MAX_WINDOW_LAYERS = 8
 MAX_WINDOW_UNITS = 32
 BOX_WIDTH = 104
 MIN_BOX_WIDTH = 40
+BOX_TEXT_PX = 14
+"""The text height BOX_WIDTH was made for; a taller (zoomed) font widens the boxes."""
 """Eight hidden layers and the output still fit a 1024-pixel window's diagram column."""
 
 
@@ -125,6 +127,7 @@ class LayerBox(QFrame):
         """Narrow columns: smaller buttons and just the number of units."""
         self._compact = compact
         side = 22 if not compact else (18 if self.width() >= 52 else 14)
+        side = max(side, self.fontMetrics().height() + 4 * (not compact))  # a zoomed font
         for b in (self.minus, self.plus):
             b.setFixedSize(side, side)
         if self._units_text:
@@ -241,6 +244,12 @@ class ArchitectureBar(EditSender, QWidget):
         super().resizeEvent(event)
         self._place()
 
+    def changeEvent(self, event: QEvent) -> None:
+        """A bigger font (the window zoom, a 14 pt desktop) makes the boxes taller."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._place()
+
     def _place(self) -> None:
         """Put each box above its column, as wide as the column spacing allows, so boxes
         never overlap (narrow columns get compact boxes: the unit count without "units")."""
@@ -252,14 +261,16 @@ class ArchitectureBar(EditSender, QWidget):
             centers = [step * (k + 0.5) for k in range(n_cols)]
         spacing = min((b - a for a, b in itertools.pairwise(centers)),
                       default=float(BOX_WIDTH + 8))
-        width = int(max(MIN_BOX_WIDTH, min(BOX_WIDTH, spacing - 6)))
+        grown = BOX_WIDTH * max(1.0, self.fontMetrics().height() / BOX_TEXT_PX)  # zoomed
+        width = int(max(MIN_BOX_WIDTH, min(grown, spacing - 6)))
         n = len(self.boxes)
         for _ in range(2):  # the head's width depends on compactness, the room on the head
             compact = width < 96
             self.layer_label.setText(str(n) if width < 52 else f"{n} hidden" if compact
                                      else f"{n} hidden layer{'s' * (n != 1)}")
+            side = max(18 if compact else 22, self.fontMetrics().height() + 4 * (not compact))
             for b in (self.layer_minus, self.layer_plus):
-                b.setFixedSize(*((18, 18) if compact else (22, 22)))
+                b.setFixedSize(side, side)
             self._head.adjustSize()
             self._head.move(2, (self.height() - self._head.height()) // 2)
             left = self._head.x() + self._head.width() + 4
@@ -275,6 +286,12 @@ class ArchitectureBar(EditSender, QWidget):
             x = max(left, min(x, self.width() - (len(boxes) - k) * (width + 2) + 2))
             box.move(x, 2)
             left = x + width + 2  # the next box starts after this one, whatever the centres
+        tallest = max((box.sizeHint().height() for box in boxes), default=0)
+        for box in boxes:
+            box.resize(box.width(), tallest)
+        height = max(84, tallest + 4, self._head.height() + 4)  # all of a zoomed box shows
+        if height != self.height():
+            self.setFixedHeight(height)
 
     # -- edits ---------------------------------------------------------------------------------
     def _emit_hidden(self, hidden: tuple[LayerSpec, ...]) -> None:

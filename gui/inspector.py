@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -178,12 +177,8 @@ class InspectorPanel(QWidget):
         body = QWidget()
         self._body = body
         self.zoom = 1.0
-        """Text size of the body, relative (Ctrl+plus / Ctrl+minus / Ctrl+0 for projectors)."""
+        """Text size of the body, relative: follows the window zoom (View › Zoom, Ctrl++)."""
         self._base_font = body.font().pointSizeF()
-        for keys, step in (("Ctrl++", 1), ("Ctrl+=", 1), ("Ctrl+-", -1), ("Ctrl+0", 0)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda step=step: self.zoom_by(step))
         bv = QVBoxLayout(body)
         bv.setContentsMargins(6, 4, 6, 4)
         for w in (self.progress, self.title, self.equations, self.chain, self.note,
@@ -340,9 +335,9 @@ class InspectorPanel(QWidget):
                                "after its backward phase, to see its chain rule with "
                                "numbers.</i>")
 
-    def zoom_by(self, step: int) -> None:
-        """Bigger (+1), smaller (−1) or normal (0) text in the body, for the back of a room."""
-        self.zoom = 1.0 if step == 0 else min(2.5, max(0.7, self.zoom * (1.15 ** step)))
+    def set_zoom(self, factor: float) -> None:
+        """The body's text ``factor`` × normal (the window zoom, gui.zoom)."""
+        self.zoom = factor
         font = self._body.font()
         font.setPointSizeF(self._base_font * self.zoom)
         self._body.setFont(font)

@@ -1,5 +1,6 @@
 """The View menu (issue 15): how the window looks and where its parts are — the inspector in
-its own window (Ctrl+Shift+I). Zoom and theme add their sections here."""
+its own window (Ctrl+Shift+I), the colour theme (System, Light, Dark, High contrast) and the
+zoom for a projector (Ctrl++, Ctrl+-, Ctrl+0)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from gui.inspector_dock import SHORTCUT, InspectorDock
 from gui.theme_menu import ThemeMenu
+from gui.zoom import WindowZoom
 
 
 class ViewMenu:
@@ -22,3 +24,4 @@ class ViewMenu:
         self.detach.toggled.connect(dock.action.setChecked)
         dock.action.toggled.connect(self.detach.setChecked)
         self.theme = ThemeMenu(self.menu)
+        self.zoom = WindowZoom(window, self.menu)

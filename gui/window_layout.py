@@ -5,7 +5,15 @@ and inspector. ``MainWindow`` adds the wiring and the behaviour.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui.architecture import ArchitectureBar
 from gui.banner import DivergenceBanner
@@ -24,6 +32,22 @@ INSPECTOR_TAB = 1
 METRICS_TAB = 2
 SIDE_MIN_WIDTH = 265
 """The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
+WINDOW_MIN_WIDTH, WINDOW_MIN_HEIGHT = 600, 340
+"""The window's scrolling contents' smallest (logical px): 960×600 device px at 1.5×, so with
+the menu and status bars the window fits a 1280×800 screen at QT_SCALE_FACTOR 1.5 and 2."""
+
+
+def fitting_scroll(contents: QWidget) -> QScrollArea:
+    """``contents`` filling the window, scrolling only when the window is smaller than its
+    minimum (QT_SCALE_FACTOR 1.5 or a zoom on a 1280×800 projector): the window's own
+    minimum stays small enough for the screen, and every control stays reachable."""
+    scroll = QScrollArea()
+    scroll.setObjectName("windowScroll")
+    scroll.setWidget(contents)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setMinimumSize(WINDOW_MIN_WIDTH, WINDOW_MIN_HEIGHT)
+    return scroll
 
 
 class WindowLayout(QMainWindow):
@@ -44,7 +68,9 @@ class WindowLayout(QMainWindow):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(SIDE_MIN_WIDTH)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # as needed, not off: with a big font or zoom the panels grow wider than the column,
+        # and a control past its edge must stay reachable, not cut
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setObjectName("sidePanel")
         self._wheel_guard = guard_wheel(scroll)
 
@@ -90,13 +116,14 @@ class WindowLayout(QMainWindow):
         split.setSizes([340, 620, 480])
 
         root = QWidget()
+        root.setObjectName("windowContents")
         v = QVBoxLayout(root)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(0)
         v.addWidget(self.controls)
         v.addWidget(self.banner)
         v.addWidget(split, 1)
-        self.setCentralWidget(root)
+        self.setCentralWidget(fitting_scroll(root))
         self.statusBar().addPermanentWidget(self.controls.rate_label)
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")

@@ -85,13 +85,13 @@ def test_the_inspector_enlarges_and_zooms_for_the_back_of_the_room(qtbot, make_w
     enlarge = w.findChild(QCheckBox, "inspectorEnlarge")
     enlarge.click()
     assert not w.output_view.isVisible()
-    w.inspector.zoom_by(1)
-    w.inspector.zoom_by(1)
-    assert "font-size: 14.5pt" in w.inspector.equations.text()  # 11 × 1.15²
+    w.view_menu.zoom.zoom_in.trigger()
+    w.view_menu.zoom.zoom_in.trigger()  # the window zoom (View › Zoom in): 125 %
+    assert f"font-size: {11 * 1.25:.1f}pt" in w.inspector.equations.text()
     tables = [t for t in w.inspector.findChildren(QTableWidget)
               if t.objectName() == "operand:z¹"]  # the newest last (old ones await deletion)
-    assert "font-size: 11.9pt" in tables[-1].styleSheet()  # 9 × 1.15²
-    w.inspector.zoom_by(0)
+    assert f"font-size: {9 * 1.25:.1f}pt" in tables[-1].styleSheet()
+    w.view_menu.zoom.reset.trigger()
     assert "font-size: 11.0pt" in w.inspector.equations.text()
     enlarge.click()
     assert w.output_view.isVisible()

@@ -102,22 +102,23 @@ def test_zoom_and_digits_survive_the_trip_and_shortcuts_work_detached(qtbot, mak
     w = make_window("worked_example")
     _press_step(qtbot, w)
     panel = w.inspector
-    panel.zoom_by(1)
-    assert "font-size: 12.6pt" in panel.equations.text()  # 11 × 1.15 = 12.65
+    w.view_menu.zoom.zoom_in.trigger()  # the window zoom: 110 %
+    assert "font-size: 12.1pt" in panel.equations.text()  # 11 × 1.1
     dock, _button = _detach(qtbot, w)
-    assert panel.zoom > 1 and "font-size: 12.6pt" in panel.equations.text()
+    assert panel.zoom > 1 and "font-size: 12.1pt" in panel.equations.text()
     digits = panel.findChild(QComboBox, "digitsPicker")
     dock.activateWindow()
     digits.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is digits, timeout=TIMEOUT)
     QTest.keyClick(digits, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
-    assert "font-size: 14.5pt" in panel.equations.text()  # 11 × 1.15²
+    assert w.view_menu.zoom.percent == 125  # the window's Ctrl++ reaches the floating dock
+    assert f"font-size: {11 * 1.25:.1f}pt" in panel.equations.text()
     digits.setCurrentIndex(digits.findData(6))
     digits.activated.emit(digits.currentIndex())
     qtbot.waitUntil(lambda: w.rendered.digits == 6, timeout=TIMEOUT)
     dock.close()
-    assert _attached(w) and panel.zoom > 1.3 and digits.currentData() == 6
-    assert "font-size: 14.5pt" in panel.equations.text()
+    assert _attached(w) and panel.zoom == 1.25 and digits.currentData() == 6
+    assert f"font-size: {11 * 1.25:.1f}pt" in panel.equations.text()
 
 
 def test_enlarge_is_off_and_disabled_while_detached(qtbot, make_window):

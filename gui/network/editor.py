@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QLineEdit, QToolTip, QWidget
 from gui.theme import current
 from session.present.formats import MAX_EDITOR_CHARS, parse_finite
 
+EDIT_HINT = "Enter applies, Esc cancels"
+"""What the inline editor's tooltip says after the value's name."""
+
 
 class FiniteFloatValidator(QValidator):
     """Accepts finite floats. Anything else is Intermediate, never Invalid, so a typed letter

@@ -39,6 +39,15 @@ class DecorItem(pg.GraphicsObject):
         self.bold_small_font = QFont(self.small_font)
         self.bold_small_font.setBold(True)
         self._active_caption = -1
+        self.zoom = 1.0
+        """The window zoom: the texts' pixel sizes and the thumbnails' cap follow it."""
+
+    def set_zoom(self, factor: float) -> None:
+        """Texts ``factor`` × their normal 13 and 10 px (redrawn at the next geometry)."""
+        self.zoom = factor
+        self.label_font.setPixelSize(max(1, round(13 * factor)))
+        self.small_font.setPixelSize(max(1, round(10 * factor)))
+        self.bold_small_font.setPixelSize(max(1, round(10 * factor)))
 
     def set_geometry(
         self,
@@ -174,6 +183,11 @@ class TraceItem(pg.GraphicsObject):
         self.tag_font.setPixelSize(11)
         self.tag_font.setBold(True)
         self._tag_pen = pen(QColor(*GRADIENT_NEGATIVE), 1.0)
+
+    def set_zoom(self, factor: float) -> None:
+        """Texts ``factor`` × their normal 11 and 13 px."""
+        for font, px in ((self.font, 11), (self.headline_font, 13), (self.tag_font, 11)):
+            font.setPixelSize(max(1, round(px * factor)))
 
     def set_content(self, rect: QRectF, frames: list[tuple[QRectF, QPen]],
                     texts: list[tuple[QRectF, str]],

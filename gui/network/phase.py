@@ -97,7 +97,7 @@ class PhaseOverlay:
                 w = fm.horizontalAdvance(text) + 5
                 x0 = r.left() + (lay.bias_side / 2 + 2 if snap.use_bias and c else 0.0)
                 x0 = max(2.0, min(x0, lay.width - 2 - w))
-                texts.append((QRectF(x0, r.bottom() + 1, w, 13), text))
+                texts.append((QRectF(x0, r.bottom() + 1, w, max(13.0, fm.height())), text))
                 text_right[c] = max(text_right[c], x0 + w)
         return frames, texts, text_right
 

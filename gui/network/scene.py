@@ -23,7 +23,7 @@ from gui.network.tooltips import bias_text
 from gui.theme import current
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
 from session.present.input_block import BlockSpec, block_spec
-from session.present.layout import DiagramLayout, TextRoom, compute_layout
+from session.present.layout import MAX_THUMB, DiagramLayout, TextRoom, compute_layout
 from session.present.levels import BIAS_LEVELS, signed_steps, weight_color_scale
 from session.snapshot import Snapshot
 
@@ -52,6 +52,8 @@ def text_room(decor: DecorItem, snap: Snapshot) -> TextRoom:
         bias_text_width=2 * (fs.horizontalAdvance("b=−0.00") + 8),
         bias_text=sum(int(n) for n in snap.sizes) <= SMALL_NETWORK_UNITS,
         caption_height=fs.height() + 2,
+        max_thumb=MAX_THUMB * decor.zoom,
+        text_gap=max(12.0, fs.height() + 1),
     )
 
 
@@ -94,7 +96,7 @@ def _captions(lay: DiagramLayout, fm: QFontMetricsF) -> Placed:
             text = f"layer {c}" if long else str(c)
         half = fm.horizontalAdvance(text) / 2 + 2
         x = float(np.clip(lay.col_x[c], half, lay.width - half))
-        out.append((QRectF(x - half, lay.caption_y, 2 * half, 16), text))
+        out.append((QRectF(x - half, lay.caption_y, 2 * half, max(16.0, fm.height())), text))
     return out
 
 
@@ -141,6 +143,11 @@ class DiagramScene:
         self.dimmed = set()
         self.unit_texts = {}
         self.coloring = NO_EDGES
+
+    def set_zoom(self, factor: float) -> None:
+        """Texts and the thumbnails' cap ``factor`` × normal (takes effect at ``rebuild``)."""
+        self.decor.set_zoom(factor)
+        self.phase.trace_item.set_zoom(factor)
 
     def rebuild(self, snap: Snapshot, width: float, height: float) -> DiagramLayout:
         """All geometry for ``snap``'s architecture on a ``width`` × ``height`` canvas (the
@@ -207,7 +214,8 @@ class DiagramScene:
                     r = rect(lay.unit_box(c, j))
                     x0 = r.left() + lay.bias_side / 2 + 2
                     text = bias_text(float(flat_b[k]))
-                    texts.append((QRectF(x0, r.bottom() + 1, 80, 12), text))
+                    z = self.decor.zoom  # the bias numbers grow with the window zoom
+                    texts.append((QRectF(x0, r.bottom() + 1, 80 * z, 12 * z), text))
                     self.unit_texts[(c, j)] = text
                     k += 1
         self.decor.set_biases(signed_steps(flat_b, scale, BIAS_LEVELS), texts)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QToolTip, QVBoxLayout, QWidget
 
 from engine.maps import CurveMaps
 from engine.trace_display import EdgeQuantity, TraceDisplay
-from gui.network.editor import BiasTarget, ValueEditor, WeightTarget
+from gui.network.editor import EDIT_HINT, BiasTarget, ValueEditor, WeightTarget
 from gui.network.keyboard import DiagramKeys
 from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene
@@ -225,29 +225,24 @@ class NetworkView(QWidget):
     def begin_edit_weight(self, layer: int, i: int, j: int, at: QPoint | None = None) -> None:
         """Open the inline editor on weight ``weights[layer][i, j]`` (at ``at`` or the edge)."""
         snap = self._require_snapshot()
-        value = float(snap.weights[layer][i, j])
         self._edit_target = WeightTarget(layer, i, j)
         pos = at if at is not None else self.edge_position(layer, i, j)
-        self._editor.open_at(repr(value), pos, f"{weight_symbol(layer, i, j, snap.layout)}: "
-                             "Enter applies, Esc cancels")
+        self._editor.open_at(repr(float(snap.weights[layer][i, j])), pos,
+                             f"{weight_symbol(layer, i, j, snap.layout)}: {EDIT_HINT}")
 
     def begin_edit_bias(self, layer: int, j: int, at: QPoint | None = None) -> None:
         """Open the inline editor on bias ``biases[layer][j]`` (layer 0 = first hidden layer)."""
-        snap = self._require_snapshot()
-        b = snap.biases[layer]
+        b = self._require_snapshot().biases[layer]
         if b is None:
             raise ValueError("this network has no biases")
-        value = float(b[j])
         self._edit_target = BiasTarget(layer, j)
         pos = at if at is not None else self.unit_position(layer + 1, j)
-        self._editor.open_at(repr(value), pos,
-                             f"{bias_symbol(layer, j)}: Enter applies, Esc cancels")
+        self._editor.open_at(repr(float(b[j])), pos, f"{bias_symbol(layer, j)}: {EDIT_HINT}")
 
     def editor(self) -> QLineEdit:
         return self._editor
 
     # ------------------------------------------------------------------ events
-
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self._canvas.viewport():
             t = event.type()
@@ -377,6 +372,11 @@ class NetworkView(QWidget):
         affine = self._affine()
         self._set_centers([affine.to_widget(x, 0)[0] for x in lay.col_x])
         self._update_values()
+
+    def set_zoom(self, factor: float) -> None:
+        """The window zoom: text and thumbnails ``factor`` × normal."""
+        self._scene.set_zoom(factor)
+        self._relayout()
 
     def _set_centers(self, centers: list[float]) -> None:
         if centers != self._centers:

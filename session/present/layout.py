@@ -237,17 +237,22 @@ class TextRoom:
     """Whether to print a number under each unit (small networks), if it fits."""
     caption_height: float
     """The column captions' row at the bottom."""
+    max_thumb: float = MAX_THUMB
+    """The largest thumbnail side (the window zoom grows it for a projector)."""
+    text_gap: float = 12.0
+    """The height of a bias number under its unit (grows with the zoom)."""
 
 
 def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_rows: int,
                    room: TextRoom, block: BlockSpec | None = None) -> DiagramLayout:
-    """Columns evenly spaced, units centred vertically, thumbnails as large as fit (≤ 48 px).
+    """Columns evenly spaced, units centred vertically, thumbnails as large as fit (at most
+    ``room.max_thumb``).
     With ``block`` (wide inputs, ``block.n_inputs == sizes[0]``), the inputs are one block at
     the left and weight layer 0 a bundle of bands."""
     n_cols = len(sizes)
     top, bottom = 10.0, room.caption_height + 10.0
     avail = max(height - top - bottom, 20.0)
-    text_gap = 12.0
+    text_gap = room.text_gap
     if room.bias_text:
         avail -= text_gap  # the last unit's bias number hangs below it
     # horizontal room: labels left of the inputs, bias text right of the output
@@ -259,8 +264,8 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
         left0 = placed.x + placed.width  # the columns after the block share what is left
     n_units = max(sizes[1:]) if placed is not None else max(sizes)
     thumb, pitch, gap_rows, bias_text = _thumb_size(
-        n_units, n_cols, avail, max(width - left0 - right0, 40.0), cell_rows, room.bias_text
-    )
+        n_units, n_cols, avail, max(width - left0 - right0, 40.0), cell_rows, room.bias_text,
+        room.max_thumb, text_gap)
 
     left = left0 + thumb / 2
     right = width - right0 - thumb / 2
@@ -313,11 +318,11 @@ def _bias_side(thumb: float) -> float:
 
 
 def _thumb_size(n_max: int, n_cols: int, avail: float, span: float, cell_rows: int,
-                bias_text: bool) -> tuple[float, float, int, bool]:
+                bias_text: bool, max_thumb: float = MAX_THUMB, text_gap: float = 12.0
+                ) -> tuple[float, float, int, bool]:
     """(thumbnail side, unit pitch, mosaic gap rows, whether the bias text still fits)."""
-    text_gap = 12.0
     gap_ratio = 0.3
-    thumb = min(MAX_THUMB, avail / (n_max * (1 + gap_ratio) - gap_ratio))
+    thumb = min(max_thumb, avail / (n_max * (1 + gap_ratio) - gap_ratio))
     dx_est = span / max(n_cols - 1, 1)
     thumb = min(thumb, dx_est / 2.2)
     if bias_text and n_max > 1:
