@@ -103,7 +103,7 @@ class Recorder(QObject):
 
     def _place_button(self) -> None:
         """In the toolbar after the speed, before the stretch that pushes the preset right."""
-        bar = self.window.controls.layout()  # type: ignore[attr-defined]
+        bar = self.window.controls.second_row  # type: ignore[attr-defined]
         for i in range(bar.count()):
             spacer = bar.itemAt(i).spacerItem()
             if isinstance(spacer, QSpacerItem) and spacer.expandingDirections() & \

@@ -4,8 +4,9 @@ throttle and the preset picker. It only lays out and names the controls; the win
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from engine.presets import load_presets
 from gui.accessibility import LiveLabel, buddy_label
@@ -41,8 +42,12 @@ class ControlBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("toolbar")
-        h = QHBoxLayout(self)
-        h.setContentsMargins(8, 6, 8, 6)
+        # two rows (run controls; speed and preset) side by side, or stacked when narrow
+        self._rows = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._rows.setContentsMargins(8, 6, 8, 6)
+        h, self.second_row = QHBoxLayout(), QHBoxLayout()
+        self._rows.addLayout(h)
+        self._rows.addLayout(self.second_row, 1)
         self.run_button = name(QPushButton("▶  Run"), "runButton", "Run or pause",
                                "Run / pause training (Space)")
         self.run_button.setCheckable(True)
@@ -92,14 +97,40 @@ class ControlBar(QWidget):
             h.addWidget(w)
         h.addSpacing(12)
         h.addWidget(self.epoch_label)
-        h.addWidget(buddy_label("Spee&d", self.speed))
-        h.addWidget(self.speed)
-        h.addStretch(1)
-        h.addWidget(buddy_label("Pre&set", self.preset_picker))
-        h.addWidget(self.preset_picker, 3)  # takes the room there is, up to its longest title
+        h.addStretch(1)  # stacked, the run controls stay together at the left
+        row = self.second_row
+        row.addWidget(buddy_label("Spee&d", self.speed))
+        row.addWidget(self.speed)
+        row.addStretch(1)
+        row.addWidget(buddy_label("Pre&set", self.preset_picker))
+        row.addWidget(self.preset_picker, 3)  # takes the room there is, up to its longest title
         longest = max(self.preset_picker.fontMetrics().horizontalAdvance(s.title + " (edited)")
                       for s in load_presets().values())
         self.preset_picker.setMaximumWidth(longest + 48)
+
+    def _one_row_width(self) -> int:
+        margins = self._rows.contentsMargins()
+        return (self._rows.itemAt(0).minimumSize().width() + self._rows.spacing()
+                + self._rows.itemAt(1).minimumSize().width() + margins.left() + margins.right())
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as its wider row: below one row's width the rows stack (a projector's
+        1280×800 at 150 %), so the window need not scroll sideways."""
+        margins = self._rows.contentsMargins()
+        width = max(self._rows.itemAt(k).minimumSize().width() for k in (0, 1))
+        return QSize(width + margins.left() + margins.right(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        stacked = event.size().width() < self._one_row_width()
+        direction = (QBoxLayout.Direction.TopToBottom if stacked
+                     else QBoxLayout.Direction.LeftToRight)
+        if self._rows.direction() != direction:
+            self._rows.setDirection(direction)
+            self.updateGeometry()  # one row or two: the window gives the bar its new height
+        super().resizeEvent(event)
+
+    def is_stacked(self) -> bool:
+        return self._rows.direction() == QBoxLayout.Direction.TopToBottom
 
     def unit(self) -> StepUnit:
         """What one Step does now."""

@@ -18,7 +18,7 @@ class ViewMenu:
         self.menu: QMenu = window.menuBar().addMenu("&View")
         self.menu.setObjectName("viewMenu")
         # its own item: the Detach button's text shrinks to an arrow when the tabs are crowded
-        self.detach = self.menu.addAction(f"&Inspector in its own window\t{SHORTCUT}")
+        self.detach = self.menu.addAction(f"Inspector in its own &window\t{SHORTCUT}")
         self.detach.setObjectName("inspectorWindowAction")
         self.detach.setCheckable(True)
         self.detach.toggled.connect(dock.action.setChecked)

@@ -30,7 +30,7 @@ from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
 METRICS_TAB = 2
-SIDE_MIN_WIDTH = 265
+SIDE_MIN_WIDTH = 200
 """The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
 WINDOW_MIN_WIDTH, WINDOW_MIN_HEIGHT = 600, 340
 """The window's scrolling contents' smallest (logical px): 960×600 device px at 1.5×, so with

@@ -24,10 +24,13 @@ def name_window(window: WindowLayout) -> None:
     """Give every part a screen reader reaches a name, and keep views nobody can operate by
     keyboard out of the Tab chain."""
     window.tabs.setAccessibleName("Loss, inspector, metrics and images")
-    side = window.findChild(QScrollArea, "sidePanel")
-    if side is not None:
-        side.setAccessibleName("Settings: data, features and training")
-        side.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab reaches its controls; it scrolls to them
+    # Tab reaches the controls inside these; a scroll area scrolls to the focused one
+    for key, text in (("sidePanel", "Settings: data, features and training"),
+                      ("windowScroll", "Backprop Playground")):
+        scroll = window.findChild(QScrollArea, key)
+        if scroll is not None:
+            scroll.setAccessibleName(text)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     for scroll in window.inspector.findChildren(QScrollArea):
         if not scroll.accessibleName():
             scroll.setObjectName(scroll.objectName() or "inspectorScroll")

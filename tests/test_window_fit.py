@@ -91,15 +91,43 @@ def test_with_a_14_point_font_no_side_panel_control_is_cut(qtbot, make_window, b
 
 def test_the_window_scrolls_to_its_parts_when_smaller_than_they_need(qtbot, make_window):
     w = make_window("tf_default")
-    w.view_menu.zoom.set_percent(150)
+    w.view_menu.zoom.set_percent(200)  # at 150 % the width fits since the toolbar stacks
     w.resize(853, 533)  # 1280×800 at QT_SCALE_FACTOR 1.5, in logical pixels
     scroll = w.findChild(QScrollArea, "windowScroll")
     qtbot.waitUntil(lambda: scroll.widget().width() >= scroll.widget().minimumSizeHint().width())
     QApplication.processEvents()
     needed = scroll.widget().minimumSizeHint()
-    assert needed.width() > scroll.viewport().width()  # 150 % needs more than 853 px …
-    assert scroll.horizontalScrollBar().maximum() >= needed.width() - scroll.viewport().width()
+    view = scroll.viewport()
+    assert needed.height() > view.height()  # 200 % needs more than 533 px …
+    assert scroll.verticalScrollBar().maximum() >= needed.height() - view.height()
+    assert scroll.horizontalScrollBar().maximum() >= needed.width() - view.width()
     scroll.ensureWidgetVisible(w.loss_plot)  # … and the far corner is reachable
     corner = w.loss_plot.mapTo(scroll.viewport(), w.loss_plot.rect().bottomRight())
     assert QRect(0, 0, scroll.viewport().width() + 1,
                  scroll.viewport().height() + 1).contains(corner)
+
+
+@pytest.mark.parametrize(("width", "height", "stacked"),
+                         [(853, 533, True), (1024, 768, False), (1440, 900, False)])
+def test_the_toolbar_stacks_its_rows_instead_of_scrolling_sideways(qtbot, make_window, width,
+                                                                   height, stacked):
+    """At 1280×800 and QT_SCALE_FACTOR 1.5 (853 logical px) the toolbar's two rows stack, so
+    the window needs no sideways scrolling; on a 1024×768 projector they share one row. Every
+    control of the bar lies inside it either way."""
+    w = make_window("tf_default")
+    w.resize(width, height)
+    bar, scroll = w.controls, w.findChild(QScrollArea, "windowScroll")
+    qtbot.waitUntil(lambda: bar.is_stacked() == stacked and bar.width() <= width)
+    qtbot.waitUntil(lambda: scroll.horizontalScrollBar().maximum() == 0)
+
+    def top(control: QWidget) -> int:
+        return control.mapTo(bar, control.rect().topLeft()).y()
+
+    # the speed combo sits below the Run button when stacked, level with it in one row
+    qtbot.waitUntil(lambda: (top(w.speed) > top(w.run_button) + w.run_button.height() // 2)
+                    == stacked)
+    for control in (w.run_button, w.step_button, w.reset_button, w.epoch_label, w.speed,
+                    w.preset_picker):
+        qtbot.waitUntil(control.isVisible)
+        box = QRect(control.mapTo(bar, control.rect().topLeft()), control.size())
+        assert bar.rect().contains(box), (control.objectName(), box, bar.rect())
