@@ -136,7 +136,7 @@ class OutputView(QWidget):
         layout.addWidget(self.axes_chooser)
         layout.addLayout(boxes)
         layout.addWidget(self.legend)
-        self.setMinimumSize(280, 260)
+        self.setMinimumSize(270, 260)
 
         self.show_test.toggled.connect(self._redraw_points)
         self.discretize.toggled.connect(self._redraw_map)

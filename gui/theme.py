@@ -160,13 +160,14 @@ class ThemeNotifier(QObject):
                 self._native_style = app.style().name()
             # Fusion honours the palette everywhere (a native style may keep its own colours);
             # the proxy gives it visible check-box frames and 2-px focus rings on dark windows
-            if theme is LIGHT:
-                app.setStyle(self._native_style)
-            else:
-                from gui.theme_style import ThemedStyle
+            from gui.theme_style import ThemedStyle
 
+            if theme is LIGHT:  # the desktop's own look, with a focus ring that shows
+                self._style = ThemedStyle(theme.qcolor("outline"), theme.qcolor("focus"),
+                                          self._native_style, frames=False)
+            else:
                 self._style = ThemedStyle(theme.qcolor("outline"), theme.qcolor("focus"))
-                app.setStyle(self._style)
+            app.setStyle(self._style)
             app.setPalette(palette(theme))
         changed = theme is not self.theme
         self.theme = theme

@@ -1,7 +1,8 @@
 """Fusion with the theme's outlines (issue 15): on a dark or black window Fusion draws check-box,
 button and field frames a shade darker than the window, so they vanish, and its focus frame is a
 faint 1-px line. This proxy draws those frames in the theme's outline colour (3:1) and every
-focus frame as a 2-px ring in the theme's focus colour (3:1)."""
+focus frame as a 2-px ring in the theme's focus colour (3:1). The light theme keeps the native
+style and only gets the ring (``frames=False``)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ _FRAMED = (QStyle.PrimitiveElement.PE_PanelButtonCommand,
 
 
 class ThemedStyle(QProxyStyle):
-    """Fusion, with frames in ``outline`` and focus rings in ``focus`` (the theme's colours;
-    gui.theme passes them, so this module does not import it back)."""
+    """``base`` (Fusion by default), with frames in ``outline`` and focus rings in ``focus``
+    (the theme's colours; gui.theme passes them, so this module does not import it back)."""
 
-    def __init__(self, outline: QColor, focus: QColor) -> None:
-        super().__init__(QStyleFactory.create("Fusion"))
+    def __init__(self, outline: QColor, focus: QColor, base: str = "Fusion",
+                 frames: bool = True) -> None:
+        super().__init__(QStyleFactory.create(base) or QStyleFactory.create("Fusion"))
         self._colours = {"outline": QColor(outline), "focus": QColor(focus)}
+        self._frames = frames
 
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
                       painter: QPainter, widget: QWidget | None = None) -> None:
@@ -30,6 +33,8 @@ class ThemedStyle(QProxyStyle):
             self._ring(painter, option.rect, "focus", 2)  # type: ignore[attr-defined]
             return
         super().drawPrimitive(element, option, painter, widget)
+        if not self._frames:
+            return
         if element in _FRAMED:
             self._ring(painter, option.rect, "outline", 1)  # type: ignore[attr-defined]
         if element in _INDICATORS:

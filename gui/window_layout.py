@@ -30,7 +30,7 @@ from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
 METRICS_TAB = 2
-SIDE_MIN_WIDTH = 200
+SIDE_MIN_WIDTH = 255
 """The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
 WINDOW_MIN_WIDTH, WINDOW_MIN_HEIGHT = 600, 340
 """The window's scrolling contents' smallest (logical px): 960×600 device px at 1.5×, so with
@@ -98,7 +98,7 @@ class WindowLayout(QMainWindow):
         self.tabs.setTabToolTip(self.tabs.indexOf(self.image_views),
                                 "The shown sample and the first layer's weights as images")
         self.tabs.setTabVisible(self.tabs.indexOf(self.image_views), False)
-        self.tabs.setMinimumWidth(300)
+        self.tabs.setMinimumWidth(270)  # with the toolbar stacked, 1280×800 at 1.5× fits
         self.inspector_dock = InspectorDock(self, self.tabs, self.inspector)  # Detach ↗
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)

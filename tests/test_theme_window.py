@@ -108,10 +108,12 @@ def test_system_follows_the_desktop_scheme(make_window, qtbot) -> None:
     assert current() is DARK  # a chosen theme stays put
 
 
-def test_dark_controls_show_their_frames_and_a_2px_focus_ring(qtbot) -> None:
+@pytest.mark.parametrize(("choice", "theme"),
+                         [(ThemeChoice.DARK, DARK), (ThemeChoice.LIGHT, LIGHT)])
+def test_controls_show_their_frames_and_a_2px_focus_ring(qtbot, choice, theme) -> None:
     from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit
 
-    notifier().choose(ThemeChoice.DARK, remember=False)
+    notifier().choose(choice, remember=False)
     box = QWidget()
     qtbot.addWidget(box)
     check, field = QCheckBox("shuffle", box), QLineEdit(box)
@@ -120,13 +122,15 @@ def test_dark_controls_show_their_frames_and_a_2px_focus_ring(qtbot) -> None:
     row.addWidget(field)
     box.show()
     qtbot.waitExposed(box)
-    assert DARK.outline in _pixels(check, step=1)  # Fusion alone draws it near the window's colour
-    assert contrast(DARK.outline, DARK.window) >= GRAPHICS_CONTRAST
+    if theme is DARK:  # Fusion alone draws it near the window's colour; light keeps its own
+        assert DARK.outline in _pixels(check, step=1)
+    assert contrast(theme.outline, theme.window) >= GRAPHICS_CONTRAST
+    assert contrast(theme.focus, theme.window) >= GRAPHICS_CONTRAST
     check.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(check.hasFocus, timeout=TIMEOUT)
     image = check.grab().toImage()
     ring = [(x, y) for y in range(image.height()) for x in range(image.width())
-            if image.pixelColor(x, y).getRgb()[:3] == DARK.focus]
+            if image.pixelColor(x, y).getRgb()[:3] == theme.focus]
     assert ring, "no focus ring in the focus colour"
     xs = sorted({x for x, _ in ring})
     assert any(x + 1 in xs for x in xs)  # at least 2 px thick
