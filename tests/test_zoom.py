@@ -6,6 +6,7 @@ zoom is remembered."""
 from __future__ import annotations
 
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtTest import QTest
@@ -50,6 +51,8 @@ def test_zoom_grows_text_diagram_thumbnails_and_plots_and_ctrl_0_restores(qtbot,
     w.resize(1920, 1080)
     before = settled(qtbot, w)
     assert before[2] <= 48  # today's cap at 100 %
+    counter = w.epoch_label.font().pointSizeF()
+    assert counter > 1.5 * w.font().pointSizeF()  # the epoch counter is big …
     zoom = w.view_menu.zoom
     zoom.zoom_in.trigger()
     assert zoom.percent == 110
@@ -60,6 +63,7 @@ def test_zoom_grows_text_diagram_thumbnails_and_plots_and_ctrl_0_restores(qtbot,
     assert after[0] == 2 * before[0] and after[1] == 2 * before[1]
     assert after[2] > 48 and after[2] > before[2]  # thumbnails grow past the old cap
     assert after[3] == 2 * before[0]  # the plots' ticks in the zoomed font
+    assert w.epoch_label.font().pointSizeF() == pytest.approx(2 * counter)  # … and grows too
     QTest.keyClick(w, K.Key_Minus, CTRL)
     assert zoom.percent == 175
     QTest.keyClick(w, K.Key_0, CTRL)
