@@ -36,6 +36,8 @@ from session.present.levels import activation_levels
 from session.present.output import can_discretize, class_heights
 from session.snapshot import Snapshot
 
+MIN_WIDTH = 280
+"""The view's narrowest in a normal window (gui.window_layout narrows it on small screens)."""
 
 class OutputView(QWidget):
     """Decision map / function plot of the current network, with the data."""
@@ -136,7 +138,7 @@ class OutputView(QWidget):
         layout.addWidget(self.axes_chooser)
         layout.addLayout(boxes)
         layout.addWidget(self.legend)
-        self.setMinimumSize(270, 260)
+        self.setMinimumSize(MIN_WIDTH, 260)
 
         self.show_test.toggled.connect(self._redraw_points)
         self.discretize.toggled.connect(self._redraw_map)

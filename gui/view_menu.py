@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from gui.inspector_dock import SHORTCUT, InspectorDock
+from gui.theme import ThemeFollower
 from gui.theme_menu import ThemeMenu
 from gui.zoom import WindowZoom
 
@@ -24,4 +25,7 @@ class ViewMenu:
         self.detach.toggled.connect(dock.action.setChecked)
         dock.action.toggled.connect(self.detach.setChecked)
         self.theme = ThemeMenu(self.menu)
+        # the inspector's rich text carries its colours: redraw it in the new theme at once
+        inspector = window.inspector  # type: ignore[attr-defined]
+        ThemeFollower(inspector, lambda _theme: inspector.set_zoom(inspector.zoom), now=False)
         self.zoom = WindowZoom(window, self.menu)

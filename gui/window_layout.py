@@ -5,6 +5,7 @@ and inspector. ``MainWindow`` adds the wiring and the behaviour.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
@@ -23,6 +24,7 @@ from gui.inspector_dock import InspectorDock
 from gui.loss_plot import LossPlot
 from gui.metrics_view import MetricsView
 from gui.network import NetworkView
+from gui.output_view import MIN_WIDTH as OUTPUT_MIN_WIDTH
 from gui.output_view import OutputView
 from gui.panels import DataPanel, FeaturePanel, TrainingPanel
 from gui.panels.widgets import guard_wheel
@@ -30,8 +32,12 @@ from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
 METRICS_TAB = 2
-SIDE_MIN_WIDTH = 255
-"""The side panel's narrowest (it scrolls), so that the window fits a 1024-pixel projector."""
+SIDE_MIN_WIDTH, RIGHT_MIN_WIDTH = 265, 300
+"""The side panel's and the right column's narrowest (the side panel scrolls), so that the
+window fits a 1024-pixel projector with the inspector's Detach button in words."""
+COMPACT_BELOW, COMPACT_SIDE, COMPACT_RIGHT = 1000, 255, 270
+"""Narrower than this (a 1280×800 screen at 150 %: 853 px), the columns may narrow to these,
+so that with the toolbar stacked nothing scrolls sideways."""
 WINDOW_MIN_WIDTH, WINDOW_MIN_HEIGHT = 600, 340
 """The window's scrolling contents' smallest (logical px): 960×600 device px at 1.5×, so with
 the menu and status bars the window fits a 1280×800 screen at QT_SCALE_FACTOR 1.5 and 2."""
@@ -68,6 +74,7 @@ class WindowLayout(QMainWindow):
         scroll.setWidget(side)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(SIDE_MIN_WIDTH)
+        self._side_scroll = scroll
         # as needed, not off: with a big font or zoom the panels grow wider than the column,
         # and a control past its edge must stay reachable, not cut
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -98,7 +105,7 @@ class WindowLayout(QMainWindow):
         self.tabs.setTabToolTip(self.tabs.indexOf(self.image_views),
                                 "The shown sample and the first layer's weights as images")
         self.tabs.setTabVisible(self.tabs.indexOf(self.image_views), False)
-        self.tabs.setMinimumWidth(270)  # with the toolbar stacked, 1280×800 at 1.5× fits
+        self.tabs.setMinimumWidth(RIGHT_MIN_WIDTH)
         self.inspector_dock = InspectorDock(self, self.tabs, self.inspector)  # Detach ↗
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.output_view)
@@ -128,6 +135,13 @@ class WindowLayout(QMainWindow):
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")
 
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        compact = event.size().width() < COMPACT_BELOW
+        self._side_scroll.setMinimumWidth(COMPACT_SIDE if compact else SIDE_MIN_WIDTH)
+        self.tabs.setMinimumWidth(COMPACT_RIGHT if compact else RIGHT_MIN_WIDTH)
+        self.output_view.setMinimumWidth(COMPACT_RIGHT if compact else OUTPUT_MIN_WIDTH)
+        super().resizeEvent(event)
 
     def show_image_tab(self, visible: bool) -> None:
         """Show the "Weights as images" tab for image data, hide it otherwise."""

@@ -72,6 +72,7 @@ def test_detach_floats_the_same_panel_and_stepping_shows_in_it(qtbot, make_windo
 
 def test_unchecking_detach_puts_the_panel_back_in_its_tab(qtbot, make_window):
     w = make_window("worked_example")
+    w.resize(1440, 900)  # room for the button's words (a narrow window shows the arrow alone)
     panel, count = w.inspector, w.tabs.count()
     dock, button = _detach(qtbot, w)
     w.tabs.setCurrentIndex(0)  # the Loss tab, while the inspector is away

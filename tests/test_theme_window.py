@@ -134,3 +134,20 @@ def test_controls_show_their_frames_and_a_2px_focus_ring(qtbot, choice, theme) -
     assert ring, "no focus ring in the focus colour"
     xs = sorted({x for x, _ in ring})
     assert any(x + 1 in xs for x in xs)  # at least 2 px thick
+
+
+def test_the_inspector_redraws_in_a_new_theme_at_once(make_window, qtbot) -> None:
+    """Its phase line is rich text with the theme's colours in it: switching theme while
+    stepping redraws it then, not at the next step."""
+    from session import commands as c
+
+    w = make_window("xor_221")
+    w.client.send(c.Step(c.StepUnit.PHASE))
+    qtbot.waitUntil(lambda: w.rendered is not None and w.rendered.trace is not None,
+                    timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: LIGHT.hex("highlight") in w.inspector.progress.text(),
+                    timeout=TIMEOUT)
+    steps = w.rendered.trace.position
+    _action(w, ThemeChoice.DARK).trigger()
+    assert DARK.hex("highlight") in w.inspector.progress.text()
+    assert w.rendered.trace.position == steps  # no step was needed
