@@ -8,13 +8,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
+from PySide6.QtWidgets import (
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QStyleOptionComplex,
+    QWidget,
+)
 
 _INDICATORS = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
                QStyle.PrimitiveElement.PE_IndicatorRadioButton)
 _FRAMED = (QStyle.PrimitiveElement.PE_PanelButtonCommand,
            QStyle.PrimitiveElement.PE_FrameLineEdit)
 """Push buttons and text fields: Fusion's frames are as dark as the window in these themes."""
+
+
+_FOCUS_FRAMED = (QStyle.PrimitiveElement.PE_PanelButtonCommand,
+                 QStyle.PrimitiveElement.PE_FrameLineEdit, QStyle.PrimitiveElement.PE_PanelLineEdit)
+_FOCUS_CONTROLS = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_Slider)
+
+
+def _focused(option: QStyleOption) -> bool:
+    return bool(option.state & QStyle.StateFlag.State_HasFocus)  # type: ignore[attr-defined]
 
 
 class ThemedStyle(QProxyStyle):
@@ -33,6 +49,10 @@ class ThemedStyle(QProxyStyle):
             self._ring(painter, option.rect, "focus", 2)  # type: ignore[attr-defined]
             return
         super().drawPrimitive(element, option, painter, widget)
+        if element in _FOCUS_FRAMED and _focused(option):
+            # buttons and fields draw their focus as part of their frame: a ring instead
+            self._ring(painter, option.rect, "focus", 2)  # type: ignore[attr-defined]
+            return
         if not self._frames:
             return
         if element in _FRAMED:
@@ -40,6 +60,13 @@ class ThemedStyle(QProxyStyle):
         if element in _INDICATORS:
             self._ring(painter, option.rect, "outline", 1,  # type: ignore[attr-defined]
                        round_=element == _INDICATORS[1])
+
+    def drawComplexControl(self, control: QStyle.ComplexControl,
+                           option: QStyleOptionComplex, painter: QPainter,
+                           widget: QWidget | None = None) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        if control in _FOCUS_CONTROLS and _focused(option):  # combos and sliders
+            self._ring(painter, option.rect, "focus", 2)  # type: ignore[attr-defined]
 
     def _ring(self, painter: QPainter, rect: QRect, field: str, width: int,
               round_: bool = False) -> None:

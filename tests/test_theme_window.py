@@ -151,3 +151,34 @@ def test_the_inspector_redraws_in_a_new_theme_at_once(make_window, qtbot) -> Non
     _action(w, ThemeChoice.DARK).trigger()
     assert DARK.hex("highlight") in w.inspector.progress.text()
     assert w.rendered.trace.position == steps  # no step was needed
+
+
+@pytest.mark.parametrize("choice", [ThemeChoice.LIGHT, ThemeChoice.DARK, ThemeChoice.HIGH_CONTRAST])
+def test_every_kind_of_control_shows_a_2px_focus_ring(qtbot, choice) -> None:
+    """Buttons, fields, combos, spin boxes and sliders draw their focus as a ring in the
+    theme's focus colour (≥ 3:1), at least 2 px thick, in every theme."""
+    from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QSlider, QSpinBox
+
+    notifier().choose(choice, remember=False)
+    theme = current()
+    box = QWidget()
+    qtbot.addWidget(box)
+    combo = QComboBox()
+    combo.addItems(["tanh", "relu"])
+    controls = [combo, QSpinBox(), QLineEdit(), QPushButton("Step"),
+                QSlider(Qt.Orientation.Horizontal)]
+    row = QHBoxLayout(box)
+    for control in controls:
+        row.addWidget(control)
+    box.show()
+    qtbot.waitExposed(box)
+    for control in controls:
+        assert theme.focus not in _pixels(control, step=1)  # not before it has the focus
+        control.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(control.hasFocus, timeout=TIMEOUT)
+        image = control.grab().toImage()
+        ring = {(x, y) for y in range(image.height()) for x in range(image.width())
+                if image.pixelColor(x, y).getRgb()[:3] == theme.focus}
+        assert any((x + 1, y) in ring for x, y in ring), type(control).__name__  # 2 px wide
+        assert any((x, y + 1) in ring for x, y in ring), type(control).__name__  # 2 px tall
+    assert contrast(theme.focus, theme.window) >= GRAPHICS_CONTRAST
