@@ -52,6 +52,8 @@ def test_zoom_grows_text_diagram_thumbnails_and_plots_and_ctrl_0_restores(qtbot,
     before = settled(qtbot, w)
     assert before[2] <= 48  # today's cap at 100 %
     counter = w.epoch_label.font().pointSizeF()
+    gallery = w.data_panel.gallery
+    cell, icon = gallery.gridSize(), gallery.iconSize()
     assert counter > 1.5 * w.font().pointSizeF()  # the epoch counter is big …
     zoom = w.view_menu.zoom
     zoom.zoom_in.trigger()
@@ -64,12 +66,17 @@ def test_zoom_grows_text_diagram_thumbnails_and_plots_and_ctrl_0_restores(qtbot,
     assert after[2] > 48 and after[2] > before[2]  # thumbnails grow past the old cap
     assert after[3] == 2 * before[0]  # the plots' ticks in the zoomed font
     assert w.epoch_label.font().pointSizeF() == pytest.approx(2 * counter)  # … and grows too
+    # the data-set pictures grow, and their captions still fit in one cell
+    assert gallery.gridSize().height() >= 2 * cell.height() - 1
+    assert gallery.iconSize().width() >= 2 * icon.width() - 1
+    assert gallery.gridSize().width() > gallery.fontMetrics().horizontalAdvance("Checkers")
     QTest.keyClick(w, K.Key_Minus, CTRL)
     assert zoom.percent == 175
     QTest.keyClick(w, K.Key_0, CTRL)
     assert zoom.percent == 100
     qtbot.waitUntil(lambda: measures(w)[:2] == before[:2], timeout=TIMEOUT)
     qtbot.waitUntil(lambda: measures(w)[2] == before[2], timeout=TIMEOUT)
+    assert gallery.gridSize() == cell and gallery.iconSize() == icon
 
 
 def test_zoom_stops_at_its_ends(make_window):

@@ -7,9 +7,10 @@ naming only the changed fields; the session decides how the run takes them.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFormLayout,
     QGroupBox,
@@ -35,6 +36,9 @@ from gui.theme import current
 from session.commands import RegenerateData, Section, edit
 
 CELL = QSize(72, 74)
+ICON = 48
+LONGEST_CAPTION = "Checkers"
+"""The widest data-set caption in one line, which a cell must hold at any zoom."""
 SHUFFLE_TIP = "Visit the training samples in a new order every epoch."
 SHUFFLE_TF_TIP = ("Off with TensorFlow Playground rules: TF Playground shuffles once when the "
                   "data is made and trains in that one fixed order every epoch.")
@@ -113,19 +117,39 @@ class DatasetGallery(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setViewMode(QListWidget.ViewMode.IconMode)
-        self.setIconSize(QSize(48, 48))
-        self.setGridSize(CELL)
         self.setMovement(QListWidget.Movement.Static)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(2 * CELL.width() + 8)
+        self._size_cells()
+
+    def _cell(self) -> QSize:
+        """A thumbnail's cell: CELL at the application's font, growing with the window zoom
+        (and wide enough for the longest caption)."""
+        base = QApplication.font().pointSizeF()
+        factor = max(1.0, self.font().pointSizeF() / base) if base > 0 else 1.0
+        caption = self.fontMetrics().horizontalAdvance(LONGEST_CAPTION) + 10
+        return QSize(max(round(CELL.width() * factor), caption), round(CELL.height() * factor))
+
+    def _size_cells(self) -> None:
+        cell = self._cell()
+        icon = round(ICON * cell.height() / CELL.height())
+        self.setIconSize(QSize(icon, icon))
+        self.setGridSize(cell)
+        self.setMinimumWidth(2 * cell.width() + 8)
+        self.fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the window zoom
+            self._size_cells()
+        super().changeEvent(event)
 
     def fit_height(self) -> None:
-        columns = max(1, (self.viewport().width()) // CELL.width())
+        cell = self.gridSize()
+        columns = max(1, (self.viewport().width()) // cell.width())
         rows = max(1, -(-self.count() // columns))
-        self.setFixedHeight(rows * CELL.height() + 2 * self.frameWidth() + 4)
+        self.setFixedHeight(rows * cell.height() + 2 * self.frameWidth() + 4)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
