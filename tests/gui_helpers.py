@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from session.commands import Publish
 
@@ -64,3 +66,24 @@ def wait_event(qtbot, w, kind: type, action) -> object:
 def trainer(w):
     """The engine behind the window (read only while the worker is idle)."""
     return w.client.host.session.trainer
+
+
+def focus_on(qtbot, w, widget: QWidget) -> None:
+    """Give ``widget`` of window ``w`` the keyboard focus, as Tab would, and wait for it."""
+    w.activateWindow()
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus, timeout=TIMEOUT)
+
+
+def tab_round(qtbot, w, start: QWidget, limit: int = 400) -> list[QWidget]:
+    """Press Tab until the focus comes back to ``start``; the widgets visited."""
+    focus_on(qtbot, w, start)
+    seen: list[QWidget] = []
+    for _ in range(limit):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        now = QApplication.focusWidget()
+        if now is start:
+            return seen
+        seen.append(now)
+    names = [x.objectName() or type(x).__name__ for x in seen[-12:]]
+    raise AssertionError(f"Tab never came back to the start; last stops: {names}")

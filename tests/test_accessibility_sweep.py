@@ -13,7 +13,6 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -27,7 +26,7 @@ from gui.accessibility import plain
 from gui.window_layout import INSPECTOR_TAB
 from session import commands as c
 from session.events import Diverged
-from tests.gui_helpers import TIMEOUT, fresh_snapshot
+from tests.gui_helpers import TIMEOUT, fresh_snapshot, tab_round
 
 K = Qt.Key
 MODES = ["idle", "phase", "check work", "metrics"]
@@ -60,17 +59,7 @@ def _enter_mode(qtbot, w, mode: str) -> None:
 
 def _tab_stops(qtbot, w) -> list[QWidget]:
     """Every widget Tab reaches, once round the window from the Run button."""
-    w.activateWindow()
-    w.run_button.setFocus(Qt.FocusReason.TabFocusReason)
-    qtbot.waitUntil(w.run_button.hasFocus, timeout=TIMEOUT)
-    stops: list[QWidget] = [w.run_button]
-    for _ in range(400):
-        qtbot.keyClick(QApplication.focusWidget(), K.Key_Tab)
-        now = QApplication.focusWidget()
-        if now is w.run_button:
-            return stops
-        stops.append(now)
-    raise AssertionError("Tab never came back to the Run button")
+    return [w.run_button, *tab_round(qtbot, w, w.run_button)]
 
 
 def _what_is_wrong(widget: QWidget) -> str | None:
