@@ -315,13 +315,19 @@ class EvalProgram:
         bias = int(spec.use_bias)
         n = x_rows.shape[1]
         self.n = n
+        self.logits_only = step is None and loss == "cce"
+        """Softmax with cross-entropy: the loss (a log-sum-exp) and the argmax need only the
+        output layer's z, so ``a[-1]`` is never computed (a quarter of a digits evaluation)."""
         if step is None:
             a0 = _activation_buffer(spec.n_inputs, n, bool(bias))
             a0[bias:] = x_rows
             fwd = _forward(spec, params, a0, n)
             self.z, self.a = fwd.z, fwd.a
             self.y = np.ascontiguousarray(y_rows)
-            self.forward_calls: tuple[Call, ...] = tuple(c for layer in fwd.calls for c in layer)
+            layers = fwd.calls
+            if self.logits_only:  # the output layer's product only: no softmax
+                layers = [*layers[:-1], layers[-1][:1]]
+            self.forward_calls: tuple[Call, ...] = tuple(c for layer in layers for c in layer)
         else:
             self.z, self.a, self.y = step.z, step.a, step.y
             self.forward_calls = tuple(c for p in step.phases if p.kind == "forward"
@@ -334,7 +340,8 @@ class EvalProgram:
         self.has_accuracy = labels is not None and n > 0
         if self.has_accuracy:
             assert labels is not None
-            tail += self._accuracy_calls(self.a[-1], labels, threshold)
+            output = self.z[-1] if self.logits_only else self.a[-1]  # same argmax
+            tail += self._accuracy_calls(output, labels, threshold)
         self.tail_calls: tuple[Call, ...] = tuple(tail)
         """Loss and accuracy from whatever the forward buffers hold."""
         self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
