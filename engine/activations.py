@@ -38,6 +38,7 @@ from engine.activation_types import (
     OnnxNode,
     OnnxOp,
 )
+from engine.calls import copyto
 from engine.gelu import GELU, GELU_TANH
 from engine.smooth_activations import ELU, SILU, SINE, SOFTPLUS
 
@@ -164,7 +165,7 @@ LINEAR = Activation(
     key="linear", title="Linear", short_title="lin", symbol="id",
     formula="f(z) = z", derivative_template="id′ = 1",
     function=lambda z: z.copy(), derivative_function=lambda z, a: np.ones_like(z),
-    forward_builder=lambda z, a, tmp: [partial(np.copyto, a, z)], derivative_builder=_no_calls,
+    forward_builder=lambda z, a, tmp: [partial(copyto, a, z)], derivative_builder=_no_calls,
     onnx=OnnxOp("Identity"),
     script="def linear(z):\n    return z.copy()\n",
     class_targets=(-1.0, 1.0), unit_derivative=True,

@@ -28,6 +28,7 @@ from types import MappingProxyType
 import numpy as np
 
 from engine.activations import get_activation
+from engine.calls import dot
 
 Call = Callable[[], object]
 TotalBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[Call]]
@@ -125,7 +126,7 @@ def _squares_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarra
     """Σ (o − y)², as a dot product of the difference with itself (one BLAS call)."""
     diff = np.empty_like(z)
     flat = _flat(diff)
-    return [partial(np.subtract, o, y, diff), partial(np.dot, flat, flat, total)]
+    return [partial(np.subtract, o, y, diff), partial(dot, flat, flat, total)]
 
 
 def _logsumexp(z: np.ndarray) -> np.ndarray:
@@ -139,7 +140,7 @@ def _bce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -
     t1, t2 = np.empty_like(z), np.empty_like(z)
     flat = _flat(t1)
     return [partial(np.logaddexp, np.zeros_like(z), z, t1), partial(np.multiply, y, z, t2),
-            partial(np.subtract, t1, t2, t1), partial(np.dot, flat, np.ones(flat.size), total)]
+            partial(np.subtract, t1, t2, t1), partial(dot, flat, np.ones(flat.size), total)]
 
 
 def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
@@ -154,7 +155,7 @@ def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -
         partial(np.log, col2, col2), partial(np.add, col2, col, col2),
         partial(np.multiply, y, z, t1), partial(np.add.reduce, t1, 0, None, col),
         partial(np.subtract, col2, col, col2),
-        partial(np.dot, col2, np.ones(col2.size), total),
+        partial(dot, col2, np.ones(col2.size), total),
     ]
 
 

@@ -50,6 +50,7 @@ from functools import partial
 import numpy as np
 
 from engine.activations import derivative_calls, forward_calls, get_activation
+from engine.calls import copyto, dot
 from engine.dropout import DropoutMasks, MaskClock, has_dropout
 from engine.losses import get_loss
 from engine.network import NetworkSpec, Parameters
@@ -167,7 +168,7 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> Call:
         return bool(m.flags.c_contiguous or m.flags.f_contiguous)
 
     if plain(a) and plain(b):
-        return partial(np.dot, a, b, out)
+        return partial(dot, a, b, out)
     return partial(np.matmul, a, b, out=out)
 
 
@@ -267,10 +268,10 @@ class StepProgram:
                     calls.append(partial(np.multiply, d, f_prime, d))
             else:
                 up = upstream[l]
-                calls = [partial(np.dot, params.mats[l].T, self.delta[l + 1], up)]
+                calls = [partial(dot, params.mats[l].T, self.delta[l + 1], up)]
                 mask = None if self.dropout is None else self.dropout.scaled.get(l)
                 if plain:
-                    calls.append(partial(np.copyto, d, up[bias:]) if mask is None
+                    calls.append(partial(copyto, d, up[bias:]) if mask is None
                                  else partial(np.multiply, up[bias:], mask, d))
                 else:
                     calls.append(partial(np.multiply, up[bias:], f_prime, d))
@@ -349,7 +350,7 @@ class EvalProgram:
     def _accuracy_calls(self, o: np.ndarray, labels: np.ndarray, threshold: float) -> list[Call]:
         n = o.shape[1]
         hits = np.empty(n)  # 1.0 where the prediction is right: counted by a dot with ones
-        count = partial(np.dot, hits, np.ones(n), self.correct)
+        count = partial(dot, hits, np.ones(n), self.correct)
         if o.shape[0] > 1:
             predicted = np.empty(n, dtype=np.intp)
             return [partial(o.argmax, 0, predicted),

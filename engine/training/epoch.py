@@ -28,6 +28,7 @@ from functools import partial
 import numpy as np
 
 from engine.activations import get_activation
+from engine.calls import copyto
 from engine.data.split import DataSplit
 from engine.dropout import MaskClock, has_dropout
 from engine.history import Metrics
@@ -184,12 +185,12 @@ class EpochProgram:
             prog = progs[stop - start]
             load: Call
             if not self.rows_layout:
-                load = partial(np.copyto, prog.data_rows, self.xy_epoch[:, start:stop])
+                load = partial(copyto, prog.data_rows, self.xy_epoch[:, start:stop])
             elif reshuffles:  # mode "wrap" writes straight into ``out`` (the positions are valid)
-                load = partial(np.take, self.xy, self.positions[start:stop], 0,
+                load = partial(self.xy.take, self.positions[start:stop], 0,
                                prog.sample_rows, "wrap")
             else:
-                load = partial(np.copyto, prog.sample_rows, self.xy[start:stop])
+                load = partial(copyto, prog.sample_rows, self.xy[start:stop])
             loads.append((prog, self._located(load, len(loads))))
         return loads
 
@@ -207,10 +208,10 @@ class EpochProgram:
         load_first: Call
         if self.rows_layout:
             rows = np.ascontiguousarray(np.vstack([self.xy[n - carry :], self.xy[:batch]]))
-            load_first = partial(np.copyto, first.sample_rows, rows)
+            load_first = partial(copyto, first.sample_rows, rows)
         else:
             cols = np.ascontiguousarray(np.hstack([self.xy[:, n - carry :], self.xy[:, :batch]]))
-            load_first = partial(np.copyto, first.data_rows, cols)
+            load_first = partial(copyto, first.data_rows, cols)
         load_first = self._located(load_first, 0)
         later: list[tuple[StepProgram, Call]] = [(first, load_first), *loads[1:]]
         self._calls_by_epoch: tuple[tuple[Call, ...], ...] = tuple(
