@@ -52,7 +52,7 @@ def kind(v: Any) -> str:
     if v is None:
         return "null"
     for t, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"),
-                    (str, "a string"), (list, "a list"), (Mapping, "an object")):
+                    (str, "a string"), (list | np.ndarray, "a list"), (Mapping, "an object")):
         if isinstance(v, t):
             return name
     return type(v).__name__
@@ -121,9 +121,11 @@ def as_object(v: Any, path: str, what: str = "an object") -> Mapping[str, Any]:
 
 
 def as_list(v: Any, path: str, what: str = "a list") -> list[Any]:
-    if not isinstance(v, list):
+    """A list; a long list of fractions comes from the reader as a float64 array
+    (``engine.io.json_numbers``) and is returned as it is: it indexes and iterates alike."""
+    if not isinstance(v, list | np.ndarray):
         fail(path, f"expected {what}, got {kind(v)}")
-    return v
+    return v  # type: ignore[return-value]
 
 
 def as_str(v: Any, path: str) -> str:
@@ -201,15 +203,17 @@ def _nested_shape(v: Any, path: str, depth: int,
     """The shape of lists nested ``depth`` deep with numbers at the bottom, found level by
     level at C speed (no Python work per number) and compared with ``expected`` before any
     number is looked at; names the first bad entry."""
-    if not isinstance(v, list):
+    if not isinstance(v, list | np.ndarray) or (isinstance(v, np.ndarray) and depth > 1):
         fail(path, f"expected {_a_list(depth)}, got {kind(v)}")
     shape = [len(v)]
-    level: list[Any] = v  # every entry at the current depth, flattened (shape ``shape``)
+    level: Any = v  # every entry at the current depth, flattened (shape ``shape``)
     for d in range(1, depth):
         if not level:
             fail(path, f"expected {f'shape {expected}' if expected else f'{depth} dimensions'}"
                        ", got an empty list")
-        if set(map(type, level)) != {list}:
+        types = set(map(type, level))
+        rows_only = d == depth - 1 and types <= {list, np.ndarray}  # arrays: rows of numbers
+        if types != {list} and not rows_only:
             i = next(i for i, x in enumerate(level) if not isinstance(x, list))
             fail(_entry(path, shape, i), f"expected {_a_list(depth - d)}, got {kind(level[i])}")
         lengths = set(map(len, level))
@@ -222,6 +226,9 @@ def _nested_shape(v: Any, path: str, depth: int,
         shape.append(lengths.pop())
         if expected is not None and shape[d - 1] != expected[d - 1]:
             break  # wrong already: refuse without flattening the rest
+        if types == {np.ndarray}:  # every row read as finite float64 by the JSON reader
+            level = []
+            break
         level = list(itertools.chain.from_iterable(level))
     if expected is not None and tuple(shape) != expected:
         got = tuple(shape) if len(shape) == depth else (*shape, "…")
@@ -254,7 +261,7 @@ def number_array(
         raise TypeError("number_array needs a shape or ndim of at least 1")
     _nested_shape(v, path, depth, shape)
     try:
-        arr = np.array(v, dtype=np.float64)
+        arr = np.array(v, dtype=np.float64) if depth > 1 or isinstance(v, list) else v
     except OverflowError:  # an integer beyond the float range
         fail(path, "contains Inf (a number beyond the float range)")
     check_finite(arr, path)

@@ -1,0 +1,166 @@
+"""Long lists of fractions read by NumPy (engine.io.json_numbers): the same values as the
+standard parser, the same refusals, and a fraction of the memory."""
+
+import json
+import random
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from engine.io.json_numbers import MIN_LENGTH, extract
+from engine.io.jsonread import JsonError, read_json
+from engine.io.workspace import parse_workspace_bytes, trainer_from_dict, workspace_to_dict
+from engine.presets import get_preset
+from engine.trainer import Trainer
+
+
+def numbers(n: int, seed: int = 0) -> list[float]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        k = rng.random()
+        if k < 0.4:
+            out.append(rng.uniform(-1e3, 1e3))
+        elif k < 0.7:
+            out.append(rng.random() * 10.0 ** rng.randint(-320, 300))
+        else:
+            out.append(float(rng.randint(-10, 10)))
+    return out
+
+
+def test_values_equal_the_standard_parser_bit_for_bit():
+    doc = {"a": numbers(500, 1), "rows": [numbers(70, 2), numbers(70, 3)], "short": [0.5, 1.5],
+           "ints": list(range(100)), "s": "x", "nested": {"v": numbers(MIN_LENGTH, 4)}}
+    text = json.dumps(doc, indent=1).encode()
+    got = read_json(text, "f.json")
+    assert isinstance(got["a"], np.ndarray) and got["a"].dtype == np.float64
+    assert isinstance(got["nested"]["v"], np.ndarray)
+    assert isinstance(got["short"], list) and isinstance(got["ints"], list)  # left as they are
+    assert all(type(i) is int for i in got["ints"])
+    for key in ("a",):
+        assert np.array_equal(got[key], np.array(doc[key]))
+    assert np.array_equal(np.array(got["rows"]), np.array(doc["rows"]))
+    assert got["s"] == "x" and got["short"] == [0.5, 1.5]
+
+
+def test_a_document_that_is_one_list():
+    values = numbers(200)
+    got = read_json(json.dumps(values).encode(), "f.json")
+    assert np.array_equal(got, np.array(values))
+
+
+@pytest.mark.parametrize("before", ['"plain"', '"with \\\\"', '"quote \\" inside"',
+                                    '"two \\\\\\" more"'])
+def test_a_list_inside_a_string_stays_a_string(before):
+    inside = "[" + ", ".join(["0.5"] * 100) + "]"
+    text = f'{{"a": {before}, "note": "{inside}", "w": {inside}}}'.encode()
+    got = read_json(text, "f.json")
+    assert got["note"] == inside and got["a"] == json.loads(text)["a"]
+    assert isinstance(got["w"], np.ndarray) and got["w"].size == 100
+
+
+@pytest.mark.parametrize("token", ["01", "+1", ".5", "1.", "1e", "--1", "0x10", "1 2", "NaN",
+                                   "Infinity", "1e999", "-1e400"])
+def test_bad_numbers_are_refused_as_before(token):
+    values = ["0.25"] * 80
+    values[37] = token
+    text = ('{"w": [' + ", ".join(values) + "]}").encode()
+    with pytest.raises(JsonError) as e:
+        read_json(text, "f.json")
+    message = str(e.value)
+    assert message.startswith("f.json:") and len(message) <= 300
+    if token in ("1e999", "-1e400", "NaN", "Infinity"):
+        assert "w" in message and "[37]" in message  # named by its path
+
+
+def test_duplicate_keys_are_still_refused():
+    long = json.dumps(numbers(100))
+    with pytest.raises(JsonError, match="appears twice"):
+        read_json(f'{{"w": {long}, "w": {long}}}'.encode(), "f.json")
+
+
+def test_extraction_leaves_documents_without_long_fraction_lists_alone():
+    assert extract(json.dumps({"w": [0.5] * (MIN_LENGTH - 1), "i": [1] * 500}).encode()) is None
+
+
+def test_a_workspace_with_a_long_history_round_trips():
+    t = Trainer(get_preset("tf_default"))
+    t.train(150)
+    data = json.dumps(workspace_to_dict(t), allow_nan=False).encode()
+    doc = parse_workspace_bytes(data, "ws.json")
+    assert isinstance(doc["history"]["train_loss"], np.ndarray)  # the fast path was taken
+    loaded = trainer_from_dict(doc)
+    assert np.array_equal(loaded.history.column("train_loss"), t.history.column("train_loss"))
+    assert np.array_equal(loaded.params.flat, t.params.flat)
+
+
+def test_memory_is_a_small_multiple_of_the_file():
+    """16 MiB of "0.5," used to take 12× its size as Python floats; as float64 it is 2× plus
+    one chunk of text."""
+    n = 1_000_000
+    text = ('{"history": {"train_loss": [' + ",".join(["0.5"] * n) + "]}}").encode()
+    tracemalloc.start()
+    try:
+        doc = read_json(text, "f.json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert doc["history"]["train_loss"].shape == (n,)
+    assert peak < 3.5 * len(text), f"peak {peak / len(text):.1f}× the file"
+
+
+def _plain(v):
+    """The document with arrays as lists, for comparison with the ordinary reading."""
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _random_value(rng: random.Random, depth: int = 0):
+    k = rng.random()
+    if depth > 2 or k < 0.25:
+        return rng.choice([0.5, -3, "a[0.5, 1.5]\"b", "\\", "x\\\\", True, None,
+                           rng.uniform(-9, 9)])
+    if k < 0.5:
+        n = rng.choice([MIN_LENGTH - 1, MIN_LENGTH, 100])
+        return [rng.choice([rng.uniform(-1, 1), rng.randint(-5, 5), 1e-300]) for _ in range(n)]
+    if k < 0.75:
+        return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    return {f"k{i}": _random_value(rng, depth + 1) for i in range(rng.randint(0, 3))}
+
+
+def _read(text: bytes, ordinary: bool, monkeypatch):
+    if ordinary:
+        monkeypatch.setattr("engine.io.jsonread.extract", lambda data: None)
+    try:
+        return "ok", _plain(read_json(text, "f.json"))
+    except JsonError as e:
+        return "error", str(e)
+    finally:
+        monkeypatch.undo()
+
+
+def test_fuzz_the_fast_reading_agrees_with_the_ordinary_one(monkeypatch):
+    """Random documents (long lists, strings holding brackets, quotes and backslashes), then
+    one random byte changed, inserted or dropped: both readings give the same document or the
+    same message."""
+    rng = random.Random(1234)
+    alphabet = b'0123456789.,-+eE[]{}":\\ \nab'
+    for _ in range(300):
+        text = bytearray(json.dumps(_random_value(rng)).encode())
+        if rng.random() < 0.7 and text:
+            i = rng.randrange(len(text))
+            op = rng.random()
+            if op < 0.4:
+                text[i] = rng.choice(alphabet)
+            elif op < 0.7:
+                text.insert(i, rng.choice(alphabet))
+            else:
+                del text[i]
+        data = bytes(text)
+        assert _read(data, False, monkeypatch) == _read(data, True, monkeypatch), data[:200]
