@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 
 class IntegerAxis(pg.AxisItem):
@@ -25,3 +26,14 @@ def cache_axes(plot: pg.PlotItem) -> None:
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
         axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+
+def paint_opaque(*views: QGraphicsView | None) -> None:
+    """Tell Qt that each graphics view fills all of its area with its background, so that an
+    update of its picture (30 times a second while training) does not first repaint every
+    widget beneath it: the splitter, the window contents and the container behind the network
+    diagram each drew its 613×699 area once a frame before."""
+    for view in views:
+        if view is not None:
+            view.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+            view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)

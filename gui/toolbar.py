@@ -9,7 +9,8 @@ from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from engine.presets import load_presets
-from gui.accessibility import LiveLabel, buddy_label
+from gui.accessibility import buddy_label
+from gui.counter_label import CounterLabel
 from gui.panels import name
 from session.commands import StepUnit
 
@@ -68,8 +69,8 @@ class ControlBar(QWidget):
             self.granularity.addItem(text, unit)
         self.reset_button = name(QPushButton("Reset"), "resetButton", "Reset weights",
                                  "New initial weights with the next seed; same data (R)")
-        self.epoch_label = name(LiveLabel(), "epochLabel", "Epoch counter", "Completed epochs")
-        self.epoch_label.setMinimumWidth(120)
+        self.epoch_label = name(CounterLabel("Epoch 0,000"), "epochLabel", "Epoch counter",
+                                "Completed epochs")
         self._size_epoch_label()
         self.speed = name(QComboBox(), "speed", "Training speed",
                           "Epochs per second: 'max' trains as fast as the machine allows")
@@ -88,8 +89,8 @@ class ControlBar(QWidget):
                                            Qt.ItemDataRole.ToolTipRole)
         self.preset_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_picker.setMinimumContentsLength(16)  # full titles in the list and tooltip
-        self.rate_label = LiveLabel()
+        self.preset_picker.setMinimumContentsLength(11)  # full titles in the list and tooltip
+        self.rate_label = CounterLabel("00,000 epochs/s")
         self.rate_label.setObjectName("rateLabel")
         self.rate_label.setAccessibleName("Training rate")
         """Shown in the status bar (the window places it), so it never widens the toolbar."""

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGraphicsView,
     QMainWindow,
     QScrollArea,
     QSplitter,
@@ -28,6 +29,7 @@ from gui.output_view import MIN_WIDTH as OUTPUT_MIN_WIDTH
 from gui.output_view import OutputView
 from gui.panels import DataPanel, FeaturePanel, TrainingPanel
 from gui.panels.widgets import guard_wheel
+from gui.plot_style import paint_opaque
 from gui.toolbar import ControlBar
 
 INSPECTOR_TAB = 1
@@ -91,6 +93,8 @@ class WindowLayout(QMainWindow):
 
         self.output_view = OutputView()
         self.loss_plot = LossPlot()
+        paint_opaque(self.network_view.findChild(QGraphicsView, "networkCanvas"),
+                     self.loss_plot.plot_widget, self.output_view.plot_widget)
         self.inspector = InspectorPanel()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("bottomTabs")
