@@ -164,3 +164,56 @@ def test_fuzz_the_fast_reading_agrees_with_the_ordinary_one(monkeypatch):
                 del text[i]
         data = bytes(text)
         assert _read(data, False, monkeypatch) == _read(data, True, monkeypatch), data[:200]
+
+
+def _outcome(load, data: bytes, ordinary: bool, monkeypatch):
+    if ordinary:
+        monkeypatch.setattr("engine.io.jsonread.extract", lambda data: None)
+    try:
+        return "ok", load(data)
+    except ValueError as e:  # every loader's error is a ValueError with one line
+        return type(e).__name__, str(e)
+    finally:
+        monkeypatch.undo()
+
+
+def _places(doc, path=()):
+    """Every field and list entry of a document, as key paths."""
+    if isinstance(doc, dict):
+        items = doc.items()
+    elif isinstance(doc, list):
+        items = enumerate(doc[:3])
+    else:
+        return
+    for key, value in items:
+        yield (*path, key)
+        yield from _places(value, (*path, key))
+
+
+def test_a_long_fraction_list_in_any_field_is_judged_as_before(monkeypatch):
+    """Put a long list of fractions in place of each field of a real workspace and weights
+    file: the fast reading loads the same or refuses with the same message (it once said
+    "the truth value of an array is ambiguous" for a weights file's layers)."""
+    from engine.io.weights_json import read_json_weights
+    from engine.weights_export import weights_to_json_text
+
+    t = Trainer(get_preset("tf_default"))
+    t.train(100)
+    cases = [(workspace_to_dict(t),
+              lambda d: trainer_from_dict(parse_workspace_bytes(d, "w.json")).params.flat.tolist()),
+             (json.loads(weights_to_json_text(t)),
+              lambda d: repr(read_json_weights(d, "w.json"))[:300])]
+    fractions = [0.5] * (MIN_LENGTH + 5) + [1.5]
+    for base, load in cases:
+        for path in _places(base):
+            doc = json.loads(json.dumps(base))
+            node = doc
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = fractions
+            data = json.dumps(doc).encode()
+            fast, ordinary = (_outcome(load, data, o, monkeypatch) for o in (False, True))
+            if fast[0] == ordinary[0] == "ok":
+                continue
+            assert fast[0] == ordinary[0], (path, fast, ordinary)
+            assert "ambiguous" not in fast[1] and len(fast[1]) <= 300, (path, fast)

@@ -43,6 +43,29 @@ _ESCAPED_QUOTE = re.compile(rb'(?<!\\)(?:\\\\)*\\"')
 """A quote preceded by an odd number of backslashes: inside a string, not its end."""
 
 
+class NumberList(np.ndarray):
+    """A float64 array standing where a JSON list of numbers was. Compared and tested for
+    truth as that list would be, so that code checking a field's raw value (``fmt !=
+    "backprop-playground"``, ``if layers:``) works as it did; any NumPy function that takes it
+    (``np.asarray``, ``np.array``) gives a plain ndarray."""
+
+    __hash__ = None  # unhashable, as a list
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, list | tuple | np.ndarray) or len(other) != len(self):
+            return False
+        try:
+            return bool(np.array_equal(np.asarray(self), np.asarray(other, dtype=np.float64)))
+        except (TypeError, ValueError):
+            return False
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+
 @dataclass(frozen=True)
 class Extracted:
     """A document with its long number lists taken out."""
@@ -80,7 +103,7 @@ def extract(data: bytes) -> Extracted | None:
             return None
         pieces.append(data[done_before:start])
         pieces.append(b'"%s:%d"' % (nonce.encode(), len(arrays)))
-        arrays.append(values)
+        arrays.append(values.view(NumberList))
     if not arrays:
         return None
     pieces.append(data[done:])

@@ -52,7 +52,8 @@ def kind(v: Any) -> str:
     if v is None:
         return "null"
     for t, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"),
-                    (str, "a string"), (list | np.ndarray, "a list"), (Mapping, "an object")):
+                    (str, "a string"), (list, "a list"), (np.ndarray, "a list of numbers"),
+                    (Mapping, "an object")):
         if isinstance(v, t):
             return name
     return type(v).__name__
@@ -121,11 +122,20 @@ def as_object(v: Any, path: str, what: str = "an object") -> Mapping[str, Any]:
 
 
 def as_list(v: Any, path: str, what: str = "a list") -> list[Any]:
-    """A list; a long list of fractions comes from the reader as a float64 array
-    (``engine.io.json_numbers``) and is returned as it is: it indexes and iterates alike."""
-    if not isinstance(v, list | np.ndarray):
+    """A list. A long list of fractions, which the reader makes a float64 array
+    (``engine.io.json_numbers``), comes back as the list of floats it was, so that fields of
+    other things (layers, epochs) judge it as before; ``as_values`` keeps it an array."""
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if not isinstance(v, list):
         fail(path, f"expected {what}, got {kind(v)}")
-    return v  # type: ignore[return-value]
+    return v
+
+
+def as_values(v: Any, path: str) -> list[Any] | np.ndarray:
+    """A list of scalars to be read one by one (a history column), or the float64 array the
+    reader made of a long list of fractions, kept as it is (8 bytes a value)."""
+    return v if isinstance(v, np.ndarray) else as_list(v, path)
 
 
 def as_str(v: Any, path: str) -> str:
@@ -261,7 +271,7 @@ def number_array(
         raise TypeError("number_array needs a shape or ndim of at least 1")
     _nested_shape(v, path, depth, shape)
     try:
-        arr = np.array(v, dtype=np.float64) if depth > 1 or isinstance(v, list) else v
+        arr = np.array(v, dtype=np.float64) if depth > 1 or isinstance(v, list) else np.asarray(v)
     except OverflowError:  # an integer beyond the float range
         fail(path, "contains Inf (a number beyond the float range)")
     check_finite(arr, path)
@@ -333,6 +343,10 @@ class Fields:
 
     def items(self, key: str, default: Any = MISSING, what: str = "a list") -> list[Any]:
         return as_list(self.raw(key, default), self.at(key), what)
+
+    def values(self, key: str) -> list[Any] | np.ndarray:
+        """A list of scalars (``as_values``)."""
+        return as_values(self.raw(key), self.at(key))
 
     def array(self, key: str, shape: tuple[int, ...] | None = None,
               ndim: int | None = None) -> np.ndarray:

@@ -77,7 +77,7 @@ def _read_run(f: Fields) -> PinnedRun:
         epochs.append(e)
     columns = []
     for name_ in COLUMNS:
-        values = f.items(name_)
+        values = f.values(name_)
         if len(values) != len(epochs):
             fail(f.at(name_), f"has {len(values)} entries but epoch has {len(epochs)}")
         column = np.empty(len(values))

@@ -214,7 +214,7 @@ def _read_history(fields: Fields, epoch: int) -> History:
         if name not in COLUMNS and not fields.has(name):
             continue  # R², written for regression only (and absent from older files)
         p = fields.at(name)
-        values = fields.items(name)
+        values = fields.values(name)
         if len(values) != len(epochs):
             fail(p, f"has {len(values)} entries but history.epoch has {len(epochs)}")
         column = np.empty(len(values))
