@@ -215,5 +215,4 @@ def test_a_long_fraction_list_in_any_field_is_judged_as_before(monkeypatch):
             fast, ordinary = (_outcome(load, data, o, monkeypatch) for o in (False, True))
             if fast[0] == ordinary[0] == "ok":
                 continue
-            assert fast[0] == ordinary[0], (path, fast, ordinary)
-            assert "ambiguous" not in fast[1] and len(fast[1]) <= 300, (path, fast)
+            assert fast == ordinary, path

@@ -52,7 +52,7 @@ def kind(v: Any) -> str:
     if v is None:
         return "null"
     for t, name in ((bool, "a boolean"), (int, "an integer"), (float, "a number"),
-                    (str, "a string"), (list, "a list"), (np.ndarray, "a list of numbers"),
+                    (str, "a string"), (list, "a list"), (np.ndarray, "a list"),
                     (Mapping, "an object")):
         if isinstance(v, t):
             return name
@@ -213,7 +213,9 @@ def _nested_shape(v: Any, path: str, depth: int,
     """The shape of lists nested ``depth`` deep with numbers at the bottom, found level by
     level at C speed (no Python work per number) and compared with ``expected`` before any
     number is looked at; names the first bad entry."""
-    if not isinstance(v, list | np.ndarray) or (isinstance(v, np.ndarray) and depth > 1):
+    if isinstance(v, np.ndarray) and depth > 1:  # numbers where rows belong: as a list says
+        fail(f"{path}[0]", f"expected {_a_list(depth - 1)}, got a number")
+    if not isinstance(v, list | np.ndarray):
         fail(path, f"expected {_a_list(depth)}, got {kind(v)}")
     shape = [len(v)]
     level: Any = v  # every entry at the current depth, flattened (shape ``shape``)
@@ -221,7 +223,7 @@ def _nested_shape(v: Any, path: str, depth: int,
         if not level:
             fail(path, f"expected {f'shape {expected}' if expected else f'{depth} dimensions'}"
                        ", got an empty list")
-        types = set(map(type, level))
+        types = {np.ndarray if issubclass(t, np.ndarray) else t for t in map(type, level)}
         rows_only = d == depth - 1 and types <= {list, np.ndarray}  # arrays: rows of numbers
         if types != {list} and not rows_only:
             i = next(i for i, x in enumerate(level) if not isinstance(x, list))
