@@ -216,3 +216,42 @@ def test_a_long_fraction_list_in_any_field_is_judged_as_before(monkeypatch):
             if fast[0] == ordinary[0] == "ok":
                 continue
             assert fast == ordinary, path
+
+
+FRACTIONS = ", ".join(["0.5"] * 69 + ["1.5"])
+INTEGERS = ", ".join(["1"] * 69)
+
+
+@pytest.mark.parametrize("bad", ["true", "null", '"abc"', "{}", "[1]"])
+def test_a_bad_entry_in_a_row_after_an_array_row_is_named(bad, monkeypatch):
+    """Rows read as arrays beside rows left as lists (all integers): a bad entry in a later
+    row is still found and named, as the ordinary reading names it."""
+    from engine.io.validate import number_array
+
+    def load(data):
+        return number_array(read_json(data, "f.json")["x"], "x", ndim=2).tolist()
+
+    data = f'{{"x": [[{FRACTIONS}], [{INTEGERS}, {bad}]]}}'.encode()
+    fast, ordinary = (_outcome(load, data, o, monkeypatch) for o in (False, True))
+    assert fast == ordinary
+    assert fast[0] != "ok" and "x[1][69]" in fast[1]
+
+
+def test_an_array_counts_as_a_level_of_nesting(monkeypatch):
+    data = b"[" * 33 + b"[" + FRACTIONS.encode() + b"]" + b"]" * 33
+    fast, ordinary = (_outcome(lambda d: read_json(d, "f.json"), data, o, monkeypatch)
+                      for o in (False, True))
+    assert fast == ordinary and "nested too deeply" in fast[1]
+
+
+def test_other_fields_get_the_list_back_as_written(monkeypatch):
+    """A list of epochs with one fraction: integers stay exact, and the message names the
+    fraction (as the ordinary reading does), not the first entry."""
+    from engine.io.validate import as_list, as_values, quote
+
+    doc = read_json(f'{{"e": [{INTEGERS}, 2.5, 12345678901234567891, -0]}}'.encode(), "f.json")
+    assert isinstance(doc["e"], np.ndarray)
+    listed = as_list(doc["e"], "e")
+    assert listed[:69] == [1] * 69 and all(type(v) is int for v in listed[:69])
+    assert listed[70] == 12345678901234567891 and type(listed[71]) is int
+    assert quote(as_values(doc["e"], "e")[69]) == "2.5"  # no np.float64(…) in messages

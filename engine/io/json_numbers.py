@@ -17,6 +17,7 @@ leaves the document to the ordinary parse, which names the problem exactly.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -35,7 +36,8 @@ _SPACE = rb"[ \t\n\r]*+"
 _BODY = re.compile(_SPACE + _NUMBER + rb"(?:" + _SPACE + rb"," + _SPACE + _NUMBER + rb")*+"
                    + _SPACE)
 """The inside of a list of JSON numbers. Possessive throughout: no backtracking state is kept
-per entry, and it runs at about 90 ns an entry (16 MiB of ``0.5,`` in 0.4 s)."""
+per entry, and it runs at about 90 ns an entry (16 MiB of ``0.5,`` in 0.4 s; NumPy then
+reads them in about 0.9 s)."""
 _CANDIDATE = re.compile(rb"\[([^\[\]{}\"]{%d,})\]" % (2 * MIN_LENGTH - 1))
 """A bracketed run with no nested list, object or string, long enough for MIN_LENGTH."""
 _FRACTION = re.compile(rb"[.eE]")
@@ -64,6 +66,20 @@ class NumberList(np.ndarray):
 
     def __bool__(self) -> bool:
         return len(self) > 0
+
+    source: tuple[bytes, int, int] = (b"[]", 0, 2)
+    """The document's bytes and the span of the list's text, to give it back as written."""
+
+
+def as_written(values: np.ndarray) -> list[Any]:
+    """The list an array stands for, exactly as the file wrote it (integers as exact ints),
+    for a field that expected something else and judges its entries one by one; a plain
+    array (not the reader's) as its floats."""
+    if isinstance(values, NumberList):
+        data, start, stop = values.source
+        listed: list[Any] = json.loads(data[start:stop])
+        return listed
+    return values.tolist()
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,9 @@ def extract(data: bytes) -> Extracted | None:
             return None
         pieces.append(data[done_before:start])
         pieces.append(b'"%s:%d"' % (nonce.encode(), len(arrays)))
-        arrays.append(values.view(NumberList))
+        standing = values.view(NumberList)
+        standing.source = (data, start, end)
+        arrays.append(standing)
     if not arrays:
         return None
     pieces.append(data[done:])

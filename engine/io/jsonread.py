@@ -13,8 +13,10 @@ exactly. Workspaces, presets and weights exports are all read with it, so the ru
 * a key that appears twice in one object is refused, naming the key and the object (JSON
   parsers disagree on which one wins, so no answer is safe);
 * a flat list of 64 or more numbers with a fraction or exponent among them comes back as a
-  float64 array, read by NumPy (``engine.io.json_numbers``): 8 bytes a value instead of a
-  Python float each, so such a document takes about 2-3× its size rather than 12×.
+  float64 array, read by NumPy (``engine.io.json_numbers.NumberList``): 8 bytes a value
+  instead of a Python float each, so such a document takes about 2-3× its size rather than
+  12×. Its integers are floats there; ``validate.as_list`` gives the list back exactly as
+  written (integers exact) to fields that are not numbers.
 
 A refused number or key is named by its path once the whole document is parsed
 (``state.parameters[0].W[1][0]: 1e999 is not allowed …``). Every problem is one JsonError line.
@@ -217,7 +219,8 @@ def _first_problem(doc: Any) -> str | None:
             return path  # a problem's message
         if len(stack) > MAX_DEPTH:
             return f"{path}: nested too deeply (more than {MAX_DEPTH} levels)"
-        stack.append(_children(child, path))
+        if not isinstance(child, np.ndarray):  # an array: a list level of finite numbers
+            stack.append(_children(child, path))
     return None
 
 
@@ -229,7 +232,7 @@ def _children(v: Any, path: str) -> Iterator[tuple[str, Any]]:
             if not isinstance(key, str):
                 yield f"{path or 'document'}: a key is not a string: {quote(key)}", None
                 return
-            if isinstance(x, list | Mapping):
+            if isinstance(x, list | Mapping | np.ndarray):
                 yield join(path, key), x
             elif (problem := _scalar_problem(x)) is not None:
                 yield f"{join(path, key)}: {problem}", None
@@ -240,7 +243,7 @@ def _children(v: Any, path: str) -> Iterator[tuple[str, Any]]:
     if scalars_ok and kinds <= _PLAIN:
         return
     for i, x in enumerate(v):
-        if isinstance(x, list | Mapping):
+        if isinstance(x, list | Mapping | np.ndarray):
             yield f"{path}[{i}]", x
         elif not scalars_ok and (problem := _scalar_problem(x)) is not None:
             yield _in_list(path, i, x, problem), None

@@ -19,6 +19,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from engine.io.json_numbers import as_written
+
 QUOTE_LIMIT = 60
 """Most characters of the input a message quotes."""
 MAX_MESSAGE = 300
@@ -69,6 +71,8 @@ def quote(v: Any) -> str:
     by kind ('a list')."""
     if isinstance(v, str):
         return repr(short(v))
+    if isinstance(v, np.generic):  # an entry of an array the reader made: as written
+        v = v.item()
     if isinstance(v, int | float) and not isinstance(v, bool):
         return short(repr(v))
     return kind(v)
@@ -126,7 +130,7 @@ def as_list(v: Any, path: str, what: str = "a list") -> list[Any]:
     (``engine.io.json_numbers``), comes back as the list of floats it was, so that fields of
     other things (layers, epochs) judge it as before; ``as_values`` keeps it an array."""
     if isinstance(v, np.ndarray):
-        return v.tolist()
+        return as_written(v)
     if not isinstance(v, list):
         fail(path, f"expected {what}, got {kind(v)}")
     return v
@@ -205,7 +209,8 @@ def check_finite(arr: np.ndarray, path: str) -> None:
         fail(path, "contains Inf")
 
 
-_NUMBER_TYPES = frozenset((int, float))
+_NUMBER_TYPES = frozenset((int, float, np.float64))
+"""(np.float64: entries of the reader's arrays, ``engine.io.json_numbers``.)"""
 
 
 def _nested_shape(v: Any, path: str, depth: int,
