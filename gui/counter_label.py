@@ -6,7 +6,8 @@ maximum sizes are equal. Training flat out, the counter and the rate changed 35 
 second, and each change laid out the toolbar, the window and the status bar and repainted the
 status bar's whole width: about a tenth of the window process's CPU (``bench/
 gui_responsiveness.py``, 0.03–0.07 of a core). This label keeps a fixed size, wide enough for
-``sample`` in its current font, and grows (never shrinks) when a text needs more room.
+``sample`` in its current font; it grows when a text needs more room and is measured again
+when its font changes (zoom, theme).
 """
 
 from __future__ import annotations

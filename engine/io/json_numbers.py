@@ -67,15 +67,16 @@ class NumberList(np.ndarray):
     def __bool__(self) -> bool:
         return len(self) > 0
 
-    source: tuple[bytes, int, int] = (b"[]", 0, 2)
-    """The document's bytes and the span of the list's text, to give it back as written."""
+    source: tuple[bytes, int, int] | None = None
+    """The document's bytes and the span of the list's text, to give it back as written (set
+    by ``extract``; None on arrays NumPy derives from one, such as a slice)."""
 
 
 def as_written(values: np.ndarray) -> list[Any]:
     """The list an array stands for, exactly as the file wrote it (integers as exact ints),
     for a field that expected something else and judges its entries one by one; a plain
     array (not the reader's) as its floats."""
-    if isinstance(values, NumberList):
+    if isinstance(values, NumberList) and values.source is not None:
         data, start, stop = values.source
         listed: list[Any] = json.loads(data[start:stop])
         return listed
@@ -166,11 +167,12 @@ def restore(doc: Any, extracted: Extracted) -> Any:
     found: set[int] = set()
 
     def array_for(v: str) -> np.ndarray | None:
-        index = v[len(prefix):]
-        if not index.isdigit() or int(index) >= len(arrays) or int(index) in found:
+        digits = v[len(prefix):]
+        index = int(digits) if digits.isdigit() else -1
+        if not 0 <= index < len(arrays) or index in found:
             return None
-        found.add(int(index))
-        return arrays[int(index)]
+        found.add(index)
+        return arrays[index]
 
     if isinstance(doc, str) and doc.startswith(prefix):
         doc = array_for(doc)

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from engine.fileio import decode_text
-from engine.io.json_numbers import extract, restore
+from engine.io.json_numbers import NumberList, extract, restore
 from engine.io.validate import join, named, one_line, quote, short
 
 MAX_DEPTH = 32
@@ -253,7 +253,7 @@ def _children(v: Any, path: str) -> Iterator[tuple[str, Any]]:
 def _plain_scalars_ok(v: list[Any], kinds: set[type]) -> bool:
     """True when every scalar in ``v`` is plain JSON (containers are not looked at): its
     numbers finite and within the float range, and nothing of another type."""
-    if not kinds <= _PLAIN | {list, dict, np.ndarray}:
+    if not kinds <= _PLAIN | {list, dict, NumberList}:
         return False
     if not kinds & _NUMBERS:
         return True

@@ -127,8 +127,8 @@ def as_object(v: Any, path: str, what: str = "an object") -> Mapping[str, Any]:
 
 def as_list(v: Any, path: str, what: str = "a list") -> list[Any]:
     """A list. A long list of fractions, which the reader makes a float64 array
-    (``engine.io.json_numbers``), comes back as the list of floats it was, so that fields of
-    other things (layers, epochs) judge it as before; ``as_values`` keeps it an array."""
+    (``engine.io.json_numbers``), comes back as the file wrote it, so that fields of other
+    things (layers, epochs) judge it as before; ``as_values`` keeps it an array."""
     if isinstance(v, np.ndarray):
         return as_written(v)
     if not isinstance(v, list):
