@@ -33,3 +33,17 @@ def _quiet_files(tmp_path_factory, monkeypatch):
         return
     monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: "discard")
     monkeypatch.setattr(FileActions, "ask_adopt", lambda self, message: True)
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage(request):
+    """After a Qt test (and after pytest-qt has closed its widgets: this fixture is set up
+    first, so it is torn down last), collect Python's garbage at once. Left to chance, the
+    collector once ran inside a later test's window construction, while Qt held a lock, and
+    deleting a dead test's QObject there waited on that lock for ever (a hung CI run, seen
+    once in five on 2026-12-02: ``QObject::~QObject`` → ``QBasicMutex::lockInternal``)."""
+    yield
+    if "qtbot" in request.fixturenames:
+        import gc
+
+        gc.collect()
