@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from engine.scenario import Scenario
+from session.history_delta import WHOLE, HistoryReceiver, HistorySender
 from session.session import CancelFlag, Session
 from session.snapshot import Snapshot
 
@@ -44,10 +45,11 @@ class Stop:
 class Published:
     """A snapshot. Parts that repeat from the previous one (the data of one generation, maps
     that were not refreshed) are left out as None, named in ``omitted``, and put back by
-    ``Receiver``."""
+    ``Receiver``; of the history, only the rows from ``history_from`` on (``WHOLE``: all)."""
 
     snapshot: Snapshot
     omitted: tuple[str, ...] = ()
+    history_from: int = WHOLE
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class SessionHost:
         self.session = Session(scenario, emit=send, cancel=cancel)
         self._last_publish = 0.0
         self._sent: dict[str, object] = {}
+        self._history = HistorySender()
 
     def run(self) -> None:
         self._publish()
@@ -110,8 +113,9 @@ class SessionHost:
         same = tuple(part for part in REPEATABLE
                      if getattr(snap, part) is self._sent.get(part, _NOTHING))
         self._sent = {part: getattr(snap, part) for part in REPEATABLE}
-        lean = replace(snap, **dict.fromkeys(same)) if same else snap  # type: ignore[arg-type]
-        self._send(Published(lean, same))
+        start, rows = self._history.part(snap.history)
+        lean = replace(snap, **dict.fromkeys(same), history=rows)  # type: ignore[arg-type]
+        self._send(Published(lean, same, start))
 
 
 _NOTHING = object()
@@ -125,12 +129,13 @@ class Receiver:
 
     def __init__(self) -> None:
         self._kept: dict[str, object] = {}
+        self._history = HistoryReceiver()
 
     def complete(self, message: Published) -> Snapshot:
         snap = message.snapshot
-        if message.omitted:
-            kept = {part: self._kept[part] for part in message.omitted}
-            snap = replace(snap, **kept)  # type: ignore[arg-type]
+        kept = {part: self._kept[part] for part in message.omitted}
+        history = self._history.complete(message.history_from, snap.history)
+        snap = replace(snap, **kept, history=history)  # type: ignore[arg-type]
         self._kept = {part: getattr(snap, part) for part in REPEATABLE}
         return snap
 
