@@ -76,7 +76,7 @@ def test_loss_curves_grow_with_the_history(loss_plot):
         n = len(snap.history["epoch"])
         for curve in (loss_plot.train_loss_curve, loss_plot.test_loss_curve,
                       loss_plot.train_acc_curve, loss_plot.test_acc_curve):
-            x, _y = curve.getOriginalDataset()  # getData() is clipped to the view
+            x, _y = curve.getOriginalDataset()
             assert len(x) == n and x[-1] == snap.epoch == trainer.epoch
     _x, acc = loss_plot.train_acc_curve.getOriginalDataset()
     np.testing.assert_allclose(acc, 100 * snap.history["train_accuracy"])  # percent
@@ -387,3 +387,25 @@ def test_a_loss_at_the_edge_of_float64_still_draws(loss_plot):
     low, high = loss_plot.plot_item.vb.viewRange()[1]
     assert np.isfinite([low, high]).all() and high >= 1e300  # capped: see LOSS_CEILING
     assert distinct_colours(loss_plot) > 3
+
+
+def test_a_long_history_is_drawn_two_points_per_pixel_and_whole(qtbot, loss_plot):
+    """20,000 epochs on a plot a few hundred pixels wide: each curve is cut to its peaks per
+    pixel (not 20,000 points each redraw), from epoch 0 to the latest, spike included; a
+    wider plot gets more points."""
+    snap = make_snapshot("tf_default", 0)
+    n = 20_000
+    loss = np.exp(-np.arange(n) / 3000.0)
+    loss[12_345] = 3.0
+    long = with_history(snap, epoch=np.arange(n), train_loss=loss, test_loss=loss * 1.1,
+                        train_accuracy=np.full(n, 0.9), test_accuracy=np.full(n, 0.8),
+                        train_r2=np.full(n, np.nan), test_r2=np.full(n, np.nan))
+    loss_plot.set_snapshot(long)
+    x, y = loss_plot.train_loss_curve.getData()
+    width = loss_plot.plot_item.vb.width() * loss_plot.devicePixelRatioF()
+    assert 100 < len(x) <= 2 * max(300, width) + 2
+    assert (x[0], x[-1]) == (0, n - 1) and y.max() == 3.0
+    assert loss_plot.readout_at_epoch(12_345).count("3.0") >= 1  # the read-out: every epoch
+    before = len(x)
+    loss_plot.setFixedSize(1400, SIZE[1])
+    qtbot.waitUntil(lambda: len(loss_plot.train_loss_curve.getData()[0]) > before)

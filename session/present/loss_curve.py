@@ -49,3 +49,58 @@ def loss_range(losses: list[np.ndarray], log: bool) -> tuple[float, float] | Non
     low, high = float(values.min()), float(values.max())
     pad = 0.05 * (high - low) if high > low else max(abs(high) * 0.05, 0.1 if log else 1e-6)
     return max(low - pad, -LOSS_CEILING), min(high + pad, LOSS_CEILING)
+
+
+CURVES = ("train_loss", "test_loss", "train_score", "test_score")
+"""The plot's four curves: the losses, and accuracy (classification) or R² (regression)."""
+
+
+def plotted_curves(history: dict[str, np.ndarray], classification: bool, buckets: int
+                   ) -> dict[str, tuple[np.ndarray, np.ndarray] | None]:
+    """Each curve's (x, y), (m,) each, as drawn; None for a curve with nothing to show (the
+    train loss is always drawn). Losses: NaN marks gaps (and ±inf a diverged run), floored at
+    ``LOG_FLOOR`` for the log scale. Scores: accuracy in %, R² as it is, and an R² far below 0
+    at the bottom edge. Longer curves are ``peak_decimated`` to ``buckets``."""
+    x = np.asarray(history.get("epoch", np.zeros(0)), dtype=np.float64)
+    names = (("train_accuracy", "test_accuracy", 100.0) if classification
+             else ("train_r2", "test_r2", 1.0))
+    out: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+    for curve, name, scale in zip(CURVES, ("train_loss", "test_loss", *names[:2]),
+                                  (None, None, names[2], names[2]), strict=True):
+        y = np.asarray(history.get(name, np.full(len(x), math.nan)), dtype=np.float64)
+        if scale is None:
+            y = np.where(np.isfinite(y), np.maximum(y, LOG_FLOOR), np.nan)
+        else:
+            y = np.maximum(y * scale, -0.5 * scale)
+        present = bool(np.isfinite(y).any())
+        out[curve] = peak_decimated(x, y, buckets) if present or curve == "train_loss" else None
+    return out
+
+
+def peak_decimated(x: np.ndarray, y: np.ndarray, buckets: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y), (n,) each, cut to at most ``2 * buckets + 2`` points that draw the same picture
+    at ``buckets`` pixels across: consecutive runs of points become their lowest and highest,
+    in the order they came (a peak of one epoch stays visible), between the first and the
+    last point. A run with no finite value stays
+    a gap (NaN). The plot shows the whole run, so a 20,000-epoch history need not be drawn
+    point by point 4 times a second."""
+    n = len(x)
+    if n <= 2 * buckets:
+        return x, y
+    size = -(-n // buckets)
+    rows = -(-n // size)
+    pad = rows * size - n
+    ys = np.concatenate([y, np.full(pad, np.nan)]).reshape(rows, size)
+    xs = np.concatenate([x, np.full(pad, x[-1])]).reshape(rows, size)
+    low = np.nanargmin(np.where(np.isnan(ys), np.inf, ys), axis=1)
+    high = np.nanargmax(np.where(np.isnan(ys), -np.inf, ys), axis=1)
+    first, second = np.minimum(low, high), np.maximum(low, high)
+    r = np.arange(rows)
+    out_x = np.stack([xs[r, first], xs[r, second]], axis=1).ravel()
+    out_y = np.stack([ys[r, first], ys[r, second]], axis=1).ravel()
+    gap = np.isnan(ys).all(axis=1)
+    out_y[np.repeat(gap, 2)] = np.nan
+    # the first and the latest epoch exactly where they are: the curve starts at the untrained
+    # network and ends at the value the read-out gives
+    return (np.concatenate([x[:1], out_x, x[-1:]]), np.concatenate([y[:1], out_y, y[-1:]]))
