@@ -69,6 +69,8 @@ class EdgeItem(pg.GraphicsObject):
         self._band_pens: dict[int, QPen] = {}
         self._wide_pens: dict[tuple[int, int, float], QPen] = {}
         self._lines: list[QLineF] | None = None
+        self._drawn: tuple[object, ...] | None = None
+        """What the cached paths show (pens and buckets); None: rebuild at the next values."""
 
     def set_segments(self, xy: np.ndarray, rect: QRectF, n_band: int = 0,
                      band_px: float = 1.0) -> None:
@@ -80,6 +82,7 @@ class EdgeItem(pg.GraphicsObject):
         self._lines = None  # built on first need, then reused every frame
         self._n_band, self._band_px = n_band, band_px
         self._thin, self._wide = [], []
+        self._drawn = None
         self._antialias = len(xy) <= 2500
         n = len(xy)
         # Dense networks get thinner wide edges and translucent thin ones, or strong edges
@@ -92,6 +95,7 @@ class EdgeItem(pg.GraphicsObject):
         self.update()
 
     def _make_pens(self) -> None:
+        self._drawn = None
         self._wide_pens = {}
         self._thin_pens = {
             q: self._pen(q, self.color(q, self._alpha), 1.0)
@@ -148,8 +152,15 @@ class EdgeItem(pg.GraphicsObject):
         if self._lines is None:
             self._lines = [QLineF(*row) for row in self._xy.tolist()]
         lines = self._lines
-        for bucket in edge_buckets(levels, magnitude, muted, faded, dead=dead,
-                                   widths=widths):
+        buckets = edge_buckets(levels, magnitude, muted, faded, dead=dead, widths=widths)
+        # A run that has settled keeps most edges in the same colour step from one frame to
+        # the next: then the paths already drawn are right, and nothing is repainted.
+        drawn = tuple((b.level, b.wide, b.faded, b.muted, b.dead, b.width, b.indices.tobytes())
+                      for b in buckets)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        for bucket in buckets:
             q = bucket.level
             if nb:
                 in_band = bucket.indices < nb

@@ -24,6 +24,7 @@ class DecorItem(pg.GraphicsObject):
         self._bias_rects: list[QRectF] = []
         self._bias_outline = QPainterPath()
         self._bias_brushes: list[QBrush] = []
+        self._bias_levels: list[int] = []
         self._bias_text: list[tuple[QRectF, str]] = []
         self._bias_minus: list[QLineF] = []  # a minus bar on each negative bias's square
         self._labels: list[tuple[QRectF, str]] = []
@@ -67,19 +68,36 @@ class DecorItem(pg.GraphicsObject):
         for r in bias_rects:
             self._bias_outline.addRect(r)
         self._bias_brushes = []
+        self._bias_levels = []
         self._bias_text = []
         self._labels = labels
         self._captions = captions
         self.update()
 
     def set_biases(self, levels: np.ndarray, texts: list[tuple[QRectF, str]]) -> None:
-        self._bias_brushes = [self._brush_cache[q] for q in levels.tolist()]
+        """Each bias square's colour step, (B,), and the numbers under the units. Only the
+        squares and numbers that changed are repainted: this item spans the whole diagram,
+        and repainting it all 30 times a second redrew every edge with it."""
+        q = levels.tolist()
+        old_q, old_texts = self._bias_levels, self._bias_text
+        if q == old_q and texts == old_texts:
+            return
+        self._bias_levels = q
+        self._bias_brushes = [self._brush_cache[v] for v in q]
         self._bias_minus = [
             QLineF(r.left() + 2, r.center().y(), r.right() - 2, r.center().y())
-            for r, q in zip(self._bias_rects, levels.tolist(), strict=False) if q < 0
+            for r, v in zip(self._bias_rects, q, strict=False) if v < 0
         ]
         self._bias_text = texts
-        self.update()
+        if len(q) != len(old_q) or len(texts) != len(old_texts):
+            self.update()
+            return
+        for r, a, b in zip(self._bias_rects, q, old_q, strict=False):
+            if a != b:
+                self.update(r.adjusted(-2, -2, 2, 2))
+        for (r, a), (old_r, b) in zip(texts, old_texts, strict=True):
+            if a != b or r != old_r:
+                self.update(r.united(old_r).adjusted(-1, -1, 1, 1))
 
     def negative_bias_marks(self) -> list[QLineF]:
         """The minus bars drawn on negative biases' squares (for tests)."""
