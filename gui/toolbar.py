@@ -21,6 +21,9 @@ SPEEDS = [("max", 0.0), ("1000/s", 1000.0), ("300/s", 300.0), ("100/s", 100.0),
 DEFAULT_SPEED = 30.0
 """Epochs per second of the first Run: slow enough to watch the curves form (TensorFlow
 Playground's default converges in about 100 epochs); "max" is the first entry."""
+RATE_INTERVAL = 0.5
+"""Seconds between two readings of the training rate in the status bar (readable, and
+announced no more often than that)."""
 
 EPOCH_SCALE = 1.6
 """The epoch counter's text size over the bar's (15 pt at the usual 9.4 pt)."""
@@ -90,7 +93,7 @@ class ControlBar(QWidget):
         self.preset_picker.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset_picker.setMinimumContentsLength(11)  # full titles in the list and tooltip
-        self.rate_label = CounterLabel("00,000 epochs/s")
+        self.rate_label = CounterLabel("00,000 epochs/s", min_interval=RATE_INTERVAL)
         self.rate_label.setObjectName("rateLabel")
         self.rate_label.setAccessibleName("Training rate")
         """Shown in the status bar (the window places it), so it never widens the toolbar."""

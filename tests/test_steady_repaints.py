@@ -62,6 +62,26 @@ def test_a_longer_text_grows_the_label_and_a_font_change_measures_again(qtbot):
     assert label.height() >= label.fontMetrics().height()
 
 
+def test_a_rate_label_shows_one_reading_per_interval_at_most(qtbot):
+    """35 readings a second cannot be read (nor announced; the window shows one per half
+    second): the newest one held back is shown when its interval is up, and an empty text
+    (the run stopped) at once."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    label = CounterLabel("00,000 epochs/s", parent, min_interval=1.5)  # (no busy machine
+    # stalls 1.5 s between two statements)
+    label.setText("1,000 epochs/s")
+    assert label.text() == "1,000 epochs/s"  # the first reading at once
+    for rate in (1_100, 1_200, 1_300):
+        label.setText(f"{rate:,} epochs/s")
+    assert label.text() == "1,000 epochs/s"
+    qtbot.waitUntil(lambda: label.text() == "1,300 epochs/s", timeout=TIMEOUT)
+    label.setText("1,400 epochs/s")
+    label.setText("")
+    assert label.text() == ""
+    assert not label._later.isActive()
+
+
 def test_a_new_frame_of_the_diagram_does_not_repaint_the_widgets_beneath(qtbot, make_window):
     w = make_window()
     w.show()

@@ -69,8 +69,11 @@ class ColorBar(QWidget):
             self.update()
 
     def set_scale(self, scale: float) -> None:
-        if scale != self._scale:
-            self._scale = scale
+        """The largest |value| the bar's ends stand for; repainted only when the ends' text
+        changes (the scale moves a little every frame while a run plays)."""
+        before = self.end_labels()
+        self._scale = scale
+        if self.end_labels() != before:
             self.update()
 
     def set_title(self, title: str) -> None:
