@@ -17,57 +17,31 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.colors import class_color
 from gui.plot_style import IntegerAxis, cache_axes
 from gui.plot_theme import restyle_loss_plot
 from gui.theme import ThemeFollower, current
-from session.present.loss_curve import CURVES, loss_range, plotted_curves, shown_history
+from session.present.loss_curve import (
+    CURVES,
+    describe_metrics,
+    format_metric,
+    loss_range,
+    plotted_curves,
+    shown_history,
+)
 from session.snapshot import Snapshot
 
 __all__ = ["LossPlot", "format_metric"]
 
 LOSS_COLOR = (40, 40, 40)
+LOSS_LABELS = ("loss (mean per sample)", "loss")
+"""The loss axis's label, and the short one for a plot too low to hold it (1024×700)."""
 MIN_BUCKETS = 300
 """Curves longer than twice this many points are drawn peak-decimated (see ``_redraw``)."""
 ACCURACY_COLOR = class_color(2)  # Okabe–Ito bluish green: not orange/blue, which mean classes
-
-
-def format_metric(value: float) -> str:
-    """A loss with four useful digits whether it is 0.5 or 3e-7."""
-    if value == 0:
-        return "0"
-    if 1e-3 <= abs(value) < 1e4:
-        return f"{value:.4f}"
-    return f"{value:.3g}"
-
-
-def _describe(epoch: int, values: dict[str, float], sep: str) -> str:
-    """'epoch 120 · train loss 0.0123 · …' leaving out what does not apply (NaN).
-
-    ``sep`` joins the items; ``"label"`` puts the accuracies on a second line.
-    """
-    parts = [f"epoch {epoch}"]
-    for key, name in (("train_loss", "train loss"), ("test_loss", "test loss")):
-        v = values.get(key, math.nan)
-        if math.isfinite(v):
-            parts.append(f"{name} {format_metric(v)}")
-        elif not math.isnan(v):  # ±inf: the run diverged, say so instead of hiding it
-            parts.append(f"{name} {v}")
-    for key, name in (("train_accuracy", "train acc"), ("test_accuracy", "test acc")):
-        v = values.get(key, math.nan)
-        if math.isfinite(v):
-            parts.append(f"{name} {100.0 * v:.1f}%")
-    for key, name in (("train_r2", "train R²"), ("test_r2", "test R²")):
-        v = values.get(key, math.nan)
-        if math.isfinite(v):
-            parts.append(f"{name} {v:.4f}")
-    if sep == "label":  # losses on one line, accuracies on the next: never wraps mid-item
-        losses = [p for p in parts if "acc" not in p and "R²" not in p]
-        accs = [p for p in parts if "acc" in p or "R²" in p]
-        return "\n".join(" · ".join(line) for line in (losses, accs) if line)
-    return sep.join(parts)
 
 
 class LossPlot(QWidget):
@@ -105,7 +79,7 @@ class LossPlot(QWidget):
         plot.setMenuEnabled(False)
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "epoch")
-        plot.setLabel("left", "loss (mean per sample)")
+        plot.setLabel("left", LOSS_LABELS[0])
         for axis in ("left", "bottom"):
             plot.getAxis(axis).enableAutoSIPrefix(False)
         plot.vb.setDefaultPadding(0.02)  # auto range: the whole run, 0 … latest epoch
@@ -216,7 +190,7 @@ class LossPlot(QWidget):
         if i is None:
             return ""
         values = {k: float(v[i]) for k, v in self._history.items() if k != "epoch"}
-        return _describe(int(self._history["epoch"][i]), values, "\n")
+        return describe_metrics(int(self._history["epoch"][i]), values, "\n")
 
     @property
     def log_scale(self) -> bool:
@@ -318,10 +292,10 @@ class LossPlot(QWidget):
         m = snap.metrics
         if m is not None:
             values = m._asdict()
-            text = _describe(m.epoch, values, "label")
+            text = describe_metrics(m.epoch, values, "label")
         elif len(snap.history.get("epoch", ())):
             h = snap.history
-            text = _describe(int(h["epoch"][-1]),
+            text = describe_metrics(int(h["epoch"][-1]),
                              {k: float(v[-1]) for k, v in h.items() if k != "epoch"}, "label")
         else:
             text = "no training yet"
@@ -343,6 +317,16 @@ class LossPlot(QWidget):
         self.accuracy_view.linkedViewChanged(self.plot_item.vb, self.accuracy_view.XAxis)
         if self._history and self._bucket_count() != self._buckets:
             self._redraw()  # wider or narrower: decimate the curves for the new width
+        self._fit_loss_label()
+
+    def _fit_loss_label(self) -> None:
+        """The long loss label where the axis has room for it, "loss" where it would be cut."""
+        axis = self.plot_item.getAxis("left")
+        room = self.plot_item.vb.height()
+        long = QFontMetricsF(axis.label.font()).horizontalAdvance(LOSS_LABELS[0])
+        text = LOSS_LABELS[0] if long + 8 <= room else LOSS_LABELS[1]
+        if axis.labelText != text:
+            axis.setLabel(text, **axis.labelStyle)
 
     def _bucket_count(self) -> int:
         return max(MIN_BUCKETS, int(self.plot_item.vb.width() * self.devicePixelRatioF()))

@@ -409,3 +409,14 @@ def test_a_long_history_is_drawn_two_points_per_pixel_and_whole(qtbot, loss_plot
     before = len(x)
     loss_plot.setFixedSize(1400, SIZE[1])
     qtbot.waitUntil(lambda: len(loss_plot.train_loss_curve.getData()[0]) > before)
+
+
+def test_the_loss_axis_label_is_shortened_rather_than_cut(qtbot, loss_plot):
+    """At 1024×700 the plot is too low for "loss (mean per sample)": it reads "loss" there,
+    and the long label comes back when the plot is tall enough again."""
+    axis = loss_plot.plot_item.getAxis("left")
+    loss_plot.setFixedSize(420, 170)
+    qtbot.waitUntil(lambda: axis.labelText == "loss")
+    loss_plot.setFixedSize(420, 520)
+    qtbot.waitUntil(lambda: axis.labelText == "loss (mean per sample)")
+    assert axis.label.boundingRect().width() <= loss_plot.plot_item.vb.height()

@@ -1,5 +1,6 @@
-"""What the loss plot draws: the history with the idle metrics in place, and the loss axis's
-span. Qt-free, so the rules are tested without a window.
+"""What the loss plot draws: the history with the idle metrics in place, the curves cut to
+the plot's width, the loss axis's span and the read-out's text. Qt-free, so the rules are
+tested without a window.
 
 Arrays are the snapshot's history columns, each (n,) and aligned with ``history["epoch"]``.
 """
@@ -104,3 +105,39 @@ def peak_decimated(x: np.ndarray, y: np.ndarray, buckets: int
     # the first and the latest epoch exactly where they are: the curve starts at the untrained
     # network and ends at the value the read-out gives
     return (np.concatenate([x[:1], out_x, x[-1:]]), np.concatenate([y[:1], out_y, y[-1:]]))
+
+
+def format_metric(value: float) -> str:
+    """A loss with four useful digits whether it is 0.5 or 3e-7."""
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:.4f}"
+    return f"{value:.3g}"
+
+
+def describe_metrics(epoch: int, values: dict[str, float], sep: str) -> str:
+    """'epoch 120 · train loss 0.0123 · …' leaving out what does not apply (NaN).
+
+    ``sep`` joins the items; ``"label"`` puts the accuracies on a second line.
+    """
+    parts = [f"epoch {epoch}"]
+    for key, name in (("train_loss", "train loss"), ("test_loss", "test loss")):
+        v = values.get(key, math.nan)
+        if math.isfinite(v):
+            parts.append(f"{name} {format_metric(v)}")
+        elif not math.isnan(v):  # ±inf: the run diverged, say so instead of hiding it
+            parts.append(f"{name} {v}")
+    for key, name in (("train_accuracy", "train acc"), ("test_accuracy", "test acc")):
+        v = values.get(key, math.nan)
+        if math.isfinite(v):
+            parts.append(f"{name} {100.0 * v:.1f}%")
+    for key, name in (("train_r2", "train R²"), ("test_r2", "test R²")):
+        v = values.get(key, math.nan)
+        if math.isfinite(v):
+            parts.append(f"{name} {v:.4f}")
+    if sep == "label":  # losses on one line, accuracies on the next: never wraps mid-item
+        losses = [p for p in parts if "acc" not in p and "R²" not in p]
+        accs = [p for p in parts if "acc" in p or "R²" in p]
+        return "\n".join(" · ".join(line) for line in (losses, accs) if line)
+    return sep.join(parts)
