@@ -95,3 +95,16 @@ def test_a_view_fed_frame_by_frame_draws_what_a_rebuilt_view_draws(qtbot, view):
     view.set_snapshot(final)
     assert (view._scene.edges.thin_pens(), view._scene.edges.wide_pens()) == pens
     assert view.grab().toImage() == incremental
+
+
+def test_the_diagram_fits_inside_its_focus_ring(qtbot, view):
+    """The canvas's 2-px focus border is not drawn over the diagram: the scene is the area
+    inside it, so the output column and its caption are whole (they lost 4 px at 1024 px)."""
+    view.set_snapshot(snapshot_of(make_trainer("softmax_spiral3", 0)))
+    qtbot.waitUntil(lambda: view._scene.layout is not None)
+    canvas = view._canvas
+    inside = canvas.viewport().size()
+    assert canvas.frameWidth() > 0  # the ring's room is there
+    assert (view._vb.width(), view._vb.height()) == (inside.width(), inside.height())
+    caption, _text = view._scene.decor._captions[-1]
+    assert canvas.mapFromScene(caption.topRight()).x() <= inside.width()

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, SignalInstance
-from PySide6.QtGui import QKeyEvent
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, SignalInstance
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from gui.theme import current
@@ -35,6 +36,22 @@ Cursor = tuple  # ("unit", column, j) or ("edge", layer, i, j), as NetworkView.h
 KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home,
         Qt.Key.Key_End, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space}
 """The keys the diagram takes from the window's shortcuts while it has the focus."""
+class RingedCanvas(pg.GraphicsView):
+    """The diagram's graphics view. Its focus ring is a 2-px border (``focus_style``), so the
+    scene is sized to the area inside the border: pyqtgraph sizes it to the whole widget, which
+    hid the scene's last 4 px on the right and at the bottom (the output column's caption was
+    cut at 1024 px)."""
+
+    def resizeEvent(self, ev: QResizeEvent | None) -> None:
+        if self.closed:
+            return
+        if self.autoPixelRange:
+            inside = self.viewport().size()
+            self.range = QRectF(0, 0, inside.width(), inside.height())
+        pg.GraphicsView.setRange(self, self.range, padding=0, disableAutoPixel=False)
+        self.updateMatrix()
+
+
 def focus_style() -> str:
     """A 2-px focus ring in the theme's focus colour (≥ 3:1, tests/test_themes.py), none
     without focus."""

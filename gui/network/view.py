@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLineEdit, QToolTip, QVBoxLayout, QWidget
 from engine.maps import CurveMaps
 from engine.trace_display import EdgeQuantity, TraceDisplay
 from gui.network.editor import EDIT_HINT, BiasTarget, ValueEditor, WeightTarget
-from gui.network.keyboard import DiagramKeys
+from gui.network.keyboard import DiagramKeys, RingedCanvas
 from gui.network.legend import DiagramLegend
 from gui.network.scene import DiagramScene
 from gui.network.style import BACKGROUND
@@ -83,7 +83,7 @@ class NetworkView(QWidget):
 
     def _build_canvas(self) -> None:
         """The graphics view, its pixel-for-pixel view box and the items drawn in it."""
-        self._canvas = pg.GraphicsView(self, background=BACKGROUND)
+        self._canvas = RingedCanvas(self, background=BACKGROUND)
         self._canvas.setObjectName("networkCanvas")
         self._canvas.setAccessibleName("Network diagram canvas")
         self._vb = pg.ViewBox(
