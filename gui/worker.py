@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from engine.scenario import Scenario
 from session.commands import Command
 from session.events import Event, Refused, RunningChanged
-from session.host import Published, Receiver, SessionHost, Stop, Sync, Synced, serve
+from session.host import Published, Receiver, Resync, SessionHost, Stop, Sync, Synced, serve
 from session.snapshot import Snapshot
 
 SYNC_TIMEOUT = 30.0
@@ -135,11 +135,21 @@ class WorkerClient(QObject):
             self._syncs.put(message)
             return
         if isinstance(message, Published):
-            message = self._receiver.complete(message)
+            was_lost = self._receiver.lost
+            whole = self._receiver.complete(message)
+            if whole is None:  # one went missing: ask once for a whole one (GUI thread)
+                if not was_lost:
+                    self._delivered.emit(Resync())
+                return
+            message = whole
         self._delivered.emit(message)
 
     @Slot(object)
     def _on_message(self, message: object) -> None:
+        if isinstance(message, Resync):
+            if not self._stopped:
+                self._post(message)  # (not a command: ``sent`` counts those)
+            return
         if isinstance(message, Snapshot):
             if message.generation < self._generation:
                 return  # queued before a reset: stale

@@ -22,13 +22,19 @@ WHOLE = -1
 Columns = dict[str, np.ndarray]
 
 
+def _bits(a: np.ndarray) -> np.ndarray:
+    """The array's bits as unsigned integers of its width: equal exactly when the values are
+    the very same floats (NaN as NaN, −0.0 apart from 0.0)."""
+    return a.view(f"u{a.dtype.itemsize}") if a.dtype.kind == "f" else a
+
+
 def _same_rows(old: Columns, new: Columns, n: int) -> bool:
-    """True when ``new``'s first ``n`` rows are ``old``'s rows, column for column (NaN where
-    NaN was)."""
+    """True when ``new``'s first ``n`` rows are ``old``'s rows, bit for bit, column for
+    column."""
     if old.keys() != new.keys():
         return False
-    return all(np.array_equal(old[k], new[k][:n], equal_nan=old[k].dtype.kind == "f")
-               for k in old)
+    return all(old[k].dtype == new[k].dtype
+               and np.array_equal(_bits(old[k]), _bits(new[k][:n])) for k in old)
 
 
 class HistorySender:

@@ -7,8 +7,9 @@ in a thread of the window's process (queues) or in a process of its own (a multi
 pipe), where training never competes with the window for the interpreter lock. ``serve`` is
 that process's entry point.
 
-Messages in: session commands, ``Sync`` (answered with ``Synced`` after every earlier command)
-and ``Stop``. Messages out: ``Published`` snapshots, ``Synced`` and the session's events.
+Messages in: session commands, ``Sync`` (answered with ``Synced`` after every earlier command),
+``Resync`` (the next snapshot whole) and ``Stop``. Messages out: ``Published`` snapshots,
+``Synced`` and the session's events.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ class Sync:
 @dataclass(frozen=True)
 class Stop:
     """End the host's loop."""
+
+
+@dataclass(frozen=True)
+class Resync:
+    """Send the next snapshot whole: the receiver lost track of what it was sent."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class SessionHost:
                 if isinstance(message, Sync):
                     self._send(Synced(message.token, self.session.snapshot()))
                     continue
+                if isinstance(message, Resync):
+                    self._sent = {}
+                    self._history.reset()
+                    self._publish()
+                    continue
                 self.session.handle(message)
                 self._publish()
                 wait = 0.0
@@ -130,11 +141,28 @@ class Receiver:
     def __init__(self) -> None:
         self._kept: dict[str, object] = {}
         self._history = HistoryReceiver()
+        self._lost = False
 
-    def complete(self, message: Published) -> Snapshot:
+    @property
+    def lost(self) -> bool:
+        """Whether snapshots are being dropped until a whole one comes."""
+        return self._lost
+
+    def complete(self, message: Published) -> Snapshot | None:
+        """The whole snapshot; None when it cannot be put back (history rows that do not
+        follow those held: a snapshot went missing). Then every snapshot is None until one
+        comes whole, which ``Resync`` asks the host for."""
         snap = message.snapshot
-        kept = {part: self._kept[part] for part in message.omitted}
-        history = self._history.complete(message.history_from, snap.history)
+        whole = message.history_from == WHOLE and not message.omitted
+        if self._lost and not whole:
+            return None
+        try:
+            kept = {part: self._kept[part] for part in message.omitted}
+            history = self._history.complete(message.history_from, snap.history)
+        except (KeyError, ValueError):
+            self._lost = True
+            return None
+        self._lost = False
         snap = replace(snap, **kept, history=history)  # type: ignore[arg-type]
         self._kept = {part: getattr(snap, part) for part in REPEATABLE}
         return snap

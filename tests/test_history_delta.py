@@ -13,6 +13,7 @@ from engine.presets import get_preset
 from session import commands as c
 from session.history_delta import WHOLE, HistoryReceiver, HistorySender
 from session.host import Published, Receiver, SessionHost
+from session.host import Stop as _Stop
 from tests.test_host_publish import _Inbox
 
 
@@ -110,3 +111,46 @@ def test_the_host_sends_new_rows_and_the_window_sees_the_whole_history():
     last = [m for m in sent if isinstance(m, Published)][-1]
     assert last.history_from == WHOLE
     _assert_same(receiver.complete(last).history, host.session.trainer.history.as_arrays())
+
+
+def test_a_value_that_changes_only_its_sign_bit_is_sent_again():
+    """0.0 and −0.0 compare equal, but the read-out shows them apart ("−0.0000")."""
+    sender, receiver = HistorySender(), HistoryReceiver()
+    first = {"epoch": np.arange(3), "train_r2": np.array([0.5, 0.0, 0.3])}
+    receiver.complete(*sender.part(first))
+    second = {"epoch": np.arange(3), "train_r2": np.array([0.5, -0.0, 0.3])}
+    start, rows = sender.part(second)
+    assert start == WHOLE
+    got = receiver.complete(start, rows)
+    assert np.signbit(got["train_r2"][1])
+
+
+def test_a_missing_snapshot_is_noticed_and_a_resync_brings_the_whole_one():
+    """Should a snapshot ever go missing, the receiver must not piece together a wrong
+    history or stale parts: it drops what follows until the host, asked with ``Resync``,
+    sends one whole."""
+    from session.host import Resync
+
+    sent: list[object] = []
+    inbox = _Inbox()
+    host = SessionHost(get_preset("tf_default"), inbox, sent.append)
+    receiver = Receiver()
+    host._publish()
+    assert receiver.complete(sent[-1]) is not None  # type: ignore[arg-type]
+    host.session.handle(c.TrainEpochs(2))
+    host._publish()  # this one is lost on the way
+    host.session.handle(c.TrainEpochs(2))
+    host._publish()
+    assert receiver.complete(sent[-1]) is None  # type: ignore[arg-type]
+    assert receiver.lost
+    host.session.handle(c.TrainEpochs(1))
+    host._publish()
+    assert receiver.complete(sent[-1]) is None  # type: ignore[arg-type]  # still dropped
+    inbox.q.put(Resync())
+    inbox.q.put(_Stop())
+    host.run()
+    published = [m for m in sent if isinstance(m, Published)]
+    whole = receiver.complete(published[-1])
+    assert whole is not None and not receiver.lost
+    assert published[-1].history_from == WHOLE and published[-1].omitted == ()
+    _assert_same(whole.history, host.session.trainer.history.as_arrays())
