@@ -55,6 +55,8 @@ class LossPlot(QWidget):
         self._key: tuple[object, ...] | None = None
         self._classification = True
         self._buckets = MIN_BUCKETS
+        self._span: tuple[float, float] | None = None
+        """The epochs the curves were cut for (None: the whole run)."""
         self._ghost_last: float | None = None
         self._ghost_losses: list[np.ndarray] = []
         """The pinned runs' last epoch and losses: the axes show them whole too."""
@@ -120,6 +122,7 @@ class LossPlot(QWidget):
         for curve in (self.train_acc_curve, self.test_acc_curve):
             self.accuracy_view.addItem(curve)
         plot.vb.sigResized.connect(self._sync_views)
+        plot.vb.sigRangeChangedManually.connect(self._on_user_range)
 
         # Hover read-out: a vertical line and a text box at the nearest recorded epoch.
         self.hover_line = pg.InfiniteLine(angle=90, movable=False)  # colours: gui.plot_theme
@@ -214,16 +217,7 @@ class LossPlot(QWidget):
 
     def _redraw(self) -> None:
         h = self._history
-        # two points per pixel across (session.present.loss_curve.peak_decimated)
-        self._buckets = self._bucket_count()
-        drawn = plotted_curves(h, self._classification, self._buckets)
-        for curve, name in zip(self._curves(), CURVES, strict=True):
-            points = drawn[name]
-            if points is None:
-                curve.setData([], [])
-            else:
-                curve.setData(*points, connect="finite")
-        has_test = drawn["test_loss"] is not None
+        has_test = self._set_curves(None)
         x = h["epoch"]
         self.test_loss_curve.setVisible(has_test)
         self.test_acc_curve.setVisible(has_test)
@@ -234,6 +228,26 @@ class LossPlot(QWidget):
         self._fit_x_axis()
         self._fit_loss_axis()
         self._update_legend()
+
+    def _set_curves(self, span: tuple[float, float] | None) -> bool:
+        """Draw the curves at two points per pixel across (``peak_decimated``) over the epochs
+        in ``span`` (a zoomed view) or the whole run; whether there is a test curve."""
+        self._span = span
+        self._buckets = self._bucket_count()
+        drawn = plotted_curves(self._history, self._classification, self._buckets, span)
+        for curve, name in zip(self._curves(), CURVES, strict=True):
+            points = drawn[name]
+            if points is None:
+                curve.setData([], [])
+            else:
+                curve.setData(*points, connect="finite")
+        return drawn["test_loss"] is not None
+
+    def _on_user_range(self, *_args: object) -> None:
+        """The user zoomed or panned: the curves in detail over what is in view."""
+        if self._history:
+            low, high = self.plot_item.vb.viewRange()[0]
+            self._set_curves((float(low), float(high)))
 
     def _fit_x_axis(self) -> None:
         """The whole run, always, and every pinned run's ghost whole too."""
@@ -316,7 +330,7 @@ class LossPlot(QWidget):
         self.accuracy_view.setGeometry(self.plot_item.vb.sceneBoundingRect())
         self.accuracy_view.linkedViewChanged(self.plot_item.vb, self.accuracy_view.XAxis)
         if self._history and self._bucket_count() != self._buckets:
-            self._redraw()  # wider or narrower: decimate the curves for the new width
+            self._set_curves(self._span)  # wider or narrower: decimate for the new width
         self._fit_loss_label()
 
     def _fit_loss_label(self) -> None:

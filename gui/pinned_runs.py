@@ -192,6 +192,9 @@ class GhostCurves:
             item.setZValue(-5)  # under the current run's curves
             view.addItem(item)
             self._items.append((view, item))
+        if isinstance(view, pg.PlotItem):  # its addItem sets the plot's own (none): again
+            line.setDownsampling(auto=True, method="peak")
+            line.setClipToView(True)
 
 
 class PinnedRuns(QObject):

@@ -51,6 +51,8 @@ def test_a_pinned_run_is_drawn_as_a_labelled_ghost_and_can_be_unpinned(qtbot, ma
     x, y = line.getOriginalDataset()
     np.testing.assert_array_equal(x, snap.pinned[0].run.epochs)
     np.testing.assert_allclose(y, snap.pinned[0].run.train_loss)
+    # drawn at the plot's resolution, in detail when zoomed (the plot's addItem resets both)
+    assert line.opts["autoDownsample"] and line.opts["clipToView"]
     assert "same&nbsp;settings" in w.findChild(object, "pinnedLegend").text()
     assert unpin.isEnabled()
 

@@ -11,7 +11,8 @@ import dataclasses
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from engine.history import Metrics
 from gui.colors import class_color
@@ -420,3 +421,32 @@ def test_the_loss_axis_label_is_shortened_rather_than_cut(qtbot, loss_plot):
     loss_plot.setFixedSize(420, 520)
     qtbot.waitUntil(lambda: axis.labelText == "loss (mean per sample)")
     assert axis.label.boundingRect().width() <= loss_plot.plot_item.vb.height()
+
+
+def test_a_zoomed_loss_plot_draws_the_epochs_in_view_in_detail(qtbot, loss_plot):
+    """Zooming with the wheel (paused) cuts the curves for what is in view, not for the whole
+    run: every drawn point is a recorded one and the wiggle stays in the picture."""
+    snap = make_snapshot("tf_default", 0)
+    n = 20_000
+    epochs = np.arange(n)
+    loss = 0.5 + 0.05 * np.sin(epochs / 3.0)
+    long = with_history(snap, epoch=epochs, train_loss=loss, test_loss=loss,
+                        train_accuracy=np.full(n, 0.9), test_accuracy=np.full(n, 0.8),
+                        train_r2=np.full(n, np.nan), test_r2=np.full(n, np.nan))
+    loss_plot.set_snapshot(long)
+    vb = loss_plot.plot_item.vb
+    viewport = loss_plot.plot_widget.viewport()
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+    global_centre = QPointF(viewport.mapToGlobal(centre.toPoint()))
+    for _ in range(12):  # wheel steps in, about the middle of the run
+        event = QWheelEvent(centre, global_centre, QPoint(0, 0), QPoint(0, 120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(viewport, event)
+    qtbot.waitUntil(lambda: vb.viewRange()[0][1] - vb.viewRange()[0][0] < 2_000)
+    low, high = vb.viewRange()[0]
+    x, y = loss_plot.train_loss_curve.getData()
+    inside = (x >= low) & (x <= high)
+    in_view = int(((epochs >= low) & (epochs <= high)).sum())
+    assert inside.sum() >= min(in_view, 2 * 300) * 0.9  # detail, not the whole run's cut
+    np.testing.assert_array_equal(y, loss[x.astype(int)])  # recorded points only

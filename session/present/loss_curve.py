@@ -56,19 +56,28 @@ CURVES = ("train_loss", "test_loss", "train_score", "test_score")
 """The plot's four curves: the losses, and accuracy (classification) or R² (regression)."""
 
 
-def plotted_curves(history: dict[str, np.ndarray], classification: bool, buckets: int
+def plotted_curves(history: dict[str, np.ndarray], classification: bool, buckets: int,
+                   span: tuple[float, float] | None = None
                    ) -> dict[str, tuple[np.ndarray, np.ndarray] | None]:
     """Each curve's (x, y), (m,) each, as drawn; None for a curve with nothing to show (the
     train loss is always drawn). Losses: NaN marks gaps (and ±inf a diverged run), floored at
     ``LOG_FLOOR`` for the log scale. Scores: accuracy in %, R² as it is, and an R² far below 0
-    at the bottom edge. Longer curves are ``peak_decimated`` to ``buckets``."""
+    at the bottom edge. Longer curves are ``peak_decimated`` to ``buckets``: over the epochs
+    in ``span`` (a zoomed view, with one point beyond each end so the lines reach its edges),
+    or over the whole run."""
     x = np.asarray(history.get("epoch", np.zeros(0)), dtype=np.float64)
+    shown = slice(None)
+    if span is not None and len(x):
+        start = max(int(np.searchsorted(x, span[0], side="left")) - 1, 0)
+        shown = slice(start, int(np.searchsorted(x, span[1], side="right")) + 1)
+        x = x[shown]
     names = (("train_accuracy", "test_accuracy", 100.0) if classification
              else ("train_r2", "test_r2", 1.0))
     out: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
     for curve, name, scale in zip(CURVES, ("train_loss", "test_loss", *names[:2]),
                                   (None, None, names[2], names[2]), strict=True):
-        y = np.asarray(history.get(name, np.full(len(x), math.nan)), dtype=np.float64)
+        y = np.asarray(history[name][shown] if name in history else np.full(len(x), math.nan),
+                       dtype=np.float64)
         if scale is None:
             y = np.where(np.isfinite(y), np.maximum(y, LOG_FLOOR), np.nan)
         else:
