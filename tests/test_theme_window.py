@@ -76,6 +76,12 @@ def test_switching_recolours_diagram_and_plots_live(make_window, qtbot, choice, 
                     timeout=TIMEOUT)
     pal = w.palette()
     assert contrast(pal.text().color().getRgb()[:3], pal.base().color().getRgb()[:3]) >= 12
+    # the faint grey of edges not computed yet and the dead links' dashes follow too
+    from gui.network.style import DEAD_EDGE, MUTED_EDGE
+
+    edges = w.network_view._scene.edges
+    qtbot.waitUntil(lambda: edges._muted_pen.color() == MUTED_EDGE
+                    and edges.dead_pen.color() == DEAD_EDGE, timeout=TIMEOUT)
 
 
 def test_weight_editor_is_readable_in_dark(make_window, qtbot) -> None:

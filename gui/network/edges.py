@@ -111,10 +111,15 @@ class EdgeItem(pg.GraphicsObject):
 
     def set_palette(self, negative: RGB, positive: RGB, zero: RGB = EDGE_ZERO) -> None:
         """The colours of the two ends and of zero (takes effect at the next ``set_values``);
-        ``gui.colors.edge_palette`` gives them for a light or dark background."""
+        ``gui.colors.edge_palette`` gives them for a light or dark background. The muted and
+        dead-link greys follow the theme too."""
         if (negative, positive) != self._palette or zero != self._zero:
             self._palette, self._zero = (negative, positive), zero
             self._make_pens()
+        if self._muted_pen.color() != MUTED_EDGE or self.dead_pen.color() != DEAD_EDGE:
+            self._muted_pen = pen(MUTED_EDGE, 1.0)
+            self.dead_pen = dashed_pen(DEAD_EDGE, 1.0)
+            self._drawn = None
 
     def color(self, level: int, alpha: int = 255) -> QColor:
         """The colour of signed colour step ``level`` in the current palette."""
