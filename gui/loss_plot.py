@@ -40,7 +40,7 @@ LOSS_COLOR = (40, 40, 40)
 LOSS_LABELS = ("loss (mean per sample)", "loss")
 """The loss axis's label, and the short one for a plot too low to hold it (1024×700)."""
 MIN_BUCKETS = 300
-"""Curves longer than twice this many points are drawn peak-decimated (see ``_redraw``)."""
+"""Curves longer than twice this many points are drawn peak-decimated (see ``_set_curves``)."""
 ACCURACY_COLOR = class_color(2)  # Okabe–Ito bluish green: not orange/blue, which mean classes
 
 
@@ -230,7 +230,7 @@ class LossPlot(QWidget):
         self._update_legend()
 
     def _set_curves(self, span: tuple[float, float] | None) -> bool:
-        """Draw the curves at two points per pixel across (``peak_decimated``) over the epochs
+        """Draw the curves at four points per pixel across (``peak_decimated``) over the epochs
         in ``span`` (a zoomed view) or the whole run; whether there is a test curve."""
         self._span = span
         self._buckets = self._bucket_count()
@@ -343,7 +343,9 @@ class LossPlot(QWidget):
             axis.setLabel(text, **axis.labelStyle)
 
     def _bucket_count(self) -> int:
-        return max(MIN_BUCKETS, int(self.plot_item.vb.width() * self.devicePixelRatioF()))
+        """Two runs of epochs per device pixel, so that no run spans more than a pixel (one
+        per pixel, not aligned with the pixel columns, left holes in the accuracy band)."""
+        return max(MIN_BUCKETS, int(2 * self.plot_item.vb.width() * self.devicePixelRatioF()))
 
     def _nearest_index(self, epoch: float) -> int | None:
         epochs = self._history.get("epoch")

@@ -89,12 +89,12 @@ def plotted_curves(history: dict[str, np.ndarray], classification: bool, buckets
 
 def peak_decimated(x: np.ndarray, y: np.ndarray, buckets: int
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y), (n,) each, cut to at most ``2 * buckets + 2`` points that draw the same picture
-    at ``buckets`` pixels across: consecutive runs of points become their lowest and highest,
-    in the order they came (a peak of one epoch stays visible), between the first and the
-    last point. A run with no finite value stays
-    a gap (NaN). The plot shows the whole run, so a 20,000-epoch history need not be drawn
-    point by point 4 times a second."""
+    """(x, y), (n,) each, cut to at most ``2 * buckets + 2`` points that draw the same
+    picture: the points fall into ``buckets`` consecutive runs (the plot takes two runs per
+    pixel, so none spans more than a pixel), and each run becomes its lowest and highest
+    point, in the order they came (a peak of one epoch stays visible), between the first and
+    the last point. A run with no finite value stays a gap (NaN). The plot shows the whole
+    run, so a 20,000-epoch history need not be drawn point by point 4 times a second."""
     n = len(x)
     if n <= 2 * buckets:
         return x, y
