@@ -278,7 +278,8 @@ class Session:
     def _load_scenario(self, cmd: c.LoadScenario) -> None:
         trainer = Trainer(cmd.scenario)  # may raise: nothing has changed yet
         self._replace_trainer(trainer, cmd.message)
-        self.file = FileState(None, dirty=False)
+        # untitled; unsaved when runs pinned before are kept with it (closing would lose them)
+        self.file = FileState(None, dirty=len(self.pinned) > 0)
 
     def _edit_scenario(self, cmd: c.EditScenario) -> None:
         t = self.require_trainer()

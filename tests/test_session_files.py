@@ -11,6 +11,7 @@ import pytest
 from engine.presets import get_preset
 from session import commands as c
 from session.events import FileAction, FileDone, FileFailed, WeightsMismatch
+from session.snapshot import FileState
 from tests.test_session import assert_same, make, params
 
 
@@ -76,7 +77,14 @@ def test_loading_a_preset_makes_the_run_untitled(tmp_path):
     path = str(tmp_path / "sine.json")
     s.handle(c.SaveWorkspace(path))
     s.handle(c.LoadScenario(get_preset("softmax_spiral3")))
-    assert s.snapshot().file.path is None
+    assert s.snapshot().file == FileState(None, dirty=False)  # a fresh preset: nothing to save
+    # with a pinned run kept across the load, there is: closing must ask
+    s.handle(c.TrainEpochs(5))
+    s.handle(c.PinRun())
+    assert len(s.pinned) == 1
+    s.handle(c.LoadScenario(get_preset("xor_221")))
+    file = s.snapshot().file
+    assert file.path is None and file.dirty and len(s.pinned) == 1
 
 
 def test_a_csv_import_makes_the_run_untitled_and_unsaved(tmp_path):
