@@ -47,3 +47,16 @@ def _collect_qt_garbage(request):
         import gc
 
         gc.collect()
+
+
+@pytest.fixture
+def view(qtbot):
+    """A network diagram, 800×500 and shown (a test module may define its own ``view``)."""
+    from gui.network import NetworkView
+
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(800, 500)
+    v.show()
+    qtbot.waitExposed(v)
+    return v

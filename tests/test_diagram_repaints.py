@@ -8,23 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-import pytest
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtWidgets import QApplication
 
 from gui.network import NetworkView
 from tests.factories import make_trainer
 from tests.test_network_view import snapshot_of
-
-
-@pytest.fixture
-def view(qtbot) -> NetworkView:
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(800, 500)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
 
 
 class _PaintSpy(QObject):

@@ -62,16 +62,6 @@ def distinct_colours(view: QWidget) -> int:
     })
 
 
-@pytest.fixture
-def view(qtbot) -> NetworkView:
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(800, 500)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
-
-
 def editor_of(view: NetworkView) -> QLineEdit:
     editor = view.findChild(QLineEdit, "valueEditor")
     assert editor is not None
