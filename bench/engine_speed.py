@@ -32,9 +32,8 @@ does. The implementations live in ``speed_impls.py``, the workloads in ``speed_w
 * ``wide128``, ``wide256``, ``wide512`` — tf_default's circle data and start with one tanh
   hidden layer of 128/256/512 units, SGD 0.01, batch 10, shuffled.
 
-``digits`` and ``mnist`` have more than two raw inputs, which scenarios cannot hold yet; their
-engine side is a real ``Trainer`` given the wide data split directly (``WideInputTrainer``,
-see ``speed_workloads.py``).
+Every workload is a scenario and the engine side a ``Trainer`` built from it; ``digits`` and
+``mnist`` hold their synthetic images as custom data, every pixel a raw input.
 
 Each workload runs several rounds; a round times every implementation once on a fresh model
 (construction is not timed), with the order rotated from round to round so that drift in the

@@ -1,15 +1,9 @@
 """The workloads ``engine_speed.py`` times, and how the engine side of each is built.
 
-Presets (``a``, ``b``, ``c``) and the wide one-hidden-layer networks on circle data
-(``wide128`` … ``wide512``) are ordinary scenarios: a ``Trainer`` built from the scenario.
-
-``digits`` (64 inputs) and ``mnist`` (784 inputs) need data with more than two raw inputs,
-which scenarios cannot hold yet. Their engine side is ``WideInputTrainer``: a real ``Trainer``
-whose scenario carries a 2-column stand-in of the data (only its labels matter: they fix the
-task, the number of classes and the targets), and whose data split and starting parameters
-are built from the full feature matrix instead. Everything after construction —
-``EpochProgram``, ``Trainer.train``, the evaluations — is the engine's own code, unchanged.
-When scenarios accept wider data this class can go and the workloads become scenarios.
+Every workload is an ordinary scenario and its engine side a ``Trainer`` built from it:
+presets (``a``, ``b``, ``c``), the wide one-hidden-layer networks on circle data (``wide128``
+… ``wide512``), and ``digits`` (64 inputs) and ``mnist`` (784 inputs), whose synthetic images
+are custom data with every pixel a raw input.
 """
 
 from __future__ import annotations
@@ -20,10 +14,9 @@ from functools import cache
 
 import numpy as np
 
-from engine.data.split import DataSplit
-from engine.datasets import split
-from engine.initializers import InitSpec, starting_parameters
-from engine.network import LayerSpec, Parameters
+from engine.features import raw_key
+from engine.initializers import InitSpec
+from engine.network import LayerSpec
 from engine.optimizers import OptimizerSpec
 from engine.presets import get_preset
 from engine.scenario import (
@@ -32,11 +25,9 @@ from engine.scenario import (
     ModelSpec,
     Scenario,
     TrainSpec,
-    network_spec,
     validate,
 )
 from engine.trainer import Trainer
-from engine.training.scenario_data import build_dataset, make_targets
 
 
 @dataclass(frozen=True)
@@ -99,52 +90,27 @@ def synthetic_images(n: int, side: int, levels: int, seed: int) -> WideData:
     return WideData(pixels / levels, labels.astype(np.int64), 10)
 
 
-class WideInputTrainer(Trainer):
-    """A ``Trainer`` on data with more than two raw inputs (see the module docstring).
-
-    Mirrors ``Trainer.__init__`` (private: this may need updating when it changes), with the
-    split built from ``data`` and the network's input width taken from it.
-    """
-
-    def __init__(self, scenario: Scenario, data: WideData) -> None:
-        stand_in = CustomData(tuple(map(tuple, data.features[:, :2].tolist())),
-                              tuple(float(v) for v in data.labels), "classification")
-        self.scenario = validate(replace(scenario, data=replace(scenario.data, dataset="custom",
-                                                                custom=stand_in)))
-        self.dataset = build_dataset(self.scenario)
-        s = self.scenario
-        targets = make_targets(self.dataset, s.model.output_activation, data.n_classes)
-        train_idx, test_idx = split(len(data.labels), s.data.train_fraction, s.data.seed)
-        self.split = DataSplit.of(data.features, targets, self.dataset.y, train_idx, test_idx)
-        self._stepper = None
-        self._build_network(initial=self._initial_parameters())
-
-    def _initial_parameters(self, seed: int | None = None) -> Parameters:
-        s = self.scenario
-        spec = replace(network_spec(s), n_inputs=self.split.features.shape[1])
-        return starting_parameters(spec, s.init, None, seed)
-
-
-def image_scenario(key: str, hidden: int, batch: int, lr: float) -> Scenario:
-    """Softmax classification with one ReLU hidden layer, He initialisation, SGD."""
-    return Scenario(
+def image_scenario(key: str, data: WideData, hidden: int, batch: int, lr: float) -> Scenario:
+    """Softmax classification of ``data`` (every pixel a raw input, not standardised: the
+    pixels are already in [0, 1]) with one ReLU hidden layer, He initialisation, SGD."""
+    custom = CustomData(data.features, data.labels.astype(float), "classification")
+    return validate(Scenario(
         key=key, title=key,
-        data=DataSpec(dataset="custom", seed=1, train_fraction=0.7),
+        data=DataSpec(dataset="custom", custom=custom, seed=1, train_fraction=0.7,
+                      features=tuple(raw_key(i) for i in range(data.features.shape[1]))),
         model=ModelSpec(hidden=(LayerSpec(hidden, "relu"),), output_activation="softmax"),
         init=InitSpec(scheme="he", seed=1),
         train=TrainSpec(loss="cce", batch_size=batch, shuffle=True, seed=1,
                         optimizer=OptimizerSpec("sgd", lr)),
-    )
+    ))
 
 
 def digits_trainer() -> Trainer:
-    return WideInputTrainer(image_scenario("digits", 32, 32, 0.1),
-                            synthetic_images(1797, 8, 16, 64))
+    return Trainer(image_scenario("digits", synthetic_images(1797, 8, 16, 64), 32, 32, 0.1))
 
 
 def mnist_trainer() -> Trainer:
-    return WideInputTrainer(image_scenario("mnist", 128, 64, 0.1),
-                            synthetic_images(2500, 28, 255, 784))
+    return Trainer(image_scenario("mnist", synthetic_images(2500, 28, 255, 784), 128, 64, 0.1))
 
 
 WORKLOADS: dict[str, Workload] = {
