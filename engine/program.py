@@ -163,13 +163,14 @@ def samples_as_rows(spec: NetworkSpec) -> bool:
 def product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> Call:
     """A call writing the matrix product a·b into ``out``: ``np.dot`` on contiguous operands
     (its call is the cheapest), ``np.matmul`` when one is a strided view (it passes the stride
-    to BLAS, where ``np.dot`` would copy the operand first)."""
+    to BLAS, where ``np.dot`` would copy the operand first). ``out`` goes positionally: a
+    partial with keywords builds a dict on every call (about 0.1 µs)."""
     def plain(m: np.ndarray) -> bool:
         return bool(m.flags.c_contiguous or m.flags.f_contiguous)
 
     if plain(a) and plain(b):
         return partial(dot, a, b, out)
-    return partial(np.matmul, a, b, out=out)
+    return partial(np.matmul, a, b, out)
 
 
 def _derivative_calls(
