@@ -10,6 +10,7 @@ from engine.initializers import INIT_SCHEMES
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS, REGULARIZATIONS
 from engine.scenario import Scenario
+from gui.panels.optimizer_fields import OptimizerFields
 from gui.panels.stop_when import StopWhenGroup
 from gui.panels.widgets import (
     EditSender,
@@ -53,6 +54,7 @@ class TrainingPanel(EditSender, QGroupBox):
         for key, title in OPTIMIZERS.items():
             self.optimizer.addItem(title, key)
         form.addRow("Optimizer", self.optimizer)
+        self.hyper = OptimizerFields(form)
         self.loss = name(side_combo(), "loss", "Loss function",
                          "What training minimises. Changing it re-initialises the weights.")
         for key, loss in LOSSES.items():
@@ -98,6 +100,9 @@ class TrainingPanel(EditSender, QGroupBox):
         self.reg_rate.activated.connect(self._on_optimizer)
         self.reg_rate.lineEdit().editingFinished.connect(self._on_optimizer)
         self.optimizer.currentIndexChanged.connect(self._on_optimizer)
+        for combo in self.hyper.combos.values():
+            combo.activated.connect(self._on_optimizer)
+            combo.lineEdit().editingFinished.connect(self._on_optimizer)
         self.regularization.currentIndexChanged.connect(self._on_optimizer)
         self.reduction.currentIndexChanged.connect(self._on_reduction)
         self.loss.currentIndexChanged.connect(self._on_rebuild)
@@ -114,6 +119,7 @@ class TrainingPanel(EditSender, QGroupBox):
         o = s.train.optimizer
         set_combo_number(self.lr, o.learning_rate)
         self.optimizer.setCurrentIndex(self.optimizer.findData(o.kind))
+        self.hyper.show(o)
         self.loss.setCurrentIndex(self.loss.findData(s.train.loss))
         self.reduction.setCurrentIndex(self.reduction.findData(s.train.reduction))
         self.regularization.setCurrentIndex(self.regularization.findData(o.regularization))
@@ -134,14 +140,21 @@ class TrainingPanel(EditSender, QGroupBox):
         s = self._scenario
         lr = combo_number(self.lr)
         rate = combo_number(self.reg_rate)
-        if lr is None or lr <= 0 or rate is None:
-            self.show_scenario(s)  # not a usable number: show the value in force again
-            self.refused.emit("the learning rate must be a number above 0 and the "
-                              "regularisation rate a number of at least 0")
-            return
-        chosen = {"learning_rate": lr, "kind": self.optimizer.currentData(),
-                  "regularization": self.regularization.currentData(), "reg_rate": rate}
+        kind = self.optimizer.currentData()
         o = s.train.optimizer
+        hyper = self.hyper.changed(o, kind)
+        problem = ("the learning rate must be a number above 0" if lr is None or lr <= 0
+                   else "the regularisation rate must be a number of at least 0" if rate is None
+                   else f"the {OPTIMIZERS[kind]} settings must be numbers" if hyper is None
+                   else None)
+        if problem is not None:
+            self.show_scenario(s)  # not a usable number: show the value in force again
+            self.refused.emit(problem)
+            return
+        assert hyper is not None
+        chosen: dict[str, object] = {"learning_rate": lr, "kind": kind,
+                                     "regularization": self.regularization.currentData(),
+                                     "reg_rate": rate, **hyper}
         changes = {k: v for k, v in chosen.items() if getattr(o, k) != v}
         if changes:
             self.send_edit(edit(Section.OPTIMIZER, **changes))
