@@ -4,11 +4,12 @@ columns by the units they join)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.notation import sub
+from engine.notation import sub, sup
 from engine.trace import StepTrace
 
 
@@ -31,19 +32,38 @@ class Operand:
 
 
 
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def _of_output_layer(name: str, trace: StepTrace) -> bool:
+    """Whether operand ``name`` is indexed by the output layer's units: ŷ, y, or a quantity
+    whose superscript is the output layer's number (a², δ², W² …: their columns)."""
+    if name in ("ŷ", "y"):
+        return True
+    found = _SUPERSCRIPT.search(name)
+    return (found is not None and trace.network is not None
+            and found.group() == sup(trace.network.depth))
+
+
 def labelled(op: Operand, trace: StepTrace) -> Operand:
-    """The operand with names for its rows and columns (see ``Operand.row_labels``)."""
+    """The operand with names for its rows and columns (see ``Operand.row_labels``); the
+    output layer's columns are named by class when there is one unit per class."""
     values = op.values
     samples = tuple(f"#{int(k) + 1}" for k in trace.indices)
     n = len(samples)
     name = op.name
+    width = values.shape[-1] if values.ndim else 0
+    classes = (trace.output_names if len(trace.output_names) == width
+               and _of_output_layer(name, trace) else ())
     if "W" in name and values.ndim == 2:  # W, dW, ΔW, W (new), m (W), v (W): (n_in, n_out)
         return replace(op, row_labels=tuple(f"from {i + 1}" for i in range(values.shape[0])),
-                       col_labels=tuple(f"to {j + 1}" for j in range(values.shape[1])))
+                       col_labels=tuple(f"to {classes[j]}" if classes else f"to {j + 1}"
+                                        for j in range(width)))
     feature = name in ("X", "x", "μ", "σ")
-    width = values.shape[-1] if values.ndim else 0
 
     def column(j: int) -> str:
+        if classes:
+            return classes[j]
         if not feature:
             return f"unit {j + 1}"
         names = trace.feature_names

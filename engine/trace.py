@@ -85,6 +85,9 @@ class StepTrace:
     feature_names: tuple[str, ...] = ()
     """(n₀,) what each input xᵢ is, as the window names it: "x₁", "sin(x₁)", a CSV column's
     name; empty when unknown."""
+    output_names: tuple[str, ...] = ()
+    """(K,) what each output unit stands for when there is one per class: the class's name as
+    the file wrote it ("setosa"), or "class 2" for an unnamed class; empty otherwise."""
     preview: bool = False
     """True for a preview: the update is computed and shown, then undone (weights stay)."""
     extra: bool = False
@@ -249,3 +252,4 @@ class PhaseStepper:
             tr.params_after = self._params.as_list()
             tr.state_after = self._optimizer.state()
             tr.grad_used = self._grad.flat.copy()
+

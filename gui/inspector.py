@@ -32,6 +32,7 @@ from gui.answer_panel import AnswerPanel, check_toggle
 from gui.chain_rule_view import chain_html, parse_link
 from gui.gradcheck_table import CHECK_COLUMNS, check_row, check_table
 from gui.operand_table import table_for
+from gui.output_legend import class_label
 from gui.theme import current
 from session.snapshot import Snapshot, TraceInfo
 
@@ -252,14 +253,10 @@ class InspectorPanel(QWidget):
         self.target.blockSignals(True)
         self.target.clear()
         self.target.addItem("current minibatch", None)
-        names = d.class_names
         for k, (x, y) in enumerate(zip(d.x_train, d.y_train, strict=True)):
             coords = ", ".join(fmt(v, 3) for v in x[:4]) + (", …" if len(x) > 4 else "")
-            if d.task == "classification":
-                label = names[int(y)] if int(y) < len(names) else f"class {int(y)}"
-                label = f"class {label}" if label.isdigit() else label
-            else:
-                label = f"target {fmt(y, 3)}"
+            label = (class_label(d, int(y)) if d.task == "classification"
+                     else f"target {fmt(y, 3)}")
             self.target.addItem(f"sample #{k + 1}  ({coords}) → {label}", k)
         self.target.blockSignals(False)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from engine.data.dataset import class_title
 from gui.class_symbols import class_glyph
 from gui.colors import NEGATIVE, POSITIVE, class_color
 from session.snapshot import DataView
@@ -37,8 +38,7 @@ def output_kind(d: DataView) -> OutputKind:
 
 def class_label(d: DataView, k: int) -> str:
     """Class ``k`` as the legend names it: "class 3" for a default name, else the name."""
-    name = d.class_names[k] if k < len(d.class_names) else str(k)
-    return f"class {name}" if name == str(k) else name
+    return class_title(k, d.class_names[k] if k < len(d.class_names) else str(k))
 
 
 def input_label(d: DataView, column: int) -> str:

@@ -158,6 +158,31 @@ def test_every_table_names_its_rows_and_columns():
     assert ops["ℓ"].col_labels == samples
 
 
+def test_the_output_layers_columns_are_named_by_class():
+    """Iris: ŷ, y, z², a², δ², b² name their columns by species and W² its "to" columns; the
+    hidden layer keeps unit numbers. An unnamed class reads "class k"."""
+    t = Trainer(get_preset("iris"))
+    stepper = t.begin_step([0, 1])
+    acts = tuple(layer.activation for layer in t.spec.layers)
+    depth = t.spec.depth
+    species = ("setosa", "versicolor", "virginica")
+    assert t.dataset.class_names == species
+    seen: dict[str, tuple[str, ...]] = {}
+    while not stepper.done:
+        phase = stepper.advance()
+        for op in explain_phase(stepper.trace, phase, acts, True).operands:
+            seen[op.name] = op.col_labels
+    out = "²³⁴"[depth - 2]
+    for name in ("ŷ", "y", f"z{out}", f"a{out}", f"δ{out}", f"b{out}", f"db{out}"):
+        assert seen[name] == species, name
+    assert seen[f"W{out}"] == tuple(f"to {s}" for s in species)
+    assert seen["a¹"] == tuple(f"unit {j + 1}" for j in range(t.spec.sizes[1]))
+    t = Trainer(get_preset("softmax_spiral3"))
+    trace = t.begin_step(None).run_to_end()
+    assert trace.output_names == ("class 0", "class 1", "class 2")
+    assert Trainer(get_preset("tf_default")).begin_step(None).trace.output_names == ()
+
+
 @pytest.mark.parametrize("preset", ["worked_example", "tf_default", "softmax_spiral3",
                                     "deep_tanh_spiral"])
 def test_the_chain_rule_writes_out_each_delta_and_its_terms_sum_to_the_engines(preset):

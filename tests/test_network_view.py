@@ -187,6 +187,21 @@ def test_hover_edge_shows_live_tooltip(qtbot, view: NetworkView) -> None:
         assert QToolTip.text() == view.tooltip_text()
 
 
+def test_hovering_an_output_unit_names_its_class(qtbot, view: NetworkView) -> None:
+    snap = make_snapshot("iris", 2)
+    view.set_snapshot(snap)
+    depth = len(snap.sizes) - 1
+    qtbot.mouseMove(view, view.unit_position(depth, 2))
+    qtbot.waitUntil(lambda: view.hovered() == ("unit", depth, 2))
+    assert view.tooltip_text().startswith(f"Output layer (layer {depth}), unit 3 (virginica)")
+    snap = make_snapshot("softmax_spiral3", 2)
+    view.set_snapshot(snap)
+    depth = len(snap.sizes) - 1
+    qtbot.mouseMove(view, view.unit_position(depth, 0) + QPoint(1, 0))
+    qtbot.waitUntil(lambda: view.hovered() == ("unit", depth, 0))
+    assert "unit 1 (class 0) (softmax)" in view.tooltip_text()
+
+
 def test_hover_unit_emits_and_describes_it(qtbot, view: NetworkView) -> None:
     snap = make_snapshot("tf_default", 20)
     view.set_snapshot(snap)

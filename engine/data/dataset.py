@@ -29,6 +29,12 @@ MAX_NAME = 64
 """Longest input or class name kept (longer ones are cut)."""
 
 
+def class_title(k: int, name: str) -> str:
+    """Class ``k`` as the window names it: "class 3" for a class named only by its number,
+    else its name as the file wrote it ("setosa")."""
+    return f"class {name}" if name == str(k) else name
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """Inputs, targets and the plotting region of one data set.
@@ -100,6 +106,12 @@ class Dataset:
         object.__setattr__(self, "input_names", names or default_input_names(x.shape[1]))
         object.__setattr__(self, "class_names",
                            classes or tuple(str(k) for k in range(self.n_classes)))
+
+    @property
+    def class_titles(self) -> tuple[str, ...]:
+        """What each class is called on screen: its name as the file wrote it ("setosa"), or
+        "class k" for a class named only by its number; () for regression."""
+        return tuple(class_title(k, name) for k, name in enumerate(self.class_names))
 
     @property
     def n_samples(self) -> int:

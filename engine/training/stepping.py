@@ -117,6 +117,9 @@ class CheckpointsAndSteps:
         names = self.dataset.input_names
         self._stepper.trace.feature_names = tuple(feature_label(k, names)
                                                   for k in self.scenario.data.features)
+        titles = self.dataset.class_titles  # one output unit per class: name its columns
+        if len(titles) == self.spec.sizes[-1] > 1:
+            self._stepper.trace.output_names = titles
         scaling = self.split.scaling
         if scaling is not None:
             self._stepper.trace.x_raw = self.split.raw_features[self.split.train_idx[indices]]

@@ -11,6 +11,7 @@ import numpy as np
 from engine.explain import fmt, sub
 from engine.maps import CurveMaps
 from engine.trace_display import EdgeQuantity, TraceDisplay, UnitQuantity
+from gui.output_legend import class_label
 from session.present.formats import bias_symbol, format_value, short_value, weight_symbol
 from session.snapshot import Snapshot
 
@@ -29,8 +30,16 @@ def column_name(snap: Snapshot, column: int, unit: int) -> str:
     if column == 0:
         return snap.data.feature_labels[unit]
     if column == snap.depth:
-        return f"output unit {unit + 1}"
+        return f"output unit {unit + 1}{_class_part(snap, unit)}"
     return f"layer {column} unit {unit + 1}"
+
+
+def _class_part(snap: Snapshot, unit: int) -> str:
+    """" (setosa)" for an output unit that stands for a class (one unit per class), else ""."""
+    d = snap.data
+    if d.task != "classification" or not 1 < int(snap.sizes[-1]) == d.n_classes:
+        return ""
+    return f" ({class_label(d, unit)})"
 
 
 DEAD_LINK_TEXT = ("dead link (TensorFlow Playground rules: L1 carried this weight across zero; "
@@ -110,7 +119,7 @@ def unit_tooltip(snap: Snapshot, tr: TraceDisplay | None, column: int, j: int) -
     layer = column - 1
     act = snap.activations[layer]
     if column == snap.depth:
-        title = f"Output layer (layer {column}), unit {j + 1} ({act})"
+        title = f"Output layer (layer {column}), unit {j + 1}{_class_part(snap, j)} ({act})"
     else:
         title = f"Layer {column}, unit {j + 1} ({act})"
     lines = [title, *trace_lines]
