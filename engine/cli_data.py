@@ -26,7 +26,8 @@ class CsvOptions:
     label: str | None = None
     """A header name or a column number (1 = first, -1 = last); None: the last column."""
     inputs: str | None = None
-    """Comma-separated names or column numbers; None: every column but the label."""
+    """Comma-separated names or column numbers; None: every column of numbers but the
+    label (text columns are left out, as the import dialog does)."""
     task: str | None = None
     """classification or regression; None: regression when the label's first cells are
     fractional numbers, else the source's own task."""
@@ -67,18 +68,46 @@ def _guess_task(preview: CsvPreview, label: int | str) -> str | None:
     return "regression" if looks_like_targets(cells) else None
 
 
+def _number_columns(preview: CsvPreview, label: int | str, say: Callable[[str], None]
+                    ) -> list[int | str]:
+    """The default inputs, as the import dialog ticks them: every column of numbers but the
+    label; text columns are left out, and ``say`` names them."""
+    width = preview.n_columns
+    j = label % width if isinstance(label, int) else (
+        preview.names.index(label) if label in preview.names else None)
+    others = [k for k in range(width) if k != j]
+    text = [k for k in others if not preview.numeric[k]]
+    chosen: list[int | str] = [k for k in others if preview.numeric[k]]
+    if not chosen:
+        verb = "holds" if len(text) == 1 else "hold"
+        raise ValueError(f"no column of numbers besides the label; {_names(preview, text)} "
+                         f"{verb} text (choose inputs with --inputs)")
+    if text:
+        say(f"data: left out {_names(preview, text)}: text, not numbers (name them in "
+            "--inputs to use them)")
+    return chosen
+
+
+def _names(preview: CsvPreview, columns: list[int]) -> str:
+    """'column 2 'id_note'' for one column, 'columns 2 'a', 5 'b'' for several (1-based)."""
+    listed = ", ".join(f"{k + 1} {preview.names[k]!r}" for k in columns[:5])
+    more = f" and {len(columns) - 5} more" if len(columns) > 5 else ""
+    return f"column{'s' if len(columns) > 1 else ''} {listed}{more}"
+
+
 def on_csv_data(trainer: Trainer, options: CsvOptions, say: Callable[[str], None]) -> Trainer:
     """A new trainer on the file's data with ``trainer``'s settings; ``say`` gets the notes
     (rows read, lines skipped, what was adjusted). ValueError (a CsvError) if the file or
     the choices cannot make a data set."""
     preview = preview_csv(options.path)
     label = _checked(options.label or "-1", preview.n_columns, "--label")
-    inputs = None
     if options.inputs is not None:
-        inputs = [_checked(c, preview.n_columns, "--inputs") for c in options.inputs.split(",")
-                  if c.strip()]
+        inputs: list[int | str] = [_checked(c, preview.n_columns, "--inputs")
+                                   for c in options.inputs.split(",") if c.strip()]
         if not inputs:
             raise ValueError("--inputs: name at least one column")
+    else:
+        inputs = _number_columns(preview, label, say)
     task = options.task or _guess_task(preview, label) or dataset_shape(trainer.scenario.data)[1]
     data = read_csv_dataset(options.path, label_column=label,
                             task=task, train_fraction=trainer.scenario.data.train_fraction,

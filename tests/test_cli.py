@@ -385,6 +385,24 @@ def test_bad_csv_data_is_one_line_and_exit_2(tmp_path, args, words):
     assert not out.exists()
 
 
+def test_without_inputs_text_columns_are_left_out_and_named(tmp_path):
+    """As the import dialog ticks them: every column of numbers but the label."""
+    path = tmp_path / "notes.csv"
+    rows = [f"{'ab'[i % 2]},note {i},{i / 9:.3f},{(i * 7 % 11) / 5:.3f}" for i in range(40)]
+    path.write_text("kind,note,a,b\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "n.json"
+    result = run("train", "iris", "--data", str(path), "--label", "kind", "--epochs", "2",
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "data: left out column 2 'note': text, not numbers" in result.stdout
+    assert json.loads(out.read_text())["scenario"]["data"]["custom"]["input_names"] == ["a", "b"]
+    path.write_text("kind,note\n" + "\n".join(r.rsplit(",", 2)[0] for r in rows) + "\n")
+    result = run("train", "iris", "--data", str(path), "--label", "kind", "--epochs", "2",
+                 "--out", str(out))
+    assert_clean_failure(result, "no column of numbers besides the label",
+                         "column 2 'note' holds text", "--inputs")
+
+
 def test_a_fractional_label_column_trains_as_regression_without_task(tmp_path):
     path = tmp_path / "targets.csv"
     rows = [f"{i / 7:.4f},{(i % 5) / 3:.4f},{(i * 0.37) % 2:.5f}" for i in range(60)]
