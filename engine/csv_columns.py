@@ -97,9 +97,24 @@ def choose_columns(layout: Layout, label_column: int | str,
     if not input_js:
         raise CsvError("no input column: a data set needs at least one input column besides "
                        "the label")
+    _check_distinct_names(layout.header, input_js)
     if len(input_js) > MAX_INPUTS:
         raise CsvError(f"{len(input_js)} input columns (the limit is {MAX_INPUTS})")
     return label_j, input_js
+
+
+def _check_distinct_names(header: tuple[str, ...] | None, input_js: list[int]) -> None:
+    """The inputs are known by their header names: two inputs with one name are refused."""
+    if header is None:
+        return
+    first: dict[str, int] = {}
+    for j in input_js:
+        name = header[j].strip()
+        if name in first:
+            raise CsvError(f"columns {first[name] + 1} and {j + 1} are both named {name!r}; "
+                           "inputs need different names (rename one in the header, or leave "
+                           "one out)")
+        first[name] = j
 
 
 def cell_problem(number: int, j: int, header: tuple[str, ...] | None, cell: str) -> str:

@@ -140,9 +140,12 @@ def column_count(number: int, line: str, delimiter: str | None) -> int:
 
 
 def looks_like_targets(cells: list[str]) -> bool:
-    """A label column of numbers that are not all whole: regression targets, not classes."""
-    return bool(cells) and all(is_number(c) for c in cells) and any(
-        float(c) != round(float(c)) for c in cells)
+    """A label column of numbers that are not all whole: regression targets, not classes.
+    Judged as the preview judges a column of numbers: by most of its cells, blanks (a short
+    line's missing cells) and a stray bad cell left aside."""
+    filled = [c for c in cells if c.strip()]
+    numbers = [float(c) for c in filled if is_number(c)]
+    return 2 * len(numbers) > len(filled) and any(v != round(v) for v in numbers)
 
 
 def has_header(first: list[str], second: list[str] | None) -> bool:

@@ -137,6 +137,7 @@ def test_every_line_bad_is_refused_even_when_skipping(tmp_path):
         ("", {}, ["empty"]),
         ("a,b,y\n1,2,0\n2,1,1\n", {"input_columns": ["a", "a"]}, ["listed twice"]),
         ("a,b,y\n1,2,0\n2,1,1\n", {"input_columns": []}, ["no input column"]),
+        ("a,a,y\n1,2,0\n2,1,1\n", {}, ["columns 1 and 2 are both named 'a'"]),
     ],
 )
 def test_bad_input_is_one_line_naming_line_and_column(tmp_path, text, kwargs, words):
@@ -179,3 +180,15 @@ def test_preview_shows_the_start_of_a_file_without_reading_it_all(tmp_path):
             preview_csv(write(tmp_path, text, "bad.csv"))
     with pytest.raises(CsvError, match="no such file"):
         preview_csv(tmp_path / "missing.csv")
+
+
+def test_a_fractional_label_is_guessed_regression_despite_a_short_or_bad_line():
+    """Found by a new-user trial: one short line in the preview padded the label with ''
+    and the guess became classification (22 "classes" of petal widths)."""
+    from engine.csv_text import looks_like_targets
+
+    widths = ["0.2", "0.4", "1.3", "2.5"] * 5
+    assert looks_like_targets(widths)
+    assert looks_like_targets([*widths[:-1], ""]) and looks_like_targets([*widths, "abc"])
+    assert not looks_like_targets(["0", "1", "2", ""]) and not looks_like_targets(["", ""])
+    assert not looks_like_targets(["setosa", "0.5", "virginica"])
