@@ -17,12 +17,21 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from typing import NoReturn
 
 from gui import record_cli  # Qt-free until the command runs
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad options get one line on stderr, as every other bad input does, not argparse's
+    usage block; the line says where the full usage is. Exit code 2, as argparse's."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="python main.py",
         description="Build a small neural network, train it, and step through backpropagation "
         "with the real numbers. With no command, the window opens.",

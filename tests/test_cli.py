@@ -418,3 +418,19 @@ def test_data_options_without_data_are_refused(tmp_path):
     result = run("train", "iris", "--label", "kind", "--epochs", "1", "--out",
                  str(tmp_path / "x.json"))
     assert_clean_failure(result, "--label only applies with --data")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["train", "iris", "--epochs", "abc", "--out", "x.json"],
+         ["--epochs: invalid int value: 'abc'", "python main.py train --help"]),
+        (["train", "iris", "--task", "foo", "--epochs", "2", "--out", "x.json"],
+         ["--task: invalid choice: 'foo'"]),
+        (["train", "iris", "--out", "x.json"], ["--epochs"]),
+        (["--no-such-option"], ["unrecognized arguments: --no-such-option",
+                                "python main.py --help"]),
+    ],
+)
+def test_a_bad_option_is_one_line_not_the_usage_block(tmp_path, args, words):
+    assert_clean_failure(run(*args), *words)
