@@ -216,6 +216,8 @@ class CsvPreview:
     n_lines: int
     """Lines in the whole file (blank and comment lines included): at most the rows and
     the header."""
+    line_numbers: tuple[int, ...] = ()
+    """(len(rows),) each shown row's line in the file (1-based), as messages number them."""
 
     @property
     def n_columns(self) -> int:
@@ -228,16 +230,18 @@ def preview_text(text: str, n_rows: int = PREVIEW_ROWS, n_lines: int | None = No
     lines = data_lines(text)
     layout, taken = read_layout(lines)
     rows: list[tuple[str, ...]] = []
-    for _, line in itertools.chain(taken, lines):
+    numbers: list[int] = []
+    for number, line in itertools.chain(taken, lines):
         if len(rows) >= n_rows:
             break
         cells = split_cells(line, layout.delimiter)[: layout.width]
         rows.append(tuple(cells + [""] * (layout.width - len(cells))))
+        numbers.append(number)
     numeric = tuple(2 * sum(is_number(r[j]) for r in rows) > len(rows)
                     for j in range(layout.width))
     total = text.count("\n") + 1 if n_lines is None else n_lines
     return CsvPreview(column_names(layout.header, layout.width), layout.header, tuple(rows),
-                      numeric, total)
+                      numeric, total, tuple(numbers))
 
 
 def preview_csv(path: str | os.PathLike[str], n_rows: int = PREVIEW_ROWS) -> CsvPreview:

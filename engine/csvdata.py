@@ -109,13 +109,13 @@ class CsvDataset:
         return all(is_number(v) and float(v) == c for v, c in self.label_mapping)
 
     def notes(self) -> list[str]:
-        """What the user should know: the rows read, lines skipped and any label mapping."""
+        """What the user should know: lines skipped (first: the one to act on, and a status
+        bar cuts the end of a long message), the rows read and any label mapping."""
         what = "classification" if self.task == "classification" else "regression"
         inputs = (", ".join(self.input_names) if self.n_inputs <= 8
                   else f"{self.n_inputs} columns")
-        notes = [f"{self.n_rows} rows, inputs {inputs}, {what} on {self.label_name}"]
-        if self.skipped_lines:
-            notes.append(skipped_note(self.skipped_lines))
+        notes = [skipped_note(self.skipped_lines)] if self.skipped_lines else []
+        notes.append(f"{self.n_rows:,} rows, inputs {inputs}, {what} on {self.label_name}")
         if self.label_mapping is not None and not self.mapping_is_identity:
             pairs = ", ".join(f"{v} → {c}" for v, c in self.label_mapping[:12])
             more = ", …" if len(self.label_mapping) > 12 else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from engine.csv_text import looks_like_targets
 from engine.csvdata import CsvPreview
 from engine.data.dataset import MAX_INPUTS
+from engine.notation import is_number
 from gui.theme import current
 
 CHECKS_PER_ROW = 6
@@ -50,8 +51,28 @@ class CsvChoices:
     skip_bad_lines: bool
 
 
+BAD_CELL = ("#f9d0d0", "#202124")
+"""A bad cell's background and text (pale red under dark text, whatever the theme)."""
+
+
 class CsvImportDialog(QDialog):
     """Columns, label, problem type and train/test split for a CSV data import."""
+
+    def _mark(self, item: QTableWidgetItem, i: int, bad: bool) -> None:
+        """Show cell ``item`` of row ``i`` plain, or marked ✗ when its column is read as
+        numbers and it is not one (never colour alone), saying why its line would fail."""
+        cell = self.preview.rows[i][item.column()]
+        if not bad:
+            item.setText(cell)
+            item.setToolTip("")
+            return
+        item.setText(f"✗ {cell}" if cell.strip() else "✗ (empty)")
+        item.setBackground(QBrush(QColor(BAD_CELL[0])))
+        item.setForeground(QBrush(QColor(BAD_CELL[1])))
+        numbers = self.preview.line_numbers
+        line = numbers[i] if i < len(numbers) else i + 1
+        item.setToolTip(f"line {line}: not a number in a column read as numbers; this line "
+                        "is refused, or left out with \"Skip bad lines\"")
 
     def __init__(self, parent: QWidget | None, path: str, preview: CsvPreview) -> None:
         super().__init__(parent)
@@ -64,7 +85,9 @@ class CsvImportDialog(QDialog):
         header = "a header row names the columns" if preview.header else "no header row"
         rows = preview.n_lines - (preview.header is not None)
         self.summary = QLabel(f"{Path(path).name}: {n} columns and up to {rows:,} rows; "
-                              f"{header}. The first {len(preview.rows)} rows:")
+                              f"{header}. The first {len(preview.rows)} rows, numbered by "
+                              "their line in the file as messages number them; ✗ marks a cell "
+                              "that is not a number in a column read as numbers:")
         self.summary.setObjectName("csvSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -77,6 +100,8 @@ class CsvImportDialog(QDialog):
         for i, row in enumerate(preview.rows):
             for j, cell in enumerate(row):
                 self.table.setItem(i, j, QTableWidgetItem(cell))
+        if len(preview.line_numbers) == len(preview.rows):
+            self.table.setVerticalHeaderLabels([str(n) for n in preview.line_numbers])
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setMinimumHeight(200)
         layout.addWidget(self.table, stretch=3)
@@ -157,6 +182,7 @@ class CsvImportDialog(QDialog):
         self.select_none.clicked.connect(lambda: self._set_all(False))
         self._label_j = -1
         self.label.currentIndexChanged.connect(self._label_changed)
+        self.task.currentIndexChanged.connect(self._update)  # regression reads the label
         self.label.setCurrentIndex(n - 1)  # the last column, as files usually have it
         self._label_changed()
         self.resize(min(980, max(640, 110 * n)), 640)
@@ -197,6 +223,8 @@ class CsvImportDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
             bool(chosen) and not too_many)
         used = set(chosen)
+        regression = self.task.currentData() == "regression"
+        numbers = used | ({self._label_j} if regression else set())
         for j in range(self.table.columnCount()):
             for i in range(self.table.rowCount()):
                 item = self.table.item(i, j)
@@ -206,6 +234,7 @@ class CsvImportDialog(QDialog):
                 item.setBackground(QBrush(label) if j == self._label_j else QBrush())
                 item.setForeground(QBrush(faint) if j not in used
                                    and j != self._label_j else QBrush())
+                self._mark(item, i, j in numbers and not is_number(self.preview.rows[i][j]))
             head = self.table.horizontalHeaderItem(j)
             if head is not None:
                 name = self.preview.names[j]

@@ -309,8 +309,9 @@ class FileActions(QObject):
                 self._remember(event.path)
                 status.showMessage(f"{event.action.value.capitalize()} {event.path}.", 6000)
             elif event.action is FileAction.DATA:
-                status.showMessage("Data imported; the network was rebuilt"
-                                   + (f" ({event.detail})." if event.detail else "."), 8000)
+                status.showMessage("Data imported" + (f" ({event.detail})" if event.detail
+                                                      else "") + "; the network was rebuilt.",
+                                   10000)
             else:
                 text = DONE_MESSAGES[event.action].format(path=event.path)
                 if event.detail:

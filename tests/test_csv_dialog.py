@@ -62,7 +62,7 @@ def test_the_dialog_previews_the_rows_and_collects_the_choices(qtbot, tmp_path):
     d = dialog_for(qtbot, iris_like(tmp_path))
     table = child(d, QTableWidget, "csvPreviewTable")
     assert table.columnCount() == 6 and table.rowCount() == 20
-    assert table.item(0, 5).text() == "setosa" and table.item(3, 2).text() == "oops"
+    assert table.item(0, 5).text() == "setosa" and table.item(3, 2).text() == "✗ oops"
     label = child(d, QComboBox, "csvLabelCombo")
     assert label.currentData() == 5  # the last column by default
     assert child(d, QComboBox, "csvTaskCombo").currentData() == "classification"
@@ -148,3 +148,23 @@ def test_a_file_the_preview_refuses_opens_no_dialog(qtbot, window, tmp_path, mon
     w.files.import_csv_dialog()
     assert w.files.last_message is not None
     assert "line 1: 100000 columns" in w.files.last_message[1]
+
+
+def test_preview_rows_carry_their_file_lines_and_bad_cells_are_marked(qtbot, tmp_path):
+    """Found by a new-user trial: rows numbered 1–20 while messages said "line 11"."""
+    path = iris_like(tmp_path)
+    text = path.read_text().replace("\n", "\n# a comment line\n", 1)  # lines shift by one
+    path.write_text(text)
+    d = dialog_for(qtbot, path)
+    table = d.findChild(QTableWidget, "csvPreviewTable")
+    heads = [table.verticalHeaderItem(i).text() for i in range(3)]
+    assert heads == ["3", "4", "5"]  # the header is line 1, the comment line 2
+    bad = table.item(3, 2)  # "oops", now on line 6
+    assert table.verticalHeaderItem(3).text() == "6"
+    assert bad.text() == "✗ oops" and "line 6" in bad.toolTip()
+    assert table.item(3, 1).text() == "5.0" and table.item(3, 5).text() == "setosa"
+    sw = d.findChild(QCheckBox, "csvColumn_2")
+    sw.setChecked(False)  # a column left out is not read, so its cells are not bad
+    assert table.item(3, 2).text() == "oops"
+    sw.setChecked(True)
+    assert table.item(3, 2).text() == "✗ oops"
