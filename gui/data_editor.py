@@ -62,6 +62,8 @@ class DataEditor(QDialog):
         self._names: list[str] = ["x1", "x2"]
         self._from_run = False
         """True while the table holds the run's data with its columns unchanged."""
+        self._shown: TypedTable | None = None
+        """The run's data as loaded: Apply with nothing edited leaves the run alone."""
 
         self.task = QComboBox()
         self.task.setObjectName("dataTaskPicker")
@@ -159,6 +161,7 @@ class DataEditor(QDialog):
     def show_table(self, table: TypedTable, from_run: bool = False) -> None:
         """Fill the editor with ``table`` (the run's data, or a new one)."""
         self._from_run = from_run
+        self._shown = table if from_run else None
         self._names = list(table.input_names)
         self.task.blockSignals(True)
         self.task.setCurrentIndex(self.task.findData(table.task))
@@ -310,6 +313,11 @@ class DataEditor(QDialog):
     @Slot()
     def apply(self) -> bool:
         """Send the table as the run's data; False (and one line why) if a cell is bad."""
+        if self._shown is not None and self.typed_table() == self._shown:
+            self.error.clear()  # sending it would redraw the split and drop the data's kind
+            self.note.setText("Nothing was edited: the run's data, its test set and its "
+                              "pictures stay as they are.")
+            return True
         try:
             cmd = self.command()
         except TableError as e:

@@ -324,7 +324,8 @@ class ImportCsv(Command):
 @dataclass(frozen=True)
 class ReplaceData(Command):
     """Replace the data with a table typed in by hand; the network is rebuilt to fit it (the
-    weights kept when the network stays the same). Every row trains (no test set)."""
+    weights kept when the network stays the same). Every row of a new table trains (no test
+    set); an edit of the run's data (``keep_features``) keeps its training share."""
 
     x: tuple[tuple[float, ...], ...]
     """n rows of d raw inputs."""
@@ -335,8 +336,9 @@ class ReplaceData(Command):
     input_names: tuple[str, ...]
     class_names: tuple[str, ...] = ()
     keep_features: bool = False
-    """Keep the input features and standardisation in force (an edit of the data shown, same
-    columns); otherwise the network takes the raw columns, unscaled."""
+    """Keep the input features, standardisation and training share in force (an edit of the
+    data shown, same columns); otherwise the network takes the raw columns, unscaled, and
+    every row trains."""
 
 
 @dataclass(frozen=True)

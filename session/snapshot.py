@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.data.pixels import image_shape_from_names
 from engine.data.real import REAL_BY_KEY
 from engine.data.scaling import Scaling
 from engine.explain import Explanation, WeightChain, explain_phase, explain_weight
@@ -85,9 +86,14 @@ class DataView:
 
 
 def _image_shape(t: Trainer) -> tuple[int, int] | None:
-    """The shipped data set's image shape (digits: 8×8), if its inputs are an image's pixels."""
+    """The shipped data set's image shape (digits: 8×8), if its inputs are an image's pixels;
+    for custom data, what its column names say (r0c0 …, pixel0 …)."""
     info = REAL_BY_KEY.get(t.scenario.data.dataset)
-    return None if info is None else info.image_shape
+    if info is not None:
+        return info.image_shape
+    if t.scenario.data.dataset == "custom":
+        return image_shape_from_names(t.dataset.input_names)
+    return None
 
 
 @dataclass(frozen=True, eq=False)

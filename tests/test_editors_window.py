@@ -171,3 +171,33 @@ def test_bad_weight_cell_keeps_its_value(qtbot, make_window):
     assert model.values[0, 1] == old
     error = weights.findChild(object, "weightsError").text()
     assert "abc" in error and "x₁" in error and "h¹₂" in error
+
+
+def test_apply_with_nothing_edited_leaves_the_run_alone(qtbot, make_window):
+    """Found by a new-user trial: Apply on the digits preset's table dropped its test set and
+    its pictures."""
+    w = make_window("digits")
+    before = fresh_snapshot(qtbot, w)
+    editor = open_data_editor(w)
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    assert "Nothing was edited" in editor.findChild(object, "dataEditorNote").text()
+    after = fresh_snapshot(qtbot, w)
+    assert after.generation == before.generation and after.scenario == before.scenario
+
+
+def test_an_edit_of_the_runs_data_keeps_its_test_share_and_its_pictures(qtbot, make_window):
+    w = make_window("digits")
+    before = fresh_snapshot(qtbot, w)
+    n_test = len(before.data.y_test)
+    editor = open_data_editor(w)
+    table = editor.findChild(object, "dataTable")
+    table.item(0, 0).setText("16")
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    qtbot.waitUntil(lambda: w.rendered.scenario.data.custom is not None, timeout=TIMEOUT)
+    snap = fresh_snapshot(qtbot, w)
+    assert len(snap.data.y_test) == n_test > 0
+    assert snap.data.image_shape == (8, 8) == before.data.image_shape
+    assert snap.scenario.data.standardize == before.scenario.data.standardize
+    rows = np.vstack([snap.data.x_train, snap.data.x_test])
+    assert (rows[:, 0] == 16).sum() == (np.vstack([before.data.x_train, before.data.x_test])[
+        :, 0] == 16).sum() + (before.data.x_train[0, 0] != 16)
