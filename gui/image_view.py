@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from gui.colors import signed_lut
 from gui.network.block import grey_rgba
 from session.present.images import (
+    SATURATED,
     WeightMosaic,
     grey_fractions,
     input_ranges,
@@ -129,7 +130,7 @@ class ImageViews(QWidget):
         self.weight_images.setPixmap(to_pixmap(signed_rgba(mosaic.fractions), box))
         self.weight_caption.setText(
             f"Layer 1's {snap.sizes[1]} units, each one's incoming weights in unit order "
-            f"(orange −, blue +; ±{mosaic.scale:.3g})"
+            f"(orange −, blue +; ±{mosaic.scale:.3g}, the largest {SATURATED:.0%} beyond)"
         )
 
     def _draw_sample(self, snap: Snapshot, shape: tuple[int, int]) -> None:

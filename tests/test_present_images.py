@@ -22,15 +22,20 @@ def test_weight_mosaic_places_each_units_weights() -> None:
     rng = np.random.default_rng(3)
     w = rng.normal(size=(6, 5))  # 2×3 images, 5 units
     m = weight_mosaic(w, (2, 3))
-    assert m.scale == np.abs(w).max() and m.n_units == 5
+    assert m.scale == np.quantile(np.abs(w), 0.98) < np.abs(w).max() and m.n_units == 5
     rows, cols = m.grid
     assert rows * cols >= 5 and m.fractions.shape == (rows * 3 - 1, cols * 4 - 1)
     for j in range(5):
         r, c = m.origin(j)
-        np.testing.assert_allclose(m.fractions[r:r + 2, c:c + 3], (w[:, j] / m.scale).reshape(2, 3))
+        np.testing.assert_allclose(m.fractions[r:r + 2, c:c + 3],
+                                   np.clip(w[:, j] / m.scale, -1, 1).reshape(2, 3))
         assert m.unit_at(r + 1, c + 2) == j
     assert np.isnan(m.fractions[2, :]).all()  # the gap row between tile rows
     assert m.unit_at(2, 0) is None
+    assert weight_mosaic(np.zeros((6, 5)), (2, 3)).scale == 1.0  # nothing to scale to
+    sparse = np.zeros((6, 20))
+    sparse[0, 0] = -0.4  # under 2 % of the 120 weights nonzero: the quantile is 0, the peak
+    assert weight_mosaic(sparse, (2, 3)).scale == 0.4
 
 
 def test_digits_ranges_and_the_sample_shown() -> None:

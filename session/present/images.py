@@ -60,7 +60,7 @@ def shown_sample(snap: Snapshot) -> int | None:
 class WeightMosaic:
     """First-layer weights as one picture: ``fractions`` (H, W) signed in [−1, 1], NaN in the
     one-pixel gaps; unit ``j``'s tile has its top-left at ``origin(j)``. ``scale`` is the |w|
-    at the palette's ends (shared by all tiles, so tiles compare)."""
+    at the palette's ends (``mosaic_scale``; shared by all tiles, so tiles compare)."""
 
     fractions: np.ndarray
     tile: tuple[int, int]
@@ -83,6 +83,21 @@ class WeightMosaic:
         return j
 
 
+SATURATED = 0.02
+"""Share of the largest |w| drawn at the palette's ends in the weight mosaic. Scaled to the
+single largest weight, a trained digits network's tiles were nearly white (a few weights are
+several times the typical one); the 98th percentile shows their patterns."""
+
+
+def mosaic_scale(w: np.ndarray) -> float:
+    """The |w| at the mosaic palette's ends: the (1 − SATURATED) quantile of the finite |w|,
+    or their peak when that is 0 (1.0 when there is none)."""
+    a = np.abs(np.asarray(w, dtype=np.float64))
+    a = a[np.isfinite(a)]
+    high = float(np.quantile(a, 1.0 - SATURATED)) if a.size else 0.0
+    return high if high > 0.0 else peak_scale([w])
+
+
 def weight_mosaic(w: np.ndarray, image_shape: tuple[int, int], aspect: float = 1.0
                   ) -> WeightMosaic:
     """Weights (n_in, n_out) with n_in = rows · cols of ``image_shape`` as tiles, one per unit,
@@ -92,7 +107,7 @@ def weight_mosaic(w: np.ndarray, image_shape: tuple[int, int], aspect: float = 1
     n_out = w.shape[1]
     cols = max(1, min(n_out, round(math.sqrt(n_out * aspect * th / tw))))
     rows = math.ceil(n_out / cols)
-    scale = peak_scale([w])
+    scale = mosaic_scale(w)
     with np.errstate(invalid="ignore"):
         t = np.clip(w / scale, -1.0, 1.0)
     out = np.full((rows * (th + 1) - 1, cols * (tw + 1) - 1), np.nan)
