@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.features import compute_features
+from engine.map_plane import PcaPlane
 
 if TYPE_CHECKING:
     from engine.trainer import Trainer
@@ -38,6 +39,9 @@ class PlaneMaps:
     axes: tuple[int, int] = (0, 1)
     """The raw input columns along the map's horizontal and vertical axes; with more than two
     inputs the others are held at their training mean."""
+    pca: PcaPlane | None = None
+    """Set when the map is drawn over the first two principal components instead of
+    ``axes`` (its domain, and where each sample sits on it)."""
 
 
 @dataclass(frozen=True)
@@ -97,17 +101,27 @@ def _output_values(trainer: Trainer, raw: np.ndarray) -> np.ndarray:
 
 
 def plane_maps(trainer: Trainer, res: int = 100, unit_res: int = 24,
-               axes: tuple[int, int] = (0, 1)) -> PlaneMaps:
+               axes: tuple[int, int] = (0, 1), pca: PcaPlane | None = None) -> PlaneMaps:
     """Decision map (``res`` a side) and unit thumbnails (``unit_res`` a side) over two raw
-    inputs (``axes``); any other inputs are held at their training mean."""
-    domain = map_domain(trainer, axes)
-    x = trainer.dataset.x
-    base = None if x.shape[1] == 2 else x[trainer.train_idx].mean(axis=0)
-    out = _output_values(trainer, grid_points(domain, res, base, axes))
+    inputs (``axes``), any other inputs held at their training mean; or with ``pca``, over
+    that plane (every map point a whole input)."""
+    if pca is not None:
+        domain = pca.domain
+
+        def inputs(n: int) -> np.ndarray:
+            return pca.lift(grid_points(domain, n))
+    else:
+        domain = map_domain(trainer, axes)
+        x = trainer.dataset.x
+        base = None if x.shape[1] == 2 else x[trainer.train_idx].mean(axis=0)
+
+        def inputs(n: int) -> np.ndarray:
+            return grid_points(domain, n, base, axes)
+    out = _output_values(trainer, inputs(res))
     output = out.T.reshape(-1, res, res).astype(np.float32)
-    small = _layer_values(trainer, grid_points(domain, unit_res, base, axes))
+    small = _layer_values(trainer, inputs(unit_res))
     units = tuple(v.T.reshape(-1, unit_res, unit_res).astype(np.float32) for v in small)
-    return PlaneMaps(domain, output, units, axes)
+    return PlaneMaps(domain, output, units, axes, pca)
 
 
 def curve_maps(trainer: Trainer, res: int = 200) -> CurveMaps:

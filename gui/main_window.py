@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication
 
+from engine.map_plane import Projection
 from engine.presets import DEFAULT_PRESET, get_preset, load_presets
 from engine.scenario import Scenario, output_units
 from gui.editors import EditorActions
@@ -116,6 +117,8 @@ class MainWindow(WindowLayout):
         self.output_view.pointClicked.connect(self._on_point_clicked)
         self.output_view.edit_points.toggled.connect(self._on_edit_points)
         self.output_view.axesChosen.connect(lambda x, y: self.send(c.SetMapAxes(x, y)))
+        self.output_view.pcaChosen.connect(lambda: self.send(c.SetMapAxes(
+            *self.output_view.axes_chooser.axes, projection=Projection.PCA)))
         self.inspector.traceTargetChanged.connect(self._on_trace_target)
         self.inspector.tracePreviewChanged.connect(lambda on: self.send(c.SetTracePreview(on)))
         self.inspector.digitsChanged.connect(lambda n: self.send(c.SetDigits(n)))

@@ -1,27 +1,36 @@
 """The two drop-downs that choose which input columns the decision map is drawn over.
 
-Shown only for data with more than two inputs. The choice belongs to the session
-(``SetMapAxes``); this widget asks for it and shows what the snapshots report, except while
-its own request is still on its way (so an older snapshot does not flick it back).
+Shown only for data with more than two inputs; the first entry of each, "PC 1" and "PC 2",
+draws the map over the plane of the first two principal components instead. The choice
+belongs to the session (``SetMapAxes``); this widget asks for it and shows what the snapshots
+report, except while its own request is still on its way (so an older snapshot does not flick
+it back).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+PCA_TIP = ("PC 1 × PC 2: the plane through the training mean along which the training data "
+           "varies most (its first two principal components); every map point is a whole "
+           "input.")
 
 
 class MapAxesChooser(QWidget):
-    """``mapAxisX`` and ``mapAxisY``: the raw columns along the map's two axes."""
+    """``mapAxisX`` and ``mapAxisY``: the raw columns along the map's two axes, or (their first
+    entries, "PC 1" and "PC 2") the plane of the first two principal components."""
 
     axesChosen = Signal(int, int)
     """The user chose columns (x, y), 0-based and different."""
+    pcaChosen = Signal()
+    """The user chose the PCA plane."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mapAxes")
-        self._shown: tuple[int, int] = (0, 1)
-        self._requested: tuple[int, int] | None = None
+        self._shown: tuple[tuple[int, int], bool] = ((0, 1), False)
+        self._requested: tuple[tuple[int, int], bool] | None = None
         self.x_box = self._combo("mapAxisX", "Map across: the input along the horizontal axis")
         self.y_box = self._combo("mapAxisY", "Map up: the input along the vertical axis")
         row = QHBoxLayout(self)
@@ -36,7 +45,7 @@ class MapAxesChooser(QWidget):
         row.addWidget(across)
         row.addWidget(self.y_box, 1)
         self.setToolTip("The decision map shows two inputs; every other input is held at its "
-                        "mean over the training set.")
+                        "mean over the training set. " + PCA_TIP)
         self.x_box.activated.connect(self._on_x)
         self.y_box.activated.connect(self._on_y)
 
@@ -51,49 +60,74 @@ class MapAxesChooser(QWidget):
 
     @property
     def axes(self) -> tuple[int, int]:
-        """The columns the drop-downs show."""
-        return self.x_box.currentIndex(), self.y_box.currentIndex()
+        """The columns chosen (kept while the PCA plane is shown)."""
+        return self._shown[0]
+
+    @property
+    def pca(self) -> bool:
+        """Whether the drop-downs show the PCA plane."""
+        return self._shown[1]
 
     def set_columns(self, names: tuple[str, ...]) -> None:
-        """New data: list its columns (forgets any request in flight)."""
+        """New data: list its columns after the principal components (forgets any request in
+        flight)."""
         self._requested = None
-        for box in (self.x_box, self.y_box):
+        for box, component in ((self.x_box, "PC 1"), (self.y_box, "PC 2")):
             box.blockSignals(True)
             box.clear()
-            box.addItems(list(names))
+            box.addItems([component, *names])
+            box.setItemData(0, PCA_TIP, Qt.ItemDataRole.ToolTipRole)
             box.blockSignals(False)
-        self._show((0, 1) if len(names) > 1 else (0, 0))
+        self._show(((0, 1) if len(names) > 1 else (0, 0), False))
 
-    def show_axes(self, axes: tuple[int, int]) -> None:
-        """The axes the newest snapshot's maps are drawn over."""
+    def show_axes(self, axes: tuple[int, int], pca: bool = False) -> None:
+        """What the newest snapshot's maps are drawn over."""
+        shown = (axes, pca)
         if self._requested is not None:
-            if axes != self._requested:
+            if shown != self._requested:
                 return  # older than our request
             self._requested = None
-        self._show(axes)
+        self._show(shown)
 
-    def _show(self, axes: tuple[int, int]) -> None:
-        self._shown = axes
-        for box, column in ((self.x_box, axes[0]), (self.y_box, axes[1])):
-            if box.currentIndex() != column:
+    def _show(self, shown: tuple[tuple[int, int], bool]) -> None:
+        self._shown = shown
+        (x, y), pca = shown
+        for box, column in ((self.x_box, x), (self.y_box, y)):
+            index = 0 if pca else column + 1
+            if box.currentIndex() != index:
                 box.blockSignals(True)
-                box.setCurrentIndex(column)
+                box.setCurrentIndex(index)
                 box.blockSignals(False)
 
     @Slot(int)
-    def _on_x(self, column: int) -> None:
-        y = self._shown[1]
-        self._choose((column, self._shown[0] if column == y else y))
+    def _on_x(self, index: int) -> None:
+        if index == 0:
+            self._choose_pca()
+            return
+        column = index - 1
+        x, y = self._shown[0]
+        self._choose((column, x if column == y else y))
 
     @Slot(int)
-    def _on_y(self, column: int) -> None:
-        x = self._shown[0]
-        self._choose((self._shown[1] if column == x else x, column))
+    def _on_y(self, index: int) -> None:
+        if index == 0:
+            self._choose_pca()
+            return
+        column = index - 1
+        x, y = self._shown[0]
+        self._choose((y if column == x else x, column))
+
+    def _choose_pca(self) -> None:
+        if self.pca:
+            return
+        self._requested = (self._shown[0], True)
+        self._show(self._requested)
+        self.pcaChosen.emit()
 
     def _choose(self, axes: tuple[int, int]) -> None:
         """The same column on both axes swaps them instead (a map needs two)."""
-        if axes == self._shown:
+        if (axes, False) == self._shown:
             return
-        self._show(axes)
-        self._requested = axes
+        self._requested = (axes, False)
+        self._show(self._requested)
         self.axesChosen.emit(*axes)

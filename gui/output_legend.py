@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from enum import Enum
 
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QBrush
+
 from engine.data.dataset import class_title
 from gui.class_symbols import class_glyph
-from gui.colors import NEGATIVE, POSITIVE, class_color
+from gui.colors import NEGATIVE, POSITIVE, class_color, signed_lut
 from session.snapshot import DataView
 
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -52,9 +56,9 @@ def _swatch(rgb: tuple[int, int, int], glyph: str = "■") -> str:
     return f"<span style='color: rgb{rgb}'>{glyph}</span>"
 
 
-def legend_text(d: DataView) -> str:
+def legend_text(d: DataView, pca: bool = False) -> str:
     """What the colours and marker shapes mean for this data (1-D plots have no coloured
-    background)."""
+    background); ``pca``: the map is drawn over the first two principal components."""
     if d.task == "regression":
         neg, pos = _swatch(NEGATIVE), _swatch(POSITIVE)
     else:
@@ -71,7 +75,8 @@ def legend_text(d: DataView) -> str:
             return what + f"Dots: the targets ({neg}&nbsp;negative · {pos}&nbsp;positive)."
         tight = [n.replace(" ", "&nbsp;") for n in names]
         return what + f"Dots: {neg}&nbsp;{tight[0]} · {pos}&nbsp;{tight[1]}."
-    held = " Other inputs: their training mean." if d.n_inputs > 2 else ""
+    held = ("" if d.n_inputs <= 2 else " The plane: the training data's two main directions "
+            "(PCA) through its mean." if pca else " Other inputs: their training mean.")
     if d.task == "regression":
         return ("Colour: the prediction — orange negative, blue positive. "
                 "Points: the targets." + held)
@@ -81,3 +86,16 @@ def legend_text(d: DataView) -> str:
         return f"{listed}. Paler = less sure.{held}"
     return (f"{neg} {names[0]} · {pos} {names[1]}. Background: the network's output. "
             "Dots: training data (white rim), test data (dark rim)." + held)
+
+
+def point_brushes(d: DataView, labels: np.ndarray) -> list[QBrush]:
+    """One fill per data point (N,): its class's colour, or a regression target's place on
+    the signed palette (±the largest |target|)."""
+    if d.task == "regression":
+        scale = float(np.max(np.abs(d.y_train))) if len(d.y_train) else 1.0
+        lut = signed_lut()
+        idx = np.clip(((labels / (scale or 1.0)) * 0.5 + 0.5) * 255, 0, 255).astype(int)
+        return [pg.mkBrush(*lut[i][:3]) for i in idx]
+    if d.n_classes > 2:
+        return [pg.mkBrush(*class_color(int(k))) for k in labels]
+    return [pg.mkBrush(*(POSITIVE if k == 1 else NEGATIVE)) for k in labels]

@@ -7,8 +7,9 @@
   decisions only.
 * 1-D data: the network's function as a curve through the data points.
 * More than two inputs: the map over two columns the user picks (``MapAxesChooser``; the
-  others held at their training mean), the points projected on them; a regression draws
-  each sample's prediction against its target instead (``FitLayer``).
+  others held at their training mean) or over the PCA plane (the default from 11 inputs),
+  the points projected on it; a regression draws each sample's prediction against its
+  target instead (``FitLayer``).
 * While a unit is hovered in the diagram, its own map is shown large instead (``show_unit_map``).
 
 Colouring a grid the engine computed is rendering, so it happens here; no forward pass does.
@@ -22,18 +23,19 @@ from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.activations import get_activation
+from engine.map_plane import PcaPlane
 from engine.maps import CurveMaps, PlaneMaps
 from gui.class_symbols import point_symbols
-from gui.colors import NEGATIVE, POSITIVE, ZERO, class_color, map_lut, signed_lut
+from gui.colors import NEGATIVE, POSITIVE, ZERO, map_lut, signed_lut
 from gui.map_axes import MapAxesChooser
 from gui.map_colors import discretized, rgba_classes
 from gui.output_fit import FitLayer
-from gui.output_legend import OutputKind, input_label, legend_text, output_kind
+from gui.output_legend import OutputKind, input_label, legend_text, output_kind, point_brushes
 from gui.plot_style import cache_axes
 from gui.plot_theme import restyle_output_view
 from gui.theme import ThemeFollower
 from session.present.levels import activation_levels
-from session.present.output import can_discretize, class_heights
+from session.present.output import can_discretize, class_heights, pca_titles, plane_xy
 from session.snapshot import Snapshot
 
 MIN_WIDTH = 280
@@ -46,6 +48,8 @@ class OutputView(QWidget):
     """A left click in the plot, in data coordinates, with the keyboard modifiers."""
     axesChosen = Signal(int, int)
     """The user chose the raw columns (x, y) for the map (data with more than two inputs)."""
+    pcaChosen = Signal()
+    """The user chose the plane of the first two principal components for the map."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +62,8 @@ class OutputView(QWidget):
         self._traced_key: object = None
         self._axes: tuple[int, int] = (0, 1)
         """The raw columns the plane shows (the drawn maps')."""
+        self._pca: PcaPlane | None = None
+        """The PCA plane the map shows instead of ``_axes`` (the drawn maps')."""
         self._kind = OutputKind.PLANE
         self._drawn_scores: object = None
 
@@ -103,6 +109,7 @@ class OutputView(QWidget):
         self.axes_chooser = MapAxesChooser()
         self.axes_chooser.hide()
         self.axes_chooser.axesChosen.connect(self.axesChosen)
+        self.axes_chooser.pcaChosen.connect(self.pcaChosen)
 
         self.show_test = QCheckBox("Test data")
         self.show_test.setObjectName("showTestData")
@@ -156,9 +163,10 @@ class OutputView(QWidget):
             self._configure(snap)
             self._redraw_points()
         axes = snap.maps.axes if isinstance(snap.maps, PlaneMaps) else (0, 1)
-        if axes != self._axes:  # the map moved to other columns
-            self._axes = axes
-            self.axes_chooser.show_axes(axes)
+        pca = snap.maps.pca if isinstance(snap.maps, PlaneMaps) else None
+        if axes != self._axes or pca is not self._pca:  # the map moved to another plane
+            self._axes, self._pca = axes, pca
+            self.axes_chooser.show_axes(axes, pca is not None)
             self._place_view(snap)
             self._redraw_points()
             self._traced_key = None
@@ -186,9 +194,9 @@ class OutputView(QWidget):
         if self._kind is OutputKind.FIT:
             self.traced.setData([], [])
             return
-        xs = d.x_train[idx, self._axes[0]]
+        xs = d.x_train[idx, 0]
         if d.n_inputs >= 2:
-            ys = d.x_train[idx, self._axes[1]]
+            xs, ys = plane_xy(snap)[idx].T
         elif d.task == "classification":
             ys = class_heights(d.y_train[idx], d.output_activation)
         else:
@@ -214,11 +222,12 @@ class OutputView(QWidget):
         d = snap.data
         self._kind = kind = output_kind(d)
         self._axes = snap.maps.axes if isinstance(snap.maps, PlaneMaps) else (0, 1)
+        self._pca = snap.maps.pca if isinstance(snap.maps, PlaneMaps) else None
         plane, wide = kind is OutputKind.PLANE, d.n_inputs > 2
         if plane and wide:
             names = tuple(input_label(d, k) for k in range(d.n_inputs))
             self.axes_chooser.set_columns(names)
-            self.axes_chooser.show_axes(self._axes)
+            self.axes_chooser.show_axes(self._axes, self._pca is not None)
         self.axes_chooser.setVisible(plane and wide)
         self.image.setVisible(plane)
         self.curve.setVisible(kind is OutputKind.CURVE)
@@ -230,7 +239,7 @@ class OutputView(QWidget):
         self.edit_points.setEnabled(not wide)  # a click names two coordinates only
         if wide and self.edit_points.isChecked():
             self.edit_points.setChecked(False)
-        self.legend.setText(legend_text(d))
+        self.legend.setText(legend_text(d, self._pca is not None))
         self._place_view(snap)
 
     def _plane_domain(self, snap: Snapshot) -> tuple[float, float, float, float]:
@@ -249,24 +258,13 @@ class OutputView(QWidget):
             return  # the ranges follow the values (FitLayer.draw)
         plane = self._kind is OutputKind.PLANE
         x0, x1, y0, y1 = self._plane_domain(snap) if plane else d.domain
-        self.plot.setLabel("bottom", input_label(d, self._axes[0]))
-        self.plot.setLabel("left", input_label(d, self._axes[1]) if plane else "output")
+        across, up = (pca_titles(self._pca) if self._pca is not None and plane
+                      else (input_label(d, self._axes[0]), input_label(d, self._axes[1])))
+        self.plot.setLabel("bottom", across)
+        self.plot.setLabel("left", up if plane else "output")
         self.plot.setXRange(x0, x1, padding=0)
         self.plot.setYRange(y0, y1, padding=0 if plane else 0.03)
         self.plot.setAspectLocked(plane and abs((x1 - x0) - (y1 - y0)) < 1e-9)
-
-    def _point_brushes(self, labels: np.ndarray) -> list:
-        d = self._snap.data if self._snap else None
-        if d is None:
-            return []
-        if d.task == "regression":
-            scale = float(np.max(np.abs(d.y_train))) if len(d.y_train) else 1.0
-            lut = signed_lut()
-            idx = np.clip(((labels / (scale or 1.0)) * 0.5 + 0.5) * 255, 0, 255).astype(int)
-            return [pg.mkBrush(*lut[i][:3]) for i in idx]
-        if d.n_classes > 2:
-            return [pg.mkBrush(*class_color(int(k))) for k in labels]
-        return [pg.mkBrush(*(POSITIVE if k == 1 else NEGATIVE)) for k in labels]
 
     @Slot()
     def _redraw_points(self, *_args: object) -> None:
@@ -279,19 +277,18 @@ class OutputView(QWidget):
                 item.setData([], [])
             self.fit.draw(snap.scores, self.show_test.isChecked())
             return
-        cx, cy = self._axes
-        for item, x, labels, pen, show in (
-            (self.train_points, d.x_train, d.y_train, pg.mkPen("w", width=1.0), True),
+        for item, x, labels, pen, show, test in (
+            (self.train_points, d.x_train, d.y_train, pg.mkPen("w", width=1.0), True, False),
             (self.test_points, d.x_test, d.y_test, pg.mkPen((20, 20, 20), width=1.5),
-             self.show_test.isChecked()),
+             self.show_test.isChecked(), True),
         ):
             if not show or len(x) == 0:
                 item.setData([], [])
                 continue
-            ys = x[:, cy] if d.n_inputs >= 2 else labels.astype(float)
+            xs, ys = plane_xy(snap, test).T if d.n_inputs >= 2 else (x[:, 0], labels * 1.0)
             if d.n_inputs == 1 and d.task == "classification":
                 ys = class_heights(labels, d.output_activation)
-            item.setData(x=x[:, cx], y=ys, brush=self._point_brushes(labels), pen=pen,
+            item.setData(x=xs, y=ys, brush=point_brushes(d, labels), pen=pen,
                          symbol=point_symbols(labels, d.task == "classification"))
 
     @Slot()
@@ -311,7 +308,7 @@ class OutputView(QWidget):
             return
         self.caption.hide()
         self.title.setText("Output of the network")
-        self.legend.setText(legend_text(snap.data))  # no-op (Qt) when unchanged
+        self.legend.setText(legend_text(snap.data, self._pca is not None))  # no-op if same
         if isinstance(maps, CurveMaps):
             self.curve.setData(maps.x, maps.output[0])
             return

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
+from engine.map_plane import Projection
 from engine.scenario import Scenario
 from engine.training.stopping import StopRule
 
@@ -356,10 +357,12 @@ class SetLayer(Command):
 @dataclass(frozen=True)
 class SetMapAxes(Command):
     """Draw the decision map over raw input columns ``x`` and ``y`` (0-based; data with more
-    than two inputs holds the others at their training mean)."""
+    than two inputs holds the others at their training mean), or with ``projection`` PCA over
+    the plane of the first two principal components (``x`` and ``y`` then stay as chosen)."""
 
     x: int
     y: int
+    projection: Projection = Projection.COLUMNS
 
 
 # -- compared runs ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from engine.dataedit import add_point, remove_nearest
 from engine.datasets import Dataset
 from engine.layout import Layout
 from engine.map_axes import default_map_axes
+from engine.map_plane import PCA_FROM_INPUTS, PcaPlane, Projection, pca_plane
 from engine.maps import CurveMaps, PlaneMaps
 from engine.metrics import Scores, scores
 from engine.notation import AUTO
@@ -91,6 +92,9 @@ class Session:
         """Refreshed with the maps (a forward pass over the data: same cost class, same
         budget, and the table and the map then describe the same weights)."""
         self.map_axes: tuple[int, int] = (0, 1)
+        self.map_projection = Projection.COLUMNS
+        self._pca: tuple[DataView, PcaPlane] | None = None
+        """The PCA plane of the data it was computed for (computed once per data)."""
         self.digits = AUTO
         """Significant digits of the inspector's numbers (engine.notation.DIGIT_CHOICES)."""
         self.layout = Layout.ROWS
@@ -125,8 +129,11 @@ class Session:
         old = self._data
         self._data = DataView.from_trainer(trainer)
         if old is None or old.input_names != self._data.input_names:
-            # other columns: the choice no longer names them; start on the liveliest two
+            # other columns: the choice no longer names them; start on the liveliest two,
+            # or on the PCA plane for many inputs (two of 64 pixels say little)
             self.map_axes = default_map_axes(self._data.x_train)
+            self.map_projection = (Projection.PCA if self._data.n_inputs >= PCA_FROM_INPUTS
+                                   else Projection.COLUMNS)
         self._new_generation()
 
     def _new_generation(self) -> None:
@@ -135,6 +142,16 @@ class Session:
         self.pacer.clear()
         if self.trainer is not None:
             self.pacer.start(self._clock(), self.trainer.epoch)
+
+    def map_pca(self) -> PcaPlane | None:
+        """The PCA plane the map is drawn over, or None (two columns, or too few inputs)."""
+        data, t = self._data, self.trainer
+        if (self.map_projection is not Projection.PCA or data is None or t is None
+                or data.n_inputs < 3):
+            return None
+        if self._pca is None or self._pca[0] is not data:
+            self._pca = (data, pca_plane(data.x_train, data.x_test, t.split.scaling))
+        return self._pca[1]
 
     def refresh_maps(self) -> None:
         """Draw the maps anew in the next snapshot (their plane changed)."""
@@ -361,7 +378,7 @@ class Session:
         now = self._clock()
         interval = max(MAPS_INTERVAL, self._maps_cost / MAPS_SHARE)
         if not self.running or self._maps is None or now - self._maps_time >= interval:
-            self._maps = compute_maps(t, data, axes=self.map_axes)
+            self._maps = compute_maps(t, data, axes=self.map_axes, pca=self.map_pca())
             self._scores = scores(t)
             self._maps_time = self._clock()
             self._maps_cost = self._maps_time - now

@@ -20,6 +20,7 @@ from engine.explain import Explanation, WeightChain, explain_phase, explain_weig
 from engine.features import feature_label
 from engine.history import Metrics
 from engine.layout import Layout
+from engine.map_plane import PcaPlane
 from engine.maps import CurveMaps, PlaneMaps, curve_maps, plane_maps
 from engine.metrics import Scores, scores
 from engine.notation import AUTO
@@ -220,12 +221,12 @@ class Snapshot:
 
 def compute_maps(
     trainer: Trainer, data: DataView, map_res: int = 100, unit_res: int = 24,
-    axes: tuple[int, int] = (0, 1),
+    axes: tuple[int, int] = (0, 1), pca: PcaPlane | None = None,
 ) -> PlaneMaps | CurveMaps:
-    """The decision map and unit maps (plane, over raw columns ``axes``) or curves (1-D) for
-    the current weights."""
+    """The decision map and unit maps (plane, over raw columns ``axes`` or the ``pca`` plane)
+    or curves (1-D) for the current weights."""
     if data.n_inputs >= 2:
-        return plane_maps(trainer, map_res, unit_res, axes)
+        return plane_maps(trainer, map_res, unit_res, axes, pca)
     return curve_maps(trainer, 2 * map_res)
 
 

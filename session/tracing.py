@@ -1,5 +1,6 @@
 """What a step traces and what the output view maps: the traced sample (a preview of its
-update, or applied), the sample nearest a click, and the map's two input columns.
+update, or applied), the sample nearest a click, and what the map is drawn over (two input
+columns, or the plane of the first two principal components).
 
 Functions of the session that owns the run (``session.session.Session``), as ``files`` and
 ``hand_edits`` are; each raises ValueError for an impossible choice, which the session turns
@@ -12,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from engine.map_plane import PcaPlane, Projection
 from engine.trainer import Trainer
 from session import commands as c
 from session.events import Event, Notice
@@ -23,6 +25,9 @@ class Session(Protocol):
 
     stepping: StepControl
     map_axes: tuple[int, int]
+    map_projection: Projection
+
+    def map_pca(self) -> PcaPlane | None: ...
 
     def require_trainer(self) -> Trainer: ...
     def emit(self, event: Event) -> None: ...
@@ -63,10 +68,11 @@ def set_trace_preview(s: Session, cmd: c.SetTracePreview) -> None:
 
 def trace_nearest(s: Session, cmd: c.TraceNearest) -> None:
     t = s.require_trainer()
-    if s.map_axes == (0, 1) or t.dataset.n_inputs < 3:
+    pca = s.map_pca()
+    if pca is None and (s.map_axes == (0, 1) or t.dataset.n_inputs < 3):
         index = t.nearest_sample(cmd.x, cmd.y)
-    else:  # the click is in the plane of the two chosen columns
-        pts = t.dataset.x[t.train_idx][:, list(s.map_axes)]
+    else:  # the click is in the plane drawn: two chosen columns, or the PCA plane
+        pts = pca.train_xy if pca is not None else t.dataset.x[t.train_idx][:, list(s.map_axes)]
         index = int(np.argmin((pts[:, 0] - cmd.x) ** 2 + (pts[:, 1] - cmd.y) ** 2))
     trace(s, t, index)
 
@@ -81,6 +87,12 @@ def set_map_axes(s: Session, cmd: c.SetMapAxes) -> None:
         raise ValueError(f"map axes must be input columns 1..{d}, got {x + 1} and {y + 1}")
     if x == y:
         raise ValueError("the map needs two different input columns")
-    if (x, y) != s.map_axes:
-        s.map_axes = (x, y)
+    try:
+        projection = Projection(cmd.projection)
+    except ValueError:
+        known = ", ".join(p.value for p in Projection)
+        raise ValueError(f"map projection: expected one of {known}, got "
+                         f"{str(cmd.projection)[:40]!r}") from None
+    if (x, y) != s.map_axes or projection is not s.map_projection:
+        s.map_axes, s.map_projection = (x, y), projection
         s.refresh_maps()  # the next snapshot draws the new plane

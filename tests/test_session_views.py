@@ -47,6 +47,32 @@ def test_bad_map_axes_are_refused_and_change_nothing():
     assert isinstance(events2[-1], Refused) and two.snapshot().maps.axes == (0, 1)
 
 
+def test_the_pca_plane_is_chosen_drawn_traced_and_kept_per_data():
+    from engine.map_plane import Projection
+
+    s, events = make("iris")
+    assert s.snapshot().maps.pca is None  # four inputs: two named columns first
+    s.handle(c.SetMapAxes(0, 2, projection=Projection.PCA))
+    snap = s.snapshot()
+    pca = snap.maps.pca
+    assert pca is not None and snap.maps.axes == (0, 2) and not events
+    assert snap.maps.domain == pca.domain and sum(pca.variance) > 0.9  # iris is nearly flat
+    t = s.require_trainer()
+    np.testing.assert_allclose(pca.train_xy, pca.project(t.dataset.x[t.train_idx]))
+    assert s.map_pca() is pca  # computed once for this data
+    k = 17
+    s.handle(c.TraceNearest(float(pca.train_xy[k, 0]), float(pca.train_xy[k, 1])))
+    assert s.snapshot().traced_sample == k
+    s.handle(c.Reset())  # new weights, same data: the plane stays
+    assert s.snapshot().maps.pca is pca
+    s.handle(c.SetMapAxes(0, 2, projection="diagonal"))  # type: ignore[arg-type]
+    assert isinstance(events[-1], Refused) and "columns, pca" in events[-1].text
+    s.handle(c.SetMapAxes(1, 3))
+    assert s.snapshot().maps.pca is None and s.snapshot().maps.axes == (1, 3)
+    s.handle(c.LoadScenario(get_preset("digits")))  # 64 pixels: the PCA plane first
+    assert s.snapshot().maps.pca is not None
+
+
 def test_other_data_starts_on_its_two_liveliest_columns():
     s, _ = make("iris")
     s.handle(c.SetMapAxes(3, 1))

@@ -54,8 +54,9 @@ def test_iris_map_names_its_columns_and_projects_the_points_on_them(view):
     assert view.axes_chooser.isVisible()
     x_box = view.findChild(QComboBox, "mapAxisX")
     y_box = view.findChild(QComboBox, "mapAxisY")
-    assert [x_box.itemText(i) for i in range(x_box.count())] == list(d.input_names)
-    assert (x_box.currentIndex(), y_box.currentIndex()) == (ax, ay)
+    assert [x_box.itemText(i) for i in range(x_box.count())] == ["PC 1", *d.input_names]
+    assert y_box.itemText(0) == "PC 2"
+    assert (x_box.currentIndex(), y_box.currentIndex()) == (ax + 1, ay + 1)
     assert view.plot.getAxis("bottom").labelText == d.input_names[ax]
     assert view.plot.getAxis("left").labelText == d.input_names[ay]
     xs, ys = view.train_points.getData()
@@ -89,11 +90,11 @@ def test_choosing_a_column_asks_for_the_new_axes_and_swaps_a_clash(view, qtbot):
     asked: list[tuple[int, int]] = []
     view.axesChosen.connect(lambda x, y: asked.append((x, y)))
     box = view.axes_chooser.x_box
-    box.setCurrentIndex(3)
-    box.activated.emit(3)
+    box.setCurrentIndex(4)  # column 3 (the entry before the columns is PC 1)
+    box.activated.emit(4)
     assert asked == [(3, ay)]
-    view.axes_chooser.y_box.setCurrentIndex(3)
-    view.axes_chooser.y_box.activated.emit(3)  # the x column: the two swap
+    view.axes_chooser.y_box.setCurrentIndex(4)
+    view.axes_chooser.y_box.activated.emit(4)  # the x column: the two swap
     assert asked[-1] == (ay, 3)
 
 
@@ -175,10 +176,10 @@ def test_the_map_axes_command_changes_the_windows_map(qtbot, make_window):
     w = make_window("iris")
     assert fresh_snapshot(qtbot, w).maps.axes != (1, 3)
     box = w.findChild(QComboBox, "mapAxisX")
-    box.setCurrentIndex(1)
-    box.activated.emit(1)
-    w.output_view.axes_chooser.y_box.setCurrentIndex(3)
-    w.output_view.axes_chooser.y_box.activated.emit(3)
+    box.setCurrentIndex(2)  # column 1 (after PC 1)
+    box.activated.emit(2)
+    w.output_view.axes_chooser.y_box.setCurrentIndex(4)
+    w.output_view.axes_chooser.y_box.activated.emit(4)
     snap = fresh_snapshot(qtbot, w)
     assert snap.maps.axes == (1, 3)
     qtbot.waitUntil(lambda: w.output_view.plot.getAxis("left").labelText == "petal_width",
@@ -194,3 +195,54 @@ def test_scores_in_the_session_are_the_engines(qtbot):
     snap = s.snapshot()
     direct = scores(s.require_trainer())
     np.testing.assert_array_equal(snap.scores.test.confusion, direct.test.confusion)
+
+
+def test_digits_map_is_on_the_pca_plane_with_its_points_and_titles(view):
+    from engine.presets import get_preset
+    from session.session import Session
+
+    session = Session(get_preset("digits"), emit=lambda e: None)
+    snap = session.snapshot()
+    pca = snap.maps.pca
+    assert pca is not None
+    view.set_snapshot(snap)
+    x_box = view.findChild(QComboBox, "mapAxisX")
+    y_box = view.findChild(QComboBox, "mapAxisY")
+    assert (x_box.currentText(), y_box.currentText()) == ("PC 1", "PC 2")
+    bottom = view.plot.getAxis("bottom").labelText
+    assert bottom == f"PC 1 ({pca.variance[0]:.0%} of the variance)"
+    assert view.plot.getAxis("left").labelText.startswith("PC 2 (")
+    xs, ys = view.train_points.getData()
+    np.testing.assert_allclose(xs, pca.train_xy[:, 0])
+    np.testing.assert_allclose(ys, pca.train_xy[:, 1])
+
+
+def test_choosing_pc_1_asks_for_the_pca_plane_and_a_column_leaves_it(view):
+    snap = make_snapshot("iris", 1)
+    view.set_snapshot(snap)
+    pca_asked: list[bool] = []
+    asked: list[tuple[int, int]] = []
+    view.pcaChosen.connect(lambda: pca_asked.append(True))
+    view.axesChosen.connect(lambda x, y: asked.append((x, y)))
+    y_box = view.axes_chooser.y_box
+    y_box.setCurrentIndex(0)
+    y_box.activated.emit(0)
+    assert pca_asked == [True] and asked == []
+    assert view.axes_chooser.x_box.currentText() == "PC 1"  # both axes say so at once
+    x_box = view.axes_chooser.x_box
+    _ax, ay = snap.maps.axes
+    assert ay != 3
+    x_box.setCurrentIndex(4)  # column 3: the columns chosen before come back
+    x_box.activated.emit(4)
+    assert asked == [(3, ay)] and y_box.currentIndex() == ay + 1
+
+
+def test_the_window_draws_iris_on_the_pca_plane_when_asked(qtbot, make_window):
+    w = make_window("iris")
+    box = w.findChild(QComboBox, "mapAxisX")
+    box.setCurrentIndex(0)
+    box.activated.emit(0)
+    snap = fresh_snapshot(qtbot, w)
+    assert snap.maps.pca is not None
+    qtbot.waitUntil(lambda: w.output_view.plot.getAxis("bottom").labelText.startswith("PC 1"),
+                    timeout=TIMEOUT)

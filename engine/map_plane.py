@@ -1,0 +1,102 @@
+"""The plane of the first two principal components, for decision maps of wide data.
+
+Over two raw columns, a map of digits shows two pixels with every other pixel at its mean:
+most samples sit on a few grid points and the map says little. The plane through the
+training mean spanned by the two directions along which the training data varies most shows
+the samples spread out, and the map over it is the network's output on real-looking inputs
+(each map point is a whole input: the mean plus a combination of the two directions).
+
+With standardisation on, the components are those of the standardised data (what the
+network reads), and both directions and readings are carried back to raw inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from engine.data.scaling import Scaling
+
+PCA_ROWS = 2000
+"""At most this many training rows (evenly spaced) fix the components: a picture needs no
+more, and it bounds the cost (rows · d² for d up to 1,024 inputs)."""
+PCA_FROM_INPUTS = 11
+"""From this many inputs a new data set's map starts on the PCA plane (digits: 64 pixels);
+below it, on the two columns that vary most (Iris' four measurements keep their names)."""
+
+
+class Projection(StrEnum):
+    """What the decision map of wide data is drawn over."""
+
+    COLUMNS = "columns"
+    """Two raw input columns; the others at their training mean."""
+    PCA = "pca"
+    """The plane of the first two principal components through the training mean."""
+
+
+@dataclass(frozen=True, eq=False)
+class PcaPlane:
+    """Map point (u, v) is the raw input ``origin + u·directions[0] + v·directions[1]``; a
+    sample x sits at ``(x − origin) · readersᵀ``. Shapes: origin (d,), directions and readers
+    (2, d), train_xy (N, 2), test_xy (M, 2); domain (u_min, u_max, v_min, v_max)."""
+
+    origin: np.ndarray
+    directions: np.ndarray
+    readers: np.ndarray
+    variance: tuple[float, float]
+    """Each component's share of the (standardised) training variance, in [0, 1]."""
+    domain: tuple[float, float, float, float]
+    train_xy: np.ndarray
+    test_xy: np.ndarray
+
+    def lift(self, uv: np.ndarray) -> np.ndarray:
+        """Raw inputs (N, d) at map points ``uv`` (N, 2)."""
+        return self.origin + np.asarray(uv, dtype=np.float64) @ self.directions
+
+    def project(self, x: np.ndarray) -> np.ndarray:
+        """Map coordinates (N, 2) of raw inputs ``x`` (N, d)."""
+        return (np.asarray(x, dtype=np.float64) - self.origin) @ self.readers.T
+
+
+def pca_plane(x_train: np.ndarray, x_test: np.ndarray, scaling: Scaling | None) -> PcaPlane:
+    """The plane of ``x_train``'s (N, d) first two principal components (d ≥ 2), in the
+    standardised space when ``scaling`` is given; each component's sign makes its largest
+    entry positive, so the picture does not flip between runs."""
+    x = np.asarray(x_train, dtype=np.float64)
+    d = x.shape[1]
+    mean = x.mean(axis=0) if len(x) else np.zeros(d)
+    scale = scaling.scale if scaling is not None and scaling.width == d else np.ones(d)
+    origin = scaling.mean if scaling is not None and scaling.width == d else mean
+    rows = x if len(x) <= PCA_ROWS else x[np.linspace(0, len(x) - 1, PCA_ROWS).astype(int)]
+    z = (rows - origin) / scale
+    z = z - z.mean(axis=0) if len(z) else z
+    _, s, vt = np.linalg.svd(z, full_matrices=False) if len(z) else (None, np.zeros(0),
+                                                                     np.eye(d))
+    axes = np.zeros((2, d))
+    axes[: min(2, len(vt))] = vt[:2]
+    if not axes[0].any():
+        axes[0, 0] = 1.0
+    if not axes[1].any():  # one sample has one direction: any unit vector orthogonal to it
+        e = np.zeros(d)
+        e[int(np.argmin(np.abs(axes[0])))] = 1.0
+        e -= (e @ axes[0]) * axes[0]
+        axes[1] = e / np.linalg.norm(e)
+    for k in range(2):
+        if axes[k, int(np.argmax(np.abs(axes[k])))] < 0:
+            axes[k] = -axes[k]
+    total = float(np.sum(s * s))
+    shares = [float(s[k] ** 2 / total) if total > 0 and k < len(s) else 0.0 for k in range(2)]
+    readers = axes / scale
+    directions = axes * scale
+    train_xy = (x - origin) @ readers.T
+    test_xy = (np.asarray(x_test, dtype=np.float64) - origin) @ readers.T
+    both = np.vstack([train_xy, test_xy])
+    domain: list[float] = []
+    for k in range(2):
+        lo, hi = (float(both[:, k].min()), float(both[:, k].max())) if len(both) else (-1, 1)
+        pad = 0.1 * (hi - lo) if hi > lo else 1.0
+        domain += [lo - pad, hi + pad]
+    return PcaPlane(origin, directions, readers, (shares[0], shares[1]),
+                    (domain[0], domain[1], domain[2], domain[3]), train_xy, test_xy)
