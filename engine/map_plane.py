@@ -56,8 +56,14 @@ class PcaPlane:
         return self.origin + np.asarray(uv, dtype=np.float64) @ self.directions
 
     def project(self, x: np.ndarray) -> np.ndarray:
-        """Map coordinates (N, 2) of raw inputs ``x`` (N, d)."""
-        return (np.asarray(x, dtype=np.float64) - self.origin) @ self.readers.T
+        """Map coordinates (N, 2) of raw inputs ``x`` (N, d) (no (N, d) temporary: 784-wide
+        data sets are large)."""
+        return _projected(np.asarray(x, dtype=np.float64), self.origin, self.readers)
+
+
+def _projected(x: np.ndarray, origin: np.ndarray, readers: np.ndarray) -> np.ndarray:
+    """(x − origin)·readersᵀ as x·readersᵀ − origin·readersᵀ: (N, 2) for x (N, d)."""
+    return x @ readers.T - origin @ readers.T
 
 
 def pca_plane(x_train: np.ndarray, x_test: np.ndarray, scaling: Scaling | None) -> PcaPlane:
@@ -72,10 +78,13 @@ def pca_plane(x_train: np.ndarray, x_test: np.ndarray, scaling: Scaling | None) 
     rows = x if len(x) <= PCA_ROWS else x[np.linspace(0, len(x) - 1, PCA_ROWS).astype(int)]
     z = (rows - origin) / scale
     z = z - z.mean(axis=0) if len(z) else z
-    _, s, vt = np.linalg.svd(z, full_matrices=False) if len(z) else (None, np.zeros(0),
-                                                                     np.eye(d))
+    # The eigenvectors of zᵀz (d × d): 5× cheaper than an SVD of z for 2,000 × 784, and as
+    # exact for the leading components, whose eigenvalues are the largest.
+    values, vectors = np.linalg.eigh(z.T @ z)
+    values = np.clip(values[::-1], 0.0, None)
     axes = np.zeros((2, d))
-    axes[: min(2, len(vt))] = vt[:2]
+    rank = int(np.sum(values > values[0] * 1e-12)) if values[0] > 0 else 0
+    axes[: min(2, rank)] = vectors[:, ::-1].T[: min(2, rank)]
     if not axes[0].any():
         axes[0, 0] = 1.0
     if not axes[1].any():  # one sample has one direction: any unit vector orthogonal to it
@@ -86,12 +95,12 @@ def pca_plane(x_train: np.ndarray, x_test: np.ndarray, scaling: Scaling | None) 
     for k in range(2):
         if axes[k, int(np.argmax(np.abs(axes[k])))] < 0:
             axes[k] = -axes[k]
-    total = float(np.sum(s * s))
-    shares = [float(s[k] ** 2 / total) if total > 0 and k < len(s) else 0.0 for k in range(2)]
+    total = float(np.sum(values))
+    shares = [float(values[k] / total) if total > 0 and k < rank else 0.0 for k in range(2)]
     readers = axes / scale
     directions = axes * scale
-    train_xy = (x - origin) @ readers.T
-    test_xy = (np.asarray(x_test, dtype=np.float64) - origin) @ readers.T
+    train_xy = _projected(x, origin, readers)
+    test_xy = _projected(np.asarray(x_test, dtype=np.float64), origin, readers)
     both = np.vstack([train_xy, test_xy])
     domain: list[float] = []
     for k in range(2):
