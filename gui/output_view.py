@@ -35,7 +35,13 @@ from gui.plot_style import cache_axes
 from gui.plot_theme import restyle_output_view
 from gui.theme import ThemeFollower
 from session.present.levels import activation_levels
-from session.present.output import can_discretize, class_heights, pca_titles, plane_xy
+from session.present.output import (
+    can_discretize,
+    class_heights,
+    pca_titles,
+    plane_xy,
+    same_plane,
+)
 from session.snapshot import Snapshot
 
 MIN_WIDTH = 280
@@ -164,7 +170,7 @@ class OutputView(QWidget):
             self._redraw_points()
         axes = snap.maps.axes if isinstance(snap.maps, PlaneMaps) else (0, 1)
         pca = snap.maps.pca if isinstance(snap.maps, PlaneMaps) else None
-        if axes != self._axes or pca is not self._pca:  # the map moved to another plane
+        if axes != self._axes or not same_plane(pca, self._pca):  # the map moved
             self._axes, self._pca = axes, pca
             self.axes_chooser.show_axes(axes, pca is not None)
             self._place_view(snap)

@@ -246,3 +246,23 @@ def test_the_window_draws_iris_on_the_pca_plane_when_asked(qtbot, make_window):
     assert snap.maps.pca is not None
     qtbot.waitUntil(lambda: w.output_view.plot.getAxis("bottom").labelText.startswith("PC 1"),
                     timeout=TIMEOUT)
+
+
+def test_a_snapshot_from_the_training_process_keeps_the_drawn_points(view, monkeypatch):
+    """Each snapshot from the training process arrives unpickled, its PCA plane a new object:
+    the points were redrawn every frame (the window's share of a core doubled)."""
+    import pickle
+    from dataclasses import replace
+
+    from engine.presets import get_preset
+    from session.session import Session
+
+    snap = Session(get_preset("digits"), emit=lambda e: None).snapshot()
+    view.set_snapshot(snap)
+    # as the receiver hands them on: the data view kept (sent once a generation), new maps
+    again = replace(snap, maps=pickle.loads(pickle.dumps(snap.maps)))
+    assert again.maps.pca is not snap.maps.pca and again.data is snap.data
+    drawn: list[int] = []
+    monkeypatch.setattr(view.train_points, "setData", lambda *a, **k: drawn.append(1))
+    view.set_snapshot(again)
+    assert drawn == []

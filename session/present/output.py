@@ -39,3 +39,12 @@ def pca_titles(pca: PcaPlane) -> tuple[str, str]:
     """The PCA plane's axis titles: "PC 1 (34 % of the variance)", "PC 2 (…)"."""
     first, second = pca.variance
     return f"PC 1 ({first:.0%} of the variance)", f"PC 2 ({second:.0%} of the variance)"
+
+
+def same_plane(a: PcaPlane | None, b: PcaPlane | None) -> bool:
+    """Whether two snapshots' PCA planes are one: compared by value, as each snapshot that
+    crosses from the training process arrives as a new object."""
+    if a is None or b is None:
+        return a is b
+    return a is b or (a.domain == b.domain and a.variance == b.variance
+                      and np.array_equal(a.readers, b.readers))
