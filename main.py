@@ -27,7 +27,9 @@ class OneLineParser(argparse.ArgumentParser):
     usage block; the line says where the full usage is. Exit code 2, as argparse's."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # argparse reports a subcommand's unknown option from the top parser: name both helps
+        more = f", or {self.prog} COMMAND --help" if self._subparsers is not None else ""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help{more})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

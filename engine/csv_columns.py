@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.csv_text import BOM, CsvError, Layout, describe_column, is_number
+from engine.csv_text import BOM, CsvError, Layout, column_names, describe_column, is_number
 from engine.csv_text import split_cells as _split
 from engine.data.dataset import MAX_CLASSES, MAX_INPUTS
 from engine.datasets import MAX_SAMPLES
@@ -107,9 +107,10 @@ def _check_distinct_names(header: tuple[str, ...] | None, input_js: list[int]) -
     """The inputs are known by their header names: two inputs with one name are refused."""
     if header is None:
         return
+    names = column_names(header, len(header))  # a blank header cell is "column 3"
     first: dict[str, int] = {}
     for j in input_js:
-        name = header[j].strip()
+        name = names[j].strip()
         if name in first:
             raise CsvError(f"columns {first[name] + 1} and {j + 1} are both named {name!r}; "
                            "inputs need different names (rename one in the header, or leave "

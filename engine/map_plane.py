@@ -66,25 +66,42 @@ def _projected(x: np.ndarray, origin: np.ndarray, readers: np.ndarray) -> np.nda
     return x @ readers.T - origin @ readers.T
 
 
-def pca_plane(x_train: np.ndarray, x_test: np.ndarray, scaling: Scaling | None) -> PcaPlane:
-    """The plane of ``x_train``'s (N, d) first two principal components (d ≥ 2), in the
-    standardised space when ``scaling`` is given; each component's sign makes its largest
-    entry positive, so the picture does not flip between runs."""
+def _leading(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (at most two) leading eigenvalues of zᵀz (k,) and their unit components (k, d),
+    dropping those no larger than rounding (NumPy's matrix-rank tolerance). From zᵀz's
+    eigenvectors (5× cheaper than an SVD of 2,000 × 784); from an SVD of z when the second
+    is below 1e-8 of the first, where zᵀz's rounding (about 1e-16 of the first) would blur it."""
+    d = z.shape[1]
+    values, vectors = np.linalg.eigh(z.T @ z)
+    values, vectors = np.clip(values[::-1], 0.0, None), vectors[:, ::-1].T
+    if len(z) and d > 1 and values[1] < 1e-8 * values[0]:
+        _, s, vectors = np.linalg.svd(z, full_matrices=False)
+        values = s * s
+    if not len(values) or values[0] <= 0:
+        return np.zeros(0), np.zeros((0, d))
+    tolerance = values[0] * (max(z.shape) * np.finfo(float).eps) ** 2
+    k = min(2, int(np.sum(values > tolerance)))
+    return values[:k], vectors[:k]
+
+
+def pca_plane(x_train: np.ndarray, x_test: np.ndarray, standardise: bool) -> PcaPlane:
+    """The plane of ``x_train``'s (N, d) first two principal components (d ≥ 2), of each raw
+    column standardised by its training mean and deviation when ``standardise`` (as the
+    network reads them, whatever the order of its features); each component's sign makes its
+    largest entry positive, so the picture does not flip between runs."""
     x = np.asarray(x_train, dtype=np.float64)
     d = x.shape[1]
-    mean = x.mean(axis=0) if len(x) else np.zeros(d)
-    scale = scaling.scale if scaling is not None and scaling.width == d else np.ones(d)
-    origin = scaling.mean if scaling is not None and scaling.width == d else mean
+    if len(x) and standardise:
+        fitted = Scaling.fit(x)
+        origin, scale = fitted.mean, fitted.scale
+    else:
+        origin, scale = (x.mean(axis=0) if len(x) else np.zeros(d)), np.ones(d)
     rows = x if len(x) <= PCA_ROWS else x[np.linspace(0, len(x) - 1, PCA_ROWS).astype(int)]
     z = (rows - origin) / scale
     z = z - z.mean(axis=0) if len(z) else z
-    # The eigenvectors of zᵀz (d × d): 5× cheaper than an SVD of z for 2,000 × 784, and as
-    # exact for the leading components, whose eigenvalues are the largest.
-    values, vectors = np.linalg.eigh(z.T @ z)
-    values = np.clip(values[::-1], 0.0, None)
+    values, components = _leading(z)
     axes = np.zeros((2, d))
-    rank = int(np.sum(values > values[0] * 1e-12)) if values[0] > 0 else 0
-    axes[: min(2, rank)] = vectors[:, ::-1].T[: min(2, rank)]
+    axes[: len(values)] = components
     if not axes[0].any():
         axes[0, 0] = 1.0
     if not axes[1].any():  # one sample has one direction: any unit vector orthogonal to it
@@ -95,8 +112,9 @@ def pca_plane(x_train: np.ndarray, x_test: np.ndarray, scaling: Scaling | None) 
     for k in range(2):
         if axes[k, int(np.argmax(np.abs(axes[k])))] < 0:
             axes[k] = -axes[k]
-    total = float(np.sum(values))
-    shares = [float(values[k] / total) if total > 0 and k < rank else 0.0 for k in range(2)]
+    total = float(np.sum(z * z))
+    shares = [float(values[k] / total) if total > 0 and k < len(values) else 0.0
+              for k in range(2)]
     readers = axes / scale
     directions = axes * scale
     train_xy = _projected(x, origin, readers)

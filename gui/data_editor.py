@@ -62,8 +62,9 @@ class DataEditor(QDialog):
         self._names: list[str] = ["x1", "x2"]
         self._from_run = False
         """True while the table holds the run's data with its columns unchanged."""
-        self._shown: TypedTable | None = None
-        """The run's data as loaded: Apply with nothing edited leaves the run alone."""
+        self._run_data: DataView | None = None
+        """The run's data in force (the window's newest snapshot): Apply of a table equal to
+        it leaves the run alone."""
 
         self.task = QComboBox()
         self.task.setObjectName("dataTaskPicker")
@@ -161,7 +162,6 @@ class DataEditor(QDialog):
     def show_table(self, table: TypedTable, from_run: bool = False) -> None:
         """Fill the editor with ``table`` (the run's data, or a new one)."""
         self._from_run = from_run
-        self._shown = table if from_run else None
         self._names = list(table.input_names)
         self.task.blockSignals(True)
         self.task.setCurrentIndex(self.task.findData(table.task))
@@ -184,6 +184,7 @@ class DataEditor(QDialog):
 
     def load_data(self, data: DataView) -> None:
         """Show the run's data; data too big to edit cell by cell opens a new table."""
+        self._run_data = data
         table = table_of(data)
         if table is None:
             self.start_new_table()
@@ -306,6 +307,17 @@ class DataEditor(QDialog):
         self.classes_label.setVisible(classification)
 
     # -- apply ---------------------------------------------------------------------------------
+    def set_run_data(self, data: DataView) -> None:
+        """The run's data in force, from each snapshot (kept, not shown: the table is the
+        user's until Reload)."""
+        self._run_data = data
+
+    def _unchanged(self) -> bool:
+        """Whether the table shown equals the run's data in force, cell for cell."""
+        if self._run_data is None:
+            return False
+        return self.typed_table() == table_of(self._run_data)
+
     def command(self) -> ReplaceData:
         """The command for the table shown; TableError names the first bad cell."""
         return table_command(self.typed_table(), keep_features=self._from_run)
@@ -313,8 +325,8 @@ class DataEditor(QDialog):
     @Slot()
     def apply(self) -> bool:
         """Send the table as the run's data; False (and one line why) if a cell is bad."""
-        if self._shown is not None and self.typed_table() == self._shown:
-            self.error.clear()  # sending it would redraw the split and drop the data's kind
+        if self._unchanged():
+            self.error.clear()  # sending it would drop the test set and the data's kind
             self.note.setText("Nothing was edited: the run's data, its test set and its "
                               "pictures stay as they are.")
             return True

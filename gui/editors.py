@@ -94,6 +94,8 @@ class EditorActions(QObject):
 
     @Slot(object)
     def _on_snapshot(self, snap: Snapshot) -> None:
+        if self._data_editor is not None:
+            self._data_editor.set_run_data(snap.data)
         editor = self._weights_editor
         if editor is not None and editor.isVisible():
             editor.set_snapshot(snap)

@@ -325,8 +325,7 @@ class ImportCsv(Command):
 @dataclass(frozen=True)
 class ReplaceData(Command):
     """Replace the data with a table typed in by hand; the network is rebuilt to fit it (the
-    weights kept when the network stays the same). Every row of a new table trains (no test
-    set); an edit of the run's data (``keep_features``) keeps its training share."""
+    weights kept when the network stays the same). Every row trains (no test set)."""
 
     x: tuple[tuple[float, ...], ...]
     """n rows of d raw inputs."""
@@ -337,9 +336,8 @@ class ReplaceData(Command):
     input_names: tuple[str, ...]
     class_names: tuple[str, ...] = ()
     keep_features: bool = False
-    """Keep the input features, standardisation and training share in force (an edit of the
-    data shown, same columns); otherwise the network takes the raw columns, unscaled, and
-    every row trains."""
+    """Keep the input features and standardisation in force (an edit of the data shown, same
+    columns); otherwise the network takes the raw columns, unscaled."""
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
 """Commands of the editors for exercises typed in by hand: a whole data table (``ReplaceData``)
 and a whole layer's weights (``SetLayer``).
 
-A typed table becomes custom data on which every row trains (an edit of the run's own data,
-same columns, keeps its training share: the test set is drawn again over the edited rows); the
-scenario is refitted to it
+A typed table becomes custom data on which every row trains (a test set drawn again over
+edited rows would hold rows the kept weights trained on); the scenario is refitted to it
 (``fit_to_data``: features, output activation, loss), so a one-row regression exercise with a
 target in [0, 1] keeps a sigmoid output. Setting a layer keeps a Step-back checkpoint first, as
 importing weights does, so Step back returns to the weights before.
@@ -58,7 +57,7 @@ def scenario_for_table(scenario: Scenario, cmd: ReplaceData) -> tuple[Scenario, 
     ds = custom.dataset  # from_arrays's checks: shapes, finite values, labels
     keep = cmd.keep_features and dataset_shape(scenario.data)[0] == ds.n_inputs
     data = replace(scenario.data, dataset="custom", custom=custom, n_samples=ds.n_samples,
-                   noise=0.0, train_fraction=scenario.data.train_fraction if keep else 1.0,
+                   noise=0.0, train_fraction=1.0,
                    features=scenario.data.features if keep else _raw_features(ds.n_inputs),
                    standardize=scenario.data.standardize if keep else False)
     init = scenario.init

@@ -150,7 +150,8 @@ class Session:
                 or data.n_inputs < 3):
             return None
         if self._pca is None or self._pca[0] is not data:
-            self._pca = (data, pca_plane(data.x_train, data.x_test, t.split.scaling))
+            self._pca = (data, pca_plane(data.x_train, data.x_test,
+                                         t.scenario.data.standardize))
         return self._pca[1]
 
     def refresh_maps(self) -> None:

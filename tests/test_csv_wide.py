@@ -192,3 +192,9 @@ def test_a_fractional_label_is_guessed_regression_despite_a_short_or_bad_line():
     assert looks_like_targets([*widths[:-1], ""]) and looks_like_targets([*widths, "abc"])
     assert not looks_like_targets(["0", "1", "2", ""]) and not looks_like_targets(["", ""])
     assert not looks_like_targets(["setosa", "0.5", "virginica"])
+
+
+def test_blank_header_cells_are_named_by_their_column_not_refused_as_twins(tmp_path):
+    """Found in review: two blank header cells were refused as two columns named ''."""
+    d = read_csv_dataset(write(tmp_path, "a,,,y\n1,2,3,0\n4,5,6,1\n"), label_column="y")
+    assert d.input_names == ("a", "column 2", "column 3")

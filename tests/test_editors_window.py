@@ -185,19 +185,37 @@ def test_apply_with_nothing_edited_leaves_the_run_alone(qtbot, make_window):
     assert after.generation == before.generation and after.scenario == before.scenario
 
 
-def test_an_edit_of_the_runs_data_keeps_its_test_share_and_its_pictures(qtbot, make_window):
+def test_an_edit_of_the_runs_data_keeps_its_pictures_and_trains_every_row(qtbot, make_window):
+    """Every row trains: a test set drawn again would hold rows the kept weights trained on."""
     w = make_window("digits")
     before = fresh_snapshot(qtbot, w)
-    n_test = len(before.data.y_test)
     editor = open_data_editor(w)
     table = editor.findChild(object, "dataTable")
     table.item(0, 0).setText("16")
     click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
     qtbot.waitUntil(lambda: w.rendered.scenario.data.custom is not None, timeout=TIMEOUT)
     snap = fresh_snapshot(qtbot, w)
-    assert len(snap.data.y_test) == n_test > 0
+    assert len(snap.data.y_test) == 0 and len(snap.data.y_train) == 1797
     assert snap.data.image_shape == (8, 8) == before.data.image_shape
     assert snap.scenario.data.standardize == before.scenario.data.standardize
     rows = np.vstack([snap.data.x_train, snap.data.x_test])
     assert (rows[:, 0] == 16).sum() == (np.vstack([before.data.x_train, before.data.x_test])[
         :, 0] == 16).sum() + (before.data.x_train[0, 0] != 16)
+
+
+def test_a_change_undone_in_the_table_is_sent_again(qtbot, make_window):
+    """Found in review: after one Apply, typing the old value back and Apply said "Nothing was
+    edited" and the run kept the edit."""
+    w = make_window("xor_221")
+    editor = open_data_editor(w)
+    table = editor.findChild(object, "dataTable")
+    old = table.item(0, 0).text()
+    table.item(0, 0).setText("9.5")
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    qtbot.waitUntil(lambda: fresh_snapshot(qtbot, w).data.x_train[:, 0].max() == 9.5,
+                    timeout=TIMEOUT)
+    table.item(0, 0).setText(old)
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    assert "Nothing was edited" not in editor.findChild(object, "dataEditorNote").text()
+    qtbot.waitUntil(lambda: 9.5 not in fresh_snapshot(qtbot, w).data.x_train[:, 0],
+                    timeout=TIMEOUT)
