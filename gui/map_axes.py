@@ -101,21 +101,24 @@ class MapAxesChooser(QWidget):
 
     @Slot(int)
     def _on_x(self, index: int) -> None:
-        if index == 0:
-            self._choose_pca()
-            return
-        column = index - 1
-        x, y = self._shown[0]
-        self._choose((column, x if column == y else y))
+        self._picked(index, 0)
 
     @Slot(int)
     def _on_y(self, index: int) -> None:
+        self._picked(index, 1)
+
+    def _picked(self, index: int, axis: int) -> None:
+        """Entry ``index`` picked on ``axis`` (0 across, 1 up): PC 1/PC 2, or a column; a
+        column the other axis shows swaps the two."""
         if index == 0:
             self._choose_pca()
             return
-        column = index - 1
-        x, y = self._shown[0]
-        self._choose((y if column == x else x, column))
+        axes = list(self._shown[0])
+        column, other = index - 1, 1 - axis
+        if axes[other] == column:
+            axes[other] = axes[axis]
+        axes[axis] = column
+        self._choose((axes[0], axes[1]))
 
     def _choose_pca(self) -> None:
         if self.pca:
