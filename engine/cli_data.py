@@ -57,11 +57,18 @@ def _checked(text: str, width: int, option: str) -> int | str:
     return col
 
 
+def _label_index(preview: CsvPreview, label: int | str) -> int | None:
+    """The label's 0-based column (a negative number counts from the end), or None for a name
+    the header lacks (the reader then says so)."""
+    if isinstance(label, int):
+        return label % preview.n_columns
+    return preview.names.index(label) if label in preview.names else None
+
+
 def _guess_task(preview: CsvPreview, label: int | str) -> str | None:
     """Regression when the label column's first cells are numbers that are not all whole
     (as the import dialog guesses); None to keep the source's task."""
-    names = preview.names
-    j = label if isinstance(label, int) else (names.index(label) if label in names else None)
+    j = _label_index(preview, label)
     if j is None:
         return None
     cells = [row[j] for row in preview.rows]
@@ -73,8 +80,7 @@ def _number_columns(preview: CsvPreview, label: int | str, say: Callable[[str], 
     """The default inputs, as the import dialog ticks them: every column of numbers but the
     label; text columns are left out, and ``say`` names them."""
     width = preview.n_columns
-    j = label % width if isinstance(label, int) else (
-        preview.names.index(label) if label in preview.names else None)
+    j = _label_index(preview, label)
     others = [k for k in range(width) if k != j]
     text = [k for k in others if not preview.numeric[k]]
     chosen: list[int | str] = [k for k in others if preview.numeric[k]]
