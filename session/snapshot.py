@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.data.dataset import class_title
 from engine.data.pixels import image_shape_from_names
 from engine.data.real import REAL_BY_KEY
 from engine.data.scaling import Scaling
@@ -63,6 +64,16 @@ class DataView:
     @property
     def feature_labels(self) -> tuple[str, ...]:
         return tuple(feature_label(k, self.input_names) for k in self.feature_keys)
+
+    def output_unit_names(self, n_out: int) -> tuple[str, ...]:
+        """(n_out,) what each output unit stands for when there is one unit per class
+        ("setosa", or "class 3" for a class named only by its number); () otherwise (one
+        unit for two classes, or regression)."""
+        if self.task != "classification" or not 1 < n_out == self.n_classes:
+            return ()
+        names = self.class_names
+        return tuple(class_title(k, names[k] if k < len(names) else str(k))
+                     for k in range(n_out))
 
     @classmethod
     def from_trainer(cls, t: Trainer) -> DataView:

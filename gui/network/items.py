@@ -28,6 +28,7 @@ class DecorItem(pg.GraphicsObject):
         self._bias_text: list[tuple[QRectF, str]] = []
         self._bias_minus: list[QLineF] = []  # a minus bar on each negative bias's square
         self._labels: list[tuple[QRectF, str]] = []
+        self._names: list[tuple[QRectF, str]] = []
         self._captions: list[tuple[QRectF, str]] = []
         self._brush_cache = {
             q: QBrush(signed_color(q / BIAS_LEVELS, 1.0))
@@ -57,7 +58,10 @@ class DecorItem(pg.GraphicsObject):
         bias_rects: list[QRectF],
         labels: list[tuple[QRectF, str]],
         captions: list[tuple[QRectF, str]],
+        names: list[tuple[QRectF, str]] | None = None,
     ) -> None:
+        """``labels`` go right-aligned left of the inputs, ``names`` left-aligned right of
+        the output units."""
         self.prepareGeometryChange()
         self._rect = QRectF(rect)
         self._outline = QPainterPath()
@@ -71,6 +75,7 @@ class DecorItem(pg.GraphicsObject):
         self._bias_levels = []
         self._bias_text = []
         self._labels = labels
+        self._names = names or []
         self._captions = captions
         self.update()
 
@@ -109,6 +114,10 @@ class DecorItem(pg.GraphicsObject):
             self._active_caption = column
             self.update()
 
+    def output_names(self) -> list[tuple[QRectF, str]]:
+        """The output units' names and where they are drawn (for tests)."""
+        return list(self._names)
+
     def boundingRect(self) -> QRectF:
         return self._rect
 
@@ -132,6 +141,8 @@ class DecorItem(pg.GraphicsObject):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, text in self._labels:
             p.drawText(r, right, text)
+        for r, text in self._names:
+            p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         p.setFont(self.small_font)
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         for r, text in self._bias_text:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF
 
 from engine.maps import CurveMaps
@@ -23,12 +23,15 @@ from gui.network.tooltips import bias_text
 from gui.theme import current
 from session.present.diagram import NO_EDGES, EdgeColoring, edge_coloring
 from session.present.input_block import BlockSpec, block_spec
-from session.present.layout import MAX_THUMB, DiagramLayout, TextRoom, compute_layout
+from session.present.layout import DiagramLayout, compute_layout
 from session.present.levels import BIAS_LEVELS, signed_steps, weight_color_scale
+from session.present.text_room import MAX_THUMB, OUTPUT_LABEL_GAP, TextRoom
 from session.snapshot import Snapshot
 
 SMALL_NETWORK_UNITS = 30
 """Networks with at most this many units (all columns) print each bias under its unit."""
+OUTPUT_NAME_EMS = 10
+"""An output unit's name is cut short (…) beyond this many widths of "M"."""
 
 Placed = list[tuple[QRectF, str]]
 """Texts with the rectangle each is drawn in."""
@@ -44,6 +47,7 @@ def text_room(decor: DecorItem, snap: Snapshot) -> TextRoom:
     has no labels beside it)."""
     fm = QFontMetricsF(decor.label_font)
     fs = QFontMetricsF(decor.small_font)
+    names = output_names(decor, snap)
     # room for text under units whether or not there are biases: phase stepping prints
     # each unit's value there, and entering it must not move the geometry
     return TextRoom(
@@ -54,12 +58,23 @@ def text_room(decor: DecorItem, snap: Snapshot) -> TextRoom:
         caption_height=fs.height() + 2,
         max_thumb=MAX_THUMB * decor.zoom,
         text_gap=max(12.0, fs.height() + 1),
+        output_label_width=max((fm.horizontalAdvance(n) for n in names), default=0.0),
     )
 
 
+def output_names(decor: DecorItem, snap: Snapshot) -> tuple[str, ...]:
+    """The output units' names as drawn right of them (one unit per class: the classes'
+    names, a long one cut short with "…"; otherwise none)."""
+    fm = QFontMetricsF(decor.label_font)
+    most = OUTPUT_NAME_EMS * fm.horizontalAdvance("M")
+    return tuple(fm.elidedText(n, Qt.TextElideMode.ElideRight, most)
+                 for n in snap.data.output_unit_names(int(snap.sizes[-1])))
+
+
 def decor_geometry(decor: DecorItem, lay: DiagramLayout, snap: Snapshot
-                   ) -> tuple[list[QRectF], list[QRectF], Placed, Placed]:
-    """(unit rectangles, bias squares, feature labels, column captions) for ``set_geometry``."""
+                   ) -> tuple[list[QRectF], list[QRectF], Placed, Placed, Placed]:
+    """(unit rectangles, bias squares, feature labels, column captions, output units' names)
+    for ``set_geometry``."""
     sizes = tuple(int(s) for s in snap.sizes)
     first = 0 if lay.block is None else 1
     unit_rects = [rect(lay.unit_box(c, j)) for c, n in enumerate(sizes) for j in range(n)
@@ -75,7 +90,14 @@ def decor_geometry(decor: DecorItem, lay: DiagramLayout, snap: Snapshot
     for j, text in enumerate(snap.data.feature_labels if lay.block is None else ()):
         r = rect(lay.unit_box(0, j))
         labels.append((QRectF(2, r.top() - 4, r.left() - 8, r.height() + 8), text))
-    return unit_rects, bias_rects, labels, _captions(lay, QFontMetricsF(decor.small_font))
+    named = []
+    for j, text in enumerate(output_names(decor, snap)):
+        r = rect(lay.unit_box(len(sizes) - 1, j))
+        left = r.right() + OUTPUT_LABEL_GAP
+        named.append((QRectF(left, r.top() - 4, max(lay.width - left - 2, 1.0),
+                             r.height() + 8), text))
+    return (unit_rects, bias_rects, labels, _captions(lay, QFontMetricsF(decor.small_font)),
+            named)
 
 
 def _captions(lay: DiagramLayout, fm: QFontMetricsF) -> Placed:

@@ -11,7 +11,6 @@ import numpy as np
 from engine.explain import fmt, sub
 from engine.maps import CurveMaps
 from engine.trace_display import EdgeQuantity, TraceDisplay, UnitQuantity
-from gui.output_legend import class_label
 from session.present.formats import bias_symbol, format_value, short_value, weight_symbol
 from session.snapshot import Snapshot
 
@@ -36,10 +35,8 @@ def column_name(snap: Snapshot, column: int, unit: int) -> str:
 
 def _class_part(snap: Snapshot, unit: int) -> str:
     """" (setosa)" for an output unit that stands for a class (one unit per class), else ""."""
-    d = snap.data
-    if d.task != "classification" or not 1 < int(snap.sizes[-1]) == d.n_classes:
-        return ""
-    return f" ({class_label(d, unit)})"
+    names = snap.data.output_unit_names(int(snap.sizes[-1]))
+    return f" ({names[unit]})" if unit < len(names) else ""
 
 
 DEAD_LINK_TEXT = ("dead link (TensorFlow Playground rules: L1 carried this weight across zero; "

@@ -111,9 +111,9 @@ class NetworkView(QWidget):
             return
         arch = (
             tuple(snap.sizes), bool(snap.use_bias), tuple(snap.data.feature_labels),
+            snap.data.output_unit_names(int(snap.sizes[-1])),
             isinstance(snap.maps, CurveMaps), tuple(snap.maps.units[0].shape[1:]),
-            snap.data.image_shape,
-        )
+            snap.data.image_shape)
         if arch != self._arch:
             self._arch = arch
             self._cancel_edit()

@@ -18,8 +18,8 @@ from typing import NamedTuple
 import numpy as np
 
 from session.present.input_block import BlockSpec, Bundle, InputBlock, make_bundle, place_block
+from session.present.text_room import MAX_THUMB, OUTPUT_LABEL_GAP, TextRoom
 
-MAX_THUMB = 48.0
 MIN_THUMB = 10.0
 FLOOR_THUMB = 4.0
 """Thumbnails shrink below MIN_THUMB only when even that would not fit: clipping is worse."""
@@ -225,24 +225,6 @@ class DiagramLayout:
         return float((x0 + t * (x1 - x0)) * sx + ox), float((y0 + t * (y1 - y0)) * sy + oy)
 
 
-@dataclass(frozen=True)
-class TextRoom:
-    """What the text around the diagram needs, in pixels (measured by the view's fonts)."""
-
-    label_width: float
-    """The widest input feature label, left of the inputs."""
-    bias_text_width: float
-    """Room for one number under a unit."""
-    bias_text: bool
-    """Whether to print a number under each unit (small networks), if it fits."""
-    caption_height: float
-    """The column captions' row at the bottom."""
-    max_thumb: float = MAX_THUMB
-    """The largest thumbnail side (the window zoom grows it for a projector)."""
-    text_gap: float = 12.0
-    """The height of a bias number under its unit (grows with the zoom)."""
-
-
 def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_rows: int,
                    room: TextRoom, block: BlockSpec | None = None) -> DiagramLayout:
     """Columns evenly spaced, units centred vertically, thumbnails as large as fit (at most
@@ -255,9 +237,11 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
     text_gap = room.text_gap
     if room.bias_text:
         avail -= text_gap  # the last unit's bias number hangs below it
-    # horizontal room: labels left of the inputs, bias text right of the output
+    # horizontal room: labels left of the inputs; bias text or names right of the output
     left0 = 8.0 + room.label_width + 6.0
-    right0 = 10.0 + (room.bias_text_width / 2 if room.bias_text else 0.0)
+    right0 = 10.0 + max(room.bias_text_width / 2 if room.bias_text else 0.0,
+                        room.output_label_width + OUTPUT_LABEL_GAP if room.output_label_width
+                        else 0.0)
     placed = None
     if block is not None and n_cols > 1:
         placed = place_block(block, 8.0, top, avail, width)
