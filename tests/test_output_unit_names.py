@@ -97,3 +97,19 @@ def test_a_long_name_is_cut_short_and_new_names_relayout(qtbot, view: NetworkVie
     view.set_snapshot(build_snapshot(t2, 1, DataView.from_trainer(t2), running=False))
     assert names_of(view) == ["red", "green", "blue"]
     assert np.isfinite(view._scene.layout.thumb)
+
+
+def test_a_narrow_diagram_cuts_names_to_their_room(qtbot, view: NetworkView) -> None:
+    t = three_classes(("alpha class", "beta class name", "gamma class"))
+    snap = build_snapshot(t, 0, DataView.from_trainer(t), running=False)
+    view.set_snapshot(snap)
+    wide = names_of(view)
+    view.resize(300, 400)  # the diagram's smallest width
+    qtbot.waitUntil(lambda: view._scene.layout is not None and view._scene.layout.width < 320)
+    fm = QFontMetricsF(view._scene.decor.label_font)
+    placed = view._scene.decor.output_names()
+    assert wide == ["alpha class", "beta class name", "gamma class"]
+    for r, text in placed:
+        assert fm.horizontalAdvance(text) <= r.width() + 0.5
+        assert r.right() <= view._scene.layout.width
+    assert any(text.endswith("…") for _, text in placed)

@@ -91,11 +91,13 @@ def decor_geometry(decor: DecorItem, lay: DiagramLayout, snap: Snapshot
         r = rect(lay.unit_box(0, j))
         labels.append((QRectF(2, r.top() - 4, r.left() - 8, r.height() + 8), text))
     named = []
+    fm = QFontMetricsF(decor.label_font)
     for j, text in enumerate(output_names(decor, snap)):
         r = rect(lay.unit_box(len(sizes) - 1, j))
         left = r.right() + OUTPUT_LABEL_GAP
-        named.append((QRectF(left, r.top() - 4, max(lay.width - left - 2, 1.0),
-                             r.height() + 8), text))
+        room = max(lay.width - left - 2, 1.0)
+        named.append((QRectF(left, r.top() - 4, room, r.height() + 8),
+                      fm.elidedText(text, Qt.TextElideMode.ElideRight, room)))
     return (unit_rects, bias_rects, labels, _captions(lay, QFontMetricsF(decor.small_font)),
             named)
 

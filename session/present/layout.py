@@ -18,7 +18,12 @@ from typing import NamedTuple
 import numpy as np
 
 from session.present.input_block import BlockSpec, Bundle, InputBlock, make_bundle, place_block
-from session.present.text_room import MAX_THUMB, OUTPUT_LABEL_GAP, TextRoom
+from session.present.text_room import (
+    MAX_THUMB,
+    OUTPUT_LABEL_GAP,
+    OUTPUT_LABEL_SHARE,
+    TextRoom,
+)
 
 MIN_THUMB = 10.0
 FLOOR_THUMB = 4.0
@@ -239,9 +244,9 @@ def compute_layout(sizes: tuple[int, ...], width: float, height: float, cell_row
         avail -= text_gap  # the last unit's bias number hangs below it
     # horizontal room: labels left of the inputs; bias text or names right of the output
     left0 = 8.0 + room.label_width + 6.0
+    names = min(room.output_label_width, OUTPUT_LABEL_SHARE * width)
     right0 = 10.0 + max(room.bias_text_width / 2 if room.bias_text else 0.0,
-                        room.output_label_width + OUTPUT_LABEL_GAP if room.output_label_width
-                        else 0.0)
+                        names + OUTPUT_LABEL_GAP if names else 0.0)
     placed = None
     if block is not None and n_cols > 1:
         placed = place_block(block, 8.0, top, avail, width)

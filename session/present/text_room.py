@@ -9,6 +9,9 @@ MAX_THUMB = 48.0
 """The largest unit thumbnail side at 100 % zoom."""
 OUTPUT_LABEL_GAP = 6.0
 """Pixels between an output unit and its name."""
+OUTPUT_LABEL_SHARE = 0.25
+"""The output units' names take at most this share of the diagram's width (a narrow or
+zoomed window cuts them short rather than squeeze the network)."""
 
 
 @dataclass(frozen=True)
