@@ -6,6 +6,8 @@ the window's client, so the session applies it in order with every other command
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
@@ -20,10 +22,14 @@ from session.snapshot import Snapshot
 class EditorActions(QObject):
     """Builds the Edit menu and owns the two editors."""
 
-    def __init__(self, window: QMainWindow, client: WorkerClient) -> None:
+    def __init__(self, window: QMainWindow, client: WorkerClient,
+                 may_discard: Callable[[], bool] = lambda: True) -> None:
+        """``may_discard`` asks whether the run may be replaced (unsaved changes): a table
+        applied replaces the run's training, as a preset or an import does."""
         super().__init__(window)
         self.window = window
         self.client = client
+        self.may_discard = may_discard
         self._data_editor: DataEditor | None = None
         self._weights_editor: WeightsEditor | None = None
         self.menu = window.menuBar().addMenu("&Edit")
@@ -88,6 +94,10 @@ class EditorActions(QObject):
 
     @Slot(object)
     def _send(self, command: c.Command) -> None:
+        if isinstance(command, c.ReplaceData) and not self.may_discard():
+            self.window.statusBar().showMessage(
+                "The table was not applied: the run's unsaved changes are kept.", 6000)
+            return
         self.client.send(command)
         if isinstance(command, c.ReplaceData):
             self.window.statusBar().showMessage("Applying your table…", 4000)

@@ -277,6 +277,8 @@ class FileActions(QObject):
 
     @Slot()
     def import_csv_dialog(self) -> None:
+        if not self.may_discard():  # the data replaces the run: ask before the file is picked
+            return
         path = self._ask_path("Import data", "CSV (*.csv *.txt)", save=False)
         if not path:
             return

@@ -74,7 +74,7 @@ class MainWindow(WindowLayout):
         self._build_shortcuts()
         self.client = WorkerClient(start, self)
         self.files = FileActions(self, self.client)
-        self.editors = EditorActions(self, self.client)
+        self.editors = EditorActions(self, self.client, self.files.may_discard)
         self.share = ShareScenario(self, self.client, self.editors.menu, self.files,
                                    self.load_scenario)
         self.pinned_runs = PinnedRuns(self, self.loss_plot, self.send, self.client)

@@ -219,3 +219,40 @@ def test_a_change_undone_in_the_table_is_sent_again(qtbot, make_window):
     assert "Nothing was edited" not in editor.findChild(object, "dataEditorNote").text()
     qtbot.waitUntil(lambda: 9.5 not in fresh_snapshot(qtbot, w).data.x_train[:, 0],
                     timeout=TIMEOUT)
+
+
+def test_replacing_a_trained_unsaved_run_asks_first(qtbot, make_window, monkeypatch):
+    """Applying a table and importing a CSV replace the run's training, as a preset does:
+    with unsaved changes both ask, and "Cancel" keeps the run as it was."""
+    from gui.files import FileActions
+    from session.commands import TrainEpochs
+
+    w = make_window("xor_221")
+    w.client.send(TrainEpochs(3))
+    qtbot.waitUntil(lambda: w.rendered.epoch == 3, timeout=TIMEOUT)
+    asked: list[str] = []
+    answer = ["cancel"]
+
+    def ask(self) -> str:
+        asked.append("asked")
+        return answer[0]
+
+    monkeypatch.setattr(FileActions, "ask_unsaved", ask)
+    picked: list[str] = []
+    monkeypatch.setattr(FileActions, "_ask_path",
+                        lambda self, *a, **k: picked.append("picked") or "")
+    w.files.import_csv_dialog()
+    assert asked == ["asked"] and picked == []  # asked before any file is picked
+
+    editor = open_data_editor(w)
+    type_row(editor, 0, ["0.5", "0.5", "1"])
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    assert asked == ["asked", "asked"]
+    snap = fresh_snapshot(qtbot, w)
+    assert snap.epoch == 3 and snap.scenario.data.custom is None  # nothing replaced
+    assert "not applied" in w.statusBar().currentMessage()
+
+    answer[0] = "discard"
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    qtbot.waitUntil(lambda: w.rendered.scenario.data.custom is not None, timeout=TIMEOUT)
+    assert fresh_snapshot(qtbot, w).epoch == 0
