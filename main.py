@@ -93,12 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "CSV file's data from epoch 0; the input width and output follow the data")
     t.add_argument("--label", metavar="COLUMN",
                    help="with --data: the label or target column, a header name or a number "
-                   "(1 = first, -1 = last; default: the last)")
+                   "(1 = first, -1 = last; default: a column named label, target or class, "
+                   "else the last)")
     t.add_argument("--inputs", metavar="A,B,C",
                    help="with --data: the input columns, names or numbers (default: every "
-                   "column but the label)")
+                   "column of numbers but the label)")
     t.add_argument("--task", choices=("classification", "regression"),
-                   help="with --data: the problem (default: the preset's)")
+                   help="with --data: the problem (default: regression when the label's cells "
+                   "are numbers that are not all whole, else the preset's)")
     t.add_argument("--skip-bad-lines", action="store_true",
                    help="with --data: leave out bad rows (their line numbers are printed) "
                    "instead of refusing the file")

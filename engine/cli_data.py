@@ -88,6 +88,14 @@ def _number_columns(preview: CsvPreview, label: int | str, say: Callable[[str], 
         verb = "holds" if len(text) == 1 else "hold"
         raise ValueError(f"no column of numbers besides the label; {_names(preview, text)} "
                          f"{verb} text (choose inputs with --inputs)")
+    split = [k for k in text if k == preview.split_column]
+    blank = [k for k in text if all(not r[k].strip() for r in preview.rows)]
+    text = [k for k in text if k not in split and k not in blank]
+    if split:
+        say(f"data: left out {_names(preview, split)}: the train/test split of an exported "
+            "data set (the training share draws a new one)")
+    if blank:
+        say(f"data: left out {_names(preview, blank)}: empty")
     if text:
         say(f"data: left out {_names(preview, text)}: text, not numbers (name them in "
             "--inputs to use them)")
@@ -106,7 +114,8 @@ def on_csv_data(trainer: Trainer, options: CsvOptions, say: Callable[[str], None
     (rows read, lines skipped, what was adjusted). ValueError (a CsvError) if the file or
     the choices cannot make a data set."""
     preview = preview_csv(options.path)
-    label = _checked(options.label or "-1", preview.n_columns, "--label")
+    label = (preview.label_guess if options.label is None
+             else _checked(options.label, preview.n_columns, "--label"))
     if options.inputs is not None:
         inputs: list[int | str] = [_checked(c, preview.n_columns, "--inputs")
                                    for c in options.inputs.split(",") if c.strip()]

@@ -201,6 +201,10 @@ def read_layout(lines: Iterator[tuple[int, str]]) -> tuple[Layout, list[tuple[in
     return Layout(delimiter, header, len(first_cells)), taken
 
 
+LABEL_NAMES = ("label", "target", "class")
+"""Header names (any case) that mark the label column, in order of preference."""
+
+
 @dataclass(frozen=True)
 class CsvPreview:
     """The start of a CSV file, for the import dialog."""
@@ -222,6 +226,33 @@ class CsvPreview:
     @property
     def n_columns(self) -> int:
         return len(self.names)
+
+    @property
+    def split_column(self) -> int | None:
+        """A column named "split" holding only "train" and "test" (the app's own data export
+        writes one), else None: it is neither an input nor the label."""
+        for j, name in enumerate(self.names):
+            cells = {r[j].strip().lower() for r in self.rows}
+            if name.strip().lower() == "split" and cells and cells <= {"train", "test"}:
+                return j
+        return None
+
+    @property
+    def label_guess(self) -> int:
+        """The label column to propose: one named like a label (LABEL_NAMES, in that order:
+        the app's own export writes "label" or "target"), else the last column that is
+        neither the split nor blank (a trailing separator on every line makes one)."""
+        lowered = [n.strip().lower() for n in self.names]
+        for wanted in LABEL_NAMES:
+            if wanted in lowered:
+                return lowered.index(wanted)
+        split = self.split_column
+        for j in range(self.n_columns - 1, -1, -1):
+            blank = all(not r[j].strip() for r in self.rows) and (
+                self.header is None or not self.header[j].strip())
+            if j != split and not blank:
+                return j
+        return self.n_columns - 1
 
 
 def preview_text(text: str, n_rows: int = PREVIEW_ROWS, n_lines: int | None = None

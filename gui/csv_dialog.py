@@ -183,7 +183,7 @@ class CsvImportDialog(QDialog):
         self._label_j = -1
         self.label.currentIndexChanged.connect(self._label_changed)
         self.task.currentIndexChanged.connect(self._update)  # regression reads the label
-        self.label.setCurrentIndex(n - 1)  # the last column, as files usually have it
+        self.label.setCurrentIndex(preview.label_guess)  # named so, else the last in use
         self._label_changed()
         self.resize(min(980, max(640, 110 * n)), 640)
 
