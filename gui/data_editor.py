@@ -313,10 +313,11 @@ class DataEditor(QDialog):
         self._run_data = data
 
     def _unchanged(self) -> bool:
-        """Whether the table shown equals the run's data in force, cell for cell."""
+        """Whether the table shown equals the run's data in force, cell for cell (rows left
+        blank do not count)."""
         if self._run_data is None:
             return False
-        return self.typed_table() == table_of(self._run_data)
+        return self.typed_table().without_blank_rows() == table_of(self._run_data)
 
     def command(self) -> ReplaceData:
         """The command for the table shown; TableError names the first bad cell."""

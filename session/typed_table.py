@@ -37,6 +37,11 @@ class TypedTable:
     task: str
     class_names: tuple[str, ...] = DEFAULT_CLASSES
 
+    def without_blank_rows(self) -> TypedTable:
+        """The same table without the rows whose every cell is blank (they are no sample)."""
+        rows = tuple(r for r in self.rows if any(c.strip() for c in r))
+        return TypedTable(self.input_names, rows, self.task, self.class_names)
+
 
 class TableError(ValueError):
     """A table that is not data yet (the message names the row and column)."""
@@ -77,20 +82,21 @@ def _check_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return cleaned
 
 
-def _targets(table: TypedTable, target: str) -> tuple[tuple[float, ...], tuple[str, ...]]:
-    """The target column as numbers (regression) or class indices, and the class names (the
-    listed ones first, then names seen in the cells, in order; numbers in numeric order, as a
-    CSV import orders them)."""
-    cells = [row[-1].strip() for row in table.rows]
+def _targets(table: TypedTable, rows: list[tuple[int, tuple[str, ...]]], target: str
+             ) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """The target column of ``rows`` ((table row number, cells) pairs) as numbers
+    (regression) or class indices, and the class names (the listed ones first, then names
+    seen in the cells, in order; numbers in numeric order, as a CSV import orders them)."""
+    cells = [(k, row[-1].strip()) for k, row in rows]
     if table.task == "regression":
-        return tuple(_number(c, k + 1, target) for k, c in enumerate(cells)), ()
+        return tuple(_number(c, k, target) for k, c in cells), ()
     classes = list(dict.fromkeys(n.strip() for n in table.class_names if n.strip()))
-    for k, c in enumerate(cells):
+    for k, c in cells:
         if not c:
-            raise TableError(f"Row {k + 1}, column “{target}”: the cell is empty — type a "
+            raise TableError(f"Row {k}, column “{target}”: the cell is empty — type a "
                              "class name")
         if len(c) > MAX_NAME:
-            raise TableError(f"Row {k + 1}, column “{target}”: a class name is at most "
+            raise TableError(f"Row {k}, column “{target}”: a class name is at most "
                              f"{MAX_NAME} characters")
         if c not in classes:
             classes.append(c)
@@ -101,27 +107,29 @@ def _targets(table: TypedTable, target: str) -> tuple[tuple[float, ...], tuple[s
         raise TableError(f"{len(classes)} classes; at most {MAX_CLASSES}")
     if all(is_number(c) for c in classes):  # numbers in numeric order, as a CSV import
         classes.sort(key=float)
-    return tuple(float(classes.index(c)) for c in cells), tuple(classes)
+    return tuple(float(classes.index(c)) for _, c in cells), tuple(classes)
 
 
 
 def table_command(table: TypedTable, keep_features: bool = False) -> ReplaceData:
-    """The command that makes ``table`` the run's data; TableError names the first bad cell."""
+    """The command that makes ``table`` the run's data; TableError names the first bad cell.
+    Rows with every cell blank (one "+ Row" too many) are left out; messages number rows as
+    the table shows them."""
     if table.task not in ("classification", "regression"):
         raise TableError(f"Unknown task {table.task!r}")
     names = _check_names(table.input_names)
-    if not table.rows:
+    rows = [(k + 1, row) for k, row in enumerate(table.rows) if any(c.strip() for c in row)]
+    if not rows:
         raise TableError("The table has no rows: add at least one sample")
-    if len(table.rows) > MAX_CUSTOM_SAMPLES:
-        raise TableError(f"{len(table.rows):,} rows; at most {MAX_CUSTOM_SAMPLES:,}")
+    if len(rows) > MAX_CUSTOM_SAMPLES:
+        raise TableError(f"{len(rows):,} rows; at most {MAX_CUSTOM_SAMPLES:,}")
     width = len(names) + 1
-    for k, row in enumerate(table.rows):
+    for k, row in rows:
         if len(row) != width:
-            raise TableError(f"Row {k + 1} has {len(row)} cells; the table has {width} "
-                             "columns")
-    x = tuple(tuple(_number(cell, k + 1, names[j]) for j, cell in enumerate(row[:-1]))
-              for k, row in enumerate(table.rows))
-    y, classes = _targets(table, "target")
+            raise TableError(f"Row {k} has {len(row)} cells; the table has {width} columns")
+    x = tuple(tuple(_number(cell, k, names[j]) for j, cell in enumerate(row[:-1]))
+              for k, row in rows)
+    y, classes = _targets(table, rows, "target")
     return ReplaceData(x, y, table.task, names, classes, keep_features)
 
 

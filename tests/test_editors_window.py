@@ -256,3 +256,21 @@ def test_replacing_a_trained_unsaved_run_asks_first(qtbot, make_window, monkeypa
     click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
     qtbot.waitUntil(lambda: w.rendered.scenario.data.custom is not None, timeout=TIMEOUT)
     assert fresh_snapshot(qtbot, w).epoch == 0
+
+
+def test_a_row_left_blank_is_no_sample_and_no_edit(qtbot, make_window):
+    """Found by a new-user trial: one "+ Row" too many was refused as an empty cell."""
+    w = make_window("xor_221")
+    before = fresh_snapshot(qtbot, w)
+    editor = open_data_editor(w)
+    click(qtbot, editor.findChild(QPushButton, "addRowButton"))
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    assert "Nothing was edited" in editor.findChild(object, "dataEditorNote").text()
+    assert fresh_snapshot(qtbot, w).generation == before.generation
+    table = editor.findChild(object, "dataTable")
+    table.item(0, 0).setText("0.25")
+    click(qtbot, editor.findChild(QPushButton, "applyDataButton"))
+    assert editor.findChild(object, "dataEditorError").text() == ""
+    qtbot.waitUntil(lambda: 0.25 in fresh_snapshot(qtbot, w).data.x_train[:, 0],
+                    timeout=TIMEOUT)
+    assert len(fresh_snapshot(qtbot, w).data.y_train) == len(before.data.y_train)

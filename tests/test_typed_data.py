@@ -46,11 +46,25 @@ def test_cells_become_numbers_and_class_indices():
     (TypedTable(("x1", "x1"), (("1", "2", "0"),), "regression"), "both named “x1”"),
     (TypedTable(("x1", " "), (("1", "2", "0"),), "regression"), "Input column 2 has no name"),
     (TypedTable(("x1",), (), "regression"), "no rows"),
+    (TypedTable(("x1",), (("", " "), ("", "")), "regression"), "no rows"),
+    # a blank row in between still counts in the numbering of the next bad cell
+    (TypedTable(("x1",), (("1", "0"), ("", ""), ("y", "0")), "regression"),
+     "Row 3, column “x1”: “y” is not a number"),
 ])
 def test_bad_tables_are_named_in_one_line(table, fragment):
     with pytest.raises(TableError) as err:
         table_command(table)
     assert fragment in str(err.value) and len(str(err.value)) <= 300
+
+
+def test_rows_left_all_blank_are_left_out():
+    """One "+ Row" too many (or a row emptied by hand) is not a bad row."""
+    cmd = table_command(TypedTable(("x1", "x2"), (("1.54", "1.32", "0"), ("", " ", "")),
+                                   "regression"))
+    assert cmd.x == ((1.54, 1.32),) and cmd.y == (0.0,)
+    cmd = table_command(TypedTable(("x1",), (("", ""), ("1", "a"), ("2", "b")),
+                                   "classification", ()))
+    assert cmd.x == ((1.0,), (2.0,)) and cmd.y == (0.0, 1.0)
 
 
 def test_table_of_round_trips_the_data_in_force():
