@@ -9,6 +9,7 @@ untitled run, so Save asks for a new name instead of overwriting another run's f
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
@@ -141,7 +142,7 @@ def import_weights(s: Session, cmd: ImportWeights) -> None:
     except ValueError as e:
         s.emit(WeightsMismatch(one_line(e), imported))
         return
-    s.stepping.remember(t)
+    s.stepping.remember(t, f"the weights imported from {os.path.basename(cmd.path)}")
     apply_weights(t, imported)
     s.mark_dirty()
     s.emit(FileDone(FileAction.IMPORTED, cmd.path))

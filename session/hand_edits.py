@@ -1,11 +1,12 @@
-"""Commands of the editors for exercises typed in by hand: a whole data table (``ReplaceData``)
-and a whole layer's weights (``SetLayer``).
+"""Commands of the editors for exercises typed in by hand: a whole data table (``ReplaceData``),
+a whole layer's weights (``SetLayer``) and one weight or bias typed on the diagram
+(``SetWeight``, ``SetBias``).
 
 A typed table becomes custom data on which every row trains (a test set drawn again over
 edited rows would hold rows the kept weights trained on); the scenario is refitted to it
 (``fit_to_data``: features, output activation, loss), so a one-row regression exercise with a
-target in [0, 1] keeps a sigmoid output. Setting a layer keeps a Step-back checkpoint first, as
-importing weights does, so Step back returns to the weights before.
+target in [0, 1] keeps a sigmoid output. Setting a layer, a weight or a bias keeps a Step-back
+checkpoint first, as importing weights does, so Step back returns to the weights before.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from engine.datasets import Task
 from engine.features import available_features, raw_key
 from engine.scenario import CustomData, Scenario, dataset_shape, fit_to_data
 from engine.trainer import Trainer
-from session.commands import ReplaceData, SetLayer
+from session.commands import ReplaceData, SetBias, SetLayer, SetWeight
 from session.events import Event, Notice
 from session.stepping import StepControl
 
@@ -107,13 +108,34 @@ def set_layer(s: Session, cmd: SetLayer) -> None:
     if not (np.all(np.isfinite(w)) and (b is None or np.all(np.isfinite(b)))):
         raise ValueError(f"layer {cmd.layer + 1}: weights and biases must be finite numbers")
     s.pause()
-    if t.active_step is not None:
-        t.abandon_step()  # as a single weight edit does: back to where the step began…
-        if s.stepping.undo:
-            s.stepping.undo.pop()  # …which is the step's own undo entry
+    _remember_edit(s, t, f"the weights of layer {cmd.layer + 1} set by hand")
     layers = t.params.as_list()
     layers[cmd.layer] = (w, b)
-    s.stepping.remember(t)
     t.set_parameters(layers)
     s.mark_dirty()
     s.emit(Notice(f"Weights of layer {cmd.layer + 1} set; Step back undoes it."))
+
+
+def set_weight(s: Session, cmd: SetWeight) -> None:
+    t = s.require_trainer()
+    _remember_edit(s, t, f"the edit of weight {cmd.i + 1}→{cmd.j + 1} of layer {cmd.layer + 1}")
+    t.set_weight(cmd.layer, cmd.i, cmd.j, cmd.value)
+    s.mark_dirty()
+
+
+def set_bias(s: Session, cmd: SetBias) -> None:
+    t = s.require_trainer()
+    _remember_edit(s, t, f"the edit of bias {cmd.j + 1} of layer {cmd.layer + 1}")
+    t.set_bias(cmd.layer, cmd.j, cmd.value)
+    s.mark_dirty()
+
+
+def _remember_edit(s: Session, t: Trainer, change: str) -> None:
+    """A Step-back entry for a hand edit. A step in progress is abandoned first (the edit
+    starts from where that step began), and its own undo entry, which holds that very state,
+    is dropped."""
+    if t.active_step is not None:
+        t.abandon_step()
+        if s.stepping.undo:
+            s.stepping.undo.pop()
+    s.stepping.remember(t, change)

@@ -199,8 +199,9 @@ class Session:
             c.StepBack: self._step_back, c.TrainEpochs: self._train_epochs,
             c.Reset: self._reset, c.SetSpeed: self._set_speed, c.Publish: lambda cmd: None,
             c.LoadScenario: self._load_scenario, c.EditScenario: self._edit_scenario,
-            c.RegenerateData: self._regenerate, c.SetWeight: self._set_weight,
-            c.SetBias: self._set_bias, c.AddPoint: self._add_point,
+            c.RegenerateData: self._regenerate,
+            c.SetWeight: lambda cmd: hand_edits.set_weight(self, cmd),
+            c.SetBias: lambda cmd: hand_edits.set_bias(self, cmd), c.AddPoint: self._add_point,
             c.RemovePoint: self._remove_point,
             c.TraceSample: lambda cmd: tracing.trace_sample(self, cmd),
             c.TraceNearest: lambda cmd: tracing.trace_nearest(self, cmd),
@@ -322,14 +323,6 @@ class Session:
     def _regenerate(self, cmd: c.RegenerateData) -> None:
         s = self.require_trainer().scenario
         self._edit_scenario(c.edit(c.Section.DATA, seed=s.data.seed + 1))
-
-    def _set_weight(self, cmd: c.SetWeight) -> None:
-        self.require_trainer().set_weight(cmd.layer, cmd.i, cmd.j, cmd.value)
-        self.mark_dirty()
-
-    def _set_bias(self, cmd: c.SetBias) -> None:
-        self.require_trainer().set_bias(cmd.layer, cmd.j, cmd.value)
-        self.mark_dirty()
 
     def _edit_data(self, change: Callable[[Scenario, Dataset], Scenario], what: str) -> None:
         t = self.require_trainer()

@@ -24,7 +24,8 @@ class StepControl:
     """The stepping state of one run; the trainer is passed in by the session that owns it."""
 
     def __init__(self) -> None:
-        self.undo: deque[Checkpoint] = deque(maxlen=UNDO_STEPS)
+        self.undo: deque[tuple[Checkpoint, str | None]] = deque(maxlen=UNDO_STEPS)
+        """(state before a change, what the change was: None for a training step)."""
         self.traced_sample: int | None = None
         """Training-set position of the sample to trace; None traces the minibatch."""
         self.preview_trace = True
@@ -46,9 +47,10 @@ class StepControl:
         self.selected_weight = None
         self.expanded = frozenset()
 
-    def remember(self, t: Trainer) -> None:
-        """Keep the state before a change, so Step back can return to it."""
-        self.undo.append(t.checkpoint())
+    def remember(self, t: Trainer, change: str | None = None) -> None:
+        """Keep the state before a change, so Step back can return to it; ``change`` says
+        what it is when it is not a training step ("the weights of layer 1 set by hand")."""
+        self.undo.append((t.checkpoint(), change))
 
     def step(self, t: Trainer, unit: StepUnit) -> Divergence | None:
         """Advance by one unit; returns the divergence it ran into, if any. A step that fails
@@ -114,14 +116,17 @@ class StepControl:
             return True, None
         if not self.undo:
             return False, "Nothing to step back to."
+        checkpoint, change = self.undo.pop()
         try:
-            t.restore(self.undo.pop())
+            t.restore(checkpoint)
         except ValueError as e:
             self.undo.clear()
             return False, f"Cannot step back further: {e}."
         more = len(self.undo)
-        return True, (f"Stepped back one whole step: epoch {t.epoch:,}, batch {t.batch_index + 1} "
-                      f"of {t.batches_per_epoch}; {more} more can be undone.")
+        where = f"epoch {t.epoch:,}, batch {t.batch_index + 1} of {t.batches_per_epoch}"
+        if change is not None:
+            return True, f"Undid {change} (at {where}); {more} more can be undone."
+        return True, f"Stepped back one whole step: {where}; {more} more can be undone."
 
     # -- what is traced and explained ----------------------------------------------------------
     def trace(self, t: Trainer, index: int | None) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from engine.presets import get_preset
 from session import commands as c
-from session.events import Event, Refused
+from session.events import Event, Notice, Refused
 from session.session import Session
 from session.snapshot import DataView
 from session.typed_table import TableError, TypedTable, table_command, table_of
@@ -152,6 +152,31 @@ def test_set_layer_checks_the_shape_and_step_back_undoes_it():
     assert t.active_step is None
     s.handle(c.StepBack())
     assert np.array_equal(t.params.flat, old)
+    notices = [e.text for e in events if isinstance(e, Notice)]
+    assert "Undid the weights of layer 1 set by hand (at epoch 0, batch 1 of 1); 0 more can " \
+        "be undone." in notices
+
+
+def test_a_weight_or_bias_typed_on_the_diagram_is_undone_by_step_back():
+    """Found by a new-user trial: Back after an edit said "Stepped back one whole step"."""
+    s, events = make("xor_221")
+    t = s.require_trainer()
+    old, old_bias = t.params.flat.copy(), float(t.params.biases(1)[0])
+    s.handle(c.Step(c.StepUnit.PHASE))  # a step in progress: the edit starts where it began
+    s.handle(c.SetWeight(0, 1, 0, 2.5))
+    assert t.params.weights(0)[1, 0] == 2.5 and t.active_step is None
+    s.handle(c.SetBias(1, 0, -0.25))
+    assert t.params.biases(1)[0] == -0.25
+    s.handle(c.StepBack())
+    assert t.params.biases(1)[0] == old_bias
+    assert t.params.weights(0)[1, 0] == 2.5
+    s.handle(c.StepBack())
+    assert np.array_equal(t.params.flat, old)
+    notices = [e.text for e in events if isinstance(e, Notice)]
+    assert any(n.startswith("Undid the edit of bias 1 of layer 2") for n in notices)
+    assert any(n.startswith("Undid the edit of weight 2→1 of layer 1") for n in notices)
+    s.handle(c.StepBack())  # the abandoned step left no entry of its own
+    assert "Nothing to step back to." in [e.text for e in events if isinstance(e, Notice)]
 
 
 @pytest.mark.parametrize(("preset", "loss", "expected"), [
