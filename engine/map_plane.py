@@ -22,9 +22,11 @@ from engine.data.scaling import Scaling
 PCA_ROWS = 2000
 """At most this many training rows (evenly spaced) fix the components: a picture needs no
 more, and it bounds the cost (rows · d² for d up to 1,024 inputs)."""
-PCA_FROM_INPUTS = 11
-"""From this many inputs a new data set's map starts on the PCA plane (digits: 64 pixels);
-below it, on the two columns that vary most (Iris' four measurements keep their names)."""
+PCA_FROM_INPUTS = 3
+"""From this many inputs a new data set's map starts on the PCA plane. A map over two columns
+holds the others at their mean, a slice that can contradict the scores (Iris over sepal and
+petal length, petal width at its mean: most virginica on versicolor's colour); the plane of
+the two main directions shows the most of the data. The columns stay in the Map over lists."""
 
 
 class Projection(StrEnum):

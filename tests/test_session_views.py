@@ -51,7 +51,10 @@ def test_the_pca_plane_is_chosen_drawn_traced_and_kept_per_data():
     from engine.map_plane import Projection
 
     s, events = make("iris")
-    assert s.snapshot().maps.pca is None  # four inputs: two named columns first
+    # from three inputs the PCA plane first: a two-column slice can contradict the scores
+    assert s.snapshot().maps.pca is not None
+    s.handle(c.SetMapAxes(0, 2))
+    assert s.snapshot().maps.pca is None
     s.handle(c.SetMapAxes(0, 2, projection=Projection.PCA))
     snap = s.snapshot()
     pca = snap.maps.pca
