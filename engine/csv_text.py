@@ -1,10 +1,12 @@
 """CSV text as rows of cells: the size limits, the separator, the header row and a preview.
 
 The format, as spreadsheets write it: cells separated by commas (or, when the first row has
-no comma, semicolons, tabs or runs of spaces); blank lines and lines starting with ``#`` are
-skipped; cells may be quoted (a quoted cell may hold the separator); a UTF-8 byte-order mark
-at the start is dropped. A header row is recognised when none of its cells is a number, or
-when one of its cells is not a number in a column whose next row is a number.
+no comma, semicolons, tabs or runs of spaces; a first line ``sep=;`` as Excel writes it names
+the separator); blank lines and lines starting with ``#`` are skipped; cells may be quoted (a
+quoted cell may hold the separator); a UTF-8 byte-order mark at the start is dropped. Where
+the separator is not a comma, a number written with a decimal comma (``1,288``, as European
+spreadsheets save it) is read as ``1.288``. A header row is recognised when none of its cells
+is a number, or when one of its cells is not a number in a column whose next row is a number.
 
 Every limit is checked before the memory it protects is taken: the file size before reading,
 the number of lines before splitting, each line's length before cutting it out of the text,
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,6 +57,12 @@ def decode(data: bytes, name: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CsvError(f"{name}: UTF-16 text (it starts with a UTF-16 byte-order mark); save "
                        "it as CSV UTF-8")
+    if data.startswith(b"PK\x03\x04"):
+        raise CsvError(f"{name}: not a text file (a ZIP archive, as .xlsx workbooks are); "
+                       "save the sheet as CSV")
+    if b"\x00" in data:
+        raise CsvError(f"{name}: not a text file (byte 0x00 at offset {data.index(0)}); "
+                       "save it as CSV UTF-8")
     try:
         text = decode_text(data, name)
     except ValueError as e:
@@ -102,6 +111,13 @@ def data_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line.rstrip("\r")
 
 
+SEPARATOR_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+
+
+def _named_separator(char: str) -> str | None:
+    return None if char == " " else char
+
+
 def delimiter_of(first: str) -> str | None:
     """The separator the first row uses; None for runs of whitespace."""
     for d in (",", ";", "\t"):
@@ -110,9 +126,22 @@ def delimiter_of(first: str) -> str | None:
     return None
 
 
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+"""A number with a decimal comma ("1,288", "-0,5e3"), read as such unless commas separate."""
+
+
 def split_cells(line: str, delimiter: str | None) -> list[str]:
     """The cells of one line, stripped and unquoted (Python's csv module splits a line that
-    has quotes, so a quoted cell may hold the separator)."""
+    has quotes, so a quoted cell may hold the separator); without comma separators, a
+    decimal comma becomes a point."""
+    cells = _cells(line, delimiter)
+    if delimiter != "," and "," in line:
+        cells = [c.replace(",", ".") if "," in c and DECIMAL_COMMA.fullmatch(c) else c
+                 for c in cells]
+    return cells
+
+
+def _cells(line: str, delimiter: str | None) -> list[str]:
     if delimiter is None:
         return line.split()
     if '"' not in line:
@@ -185,9 +214,12 @@ def read_layout(lines: Iterator[tuple[int, str]]) -> tuple[Layout, list[tuple[in
     """The layout, and the first lines taken from ``lines`` that are data rows (not the
     header): the caller goes on with them, then the rest of ``lines``."""
     first = next(lines, None)
+    named = None if first is None else SEPARATOR_LINE.fullmatch(first[1].strip())
+    if named is not None:  # Excel's "sep=;" line names the separator; the rows follow it
+        first = next(lines, None)
     if first is None:
         raise CsvError("the file is empty (no data rows)")
-    delimiter = delimiter_of(first[1])
+    delimiter = delimiter_of(first[1]) if named is None else _named_separator(named[1])
     column_count(first[0], first[1], delimiter)
     first_cells = split_cells(first[1], delimiter)
     second = next(lines, None)
@@ -222,6 +254,8 @@ class CsvPreview:
     the header."""
     line_numbers: tuple[int, ...] = ()
     """(len(rows),) each shown row's line in the file (1-based), as messages number them."""
+    widths: tuple[int, ...] = ()
+    """(len(rows),) how many values each shown row has in the file (n_columns when right)."""
 
     @property
     def n_columns(self) -> int:
@@ -262,17 +296,20 @@ def preview_text(text: str, n_rows: int = PREVIEW_ROWS, n_lines: int | None = No
     layout, taken = read_layout(lines)
     rows: list[tuple[str, ...]] = []
     numbers: list[int] = []
+    widths: list[int] = []
     for number, line in itertools.chain(taken, lines):
         if len(rows) >= n_rows:
             break
-        cells = split_cells(line, layout.delimiter)[: layout.width]
+        cells = split_cells(line, layout.delimiter)
+        widths.append(len(cells))
+        cells = cells[: layout.width]
         rows.append(tuple(cells + [""] * (layout.width - len(cells))))
         numbers.append(number)
     numeric = tuple(2 * sum(is_number(r[j]) for r in rows) > len(rows)
                     for j in range(layout.width))
     total = text.count("\n") + 1 if n_lines is None else n_lines
     return CsvPreview(column_names(layout.header, layout.width), layout.header, tuple(rows),
-                      numeric, total, tuple(numbers))
+                      numeric, total, tuple(numbers), tuple(widths))
 
 
 def preview_csv(path: str | os.PathLike[str], n_rows: int = PREVIEW_ROWS) -> CsvPreview:

@@ -44,6 +44,7 @@ from engine.csv_text import (
     data_lines,
     describe_column,
     is_number,
+    looks_like_targets,
     preview_csv,
     preview_text,
     read_layout,
@@ -115,6 +116,10 @@ class CsvDataset:
         inputs = (", ".join(self.input_names) if self.n_inputs <= 8
                   else f"{self.n_inputs} columns")
         notes = [skipped_note(self.skipped_lines)] if self.skipped_lines else []
+        names = self.class_names if self.task == "classification" else ()
+        if names and looks_like_targets(list(names)):
+            notes.insert(0, f"{len(names)} classes from fractional numbers in "
+                         f"{self.label_name}: is it a regression target?")
         notes.append(f"{self.n_rows:,} rows, inputs {inputs}, {what} on {self.label_name}")
         if self.label_mapping is not None and not self.mapping_is_identity:
             pairs = ", ".join(f"{v} → {c}" for v, c in self.label_mapping[:12])

@@ -74,6 +74,19 @@ class CsvImportDialog(QDialog):
         item.setToolTip(f"line {line}: not a number in a column read as numbers; this line "
                         "is refused, or left out with \"Skip bad lines\"")
 
+    def _mark_ragged_rows(self) -> None:
+        """Mark ✗ on the number of each shown row with too few or too many values."""
+        p = self.preview
+        for i, width in enumerate(p.widths):
+            if width == p.n_columns:
+                continue
+            line = p.line_numbers[i] if i < len(p.line_numbers) else i + 1
+            item = QTableWidgetItem(f"✗ {line}")
+            item.setToolTip(f"line {line}: {width} value{'s' * (width != 1)}, expected "
+                            f"{p.n_columns}; this line is refused, or left out with \"Skip bad "
+                            "lines\"")
+            self.table.setVerticalHeaderItem(i, item)
+
     def __init__(self, parent: QWidget | None, path: str, preview: CsvPreview) -> None:
         super().__init__(parent)
         self.setObjectName("csvImportDialog")
@@ -87,7 +100,8 @@ class CsvImportDialog(QDialog):
         self.summary = QLabel(f"{Path(path).name}: {n} columns and up to {rows:,} rows; "
                               f"{header}. The first {len(preview.rows)} rows, numbered by "
                               "their line in the file as messages number them; ✗ marks a cell "
-                              "that is not a number in a column read as numbers:")
+                              "that is not a number in a column read as numbers, or a row "
+                              "with too few or too many values:")
         self.summary.setObjectName("csvSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -102,6 +116,7 @@ class CsvImportDialog(QDialog):
                 self.table.setItem(i, j, QTableWidgetItem(cell))
         if len(preview.line_numbers) == len(preview.rows):
             self.table.setVerticalHeaderLabels([str(n) for n in preview.line_numbers])
+        self._mark_ragged_rows()
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setMinimumHeight(200)
         layout.addWidget(self.table, stretch=3)

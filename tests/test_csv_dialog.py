@@ -168,3 +168,16 @@ def test_preview_rows_carry_their_file_lines_and_bad_cells_are_marked(qtbot, tmp
     assert table.item(3, 2).text() == "oops"
     sw.setChecked(True)
     assert table.item(3, 2).text() == "✗ oops"
+
+
+def test_rows_with_too_few_or_too_many_values_are_marked(qtbot, tmp_path):
+    """Found by a new-user trial: only cells that are not numbers were marked."""
+    path = tmp_path / "ragged.csv"
+    path.write_text("x,y,label\n1,2,a\n3,4\n5,6,b,7\n8,9,a\n")
+    d = dialog_for(qtbot, path)
+    table = d.findChild(QTableWidget, "csvPreviewTable")
+    heads = [table.verticalHeaderItem(i) for i in range(4)]
+    assert [h.text() for h in heads] == ["2", "✗ 3", "✗ 4", "5"]
+    assert "line 3: 2 values, expected 3" in heads[1].toolTip()
+    assert "line 4: 4 values, expected 3" in heads[2].toolTip()
+    assert heads[0].toolTip() == ""
