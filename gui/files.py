@@ -41,6 +41,9 @@ WEIGHT_FORMATS = [
 WEIGHTS_FILTER = "Weights (*.npz *.json *.onnx *.safetensors)"
 ONNX_HINT = ('The ONNX export needs the optional "onnx" package. Install it into the project '
              'environment with:  .venv/bin/pip install -e ".[onnx]"')
+IMPORT_REPORT_MS = 30_000
+"""How long an import's report (rows, skipped lines, what was adjusted) stays in the status
+bar; hovering the bar shows it whole."""
 DONE_MESSAGES = {
     FileAction.EXPORTED: "Exported {path}.",
     FileAction.IMPORTED: "Weights loaded from {path}; continue training or stepping.",
@@ -313,7 +316,7 @@ class FileActions(QObject):
             elif event.action is FileAction.DATA:
                 status.showMessage("Data imported" + (f" ({event.detail})" if event.detail
                                                       else "") + "; the network was rebuilt.",
-                                   10000)
+                                   IMPORT_REPORT_MS)
             else:
                 text = DONE_MESSAGES[event.action].format(path=event.path)
                 if event.detail:

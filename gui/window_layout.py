@@ -136,6 +136,9 @@ class WindowLayout(QMainWindow):
         v.addWidget(split, 1)
         self.setCentralWidget(fitting_scroll(root))
         self.statusBar().addPermanentWidget(self.controls.rate_label)
+        self.statusBar().setObjectName("statusBar")
+        # a message too long for the bar (an import's report at 1024 px) reads whole on hover
+        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")
 

@@ -122,6 +122,9 @@ def test_the_dialog_drives_an_import_the_window_shows(qtbot, window, tmp_path, m
     assert snap.sizes[0] == 4 and snap.sizes[-1] == 3
     qtbot.waitUntil(lambda: "skipped 1 bad line: 5" in w.statusBar().currentMessage(),
                     timeout=TIMEOUT)
+    # the whole report reads on hover, however narrow the window cuts the bar's line
+    report = w.statusBar().currentMessage()
+    assert w.statusBar().toolTip() == report and report.endswith("the network was rebuilt.")
 
 
 def test_without_skipping_the_bad_line_is_named_and_the_run_kept(qtbot, window, tmp_path,
