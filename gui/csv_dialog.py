@@ -133,6 +133,12 @@ class CsvImportDialog(QDialog):
         inputs_bar.addWidget(self.input_count, stretch=1)
         inputs_bar.addWidget(self.select_all)
         inputs_bar.addWidget(self.select_none)
+        self.select_first = QPushButton(f"First {MAX_INPUTS:,}")
+        self.select_first.setObjectName("csvSelectFirst")
+        self.select_first.setToolTip(f"Use the first {MAX_INPUTS:,} columns of numbers as "
+                                     "inputs (the most a network takes)")
+        self.select_first.setVisible(sum(preview.numeric) > MAX_INPUTS)
+        inputs_bar.addWidget(self.select_first)
         layout.addLayout(inputs_bar)
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
@@ -195,6 +201,7 @@ class CsvImportDialog(QDialog):
 
         self.select_all.clicked.connect(lambda: self._set_all(True))
         self.select_none.clicked.connect(lambda: self._set_all(False))
+        self.select_first.clicked.connect(self._select_first)
         self._label_j = -1
         self.label.currentIndexChanged.connect(self._label_changed)
         self.task.currentIndexChanged.connect(self._update)  # regression reads the label
@@ -224,6 +231,19 @@ class CsvImportDialog(QDialog):
                 box.blockSignals(True)
                 box.setChecked(on)
                 box.blockSignals(False)
+        self._update()
+
+    def _select_first(self) -> None:
+        """Tick the first MAX_INPUTS columns of numbers (not the label), untick the rest."""
+        left = MAX_INPUTS
+        for j, box in enumerate(self.columns):
+            if j == self._label_j:
+                continue
+            on = left > 0 and self.preview.numeric[j]
+            left -= on
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
         self._update()
 
     def _update(self) -> None:

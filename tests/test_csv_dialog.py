@@ -99,6 +99,23 @@ def test_a_wide_file_gets_a_check_box_per_column(qtbot, tmp_path):
     assert len(d.findChildren(QCheckBox, options=Qt.FindChildOption.FindChildrenRecursively)) \
         == 65 + 1  # the columns and Skip bad lines
     assert d.input_columns() == tuple(range(64))
+    assert d.findChild(QPushButton, "csvSelectFirst").isHidden()  # 64 inputs fit
+
+
+def test_more_columns_than_a_network_takes_offers_the_first_1024(qtbot, tmp_path):
+    """Found by a new-user trial: 1,999 check boxes and Import disabled, no way but by hand."""
+    path = tmp_path / "cols2000.csv"
+    header = "id," + ",".join(f"c{j}" for j in range(1998)) + ",y"
+    rows = "\n".join(",".join(["note"] + ["1"] * 1998 + [str(i % 2)]) for i in range(4))
+    path.write_text(header + "\n" + rows + "\n")
+    d = dialog_for(qtbot, path)
+    ok = d.findChild(QDialogButtonBox, "csvButtons").button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "at most 1,024" in d.findChild(object, "csvInputCount").text()
+    first = d.findChild(QPushButton, "csvSelectFirst")
+    assert not first.isHidden() and first.text() == "First 1,024"
+    first.click()
+    assert d.input_columns() == tuple(range(1, 1025))  # the text column "id" is left out
+    assert ok.isEnabled() and d.label_column() == 1999
 
 
 def test_the_dialog_drives_an_import_the_window_shows(qtbot, window, tmp_path, monkeypatch):
