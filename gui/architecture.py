@@ -134,10 +134,13 @@ class LayerBox(QFrame):
             room = self.width() - 8  # the box's width as placed, less its margins
             fits = self.label.fontMetrics().horizontalAdvance(self._units_text) <= room
             self.label.setText(self._units_text if fits and not compact else self._short_text)
+        names = self.activation.fontMetrics()
         for i in range(self.activation.count()):
-            # narrow columns show the short name; each item's tooltip keeps the full name
+            # the full name where the box has room for it (the arrow takes ~30 px), else the
+            # short one ("soft" for Softmax); each item's tooltip keeps the full name
             act = ACTIVATIONS[self.activation.itemData(i)]
-            self.activation.setItemText(i, act.short_title if compact else act.title)
+            fits = names.horizontalAdvance(act.title) <= self.width() - 30
+            self.activation.setItemText(i, act.title if fits else act.short_title)
         if self.dropout is not None:
             # "drop 0.2" where the box has room for it (the arrow takes ~26 px), else "0.2"
             metrics = self.dropout.fontMetrics()

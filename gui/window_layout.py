@@ -138,7 +138,8 @@ class WindowLayout(QMainWindow):
         self.statusBar().addPermanentWidget(self.controls.rate_label)
         self.statusBar().setObjectName("statusBar")
         # a message too long for the bar (an import's report at 1024 px) reads whole on hover
-        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)
+        bar = self.statusBar()
+        bar.messageChanged.connect(lambda text: bar.setToolTip(text))
         self.statusBar().showMessage("Press Run (Space) to train. Hover a unit or weight to see "
                                      "its numbers; click to edit it.")
 
