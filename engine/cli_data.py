@@ -89,7 +89,7 @@ def _number_columns(preview: CsvPreview, label: int | str, say: Callable[[str], 
         raise ValueError(f"no column of numbers besides the label; {_names(preview, text)} "
                          f"{verb} text (choose inputs with --inputs)")
     split = [k for k in text if k == preview.split_column]
-    blank = [k for k in text if all(not r[k].strip() for r in preview.rows)]
+    blank = [k for k in text if preview.is_blank(k)]
     text = [k for k in text if k not in split and k not in blank]
     if split:
         say(f"data: left out {_names(preview, split)}: the train/test split of an exported "

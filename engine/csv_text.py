@@ -282,11 +282,14 @@ class CsvPreview:
                 return lowered.index(wanted)
         split = self.split_column
         for j in range(self.n_columns - 1, -1, -1):
-            blank = all(not r[j].strip() for r in self.rows) and (
-                self.header is None or not self.header[j].strip())
-            if j != split and not blank:
+            named = self.header is not None and bool(self.header[j].strip())
+            if j != split and (named or not self.is_blank(j)):
                 return j
         return self.n_columns - 1
+
+    def is_blank(self, j: int) -> bool:
+        """Whether every shown cell of column ``j`` is empty."""
+        return all(not r[j].strip() for r in self.rows)
 
 
 def preview_text(text: str, n_rows: int = PREVIEW_ROWS, n_lines: int | None = None
