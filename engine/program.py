@@ -49,6 +49,7 @@ from functools import partial
 
 import numpy as np
 
+from engine.accuracy_count import AccuracyCount
 from engine.activations import derivative_calls, forward_calls, get_activation
 from engine.calls import copyto, dot
 from engine.dropout import DropoutMasks, MaskClock, has_dropout
@@ -335,30 +336,18 @@ class EvalProgram:
             self.forward_calls = tuple(c for p in step.phases if p.kind == "forward"
                                        for c in p.calls)
         self.loss_sum = np.zeros(())
-        self.correct = np.zeros(())
         chosen = get_loss(loss)
         self._scale = chosen.sample_weight(y_rows.shape[0]) / max(n, 1)
         tail = chosen.total_calls(self.z[-1], self.a[-1], self.y, self.loss_sum)
-        self.has_accuracy = labels is not None and n > 0
-        if self.has_accuracy:
-            assert labels is not None
+        self.accuracy: AccuracyCount | None = None
+        """Counts the right predictions (classification with samples; None otherwise)."""
+        if labels is not None and n > 0:
             output = self.z[-1] if self.logits_only else self.a[-1]  # same argmax
-            tail += self._accuracy_calls(output, labels, threshold)
+            self.accuracy = AccuracyCount(output, labels, threshold)
+            tail += self.accuracy.calls
         self.tail_calls: tuple[Call, ...] = tuple(tail)
         """Loss and accuracy from whatever the forward buffers hold."""
         self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
-
-    def _accuracy_calls(self, o: np.ndarray, labels: np.ndarray, threshold: float) -> list[Call]:
-        n = o.shape[1]
-        hits = np.empty(n)  # 1.0 where the prediction is right: counted by a dot with ones
-        count = partial(dot, hits, np.ones(n), self.correct)
-        if o.shape[0] > 1:
-            predicted = np.empty(n, dtype=np.intp)
-            return [partial(o.argmax, 0, predicted),
-                    partial(np.equal, predicted, labels.astype(np.intp), hits), count]
-        above = np.empty(n, dtype=bool)
-        return [partial(np.greater, o[0], np.full(n, threshold), above),
-                partial(np.equal, above, labels.astype(bool), hits), count]
 
     def run(self, forward: bool = True) -> tuple[float, float]:
         """(mean loss per sample, accuracy or NaN); NaN loss for an empty set.
@@ -369,5 +358,5 @@ class EvalProgram:
             return float("nan"), float("nan")
         deque(map(operator.call, self.calls if forward else self.tail_calls), 0)
         loss = float(self.loss_sum) * self._scale
-        acc = float(self.correct) / self.n if self.has_accuracy else float("nan")
+        acc = float("nan") if self.accuracy is None else self.accuracy.count() / self.n
         return loss, acc
