@@ -30,7 +30,10 @@ class AccuracyCount:
     """Calls counting right predictions of output buffer ``o`` ((K, N), K > 1: argmax; K = 1:
     above ``threshold``) against ``labels`` (N,); ``count()`` reads the result after them."""
 
-    def __init__(self, o: np.ndarray, labels: np.ndarray, threshold: float) -> None:
+    def __init__(self, o: np.ndarray, labels: np.ndarray, threshold: float,
+                 top: np.ndarray | None = None) -> None:
+        """``top`` (N,): o's column maxima, when an earlier call fills them anyway (read,
+        not recomputed; K > 1 only)."""
         k, n = o.shape
         self._o = o
         self._labels = labels.astype(np.intp)
@@ -51,11 +54,15 @@ class AccuracyCount:
             return
         flat = o.view()
         flat.shape = (o.size,)
-        top, picked = np.empty(n), np.empty(n)
+        picked = np.empty(n)
         self._at_top = np.empty((k, n), dtype=bool)
         where = self._labels * n + np.arange(n)  # o[yₙ, n] in the flat buffer
+        maxima: tuple[Call, ...] = ()
+        if top is None:
+            top = np.empty(n)
+            maxima = (partial(np.maximum.reduce, o, 0, None, top),)
         self.calls = (
-            partial(np.maximum.reduce, o, 0, None, top),
+            *maxima,
             partial(flat.take, where, 0, picked, "wrap"),  # "wrap": straight into ``picked``
             partial(np.equal, picked, top, hits), tally,
             partial(np.equal, o, top, self._at_top),

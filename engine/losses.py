@@ -31,7 +31,8 @@ from engine.activations import get_activation
 from engine.calls import dot
 
 Call = Callable[[], object]
-TotalBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[Call]]
+TotalBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
+                        list[Call]]
 
 REDUCTIONS = ("mean", "sum")
 
@@ -51,7 +52,8 @@ class Loss:
     per_sample: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     """ℓₙ from z, o, t, each (N, K); returns (N,)."""
     total_builder: TotalBuilder
-    """(z, o, y, total) → calls leaving Σ of the raw terms in the 0-d ``total``; (K, N) each."""
+    """(z, o, y, total, z_max) → calls leaving Σ of the raw terms in the 0-d ``total``; (K, N)
+    each. ``z_max`` (N,), when not None, holds z's column maxima before the calls run."""
     value_weight: float
     """Σₙ ℓₙ = value_weight (÷ K when ``per_output``) × the builder's total."""
     error_weight: float
@@ -88,13 +90,15 @@ class Loss:
         c = self.error_weight / outputs if self.per_output else self.error_weight
         return c / batch if reduction == "mean" else c
 
-    def total_calls(self, z: np.ndarray, o: np.ndarray, y: np.ndarray,
-                    total: np.ndarray) -> list[Call]:
+    def total_calls(self, z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
+                    z_max: np.ndarray | None = None) -> list[Call]:
         """Calls that leave the summed raw loss terms in the 0-d ``total``; (K, N) buffers.
 
         Sums are dot products (with themselves or with ones): one BLAS call each, far cheaper
-        than ``np.sum``. Scale ``total`` by ``sample_weight(K)`` for Σₙ ℓₙ."""
-        return self.total_builder(z, o, y, total)
+        than ``np.sum``. Scale ``total`` by ``sample_weight(K)`` for Σₙ ℓₙ. ``z_max`` (N,) is
+        for an evaluation that computes z's column maxima anyway (its accuracy): filled by an
+        earlier call, it is read, not recomputed, by a loss that needs them."""
+        return self.total_builder(z, o, y, total, z_max)
 
     def batch_value(self, reduction: str, z: np.ndarray, o: np.ndarray, t: np.ndarray) -> float:
         """The reduced loss over a batch. Arrays are (N, K)."""
@@ -122,20 +126,23 @@ def _softplus(z: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def _squares_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
+def _squares_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
+                   z_max: np.ndarray | None = None) -> list[Call]:
     """Σ (o − y)², as a dot product of the difference with itself (one BLAS call)."""
     diff = np.empty_like(z)
     flat = _flat(diff)
     return [partial(np.subtract, o, y, diff), partial(dot, flat, flat, total)]
 
 
-def _logsumexp(z: np.ndarray) -> np.ndarray:
-    """log Σₖ e^zₖ per row of z (N, K), shifted by the row maximum."""
-    m = np.max(z, axis=1, keepdims=True)
-    return (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True)))[:, 0]
+def _cce_per_sample(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """ℓₙ = log Σₖ e^(zₙₖ − mₙ) − Σₖ tₙₖ (zₙₖ − mₙ), mₙ the row maximum of z (N, K): two terms
+    ≥ 0 (Σₖ tₙₖ = 1), so a confident prediction's tiny loss keeps its digits."""
+    shifted = z - np.max(z, axis=1, keepdims=True)
+    return np.log(np.sum(np.exp(shifted), axis=1)) - np.sum(t * shifted, axis=1)
 
 
-def _bce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
+def _bce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
+               z_max: np.ndarray | None = None) -> list[Call]:
     """Σ [log(1 + e^z) − y·z] = Σ −[y log σ(z) + (1 − y) log(1 − σ(z))]."""
     t1, t2 = np.empty_like(z), np.empty_like(z)
     flat = _flat(t1)
@@ -143,20 +150,25 @@ def _bce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -
             partial(np.subtract, t1, t2, t1), partial(dot, flat, np.ones(flat.size), total)]
 
 
-def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray) -> list[Call]:
-    """Σₙ [logsumexp(zₙ) − Σₖ yₙₖ zₙₖ], logsumexp shifted by the column maximum. Each sample's
-    loss is formed before summing, so every term is ≥ 0 and a confident classifier's tiny loss
-    is not lost to the cancellation of two large totals."""
-    t1 = np.empty_like(z)
-    col, col2 = np.empty(z.shape[1]), np.empty(z.shape[1])
+def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
+               z_max: np.ndarray | None = None) -> list[Call]:
+    """Σₙ [log Σₖ e^(zₙₖ − mₙ) − Σₖ yₙₖ (zₙₖ − mₙ)] with mₙ the column maximum (Σₖ yₙₖ = 1).
+    Each sample's loss is formed before summing, from two terms ≥ 0, so a confident
+    classifier's tiny loss is not lost to the cancellation of two large numbers."""
+    shifted, work = np.empty_like(z), np.empty_like(z)
+    n = z.shape[1]
+    top = np.empty(n) if z_max is None else z_max
+    logs, gaps = np.empty(n), np.empty(n)
     ones = np.ones(z.shape[0])  # column sums as a product (BLAS), cheaper than add.reduce
+    maxima: list[Call] = [] if z_max is not None else [
+        partial(np.maximum.reduce, z, 0, None, top)]
     return [
-        partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, t1),
-        partial(np.exp, t1, t1), partial(dot, ones, t1, col2),
-        partial(np.log, col2, col2), partial(np.add, col2, col, col2),
-        partial(np.multiply, y, z, t1), partial(dot, ones, t1, col),
-        partial(np.subtract, col2, col, col2),
-        partial(dot, col2, np.ones(col2.size), total),
+        *maxima,
+        partial(np.subtract, z, top, shifted), partial(np.exp, shifted, work),
+        partial(dot, ones, work, logs), partial(np.log, logs, logs),
+        partial(np.multiply, y, shifted, work), partial(dot, ones, work, gaps),
+        partial(np.subtract, logs, gaps, logs),
+        partial(dot, logs, np.ones(n), total),
     ]
 
 
@@ -186,7 +198,7 @@ BCE = Loss(
 CCE = Loss(
     key="cce", title="Categorical cross-entropy",
     mean_text="L = −mean(Σₖ y·log {o})", sum_text="L = −Σₙ(Σₖ y·log {o})",
-    per_sample=lambda z, o, t: _logsumexp(z) - np.sum(t * z, axis=1),
+    per_sample=lambda z, o, t: _cce_per_sample(z, t),
     total_builder=_cce_total, value_weight=1.0, error_weight=1.0,
     requires_output="softmax", classification_only=True,
     refusal="categorical cross-entropy needs a softmax output layer, not {activation!r}",

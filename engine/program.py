@@ -338,12 +338,17 @@ class EvalProgram:
         self.loss_sum = np.zeros(())
         chosen = get_loss(loss)
         self._scale = chosen.sample_weight(y_rows.shape[0]) / max(n, 1)
-        tail = chosen.total_calls(self.z[-1], self.a[-1], self.y, self.loss_sum)
+        counted = labels is not None and n > 0
+        # Softmax and cross-entropy: the loss and the accuracy both need z's column maxima.
+        z_max = np.empty(n) if counted and self.logits_only and self.y.shape[0] > 1 else None
+        tail: list[Call] = [] if z_max is None else [
+            partial(np.maximum.reduce, self.z[-1], 0, None, z_max)]
+        tail += chosen.total_calls(self.z[-1], self.a[-1], self.y, self.loss_sum, z_max)
         self.accuracy: AccuracyCount | None = None
         """Counts the right predictions (classification with samples; None otherwise)."""
         if labels is not None and n > 0:
             output = self.z[-1] if self.logits_only else self.a[-1]  # same argmax
-            self.accuracy = AccuracyCount(output, labels, threshold)
+            self.accuracy = AccuracyCount(output, labels, threshold, z_max)
             tail += self.accuracy.calls
         self.tail_calls: tuple[Call, ...] = tuple(tail)
         """Loss and accuracy from whatever the forward buffers hold."""

@@ -63,3 +63,16 @@ def test_one_output_unit_counts_by_the_threshold():
     o = np.array([[0.2, 0.7, 0.5, 0.9]])
     labels = np.array([0, 1, 1, 0])
     assert counted(o, labels, threshold=0.5) == 2  # 0.5 is not above 0.5
+
+
+def test_column_maxima_filled_by_an_earlier_call_are_read_not_recomputed():
+    rng = np.random.default_rng(11)
+    o = rng.normal(size=(4, 50))
+    labels = rng.integers(0, 4, 50)
+    top = np.full(50, np.inf)  # what the shared call will overwrite
+    acc = AccuracyCount(o, labels, 0.5, top)
+    assert len(acc.calls) == len(AccuracyCount(o, labels, 0.5).calls) - 1
+    np.maximum.reduce(o, 0, None, top)
+    for call in acc.calls:
+        call()
+    assert acc.count() == by_argmax(o, labels)
