@@ -187,7 +187,7 @@ def engine_call_counts(t: Trainer) -> str:
     reads private attributes, which may change)."""
     try:
         steps = sorted(len(prog.calls) for prog in t.program.programs.values())
-        evals = len(t.program.eval_train.calls)
+        evals = len(t.program.evaluations[0].calls)
         return f"{'/'.join(map(str, steps))} NumPy calls per step, {evals} per evaluation pass"
     except AttributeError:
         return "(call counts unavailable)"

@@ -27,3 +27,11 @@ dot: Callable[..., Any] = _unwrapped(np.dot)
 """``np.dot(a, b, out)`` without the override dispatch."""
 copyto: Callable[..., Any] = _unwrapped(np.copyto)
 """``np.copyto(dst, src)`` without the override dispatch."""
+
+
+def flat_view(a: np.ndarray) -> np.ndarray:
+    """A 1-D view of a contiguous buffer (N,): never a copy, since precompiled calls must see
+    the buffer's data as later calls write it (a non-contiguous buffer raises)."""
+    flat = a.view()
+    flat.shape = (a.size,)
+    return flat

@@ -30,6 +30,7 @@ from functools import partial
 import numpy as np
 
 from engine.activation_types import Activation, Call, OnnxNode, OnnxOp, Z
+from engine.calls import flat_view
 
 SQRT1_2 = 0.7071067811865476
 """1/√2 (C's M_SQRT1_2), as PyTorch's kAlpha."""
@@ -49,17 +50,10 @@ def erf(x: np.ndarray) -> np.ndarray:
     return np.array(list(map(math.erf, x.ravel().tolist())), dtype=np.float64).reshape(x.shape)
 
 
-def _flat(arr: np.ndarray) -> np.ndarray:
-    """A 1-D view of a contiguous buffer (refused, not silently copied, for any other)."""
-    flat = arr.reshape(-1)
-    if arr.size and not np.shares_memory(flat, arr):
-        raise ValueError("erf calls need contiguous buffers")
-    return flat
-
 
 def erf_call(src: np.ndarray, dst: np.ndarray) -> Call:
     """A call writing erf(src) into dst (same shape, contiguous; may be the same buffer)."""
-    s, d = _flat(src), _flat(dst)
+    s, d = flat_view(src), flat_view(dst)
 
     def call() -> None:
         d[:] = list(map(math.erf, s.tolist()))

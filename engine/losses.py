@@ -28,11 +28,26 @@ from types import MappingProxyType
 import numpy as np
 
 from engine.activations import get_activation
-from engine.calls import dot
+from engine.calls import dot, flat_view
 
 Call = Callable[[], object]
-TotalBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None],
-                        list[Call]]
+
+
+@dataclass(frozen=True)
+class LossTerms:
+    """Calls that leave a set's raw loss terms in ``values``, and how to sum them.
+
+    ``values`` is (K, N) or (N,): summed over a set of columns (squared first when
+    ``squared``) they give that set's raw total, so one buffer serves several sets evaluated
+    side by side. Sums are dot products (with themselves or with ones): one BLAS call each,
+    far cheaper than ``np.sum``."""
+
+    calls: list[Call]
+    values: np.ndarray
+    squared: bool = False
+
+
+TermsBuilder = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None], LossTerms]
 
 REDUCTIONS = ("mean", "sum")
 
@@ -51,9 +66,9 @@ class Loss:
     """The constant written before (o − y) in the output error, e.g. ``2/K·``."""
     per_sample: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
     """ℓₙ from z, o, t, each (N, K); returns (N,)."""
-    total_builder: TotalBuilder
-    """(z, o, y, total, z_max) → calls leaving Σ of the raw terms in the 0-d ``total``; (K, N)
-    each. ``z_max`` (N,), when not None, holds z's column maxima before the calls run."""
+    terms_builder: TermsBuilder
+    """(z, o, y, z_max) → the raw loss terms (``LossTerms``); z, o, y (K, N). ``z_max`` (N,),
+    when not None, holds z's column maxima before the calls run."""
     value_weight: float
     """Σₙ ℓₙ = value_weight (÷ K when ``per_output``) × the builder's total."""
     error_weight: float
@@ -90,15 +105,21 @@ class Loss:
         c = self.error_weight / outputs if self.per_output else self.error_weight
         return c / batch if reduction == "mean" else c
 
+    def terms(self, z: np.ndarray, o: np.ndarray, y: np.ndarray,
+              z_max: np.ndarray | None = None) -> LossTerms:
+        """The calls leaving the raw loss terms of the samples in (K, N) buffers z, o, y.
+        Scale a set's sum of them by ``sample_weight(K)`` for Σₙ ℓₙ. ``z_max`` (N,) is for an
+        evaluation that computes z's column maxima anyway (its accuracy): filled by an earlier
+        call, it is read, not recomputed, by a loss that needs them."""
+        return self.terms_builder(z, o, y, z_max)
+
     def total_calls(self, z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
                     z_max: np.ndarray | None = None) -> list[Call]:
-        """Calls that leave the summed raw loss terms in the 0-d ``total``; (K, N) buffers.
-
-        Sums are dot products (with themselves or with ones): one BLAS call each, far cheaper
-        than ``np.sum``. Scale ``total`` by ``sample_weight(K)`` for Σₙ ℓₙ. ``z_max`` (N,) is
-        for an evaluation that computes z's column maxima anyway (its accuracy): filled by an
-        earlier call, it is read, not recomputed, by a loss that needs them."""
-        return self.total_builder(z, o, y, total, z_max)
+        """Calls that leave the sum of all the raw loss terms in the 0-d ``total``."""
+        terms = self.terms(z, o, y, z_max)
+        flat = flat_view(terms.values)
+        return [*terms.calls, partial(dot, flat, flat if terms.squared else np.ones(flat.size),
+                                      total)]
 
     def batch_value(self, reduction: str, z: np.ndarray, o: np.ndarray, t: np.ndarray) -> float:
         """The reduced loss over a batch. Arrays are (N, K)."""
@@ -114,24 +135,17 @@ def reduce_losses(values: np.ndarray, reduction: str) -> float:
     raise ValueError(f"unknown reduction {reduction!r} (known: mean, sum)")
 
 
-def _flat(a: np.ndarray) -> np.ndarray:
-    """A 1-D view of a contiguous buffer (never a copy: calls must see the buffer's data)."""
-    flat = a.view()
-    flat.shape = (a.size,)
-    return flat
-
 
 def _softplus(z: np.ndarray) -> np.ndarray:
     """log(1 + e^z) without overflow."""
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
-def _squares_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
-                   z_max: np.ndarray | None = None) -> list[Call]:
-    """Σ (o − y)², as a dot product of the difference with itself (one BLAS call)."""
+def _squares_terms(z: np.ndarray, o: np.ndarray, y: np.ndarray,
+                   z_max: np.ndarray | None = None) -> LossTerms:
+    """(o − y)², kept as the difference: its sum is a dot product with itself."""
     diff = np.empty_like(z)
-    flat = _flat(diff)
-    return [partial(np.subtract, o, y, diff), partial(dot, flat, flat, total)]
+    return LossTerms([partial(np.subtract, o, y, diff)], diff, squared=True)
 
 
 def _cce_per_sample(z: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -141,20 +155,19 @@ def _cce_per_sample(z: np.ndarray, t: np.ndarray) -> np.ndarray:
     return np.log(np.sum(np.exp(shifted), axis=1)) - np.sum(t * shifted, axis=1)
 
 
-def _bce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
-               z_max: np.ndarray | None = None) -> list[Call]:
-    """Σ [log(1 + e^z) − y·z] = Σ −[y log σ(z) + (1 − y) log(1 − σ(z))]."""
+def _bce_terms(z: np.ndarray, o: np.ndarray, y: np.ndarray,
+               z_max: np.ndarray | None = None) -> LossTerms:
+    """log(1 + e^z) − y·z = −[y log σ(z) + (1 − y) log(1 − σ(z))]."""
     t1, t2 = np.empty_like(z), np.empty_like(z)
-    flat = _flat(t1)
-    return [partial(np.logaddexp, np.zeros_like(z), z, t1), partial(np.multiply, y, z, t2),
-            partial(np.subtract, t1, t2, t1), partial(dot, flat, np.ones(flat.size), total)]
+    return LossTerms([partial(np.logaddexp, np.zeros_like(z), z, t1),
+                      partial(np.multiply, y, z, t2), partial(np.subtract, t1, t2, t1)], t1)
 
 
-def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
-               z_max: np.ndarray | None = None) -> list[Call]:
-    """Σₙ [log Σₖ e^(zₙₖ − mₙ) − Σₖ yₙₖ (zₙₖ − mₙ)] with mₙ the column maximum (Σₖ yₙₖ = 1).
-    Each sample's loss is formed before summing, from two terms ≥ 0, so a confident
-    classifier's tiny loss is not lost to the cancellation of two large numbers."""
+def _cce_terms(z: np.ndarray, o: np.ndarray, y: np.ndarray,
+               z_max: np.ndarray | None = None) -> LossTerms:
+    """ℓₙ = log Σₖ e^(zₙₖ − mₙ) − Σₖ yₙₖ (zₙₖ − mₙ) per sample (N,), mₙ the column maximum
+    (Σₖ yₙₖ = 1). Each sample's loss is formed before summing, from two terms ≥ 0, so a
+    confident classifier's tiny loss is not lost to the cancellation of two large numbers."""
     shifted, work = np.empty_like(z), np.empty_like(z)
     n = z.shape[1]
     top = np.empty(n) if z_max is None else z_max
@@ -162,27 +175,26 @@ def _cce_total(z: np.ndarray, o: np.ndarray, y: np.ndarray, total: np.ndarray,
     ones = np.ones(z.shape[0])  # column sums as a product (BLAS), cheaper than add.reduce
     maxima: list[Call] = [] if z_max is not None else [
         partial(np.maximum.reduce, z, 0, None, top)]
-    return [
+    return LossTerms([
         *maxima,
         partial(np.subtract, z, top, shifted), partial(np.exp, shifted, work),
         partial(dot, ones, work, logs), partial(np.log, logs, logs),
         partial(np.multiply, y, shifted, work), partial(dot, ones, work, gaps),
         partial(np.subtract, logs, gaps, logs),
-        partial(dot, logs, np.ones(n), total),
-    ]
+    ], logs)
 
 
 MSE = Loss(
     key="mse", title="Mean squared error",
     mean_text="L = mean(({o} − y)²)", sum_text="L = Σₙ(meanₖ ({o} − y)²)", delta_factor="2/K·",
     per_sample=lambda z, o, t: np.mean((o - t) ** 2, axis=1),
-    total_builder=_squares_total, value_weight=1.0, error_weight=2.0, per_output=True,
+    terms_builder=_squares_terms, value_weight=1.0, error_weight=2.0, per_output=True,
 )
 HALF_SE = Loss(
     key="half_se", title="Half squared error",
     mean_text="L = mean(½ Σₖ ({o} − y)²)", sum_text="L = Σₙ(½ Σₖ ({o} − y)²)",
     per_sample=lambda z, o, t: 0.5 * np.sum((o - t) ** 2, axis=1),
-    total_builder=_squares_total, value_weight=0.5, error_weight=1.0,
+    terms_builder=_squares_terms, value_weight=0.5, error_weight=1.0,
 )
 BCE = Loss(
     key="bce", title="Binary cross-entropy",
@@ -190,7 +202,7 @@ BCE = Loss(
     sum_text="L = −Σₙ(y·log {o} + (1 − y)·log(1 − {o}))",
     # −[t log σ(z) + (1 − t) log(1 − σ(z))] = softplus(z) − t·z
     per_sample=lambda z, o, t: np.mean(_softplus(z) - t * z, axis=1),
-    total_builder=_bce_total, value_weight=1.0, error_weight=1.0, per_output=True,
+    terms_builder=_bce_terms, value_weight=1.0, error_weight=1.0, per_output=True,
     requires_output="sigmoid", classification_only=True,
     refusal=("binary cross-entropy needs a sigmoid output layer, not {activation!r} "
              "(its outputs must lie strictly between 0 and 1)"),
@@ -199,7 +211,7 @@ CCE = Loss(
     key="cce", title="Categorical cross-entropy",
     mean_text="L = −mean(Σₖ y·log {o})", sum_text="L = −Σₙ(Σₖ y·log {o})",
     per_sample=lambda z, o, t: _cce_per_sample(z, t),
-    total_builder=_cce_total, value_weight=1.0, error_weight=1.0,
+    terms_builder=_cce_terms, value_weight=1.0, error_weight=1.0,
     requires_output="softmax", classification_only=True,
     refusal="categorical cross-entropy needs a softmax output layer, not {activation!r}",
 )

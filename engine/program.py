@@ -31,7 +31,7 @@ Internal layout: features as rows, samples as columns. For layer l (1-based as i
 * ``delta[l]`` — ∂L/∂z (n_l, B), with the loss reduction (1/N for mean) already applied;
 * ``grad.mats[l-1]`` — ∂L/∂W in the internal (n_l, [1 +] n_{l-1}) layout, db in column 0.
 
-Dropout (``engine.dropout``; training steps only, never ``EvalProgram``): the masks of every
+Dropout (``engine.dropout``; training steps only, never an evaluation): the masks of every
 layer are drawn by one call at the start of forward 1; a hidden layer with dropout keeps f(z)
 in the stack (its derivative is read off it) and passes on its own buffer ``a[l]`` =
 f(z) ⊙ mask/(1 − p); in the backward pass δ[l] is multiplied by the same scaled mask.
@@ -40,8 +40,6 @@ Without dropout nothing of this exists: not a buffer, not a call.
 
 from __future__ import annotations
 
-import operator
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -49,7 +47,6 @@ from functools import partial
 
 import numpy as np
 
-from engine.accuracy_count import AccuracyCount
 from engine.activations import derivative_calls, forward_calls, get_activation
 from engine.calls import copyto, dot
 from engine.dropout import DropoutMasks, MaskClock, has_dropout
@@ -84,7 +81,8 @@ class Phase:
         return self.kind
 
 
-def _activation_buffer(n: int, batch: int, ones_row: bool) -> np.ndarray:
+def activation_buffer(n: int, batch: int, ones_row: bool) -> np.ndarray:
+    """An ([1 +] n, batch) activation buffer, its ones row (for the bias) filled."""
     buf = np.zeros((n + int(ones_row), batch))
     if ones_row:
         buf[0] = 1.0
@@ -92,7 +90,7 @@ def _activation_buffer(n: int, batch: int, ones_row: bool) -> np.ndarray:
 
 
 @dataclass
-class _Forward:
+class ForwardPass:
     """Forward-pass buffers and calls. The activations of layers 1..L are row blocks of one
     buffer, ``stack``, so elementwise work over several layers can be a single call."""
 
@@ -110,8 +108,8 @@ class _Forward:
     what the next layer reads."""
 
 
-def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int,
-             dropout: DropoutMasks | None = None) -> _Forward:
+def forward_pass(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int,
+                 dropout: DropoutMasks | None = None) -> ForwardPass:
     """Buffers z[l], a[l] and per-layer forward calls, starting from the input buffer a0;
     with ``dropout``, its masks are drawn first and applied after each such layer's
     activation."""
@@ -142,11 +140,11 @@ def _forward(spec: NetworkSpec, params: Parameters, a0: np.ndarray, batch: int,
         )
         if dropout is not None and l in dropout.scaled:
             activated[l] = units_of(a[l], spec, l)
-            a[l] = _activation_buffer(sizes[l], batch, bias)
+            a[l] = activation_buffer(sizes[l], batch, bias)
             layer_calls.append(partial(np.multiply, activated[l], dropout.scaled[l],
                                        units_of(a[l], spec, l)))
         calls.append(layer_calls)
-    return _Forward(z, a, calls, stack, zstack, rows, activated)
+    return ForwardPass(z, a, calls, stack, zstack, rows, activated)
 
 
 ROWS_LAYOUT_INPUTS = 16
@@ -175,7 +173,7 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> Call:
 
 
 def _derivative_calls(
-    acts: list[str], upto: int, fwd: _Forward, out: np.ndarray
+    acts: list[str], upto: int, fwd: ForwardPass, out: np.ndarray
 ) -> list[Call]:
     """Calls that write f'(z) of layers 1..upto into ``out`` (laid out like ``fwd.stack``):
     one set of calls per run of adjacent layers that share an activation."""
@@ -240,7 +238,7 @@ class StepProgram:
         if has_dropout(spec):
             self.dropout = DropoutMasks(spec, batch, clock if clock is not None
                                         else MaskClock(0))
-        fwd = _forward(spec, params, self.block[: bias + n_in], batch, self.dropout)
+        fwd = forward_pass(spec, params, self.block[: bias + n_in], batch, self.dropout)
         self.z, self.a = fwd.z, fwd.a
         self.activated = fwd.activated
         """Layers with dropout: f(zˡ) (n_l, B) before the mask."""
@@ -294,74 +292,3 @@ class StepProgram:
         for call in self.calls:
             call()
 
-
-class EvalProgram:
-    """Loss and accuracy of the current network on a fixed set of samples (train or test).
-
-    Precompiled like the training step: a forward pass, then the summed loss and the count of
-    correct predictions written into 0-d buffers.
-    """
-
-    def __init__(
-        self,
-        spec: NetworkSpec,
-        params: Parameters,
-        x_rows: np.ndarray,
-        y_rows: np.ndarray,
-        labels: np.ndarray | None,
-        loss: str,
-        threshold: float,
-        step: StepProgram | None = None,
-    ) -> None:
-        """With ``step`` (a full-batch step program on the same samples), reuse its buffers:
-        its forward pass is this evaluation's forward pass."""
-        bias = int(spec.use_bias)
-        n = x_rows.shape[1]
-        self.n = n
-        self.logits_only = step is None and loss == "cce"
-        """Softmax with cross-entropy: the loss (a log-sum-exp) and the argmax need only the
-        output layer's z, so ``a[-1]`` is never computed (a quarter of a digits evaluation)."""
-        if step is None:
-            a0 = _activation_buffer(spec.n_inputs, n, bool(bias))
-            a0[bias:] = x_rows
-            fwd = _forward(spec, params, a0, n)
-            self.z, self.a = fwd.z, fwd.a
-            self.y = np.ascontiguousarray(y_rows)
-            layers = fwd.calls
-            if self.logits_only:  # the output layer's product only: no softmax
-                layers = [*layers[:-1], layers[-1][:1]]
-            self.forward_calls: tuple[Call, ...] = tuple(c for layer in layers for c in layer)
-        else:
-            self.z, self.a, self.y = step.z, step.a, step.y
-            self.forward_calls = tuple(c for p in step.phases if p.kind == "forward"
-                                       for c in p.calls)
-        self.loss_sum = np.zeros(())
-        chosen = get_loss(loss)
-        self._scale = chosen.sample_weight(y_rows.shape[0]) / max(n, 1)
-        counted = labels is not None and n > 0
-        # Softmax and cross-entropy: the loss and the accuracy both need z's column maxima.
-        z_max = np.empty(n) if counted and self.logits_only and self.y.shape[0] > 1 else None
-        tail: list[Call] = [] if z_max is None else [
-            partial(np.maximum.reduce, self.z[-1], 0, None, z_max)]
-        tail += chosen.total_calls(self.z[-1], self.a[-1], self.y, self.loss_sum, z_max)
-        self.accuracy: AccuracyCount | None = None
-        """Counts the right predictions (classification with samples; None otherwise)."""
-        if labels is not None and n > 0:
-            output = self.z[-1] if self.logits_only else self.a[-1]  # same argmax
-            self.accuracy = AccuracyCount(output, labels, threshold, z_max)
-            tail += self.accuracy.calls
-        self.tail_calls: tuple[Call, ...] = tuple(tail)
-        """Loss and accuracy from whatever the forward buffers hold."""
-        self.calls: tuple[Call, ...] = self.forward_calls + self.tail_calls
-
-    def run(self, forward: bool = True) -> tuple[float, float]:
-        """(mean loss per sample, accuracy or NaN); NaN loss for an empty set.
-
-        ``forward=False`` skips the forward pass when the buffers already hold it for the
-        current parameters (the trainer's full-batch fast path)."""
-        if self.n == 0:
-            return float("nan"), float("nan")
-        deque(map(operator.call, self.calls if forward else self.tail_calls), 0)
-        loss = float(self.loss_sum) * self._scale
-        acc = float("nan") if self.accuracy is None else self.accuracy.count() / self.n
-        return loss, acc

@@ -11,7 +11,8 @@ def counted(o: np.ndarray, labels: np.ndarray, threshold: float = 0.5) -> int:
     acc = AccuracyCount(o, labels, threshold)
     for call in acc.calls:
         call()
-    return acc.count()
+    (count,) = acc.counts()
+    return count
 
 
 def by_argmax(o: np.ndarray, labels: np.ndarray) -> int:
@@ -48,7 +49,7 @@ def test_the_calls_read_the_buffer_as_it_is_at_run_time():
     o[1] = 1.0  # written after the calls were built, as a forward pass does
     for call in acc.calls:
         call()
-    assert acc.count() == 3
+    assert acc.counts() == (3,)
 
 
 def test_a_strided_buffer_is_counted_too():
@@ -75,4 +76,19 @@ def test_column_maxima_filled_by_an_earlier_call_are_read_not_recomputed():
     np.maximum.reduce(o, 0, None, top)
     for call in acc.calls:
         call()
-    assert acc.count() == by_argmax(o, labels)
+    assert acc.counts() == (by_argmax(o, labels),)
+
+
+def test_sets_side_by_side_are_counted_each_on_its_own():
+    """A tie in the second set sends only that set to argmax; the first keeps its count."""
+    rng = np.random.default_rng(3)
+    o = rng.normal(size=(5, 70))
+    labels = rng.integers(0, 5, 70)
+    o[:, 60:] = 0.0  # ties: argmax says class 0
+    labels[60:65] = 0
+    sets = (slice(0, 40), slice(40, 70), slice(70, 70))
+    acc = AccuracyCount(o, labels, 0.5, sets=sets)
+    for call in acc.calls:
+        call()
+    assert acc.counts() == tuple(by_argmax(o[:, s], labels[s]) for s in sets)
+    assert acc.counts()[2] == 0

@@ -28,13 +28,14 @@ from functools import partial
 import numpy as np
 
 from engine.activations import get_activation
-from engine.calls import copyto
+from engine.calls import copyto, flat_view
 from engine.data.split import DataSplit
 from engine.dropout import MaskClock, has_dropout
+from engine.evaluation import EvalProgram
 from engine.history import Metrics
 from engine.network import NetworkSpec, Parameters, parameters_ok
 from engine.optimizers import Optimizer
-from engine.program import Call, EvalProgram, StepProgram, samples_as_rows
+from engine.program import Call, StepProgram, samples_as_rows
 from engine.scenario import TrainSpec
 
 
@@ -99,15 +100,17 @@ class OrdersAhead:
 
 
 class FitScore:
-    """R² = 1 − Σ(o − y)² / Σ(y − ȳ)² of one regression evaluation, read from the output
-    and targets its last run left in its buffers (two NumPy calls: about 2 µs for a few
-    hundred samples). ``targets`` (1, N) are the set's own, for Σ(y − ȳ)²: the buffers of a
-    full-batch step are filled only later. NaN for an empty set or targets that do not vary."""
+    """R² = 1 − Σ(o − y)² / Σ(y − ȳ)² of one set of a regression evaluation (its columns
+    ``columns``), read from the output and targets its last run left in its buffers (two
+    NumPy calls: about 2 µs for a few hundred samples). ``targets`` (K, N_set) are the set's
+    own, for Σ(y − ȳ)²: the buffers of a full-batch step are filled only later. NaN for an
+    empty set or targets that do not vary."""
 
-    def __init__(self, ev: EvalProgram, targets: np.ndarray) -> None:
-        self._residual = np.empty_like(ev.a[-1])
-        self._flat = self._residual.reshape(-1)
-        self._subtract = partial(np.subtract, ev.a[-1], ev.y, self._residual)
+    def __init__(self, ev: EvalProgram, columns: slice, targets: np.ndarray) -> None:
+        output, wanted = ev.a[-1][:, columns], ev.y[:, columns]
+        self._residual = np.empty_like(output, order="C")
+        self._flat = flat_view(self._residual)
+        self._subtract = partial(np.subtract, output, wanted, self._residual)
         total = float(np.sum((targets - targets.mean()) ** 2)) if targets.size else 0.0
         self._inverse_total = 1.0 / total if total > 0.0 else math.nan
 
@@ -148,12 +151,25 @@ class EpochProgram:
         labels_te = data.labels_test if classification else None
         # dropout: a step's forward pass drops units, so it cannot serve as the evaluation
         static = n <= batch and (tf or not train.shuffle) and self.clock is None
-        self.eval_train = EvalProgram(spec, params, data.x_train, data.y_train, labels_tr,
-                                      train.loss, threshold, step=progs[n] if static else None)
-        self.eval_test = EvalProgram(spec, params, data.x_test, data.y_test, labels_te,
-                                     train.loss, threshold)
-        self.fit_scores = None if classification else (
-            FitScore(self.eval_train, data.y_train), FitScore(self.eval_test, data.y_test))
+        self.evaluations: tuple[EvalProgram, ...]
+        """The training set's evaluation then the test set's, or one of both side by side."""
+        if static:
+            self.evaluations = (
+                EvalProgram(spec, params, data.x_train, data.y_train, labels_tr, train.loss,
+                            threshold, step=progs[n]),
+                EvalProgram(spec, params, data.x_test, data.y_test, labels_te, train.loss,
+                            threshold))
+        else:
+            labels = (None if labels_tr is None or labels_te is None
+                      else np.concatenate([labels_tr, labels_te]))
+            self.evaluations = (EvalProgram(
+                spec, params, np.hstack([data.x_train, data.x_test]),
+                np.hstack([data.y_train, data.y_test]), labels, train.loss, threshold,
+                sizes=(n, data.x_test.shape[1])),)
+        sets = [(ev, columns) for ev in self.evaluations for columns in ev.sets]
+        self.fit_scores = None if classification else tuple(
+            FitScore(ev, columns, targets)
+            for (ev, columns), targets in zip(sets, (data.y_train, data.y_test), strict=True))
         """Regression: each set's R² from its evaluation's buffers (None: classification)."""
         reshuffles = train.shuffle and not tf and n - carry > batch
         loads = self._loads(spec, data, progs, batch, carry, reshuffles)
@@ -273,8 +289,9 @@ class EpochProgram:
     def metrics(self, epoch: int, forward: bool = True) -> Metrics:
         """Loss and accuracy on both sets now (``forward=False``: the buffers already hold the
         training set's forward pass for the current parameters)."""
-        tr_loss, tr_acc = self.eval_train.run(forward)
-        te_loss, te_acc = self.eval_test.run()
+        scores = [score for i, ev in enumerate(self.evaluations)
+                  for score in ev.run(forward or i > 0)]
+        (tr_loss, tr_acc), (te_loss, te_acc) = scores
         if self.fit_scores is None:
             return Metrics(epoch, tr_loss, te_loss, tr_acc, te_acc)
         r2_train, r2_test = self.fit_scores
