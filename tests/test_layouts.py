@@ -19,10 +19,13 @@ from engine.presets import get_preset
 from engine.trainer import Trainer
 
 
-def _scenario(key: str, tf_rules: bool | None = None):
+def _scenario(key: str, tf_rules: bool | None = None, dropout: float = 0.0):
     s = get_preset(key)
     if tf_rules is not None:
         s = replace(s, train=replace(s.train, tf_rules=tf_rules))
+    if dropout:  # the load also stands the mask clock at its minibatch
+        s = replace(s, model=replace(s.model, hidden=tuple(
+            replace(h, dropout=dropout) for h in s.model.hidden)))
     return s
 
 
@@ -35,9 +38,10 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("dropout", [0.0, 0.25])
 @pytest.mark.parametrize(("key", "tf_rules"), CASES)
-def test_rows_layout_trains_like_the_columns_layout(monkeypatch, key, tf_rules):
-    s = _scenario(key, tf_rules)
+def test_rows_layout_trains_like_the_columns_layout(monkeypatch, key, tf_rules, dropout):
+    s = _scenario(key, tf_rules, dropout)
     columns = Trainer(s)
     assert not columns.program.rows_layout
     monkeypatch.setattr(program, "ROWS_LAYOUT_INPUTS", 1)

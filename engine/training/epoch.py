@@ -69,11 +69,11 @@ class EpochOrder:
         return own
 
 
-PERMUTATIONS_AHEAD = 8
+PERMUTATIONS_AHEAD = 32
 """Epoch orders drawn together. A generator made between two epochs of steps costs about
 three times what it costs in a loop of them (measured 95 µs against 30 µs for digits' 1,258
-samples: the steps' buffers push its code and objects out of the caches), about 4 % of a
-digits epoch; drawing eight orders at a time pays that once."""
+samples: the steps' buffers push its code and objects out of the caches), about 5 % of a
+digits epoch. Drawn 8 at a time an order cost 63 µs per epoch, 32 at a time 45 µs."""
 AHEAD_BYTES = 1 << 19
 """Most memory the orders drawn ahead may take (large sets draw fewer at a time)."""
 
@@ -122,6 +122,25 @@ class FitScore:
 Batch = tuple[StepProgram, Call | None]
 """A minibatch's step program and the call that loads its data (None when the data never
 moves: full batch, fixed order)."""
+Loads = tuple[StepProgram, tuple[Call, ...]]
+"""A minibatch's step program and the calls that load its data (replayed one by one)."""
+
+
+def _run_all(calls: tuple[Call, ...]) -> None:
+    """Run ``calls`` in order (a load of several calls, as one ``Batch`` call)."""
+    for call in calls:
+        call()
+
+
+def _batches(loads: Sequence[Loads]) -> tuple[Batch, ...]:
+    """Each minibatch's program and its load as one call (for stepping a minibatch at a time)."""
+    return tuple((prog, calls[0] if len(calls) == 1 else partial(_run_all, calls))
+                 for prog, calls in loads)
+
+
+def _flat_calls(loads: Sequence[Loads]) -> tuple[Call, ...]:
+    """Every minibatch's load and step calls in order: one whole epoch."""
+    return tuple(c for prog, calls in loads for c in (*calls, *prog.calls))
 
 
 class EpochProgram:
@@ -184,16 +203,16 @@ class EpochProgram:
         self.static_forward: tuple[Call, ...] = ()
         self.batches: Sequence[Batch]
         if static:
-            prog, load = loads[0]
-            load()
+            prog, calls = loads[0]
+            _run_all(calls)
             self.batches = ((prog, None),)
             self.static_forward = tuple(c for p in prog.phases if p.kind == "forward"
                                         for c in p.calls)
             rest = tuple(c for p in prog.phases if p.kind != "forward" for c in p.calls)
             self.epoch_calls: Sequence[Call] = rest + self.static_forward
         else:
-            self.batches = tuple(loads)
-            self.epoch_calls = tuple(c for prog, load in loads for c in (load, *prog.calls))
+            self.batches = _batches(loads)
+            self.epoch_calls = _flat_calls(loads)
         self.n_batches = len(self.batches)
         """Minibatches per epoch (a plain attribute: the step loop reads it every step)."""
         self.prepare: Callable[[int], None] | None = (
@@ -206,65 +225,76 @@ class EpochProgram:
             self.prepare = partial(_prepare_at, self.prepare, self.clock)
 
     def _loads(self, spec: NetworkSpec, data: DataSplit, progs: dict[int, StepProgram],
-               batch: int, carry: int, reshuffles: bool) -> list[tuple[StepProgram, Call]]:
-        """Each minibatch's step program and the call that loads its data, from ``xy``: the
+               batch: int, carry: int, reshuffles: bool) -> list[Loads]:
+        """Each minibatch's step program and the calls that load its data, from ``xy``: the
         training set in the steps' layout (``engine.program``).
 
         * Narrow inputs: ``xy`` is inputs over targets (n₀ + K, N), ``shuffle`` puts it in the
           epoch's order (``xy_epoch``) and a load copies consecutive columns.
-        * Wide inputs (rows layout): ``xy`` is one sample per row ([1,] inputs, targets), and
-          a load copies consecutive rows (fixed order) or gathers the epoch's rows straight into
-          the step's buffer (``positions``, filled by ``shuffle``): nothing is reordered.
+        * Wide inputs (rows layout): ``xy`` is one sample per row ([1,] inputs) and
+          ``targets`` (K, N) the targets; a load copies consecutive rows and columns (fixed
+          order) or gathers the epoch's straight into the step's buffers (``positions``,
+          filled by ``shuffle``): nothing is reordered.
         """
         n = data.n_train
         self.rows_layout = samples_as_rows(spec)
         self.positions = np.arange(n)
         """(N_tr,) training-set positions in this epoch's order (rows layout)."""
+        self.targets = np.ascontiguousarray(data.y_train)
+        """(K, N_tr) the training targets (rows layout; the columns layout has them in xy)."""
         if self.rows_layout:
             ones = np.ones((n, int(spec.use_bias)))
-            self.xy = np.ascontiguousarray(np.hstack([ones, data.x_train.T, data.y_train.T]))
+            self.xy = np.ascontiguousarray(np.hstack([ones, data.x_train.T]))
         else:
             self.xy = np.ascontiguousarray(np.vstack([data.x_train, data.y_train]))
         self.xy_epoch = self.xy if self.rows_layout else self.xy.copy()
-        loads: list[tuple[StepProgram, Call]] = []
+        loads: list[Loads] = []
         for start in range(0, n - carry, batch):
             stop = min(start + batch, n)
             prog = progs[stop - start]
-            load: Call
-            if not self.rows_layout:
-                load = partial(copyto, prog.data_rows, self.xy_epoch[:, start:stop])
+            calls: tuple[Call, ...]
+            if prog.data_rows is not None:
+                calls = (partial(copyto, prog.data_rows, self.xy_epoch[:, start:stop]),)
             elif reshuffles:  # mode "wrap" writes straight into ``out`` (the positions are valid)
-                load = partial(self.xy.take, self.positions[start:stop], 0,
-                               prog.sample_rows, "wrap")
+                assert prog.sample_rows is not None
+                at = self.positions[start:stop]
+                calls = (partial(self.xy.take, at, 0, prog.sample_rows, "wrap"),
+                         partial(self.targets.take, at, 1, prog.y, "wrap"))
             else:
-                load = partial(copyto, prog.sample_rows, self.xy[start:stop])
-            loads.append((prog, self._located(load, len(loads))))
+                assert prog.sample_rows is not None
+                calls = (partial(copyto, prog.sample_rows, self.xy[start:stop]),
+                         partial(copyto, prog.y, self.targets[:, start:stop]))
+            loads.append((prog, self._located(calls, len(loads))))
         return loads
 
-    def _located(self, load: Call, index: int) -> Call:
-        """With dropout, ``load`` that also moves the mask clock to minibatch ``index``."""
+    def _located(self, calls: tuple[Call, ...], index: int) -> tuple[Call, ...]:
+        """With dropout, the load's ``calls`` and one that moves the mask clock to minibatch
+        ``index``."""
         if self.clock is None:
-            return load
-        return partial(_load_at, load, self.clock, index)
+            return calls
+        return (*calls, partial(setattr, self.clock, "index", index))
 
-    def _carry_over(self, first: StepProgram, loads: list[tuple[StepProgram, Call]]) -> None:
+    def _carry_over(self, first: StepProgram, loads: list[Loads]) -> None:
         """TF rules with n mod B = r > 0: from the second epoch on, the first step trains on
         the last r samples and the first B (``batches`` and ``epoch_calls`` are switched in
         place by ``prepare``: the same objects serve every epoch)."""
         n, carry, batch = self.order.n_train, self.order.carry, self.batch_size
-        load_first: Call
-        if self.rows_layout:
+        calls: tuple[Call, ...]
+        if first.data_rows is None:
+            assert first.sample_rows is not None
             rows = np.ascontiguousarray(np.vstack([self.xy[n - carry :], self.xy[:batch]]))
-            load_first = partial(copyto, first.sample_rows, rows)
+            targets = np.ascontiguousarray(np.hstack([self.targets[:, n - carry :],
+                                                      self.targets[:, :batch]]))
+            calls = (partial(copyto, first.sample_rows, rows),
+                     partial(copyto, first.y, targets))
         else:
             cols = np.ascontiguousarray(np.hstack([self.xy[:, n - carry :], self.xy[:, :batch]]))
-            load_first = partial(copyto, first.data_rows, cols)
-        load_first = self._located(load_first, 0)
-        later: list[tuple[StepProgram, Call]] = [(first, load_first), *loads[1:]]
+            calls = (partial(copyto, first.data_rows, cols),)
+        later: list[Loads] = [(first, self._located(calls, 0)), *loads[1:]]
         self._calls_by_epoch: tuple[tuple[Call, ...], ...] = tuple(
-            tuple(c for prog, load in variant for c in (load, *prog.calls))
-            for variant in (loads, later))
-        self._batches_by_epoch: tuple[tuple[Batch, ...], ...] = (tuple(loads), tuple(later))
+            _flat_calls(variant) for variant in (loads, later))
+        self._batches_by_epoch: tuple[tuple[Batch, ...], ...] = (
+            _batches(loads), _batches(later))
         self._variant = 0
         self._calls_now: list[Call] = list(self._calls_by_epoch[0])
         self._batches_now: list[Batch] = list(self._batches_by_epoch[0])
@@ -313,12 +343,6 @@ class EpochProgram:
             if flat is not None and not parameters_ok(flat):
                 return epoch
         return stop
-
-
-def _load_at(load: Call, clock: MaskClock, index: int) -> None:
-    """Load a minibatch and stand the mask clock at its index."""
-    load()
-    clock.index = index
 
 
 def _prepare_at(prepare: Callable[[int], None] | None, clock: MaskClock, epoch: int) -> None:
