@@ -179,13 +179,29 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+SPREAD_COLUMNS = 256
+"""Batches up to this many samples spread each column's maximum and sum down its rows by a
+BLAS product before the subtraction and division: NumPy's broadcasting costs about 0.6 µs a
+call more than same-shape operands on a 10 × 32 batch, the products about 0.3 µs. For
+evaluations over thousands of samples the broadcast is cheaper (measured on 10 × 1797)."""
+
+
 def _softmax_forward(z: np.ndarray, a: np.ndarray, tmp: np.ndarray) -> list[Call]:
     """The column sums are a product with a row of ones (BLAS): about half the cost of
-    ``np.add.reduce`` over 10 × 32."""
-    col = np.empty(z.shape[1])  # one number per sample: units are rows here
-    return [partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, a),
-            partial(np.exp, a, a), partial(dot, np.ones(z.shape[0]), a, col),
-            partial(np.divide, a, col, a)]
+    ``np.add.reduce`` over 10 × 32. A small batch spreads the column maxima and sums over
+    ``tmp`` (K, B) first (``SPREAD_COLUMNS``)."""
+    k, n = z.shape
+    col = np.empty(n)  # one number per sample: units are rows here
+    if n > SPREAD_COLUMNS:
+        return [partial(np.maximum.reduce, z, 0, None, col), partial(np.subtract, z, col, a),
+                partial(np.exp, a, a), partial(dot, np.ones(k), a, col),
+                partial(np.divide, a, col, a)]
+    row = col.reshape(1, n)  # a view: the maxima the first call writes
+    return [partial(np.maximum.reduce, z, 0, None, col),
+            partial(dot, np.ones((k, 1)), row, tmp),  # each column's maximum in every row
+            partial(np.subtract, z, tmp, a), partial(np.exp, a, a),
+            partial(dot, np.ones((k, k)), a, tmp),  # each column's sum in every row
+            partial(np.divide, a, tmp, a)]
 
 
 SOFTMAX = Activation(

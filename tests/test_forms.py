@@ -129,3 +129,21 @@ def test_cross_entropy_keeps_the_digits_of_a_confident_prediction(shared_max):
     for call in cce.total_calls(z.T.copy(), z.T.copy(), t.T.copy(), total, z_max):
         call()
     assert float(total) == pytest.approx(2 * truth, rel=1e-3)
+
+
+@pytest.mark.parametrize("batch", [1, 32, 256, 257, 1500])
+def test_compiled_softmax_matches_the_readable_one_either_side_of_the_spread(batch):
+    """Small batches spread the column maxima and sums by a product (engine.activations
+    SPREAD_COLUMNS), large ones broadcast them: both are softmax, and far logits stay finite."""
+    from engine.activations import SPREAD_COLUMNS
+
+    assert 32 <= SPREAD_COLUMNS < 1500
+    rng = np.random.default_rng(batch)
+    z = rng.normal(size=(10, batch)) * 4
+    z[:, 0] = [900.0, -900.0, 0.0, 899.0, *([-5.0] * 6)]  # exp of these unshifted overflows
+    a, tmp = np.full_like(z, np.nan), np.full_like(z, np.nan)
+    for call in get_activation("softmax").forward_calls(z, a, tmp):
+        call()
+    np.testing.assert_allclose(a, get_activation("softmax").apply(z.T).T, rtol=1e-13,
+                               atol=1e-300)
+    np.testing.assert_allclose(a.sum(axis=0), 1.0, rtol=1e-14)
