@@ -24,7 +24,8 @@ class CsvOptions:
 
     path: str
     label: str | None = None
-    """A header name or a column number (1 = first, -1 = last); None: the last column."""
+    """A header name or a column number (1 = first, -1 = last); None: the column the import
+    dialog proposes (``CsvPreview.label_guess``)."""
     inputs: str | None = None
     """Comma-separated names or column numbers; None: every column of numbers but the
     label (text columns are left out, as the import dialog does)."""
@@ -88,7 +89,8 @@ def _number_columns(preview: CsvPreview, label: int | str, say: Callable[[str], 
         verb = "holds" if len(text) == 1 else "hold"
         raise ValueError(f"no column of numbers besides the label; {_names(preview, text)} "
                          f"{verb} text (choose inputs with --inputs)")
-    split = [k for k in text if k == preview.split_column]
+    split_column = preview.split_column  # a property that reads every column: once
+    split = [k for k in text if k == split_column]
     blank = [k for k in text if preview.is_blank(k)]
     text = [k for k in text if k not in split and k not in blank]
     if split:

@@ -111,7 +111,9 @@ def data_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line.rstrip("\r")
 
 
-SEPARATOR_LINE = re.compile(r"sep=(.)", re.IGNORECASE)
+SEPARATOR_LINE = re.compile(r'"?sep=(.)"?', re.IGNORECASE)
+"""Excel's first line naming the separator (quoted as LibreOffice re-saves it; a tab or a
+space is a separator too, so the line is matched without stripping it)."""
 
 
 def _named_separator(char: str) -> str | None:
@@ -214,7 +216,8 @@ def read_layout(lines: Iterator[tuple[int, str]]) -> tuple[Layout, list[tuple[in
     """The layout, and the first lines taken from ``lines`` that are data rows (not the
     header): the caller goes on with them, then the rest of ``lines``."""
     first = next(lines, None)
-    named = None if first is None else SEPARATOR_LINE.fullmatch(first[1].strip())
+    named = None if first is None else SEPARATOR_LINE.fullmatch(
+        first[1].rstrip("\r\n").lstrip(BOM))
     if named is not None:  # Excel's "sep=;" line names the separator; the rows follow it
         first = next(lines, None)
     if first is None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from engine.datasets import Task
 from engine.features import available_features, raw_key
+from engine.network import Parameters
 from engine.scenario import CustomData, Scenario, dataset_shape, fit_to_data
 from engine.trainer import Trainer
 from session.commands import ReplaceData, SetBias, SetLayer, SetWeight
@@ -31,6 +32,7 @@ class Session(Protocol):
     """What these commands need of the session that owns the run."""
 
     stepping: StepControl
+    running: bool
 
     def require_trainer(self) -> Trainer: ...
     def pause(self) -> None: ...
@@ -118,6 +120,8 @@ def set_layer(s: Session, cmd: SetLayer) -> None:
 
 def set_weight(s: Session, cmd: SetWeight) -> None:
     t = s.require_trainer()
+    # Refused (no such weight, not finite) before anything changes: tried on a copy first.
+    Parameters(t.spec, t.params.flat.copy()).set_weight(cmd.layer, cmd.i, cmd.j, cmd.value)
     _remember_edit(s, t, f"the edit of weight {cmd.i + 1}→{cmd.j + 1} of layer {cmd.layer + 1}")
     t.set_weight(cmd.layer, cmd.i, cmd.j, cmd.value)
     s.mark_dirty()
@@ -125,6 +129,7 @@ def set_weight(s: Session, cmd: SetWeight) -> None:
 
 def set_bias(s: Session, cmd: SetBias) -> None:
     t = s.require_trainer()
+    Parameters(t.spec, t.params.flat.copy()).set_bias(cmd.layer, cmd.j, cmd.value)
     _remember_edit(s, t, f"the edit of bias {cmd.j + 1} of layer {cmd.layer + 1}")
     t.set_bias(cmd.layer, cmd.j, cmd.value)
     s.mark_dirty()
@@ -133,7 +138,10 @@ def set_bias(s: Session, cmd: SetBias) -> None:
 def _remember_edit(s: Session, t: Trainer, change: str) -> None:
     """A Step-back entry for a hand edit. A step in progress is abandoned first (the edit
     starts from where that step began), and its own undo entry, which holds that very state,
-    is dropped."""
+    is dropped. An edit made while the run trains gets no entry: training keeps no Step-back
+    entries, so one would later jump back over everything trained since."""
+    if s.running:
+        return
     if t.active_step is not None:
         t.abandon_step()
         if s.stepping.undo:

@@ -77,3 +77,10 @@ def test_fractional_labels_read_as_classes_get_a_question(tmp_path) -> None:
     notes = read_csv_dataset(whole, label_column="t", task="classification",
                              train_fraction=1.0).notes()
     assert not any("regression" in n for n in notes)
+
+
+@pytest.mark.parametrize(("first", "sep"), [("sep=\t", "\t"), ("sep= ", " "), ('"sep=;"', ";")])
+def test_a_separator_line_may_name_a_tab_or_a_space_or_be_quoted(tmp_path, first, sep) -> None:
+    rows = sep.join(["x", "y", "label"]) + "\n" + sep.join(["1", "2", "a"]) + "\n"
+    p = preview_csv(write(tmp_path, f"{first}\n{rows}"))
+    assert p.names == ("x", "y", "label") and p.rows[0] == ("1", "2", "a")

@@ -133,3 +133,35 @@ def test_edited_from_ignores_seeds_but_not_settings():
     assert not edited_from(reseeded, preset)
     faster = apply_changes(preset, c.edit(c.Section.OPTIMIZER, learning_rate=0.3).changes)
     assert edited_from(faster, preset)
+
+
+def test_a_refused_weight_edit_leaves_the_step_in_progress_and_no_undo_entry():
+    s, rec = make("xor_221")
+    s.handle(c.Step(c.StepUnit.PHASE))
+    s.handle(c.Step(c.StepUnit.PHASE))
+    t = s.require_trainer()
+    active, undo = t.active_step, list(s.stepping.undo)
+    s.handle(c.SetWeight(0, 99, 0, 1.0))
+    s.handle(c.SetBias(0, 0, float("nan")))
+    assert len(rec.of(Refused)) == 2
+    assert t.active_step is active and list(s.stepping.undo) == undo
+
+
+def test_a_weight_edit_while_training_gives_step_back_no_jump_over_the_training():
+    clock = [0.0]
+    from engine.presets import get_preset
+    from session.session import Session
+
+    rec_events: list[object] = []
+    s = Session(get_preset("xor_221"), emit=rec_events.append, clock=lambda: clock[0])
+    s.handle(c.Run())
+    s.train_chunk(0.01)
+    s.handle(c.SetWeight(0, 0, 0, 0.5))
+    assert s.running and not s.stepping.undo
+    for _ in range(3):
+        clock[0] += 0.1
+        s.train_chunk(0.01)
+    epoch = s.require_trainer().epoch
+    s.handle(c.Pause())
+    s.handle(c.StepBack())
+    assert s.require_trainer().epoch == epoch
